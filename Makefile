@@ -1,0 +1,116 @@
+# pyhunt build.
+#
+#   make          build build/pyhunt (fetching and verifying dependencies first)
+#   make demo     build, then audit the bundled example application
+#   make test     build, then run every test (rule corpora, CLI goldens, hostile inputs)
+#   make asan     build with AddressSanitizer + UBSan into build-asan/ and run the tests
+#   make valgrind run the test suite under valgrind's memcheck
+#   make bench    benchmark against the tree-sitter parse-only ceiling (bench/README.md)
+#
+# Third-party code is never committed: tree-sitter and tree-sitter-python are
+# fetched from the npm registry as tarballs (`npm pack`, no install scripts),
+# checked against their published sha512 integrity, and built into build/deps/.
+# SQLite and libedit come from Debian packages, installed when missing.
+
+TS_VERSION      = 0.25.1
+TS_INTEGRITY    = sha512-mrcEdkYtHfrK1A6fs3O6FxkBo0Qig5XUXqHhxUOQu0bmPo00QF4XaSx4edpazdHwxnSCjlGKGgIqWdaN4dvTLA==
+TSPY_VERSION    = 0.25.0
+TSPY_INTEGRITY  = sha512-eCmJx6zQa35GxaCtQD+wXHOhYqBxEL+bp71W/s3fcDMu06MrtzkVXR437dRrCrbrDbyLuUDJpAgycs7ncngLXw==
+APT_PACKAGES    = libsqlite3-dev libedit-dev pkg-config
+
+BUILD   ?= build
+DEPS    ?= build/deps
+CC      ?= cc
+OPT     ?= -O2 -g
+SAN     ?=
+CFLAGS_COMMON = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(SAN) -pthread
+WARN    = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+INCS    = -Iextractor -Ischema -Icore -Icli -Irepl -I$(BUILD) -I$(DEPS)/tree-sitter/vendor/tree-sitter/lib/include
+LIBS    = -lsqlite3 -ledit -lpthread
+
+SRC     = $(wildcard extractor/*.c schema/*.c core/*.c cli/*.c repl/*.c)
+OBJ     = $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
+EMBED   = $(sort $(wildcard schema/*.sql)) $(sort $(wildcard queries/*.sql))
+DEPOBJ  = $(DEPS)/ts-lib.o $(DEPS)/ts-python-parser.o $(DEPS)/ts-python-scanner.o
+TS_DIR  = $(DEPS)/tree-sitter
+TSPY_DIR = $(DEPS)/tree-sitter-python
+
+.PHONY: all demo test asan valgrind bench clean distclean
+all: $(BUILD)/pyhunt
+
+# --- dependencies -----------------------------------------------------------
+
+$(DEPS)/.apt-ok:
+	@mkdir -p $(DEPS)
+	@for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update && apt-get install -y $$missing || exit 1; \
+	fi
+	@touch $@
+
+$(TS_DIR)/.ok:
+	tools/fetch-dep.sh tree-sitter $(TS_VERSION) $(TS_INTEGRITY) $(TS_DIR)
+	@touch $@
+
+$(TSPY_DIR)/.ok:
+	tools/fetch-dep.sh tree-sitter-python $(TSPY_VERSION) $(TSPY_INTEGRITY) $(TSPY_DIR)
+	@touch $@
+
+# Third-party objects: built without -Werror or our warnings, shared by every
+# build flavour (sanitizers need not instrument them).
+$(DEPS)/ts-lib.o: $(TS_DIR)/.ok
+	$(CC) -std=c11 -O2 -g -D_POSIX_C_SOURCE=200112L -D_DEFAULT_SOURCE -w \
+		-I$(TS_DIR)/vendor/tree-sitter/lib/include -I$(TS_DIR)/vendor/tree-sitter/lib/src \
+		-c $(TS_DIR)/vendor/tree-sitter/lib/src/lib.c -o $@
+$(DEPS)/ts-python-parser.o: $(TSPY_DIR)/.ok
+	$(CC) -std=c11 -O2 -g -w -I$(TSPY_DIR)/src -c $(TSPY_DIR)/src/parser.c -o $@
+$(DEPS)/ts-python-scanner.o: $(TSPY_DIR)/.ok
+	$(CC) -std=c11 -O2 -g -w -I$(TSPY_DIR)/src -c $(TSPY_DIR)/src/scanner.c -o $@
+
+# --- pyhunt -------------------------------------------------------------------
+
+$(BUILD)/embed: tools/embed.c
+	@mkdir -p $(BUILD)
+	$(CC) -std=c11 -O1 -o $@ $<
+
+$(BUILD)/embedded.c: $(BUILD)/embed $(EMBED)
+	$(BUILD)/embed $@ $(EMBED)
+
+$(BUILD)/obj/embedded.o: $(BUILD)/embedded.c schema/embedded.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -Ischema -c $< -o $@
+
+$(BUILD)/obj/%.o: %.c $(DEPS)/.apt-ok $(TS_DIR)/.ok
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(WARN) $(INCS) -MMD -MP -c $< -o $@
+
+$(BUILD)/pyhunt: $(OBJ) $(DEPOBJ)
+	$(CC) $(CFLAGS_COMMON) -o $@ $(OBJ) $(DEPOBJ) $(LIBS)
+
+-include $(OBJ:.o=.d)
+
+# --- the two set-up commands and friends ------------------------------------
+
+demo: $(BUILD)/pyhunt
+	$(BUILD)/pyhunt audit examples --db $(BUILD)/demo.db; test $$? -le 1
+
+test: $(BUILD)/pyhunt
+	$(BUILD)/pyhunt test tests
+
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
+
+valgrind: $(BUILD)/pyhunt
+	PYHUNT_VALGRIND=1 valgrind --quiet --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect --trace-children=yes \
+		$(BUILD)/pyhunt test tests
+
+bench: $(BUILD)/pyhunt
+	bench/run.sh $(BUILD)/pyhunt
+
+clean:
+	rm -rf $(BUILD) build-asan
+distclean:
+	rm -rf build build-*

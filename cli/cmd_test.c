@@ -1,0 +1,610 @@
+/*
+ * test: the test runner, in the binary (as `jq --run-tests`).
+ *
+ *   *.txt under a rules/ folder: rule corpora (tests/rules/README.md). Each
+ *     case is extracted into an in-memory database and the file's rule is
+ *     run; the findings must equal the expectations.
+ *   *.test: CLI tests in jq's style. Each case runs pyhunt (or a shell
+ *     command) from the test file's folder and compares exit code, stdout
+ *     and stderr exactly:
+ *
+ *         === title
+ *         args: audit fixtures/app --format json
+ *         --- exit 1
+ *         --- stdout
+ *         ...exact text...
+ *         --- stderr
+ *         ...exact text...
+ *
+ *     `sh: COMMAND` runs COMMAND with /bin/sh and $PYHUNT set to this
+ *     binary; `--- stdin` feeds text. An omitted section is not checked.
+ *     In expected output, {TMP} stands for the case's scratch directory.
+ *
+ * Ends with `N passed, N failed`; exits 1 if anything failed.
+ */
+#include "cli.h"
+#include "db.h"
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+typedef struct Runner {
+    PhRuleSet *rules;
+    const char *filter;
+    bool verbose;
+    int passed, failed;
+    char self[PATH_MAX];
+} Runner;
+
+static char *slurp_lines(const char *text, size_t *nlines, char ***lines) {
+    char *copy = ph_xstrdup(text);
+    PhVec(char *) v = {0};
+    for (char *p = copy; p;) {
+        char *e = strchr(p, '\n');
+        if (e)
+            *e = 0;
+        ph_vec_push(&v, p);
+        p = e ? e + 1 : NULL;
+    }
+    if (v.len && !*v.items[v.len - 1])
+        v.len--;   /* text ended with a newline */
+    *lines = v.items;
+    *nlines = v.len;
+    return copy;
+}
+
+static void fail(Runner *r, const char *file, int line, const char *title) {
+    r->failed++;
+    printf("FAIL %s:%d: %s\n", file, line, title);
+}
+
+/* ---------------------------------------------------------------------------
+ * Rule corpora.
+ */
+
+typedef struct Expect {
+    char path[256];
+    int line, col;
+    char rule[16];
+    char sev[4];
+    char text[256];
+    bool matched;
+} Expect;
+
+static bool parse_expect(const char *s, const char *default_path, Expect *e) {
+    memset(e, 0, sizeof *e);
+    while (*s == ' ')
+        s++;
+    const char *sp = strchr(s, ' ');
+    if (!sp)
+        return false;
+    /* [path:]line:col */
+    char loc[300];
+    snprintf(loc, sizeof loc, "%.*s", (int)(sp - s), s);
+    char *c2 = strrchr(loc, ':');
+    if (!c2)
+        return false;
+    *c2 = 0;
+    e->col = atoi(c2 + 1);
+    char *c1 = strrchr(loc, ':');
+    if (c1) {
+        *c1 = 0;
+        e->line = atoi(c1 + 1);
+        snprintf(e->path, sizeof e->path, "%s", loc);
+    } else {
+        e->line = atoi(loc);
+        snprintf(e->path, sizeof e->path, "%s", default_path);
+    }
+    s = sp + 1;
+    while (*s == ' ')
+        s++;
+    int n = 0;
+    while (s[n] && s[n] != ' ' && n < 15)
+        n++;
+    snprintf(e->rule, sizeof e->rule, "%.*s", n, s);
+    s += n;
+    while (*s == ' ')
+        s++;
+    if (s[0] == 'P' && s[1] >= '1' && s[1] <= '3' && (s[2] == ' ' || !s[2])) {
+        snprintf(e->sev, sizeof e->sev, "%.2s", s);
+        s += 2;
+        while (*s == ' ')
+            s++;
+    }
+    if (*s == '"') {
+        const char *q = strrchr(s + 1, '"');
+        if (!q)
+            return false;
+        snprintf(e->text, sizeof e->text, "%.*s", (int)(q - s - 1), s + 1);
+    }
+    return e->line > 0 && e->col > 0 && e->rule[0];
+}
+
+static void run_case(Runner *r, const char *file, int case_line, const char *title, char **src, size_t nsrc,
+                     char **exp, size_t nexp, const PhRule *rule) {
+    /* Split the source into files at `#### path` lines; the implicit first
+     * file, case.py, exists only if something precedes the first marker. */
+    PhVec(PhMemFile) files = {0};
+    const char *path = "case.py";
+    bool implicit = true;
+    sqlite3_str *cur = sqlite3_str_new(NULL);
+    for (size_t i = 0; i <= nsrc; i++) {
+        if (i < nsrc && !ph_str_starts(src[i], "#### ")) {
+            sqlite3_str_appendf(cur, "%s\n", src[i]);
+            continue;
+        }
+        char *text = sqlite3_str_finish(cur);
+        if (!implicit || (text && *text) || (i == nsrc && files.len == 0)) {
+            PhMemFile mf = {ph_xstrdup(path), ph_xstrdup(text ? text : ""), text ? strlen(text) : 0};
+            ph_vec_push(&files, mf);
+        }
+        sqlite3_free(text);
+        if (i == nsrc)
+            break;
+        path = src[i] + 5;
+        implicit = false;
+        cur = sqlite3_str_new(NULL);
+    }
+
+    PhVec(Expect) want = {0};
+    bool bad = false;
+    for (size_t i = 0; i < nexp; i++) {
+        const char *s = exp[i];
+        while (*s == ' ')
+            s++;
+        if (!*s)
+            continue;
+        Expect e;
+        if (!parse_expect(s, files.len ? files.items[0].path : "case.py", &e)) {
+            printf("FAIL %s:%d: %s: cannot read expectation '%s'\n", file, case_line, title, s);
+            bad = true;
+            continue;
+        }
+        ph_vec_push(&want, e);
+    }
+
+    sqlite3 *db = ph_db_memory();
+    PhDiags *d = ph_diags_new();
+    ph_extract_memory(db, files.items, files.len, d);
+    PhFindings fs;
+    memset(&fs, 0, sizeof fs);
+    int rc = rule ? ph_rules_run(db, rule, &fs, d) : -1;
+    bool ok = !bad && rc == 0;
+    PhVec(char *) problems = {0};
+    if (!rule)
+        ph_vec_push(&problems, ph_xasprintf("  no rule for this corpus file"));
+    if (rc != 0 && rule)
+        for (size_t i = 0; i < ph_diags_len(d); i++)
+            if (ph_diags_at(d, i)->severity == PH_ERROR)
+                ph_vec_push(&problems, ph_xasprintf("  rule error: %s", ph_diags_at(d, i)->message));
+    for (size_t i = 0; i < fs.len; i++) {
+        PhFinding *f = &fs.items[i];
+        bool found = false;
+        for (size_t k = 0; k < want.len && !found; k++) {
+            Expect *e = &want.items[k];
+            if (e->matched || e->line != f->loc.line || e->col != f->loc.col || strcmp(e->rule, f->rule->id) ||
+                strcmp(e->path, f->loc.path))
+                continue;
+            const char *sev = e->sev[0] ? e->sev : f->rule->severity;
+            if (strcmp(sev, f->severity) != 0 || (e->text[0] && !strstr(f->message, e->text)))
+                continue;
+            e->matched = found = true;
+        }
+        if (!found) {
+            ok = false;
+            ph_vec_push(&problems, ph_xasprintf("  unexpected: %s:%d:%d %s %s \"%s\"", f->loc.path, f->loc.line,
+                                                f->loc.col, f->rule->id, f->severity, f->message));
+        }
+    }
+    for (size_t k = 0; k < want.len; k++)
+        if (!want.items[k].matched) {
+            Expect *e = &want.items[k];
+            ok = false;
+            ph_vec_push(&problems, ph_xasprintf("  missing:    %s:%d:%d %s%s%s%s%s%s", e->path, e->line, e->col,
+                                                e->rule, e->sev[0] ? " " : "", e->sev, e->text[0] ? " \"" : "",
+                                                e->text, e->text[0] ? "\"" : ""));
+        }
+    if (ok) {
+        r->passed++;
+        if (r->verbose)
+            printf("ok   %s:%d: %s\n", file, case_line, title);
+    } else {
+        fail(r, file, case_line, title);
+        for (size_t i = 0; i < problems.len; i++)
+            printf("%s\n", problems.items[i]);
+    }
+    for (size_t i = 0; i < problems.len; i++)
+        free(problems.items[i]);
+    free(problems.items);
+    ph_findings_free(&fs);
+    ph_diags_free(d);
+    ph_db_close(db);
+    for (size_t i = 0; i < files.len; i++) {
+        free((char *)files.items[i].path);
+        free((char *)files.items[i].text);
+    }
+    free(files.items);
+    free(want.items);
+}
+
+static void run_corpus(Runner *r, const char *file) {
+    size_t len;
+    char *text = ph_read_file(file, &len);
+    if (!text) {
+        printf("FAIL %s: cannot read: %s\n", file, strerror(errno));
+        r->failed++;
+        return;
+    }
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    char id[32];
+    snprintf(id, sizeof id, "%.*s", (int)strcspn(base, "-."), base);
+    const PhRule *rule = ph_rules_find(r->rules, id);
+    char **lines;
+    size_t n;
+    char *buf = slurp_lines(text, &n, &lines);
+    for (size_t i = 0; i < n;) {
+        if (!ph_str_starts(lines[i], "=== ")) {
+            i++;
+            continue;
+        }
+        const char *title = lines[i] + 4;
+        int case_line = (int)i + 1;
+        size_t s = i + 1, sep = s;
+        while (sep < n && strcmp(lines[sep], "---") != 0 && !ph_str_starts(lines[sep], "=== "))
+            sep++;
+        size_t e = sep < n && strcmp(lines[sep], "---") == 0 ? sep + 1 : sep;
+        size_t end = e;
+        while (end < n && !ph_str_starts(lines[end], "=== "))
+            end++;
+        bool selected = !r->filter || strstr(file, r->filter) || strstr(title, r->filter);
+        if (selected) {
+            if (sep >= n || strcmp(lines[sep], "---") != 0) {
+                fail(r, file, case_line, title);
+                printf("  case has no '---' line\n");
+            } else {
+                run_case(r, file, case_line, title, lines + s, sep - s, lines + e, end - e, rule);
+            }
+        }
+        i = end;
+    }
+    free(lines);
+    free(buf);
+    free(text);
+}
+
+/* ---------------------------------------------------------------------------
+ * CLI tests.
+ */
+
+static char *read_fd_file(const char *path) {
+    size_t len;
+    char *t = ph_read_file(path, &len);
+    return t ? t : ph_xstrdup("");
+}
+
+/* Replace every `from` in s by `to`. Caller frees. */
+static char *replace_all(const char *s, const char *from, const char *to) {
+    sqlite3_str *o = sqlite3_str_new(NULL);
+    size_t fl = strlen(from);
+    for (const char *p = s; *p;) {
+        const char *q = fl ? strstr(p, from) : NULL;
+        if (!q) {
+            sqlite3_str_appendall(o, p);
+            break;
+        }
+        sqlite3_str_append(o, p, (int)(q - p));
+        sqlite3_str_appendall(o, to);
+        p = q + fl;
+    }
+    char *t = sqlite3_str_finish(o);
+    char *out = ph_xstrdup(t ? t : "");
+    sqlite3_free(t);
+    return out;
+}
+
+/* Split an args: line into argv, honouring '...' and "..." quotes. */
+static char **split_args(const char *s, int *argc) {
+    PhVec(char *) v = {0};
+    while (*s) {
+        while (*s == ' ')
+            s++;
+        if (!*s)
+            break;
+        sqlite3_str *a = sqlite3_str_new(NULL);
+        while (*s && *s != ' ') {
+            if (*s == '\'' || *s == '"') {
+                char q = *s++;
+                while (*s && *s != q)
+                    sqlite3_str_appendchar(a, 1, *s++);
+                if (*s)
+                    s++;
+            } else {
+                sqlite3_str_appendchar(a, 1, *s++);
+            }
+        }
+        char *t = sqlite3_str_finish(a);
+        ph_vec_push(&v, ph_xstrdup(t ? t : ""));
+        sqlite3_free(t);
+    }
+    ph_vec_push(&v, NULL);
+    *argc = (int)v.len - 1;
+    return v.items;
+}
+
+typedef struct CliCase {
+    const char *title;
+    int line;
+    char *args, *sh;
+    char *stdin_text, *want_out, *want_err;
+    int want_exit;   /* -1: not checked */
+} CliCase;
+
+static void run_cli_case(Runner *r, const char *file, const char *dir, CliCase *c) {
+    char tmpl[] = "/tmp/pyhunt-test-XXXXXX";
+    char *tmp = mkdtemp(tmpl);
+    if (!tmp) {
+        fail(r, file, c->line, c->title);
+        printf("  cannot create a scratch directory: %s\n", strerror(errno));
+        return;
+    }
+    char *out_path = ph_xasprintf("%s/.stdout", tmp), *err_path = ph_xasprintf("%s/.stderr", tmp);
+    char *in_path = ph_xasprintf("%s/.stdin", tmp);
+    FILE *in = fopen(in_path, "w");
+    if (in) {
+        if (c->stdin_text)
+            fputs(c->stdin_text, in);
+        fclose(in);
+    }
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (chdir(dir) != 0)
+            _exit(127);
+        int fi = open(in_path, O_RDONLY), fo = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int fe = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        dup2(fi, 0);
+        dup2(fo, 1);
+        dup2(fe, 2);
+        setenv("PYHUNT", r->self, 1);
+        setenv("TMP", tmp, 1);
+        setenv("NO_COLOR", "1", 1);
+        unsetenv("EDITOR");
+        alarm(120);
+        if (c->sh) {
+            execl("/bin/sh", "sh", "-c", c->sh, (char *)NULL);
+        } else {
+            int argc;
+            char **argv = split_args(c->args, &argc);
+            char **full = ph_xcalloc((size_t)argc + 2, sizeof(char *));
+            full[0] = "pyhunt";
+            for (int i = 0; i < argc; i++)
+                full[i + 1] = replace_all(argv[i], "{TMP}", tmp);
+            execv(r->self, full);
+        }
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    char *got_out = read_fd_file(out_path), *got_err = read_fd_file(err_path);
+    bool ok = true;
+    PhVec(char *) why = {0};
+    if (c->want_exit >= 0 && code != c->want_exit) {
+        ok = false;
+        ph_vec_push(&why, ph_xasprintf("  exit: want %d, got %d", c->want_exit, code));
+    }
+    const char *names[] = {"stdout", "stderr"};
+    char *wants[] = {c->want_out, c->want_err}, *gots[] = {got_out, got_err};
+    for (int k = 0; k < 2; k++) {
+        if (!wants[k])
+            continue;
+        char *w = replace_all(wants[k], "{TMP}", tmp);
+        if (strcmp(w, gots[k]) != 0) {
+            ok = false;
+            ph_vec_push(&why, ph_xasprintf("  %s differs.\n  --- want\n%s  --- got\n%s", names[k], w, gots[k]));
+        }
+        free(w);
+    }
+    if (ok) {
+        r->passed++;
+        if (r->verbose)
+            printf("ok   %s:%d: %s\n", file, c->line, c->title);
+    } else {
+        fail(r, file, c->line, c->title);
+        for (size_t i = 0; i < why.len; i++)
+            printf("%s\n", why.items[i]);
+    }
+    for (size_t i = 0; i < why.len; i++)
+        free(why.items[i]);
+    free(why.items);
+    free(got_out);
+    free(got_err);
+    char *rm = ph_xasprintf("rm -rf '%s'", tmp);
+    if (system(rm) != 0)
+        printf("  note: could not remove %s\n", tmp);
+    free(rm);
+    free(out_path);
+    free(err_path);
+    free(in_path);
+}
+
+static void run_cli_file(Runner *r, const char *file) {
+    size_t len;
+    char *text = ph_read_file(file, &len);
+    if (!text) {
+        printf("FAIL %s: cannot read: %s\n", file, strerror(errno));
+        r->failed++;
+        return;
+    }
+    char *dir = ph_xstrdup(file);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = 0;
+    else
+        strcpy(dir, ".");
+    char **lines;
+    size_t n;
+    char *buf = slurp_lines(text, &n, &lines);
+    for (size_t i = 0; i < n;) {
+        if (!ph_str_starts(lines[i], "=== ")) {
+            i++;
+            continue;
+        }
+        CliCase c;
+        memset(&c, 0, sizeof c);
+        c.title = lines[i] + 4;
+        c.line = (int)i + 1;
+        c.want_exit = -1;
+        i++;
+        char **section = NULL;
+        sqlite3_str *acc = NULL;
+        for (; i <= n; i++) {
+            bool end = i == n || ph_str_starts(lines[i], "=== ");
+            bool header = !end && ph_str_starts(lines[i], "--- ");
+            if ((end || header) && acc) {
+                char *t = sqlite3_str_finish(acc);
+                *section = ph_xstrdup(t ? t : "");
+                sqlite3_free(t);
+                acc = NULL;
+                section = NULL;
+            }
+            if (end)
+                break;
+            if (header) {
+                const char *h = lines[i] + 4;
+                if (ph_str_starts(h, "exit "))
+                    c.want_exit = atoi(h + 5);
+                else if (!strcmp(h, "stdout"))
+                    section = &c.want_out;
+                else if (!strcmp(h, "stderr"))
+                    section = &c.want_err;
+                else if (!strcmp(h, "stdin"))
+                    section = &c.stdin_text;
+                if (section)
+                    acc = sqlite3_str_new(NULL);
+                continue;
+            }
+            if (acc) {
+                sqlite3_str_appendf(acc, "%s\n", lines[i]);
+            } else if (ph_str_starts(lines[i], "args:")) {
+                c.args = ph_xstrdup(lines[i] + 5);
+            } else if (ph_str_starts(lines[i], "sh:")) {
+                c.sh = ph_xstrdup(lines[i] + 3);
+            }
+        }
+        bool selected = !r->filter || strstr(file, r->filter) || strstr(c.title, r->filter);
+        if (selected) {
+            if (!c.args && !c.sh) {
+                fail(r, file, c.line, c.title);
+                printf("  case has no 'args:' or 'sh:' line\n");
+            } else {
+                run_cli_case(r, file, dir, &c);
+            }
+        }
+        free(c.args);
+        free(c.sh);
+        free(c.stdin_text);
+        free(c.want_out);
+        free(c.want_err);
+    }
+    free(lines);
+    free(buf);
+    free(text);
+    free(dir);
+}
+
+/* ---------------------------------------------------------------------------
+ * Discovery.
+ */
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+typedef PhVec(char *) StrVec;
+
+static void collect(const char *path, StrVec *out) {
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return;
+    if (!S_ISDIR(st.st_mode)) {
+        ph_vec_push(out, ph_xstrdup(path));
+        return;
+    }
+    DIR *d = opendir(path);
+    if (!d)
+        return;
+    PhVec(char *) names = {0};
+    for (struct dirent *e; (e = readdir(d));)
+        if (e->d_name[0] != '.')
+            ph_vec_push(&names, ph_xstrdup(e->d_name));
+    closedir(d);
+    qsort(names.items, names.len, sizeof(char *), cmp_str);
+    for (size_t i = 0; i < names.len; i++) {
+        char *p = ph_xasprintf("%s/%s", path, names.items[i]);
+        /* fixtures are data, not tests */
+        if (strcmp(names.items[i], "fixtures") != 0)
+            collect(p, out);
+        free(p);
+        free(names.items[i]);
+    }
+    free(names.items);
+}
+
+int ph_cmd_test(int argc, char **argv) {
+    static const struct option opts[] = {
+        {"queries", required_argument, 0, 'Q'}, {"filter", required_argument, 0, 'F'},
+        {"verbose", no_argument, 0, 'v'},       {0, 0, 0, 0},
+    };
+    Runner r;
+    memset(&r, 0, sizeof r);
+    PhStrList queries = {0};
+    optind = 1;
+    for (int c; (c = getopt_long(argc, argv, "v", opts, NULL)) != -1;) {
+        switch (c) {
+        case 'Q': ph_strlist_push(&queries, optarg); break;
+        case 'F': r.filter = optarg; break;
+        case 'v': r.verbose = true; break;
+        default: free(queries.items); return ph_cli_usage_error("test", "bad option");
+        }
+    }
+    ssize_t n = readlink("/proc/self/exe", r.self, sizeof r.self - 1);
+    if (n <= 0) {
+        free(queries.items);
+        fprintf(stderr, "pyhunt: cannot find my own executable\n");
+        return PH_EXIT_USAGE;
+    }
+    r.self[n] = 0;
+    r.rules = ph_cli_load_rules(queries.items, queries.len);
+    free(queries.items);
+    if (!r.rules)
+        return PH_EXIT_QUERY;
+    StrVec files = {0};
+    if (optind >= argc)
+        collect("tests", &files);
+    for (int i = optind; i < argc; i++)
+        collect(argv[i], &files);
+    double t0 = ph_now();
+    size_t nfiles = files.len;
+    for (size_t i = 0; i < files.len; i++) {
+        const char *f = files.items[i];
+        if (ph_str_ends(f, ".txt") && strstr(f, "rules/"))
+            run_corpus(&r, f);
+        else if (ph_str_ends(f, ".test"))
+            run_cli_file(&r, f);
+        free(files.items[i]);
+    }
+    free(files.items);
+    ph_rules_free(r.rules);
+    printf("(%zu test files in %.1fs)\n%d passed, %d failed\n", nfiles, ph_now() - t0, r.passed, r.failed);
+    fflush(stdout);
+    return r.failed ? 1 : 0;
+}

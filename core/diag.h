@@ -1,0 +1,49 @@
+/*
+ * diag: diagnostics as data. Library code never prints; it records a
+ * diagnostic (path, 1-based line and column, message) and the front end
+ * renders it once, as compilers do:
+ *
+ *     app/views.py:12:5: error: invalid UTF-8 byte 0xE9
+ *        12 | name = "caf\xe9"
+ *           |     ^~~~
+ *
+ * A diagnostic without a position renders as `pyhunt: error: message`.
+ */
+#ifndef PH_DIAG_H
+#define PH_DIAG_H
+
+#include <stdio.h>
+#include <stdbool.h>
+
+typedef enum { PH_NOTE, PH_WARNING, PH_ERROR } PhSeverity;
+
+typedef struct PhDiag {
+    PhSeverity severity;
+    char *path;          /* NULL when the diagnostic has no file */
+    int line, col;       /* 1-based; 0 when unknown */
+    int end_col;         /* exclusive end on the same line; 0 = one caret */
+    char *message;
+    char *source_line;   /* the text of `line`, for the caret display; may be NULL */
+} PhDiag;
+
+typedef struct PhDiags PhDiags;
+
+PhDiags *ph_diags_new(void);                 /* caller frees with ph_diags_free() */
+void ph_diags_free(PhDiags *self);           /* NULL is a no-op */
+
+/* Record a diagnostic. path and source_line are copied; source_line may be
+ * NULL. */
+void ph_diags_add(PhDiags *self, PhSeverity sev, const char *path, int line, int col,
+                  int end_col, const char *source_line, const char *fmt, ...)
+    __attribute__((format(printf, 8, 9)));
+
+int ph_diags_count(const PhDiags *self, PhSeverity at_least);
+size_t ph_diags_len(const PhDiags *self);
+const PhDiag *ph_diags_at(const PhDiags *self, size_t i);   /* borrowed, valid until the next add or free */
+
+/* Render every diagnostic to `out` in the order recorded; with `color`, the
+ * severity word is colored. */
+void ph_diags_print(const PhDiags *self, FILE *out, bool color);
+void ph_diag_print(const PhDiag *d, FILE *out, bool color);
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * report: the format table and the text and JSON formats. SARIF, markdown
+ * and GitHub annotations live in report_*.c beside this file.
+ */
+#include "report.h"
+#include "util.h"
+
+#include <string.h>
+
+const PhReportFormat ph_report_formats[] = {
+    {"text", "path:line:col: RULE [SEV] message, then a summary by rule", ph_report_text},
+    {"json", "an array of finding objects", ph_report_json},
+    {"sarif", "SARIF 2.1.0, for code-scanning services", ph_report_sarif},
+    {"markdown", "an audit report for a pull request or an audit file", ph_report_markdown},
+    {"github", "GitHub Actions workflow annotations", ph_report_github},
+    {NULL, NULL, NULL},
+};
+
+const PhReportFormat *ph_report_format(const char *name) {
+    for (const PhReportFormat *f = ph_report_formats; f->name; f++)
+        if (strcmp(f->name, name) == 0)
+            return f;
+    return NULL;
+}
+
+void ph_json_string(FILE *out, const char *s) {
+    putc('"', out);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        default:
+            if (*p < 0x20)
+                fprintf(out, "\\u%04x", *p);
+            else
+                putc(*p, out);
+        }
+    }
+    putc('"', out);
+}
+
+void ph_report_text(FILE *out, const PhReport *r) {
+    const PhFindings *fs = r->findings;
+    const char *bold = r->color ? "\033[1m" : "", *off = r->color ? "\033[0m" : "";
+    for (size_t i = 0; i < fs->len; i++) {
+        const PhFinding *f = &fs->items[i];
+        const char *sc = !r->color ? "" : f->severity[1] == '1' ? "\033[31m" : f->severity[1] == '2' ? "\033[33m" : "\033[36m";
+        fprintf(out, "%s%s:%d:%d:%s %s%s [%s]%s %s\n", bold, f->loc.path, f->loc.line, f->loc.col, off, sc,
+                f->rule->id, f->severity, off, f->message);
+        for (size_t k = 0; k < f->nrelated; k++) {
+            const PhLocation *l = &f->related[k];
+            fprintf(out, "    %s:%d:%d: %s\n", l->path, l->line, l->col, l->message ? l->message : "");
+        }
+    }
+    if (!fs->len) {
+        fprintf(out, "No findings in %d files (%ld lines).\n", r->files, r->lines);
+        return;
+    }
+    /* Summary by rule, in catalogue order. */
+    fputc('\n', out);
+    size_t nfiles = 0;
+    for (size_t i = 0; i < fs->len; i++)
+        nfiles += i == 0 || strcmp(fs->items[i].loc.path, fs->items[i - 1].loc.path) != 0;
+    for (size_t k = 0; k < ph_rules_len(r->rules); k++) {
+        const PhRule *rule = ph_rules_at(r->rules, k);
+        int n = 0;
+        for (size_t i = 0; i < fs->len; i++)
+            n += fs->items[i].rule == rule;
+        if (n)
+            fprintf(out, "%6d  %s %-34s %s\n", n, rule->id, rule->name, rule->severity);
+    }
+    fprintf(out, "%zu finding%s in %zu file%s (%d files, %ld lines scanned", fs->len, fs->len == 1 ? "" : "s",
+            nfiles, nfiles == 1 ? "" : "s", r->files, r->lines);
+    if (fs->suppressed)
+        fprintf(out, "; %d suppressed by noqa", fs->suppressed);
+    fputs(").\n", out);
+}
+
+static void json_location(FILE *out, const PhLocation *l, bool with_message) {
+    fputs("{\"path\": ", out);
+    ph_json_string(out, l->path);
+    fprintf(out, ", \"line\": %d, \"col\": %d, \"end_line\": %d, \"end_col\": %d", l->line, l->col, l->end_line,
+            l->end_col);
+    if (with_message) {
+        fputs(", \"message\": ", out);
+        ph_json_string(out, l->message);
+    }
+    fputc('}', out);
+}
+
+void ph_report_json(FILE *out, const PhReport *r) {
+    const PhFindings *fs = r->findings;
+    fputc('[', out);
+    for (size_t i = 0; i < fs->len; i++) {
+        const PhFinding *f = &fs->items[i];
+        fputs(i ? ",\n  {" : "\n  {", out);
+        fputs("\"rule\": ", out);
+        ph_json_string(out, f->rule->id);
+        fputs(", \"name\": ", out);
+        ph_json_string(out, f->rule->name);
+        fputs(", \"severity\": ", out);
+        ph_json_string(out, f->severity);
+        fputs(", \"path\": ", out);
+        ph_json_string(out, f->loc.path);
+        fprintf(out, ", \"line\": %d, \"col\": %d, \"end_line\": %d, \"end_col\": %d", f->loc.line, f->loc.col,
+                f->loc.end_line, f->loc.end_col);
+        fputs(", \"message\": ", out);
+        ph_json_string(out, f->message);
+        fputs(", \"fix\": ", out);
+        ph_json_string(out, f->rule->fix);
+        fputs(", \"related\": [", out);
+        for (size_t k = 0; k < f->nrelated; k++) {
+            if (k)
+                fputs(", ", out);
+            json_location(out, &f->related[k], true);
+        }
+        fputs("]}", out);
+    }
+    fputs(fs->len ? "\n]\n" : "]\n", out);
+}

@@ -1,0 +1,504 @@
+/*
+ * rules: loading rule files, running them, building findings.
+ */
+#include "rules.h"
+#include "db.h"
+#include "embedded.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct PhRuleSet {
+    PhVec(PhRule *) v;
+};
+
+PhRuleSet *ph_rules_new(void) { return ph_xcalloc(1, sizeof(PhRuleSet)); }
+
+static void rule_free(PhRule *r) {
+    if (!r)
+        return;
+    free(r->id);
+    free(r->name);
+    free(r->severity);
+    free(r->precision);
+    free(r->tags);
+    free(r->message);
+    free(r->fix);
+    free(r->description);
+    free(r->bad);
+    free(r->good);
+    free(r->accepted);
+    free(r->path);
+    free(r->sql);
+    free(r);
+}
+
+void ph_rules_free(PhRuleSet *self) {
+    if (!self)
+        return;
+    for (size_t i = 0; i < self->v.len; i++)
+        rule_free(self->v.items[i]);
+    free(self->v.items);
+    free(self);
+}
+
+PhRuleSet *ph_rules_builtin(void) {
+    PhRuleSet *s = ph_rules_new();
+    PhDiags *d = ph_diags_new();
+    for (const PhEmbedded *e = ph_embedded; e->path; e++)
+        if (ph_str_starts(e->path, "queries/") && ph_str_ends(e->path, ".sql"))
+            if (ph_rules_add(s, e->path, e->text, true, d) != 0) {
+                ph_diags_print(d, stderr, false);
+                abort();
+            }
+    ph_diags_free(d);
+    return s;
+}
+
+/* Append `value` to a field, on a new line when it already has text. */
+static void append_field(char **field, const char *value, size_t n) {
+    if (!*field) {
+        *field = ph_xstrndup(value, n);
+        return;
+    }
+    size_t old = strlen(*field);
+    *field = ph_xrealloc(*field, old + n + 2);
+    (*field)[old] = '\n';
+    memcpy(*field + old + 1, value, n);
+    (*field)[old + 1 + n] = 0;
+}
+
+static bool valid_id(const char *id) {
+    const char *p = id;
+    if (!isupper((unsigned char)*p))
+        return false;
+    while (isupper((unsigned char)*p))
+        p++;
+    if (!isdigit((unsigned char)*p))
+        return false;
+    while (isdigit((unsigned char)*p))
+        p++;
+    return *p == 0;
+}
+
+int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool builtin, PhDiags *diags) {
+    PhRule *r = ph_xcalloc(1, sizeof *r);
+    r->path = ph_xstrdup(path);
+    r->sql = ph_xstrdup(text);
+    r->builtin = builtin;
+    char **last = NULL;
+    int line = 0;
+    const char *p = text;
+    bool body = false;
+    while (*p) {
+        line++;
+        const char *eol = strchr(p, '\n');
+        size_t n = eol ? (size_t)(eol - p) : strlen(p);
+        const char *next = eol ? eol + 1 : p + n;
+        /* The header is the leading block of `--` comments. */
+        size_t i = 0;
+        while (i < n && (p[i] == ' ' || p[i] == '\t'))
+            i++;
+        if (i == n) {               /* blank line ends a multi-line field */
+            last = NULL;
+            p = next;
+            continue;
+        }
+        if (n - i < 2 || p[i] != '-' || p[i + 1] != '-') {
+            body = true;
+            break;
+        }
+        size_t dash = i;
+        i += 2;
+        while (i < n && p[i] == ' ')
+            i++;
+        if (i < n && p[i] == '@') {
+            size_t k = i + 1;
+            while (k < n && (isalnum((unsigned char)p[k]) || p[k] == '_'))
+                k++;
+            size_t vs = k;
+            while (vs < n && p[vs] == ' ')
+                vs++;
+            size_t ve = n;
+            while (ve > vs && (p[ve - 1] == ' ' || p[ve - 1] == '\r'))
+                ve--;
+            char tag[32];
+            snprintf(tag, sizeof tag, "%.*s", (int)(k - i - 1), p + i + 1);
+            char **f = NULL;
+            if (!strcmp(tag, "id")) f = &r->id;
+            else if (!strcmp(tag, "name")) f = &r->name;
+            else if (!strcmp(tag, "severity")) f = &r->severity;
+            else if (!strcmp(tag, "precision")) f = &r->precision;
+            else if (!strcmp(tag, "tags")) f = &r->tags;
+            else if (!strcmp(tag, "message")) f = &r->message;
+            else if (!strcmp(tag, "fix")) f = &r->fix;
+            else if (!strcmp(tag, "description")) f = &r->description;
+            else if (!strcmp(tag, "bad")) f = &r->bad;
+            else if (!strcmp(tag, "good")) f = &r->good;
+            else if (!strcmp(tag, "accepted")) f = &r->accepted;
+            if (!f) {
+                ph_diags_add(diags, PH_ERROR, path, line, (int)i + 1, 0, NULL, "unknown metadata tag @%s", tag);
+                rule_free(r);
+                return -1;
+            }
+            if (*f && (f == &r->id || f == &r->name || f == &r->severity)) {
+                ph_diags_add(diags, PH_ERROR, path, line, (int)i + 1, 0, NULL, "@%s given twice", tag);
+                rule_free(r);
+                return -1;
+            }
+            append_field(f, p + vs, ve - vs);
+            last = f;
+        } else if (last && (last == &r->description || last == &r->bad || last == &r->good ||
+                            last == &r->accepted || last == &r->message || last == &r->fix)) {
+            /* A continuation line: its text after "-- ", indentation kept
+             * (code examples). `dash` is where the "--" starts. */
+            size_t s = dash + 2;
+            if (s < n && p[s] == ' ')
+                s++;
+            size_t e = n;
+            while (e > s && p[e - 1] == '\r')
+                e--;
+            append_field(last, p + s, e - s);
+        }
+        p = next;
+    }
+    const char *missing = !r->id ? "id" : !r->name ? "name" : !r->severity ? "severity" : !r->message ? "message" : NULL;
+    if (missing) {
+        ph_diags_add(diags, PH_ERROR, path, 1, 1, 0, NULL, "rule header lacks @%s", missing);
+        rule_free(r);
+        return -1;
+    }
+    if (!valid_id(r->id)) {
+        ph_diags_add(diags, PH_ERROR, path, 1, 1, 0, NULL, "@id '%s' is not an id like PH101 or TEAM1", r->id);
+        rule_free(r);
+        return -1;
+    }
+    if (ph_severity_rank(r->severity) > 3) {
+        ph_diags_add(diags, PH_ERROR, path, 1, 1, 0, NULL, "@severity '%s' is not P1, P2 or P3", r->severity);
+        rule_free(r);
+        return -1;
+    }
+    if (!body) {
+        ph_diags_add(diags, PH_ERROR, path, line, 1, 0, NULL, "rule %s has no SQL after its header", r->id);
+        rule_free(r);
+        return -1;
+    }
+    if (!r->fix)
+        r->fix = ph_xstrdup("");
+    for (size_t i = 0; i < self->v.len; i++)
+        if (strcmp(self->v.items[i]->id, r->id) == 0) {
+            rule_free(self->v.items[i]);
+            self->v.items[i] = r;
+            return 0;
+        }
+    ph_vec_push(&self->v, r);
+    return 0;
+}
+
+static int cmp_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+int ph_rules_add_dir(PhRuleSet *self, const char *dir, PhDiags *diags) {
+    DIR *d = opendir(dir);
+    if (!d) {
+        ph_diags_add(diags, PH_ERROR, dir, 0, 0, 0, NULL, "cannot read rule directory: %s", strerror(errno));
+        return -1;
+    }
+    PhVec(char *) names = {0};
+    for (struct dirent *e; (e = readdir(d));)
+        if (ph_str_ends(e->d_name, ".sql"))
+            ph_vec_push(&names, ph_xstrdup(e->d_name));
+    closedir(d);
+    qsort(names.items, names.len, sizeof(char *), cmp_name);
+    int added = 0, failed = 0;
+    for (size_t i = 0; i < names.len; i++) {
+        char *path = ph_xasprintf("%s/%s", dir, names.items[i]);
+        size_t len;
+        char *text = ph_read_file(path, &len);
+        if (!text) {
+            ph_diags_add(diags, PH_ERROR, path, 0, 0, 0, NULL, "cannot read rule: %s", strerror(errno));
+            failed++;
+        } else if (ph_rules_add(self, path, text, false, diags) == 0) {
+            added++;
+        } else {
+            failed++;
+        }
+        free(text);
+        free(path);
+        free(names.items[i]);
+    }
+    free(names.items);
+    return failed ? -1 : added;
+}
+
+size_t ph_rules_len(const PhRuleSet *self) { return self->v.len; }
+const PhRule *ph_rules_at(const PhRuleSet *self, size_t i) { return self->v.items[i]; }
+
+const PhRule *ph_rules_find(const PhRuleSet *self, const char *id) {
+    for (size_t i = 0; i < self->v.len; i++)
+        if (strcasecmp(self->v.items[i]->id, id) == 0)
+            return self->v.items[i];
+    return NULL;
+}
+
+bool ph_rules_match(const char *list, const char *id) {
+    if (!list)
+        return false;
+    for (const char *p = list; *p;) {
+        while (*p == ',' || *p == ' ')
+            p++;
+        const char *e = p;
+        while (*e && *e != ',' && *e != ' ')
+            e++;
+        size_t n = (size_t)(e - p);
+        if (n && strncasecmp(id, p, n) == 0)
+            return true;
+        p = e;
+    }
+    return false;
+}
+
+void ph_rules_filter(PhRuleSet *self, const char *select, const char *ignore) {
+    size_t k = 0;
+    for (size_t i = 0; i < self->v.len; i++) {
+        PhRule *r = self->v.items[i];
+        bool keep = (!select || ph_rules_match(select, r->id)) && !ph_rules_match(ignore, r->id);
+        if (keep)
+            self->v.items[k++] = r;
+        else
+            rule_free(r);
+    }
+    self->v.len = k;
+}
+
+int ph_severity_rank(const char *s) {
+    if (s && (s[0] == 'P' || s[0] == 'p') && s[1] >= '1' && s[1] <= '3' && !s[2])
+        return s[1] - '0';
+    return 9;
+}
+
+/* ---------------------------------------------------------------------------
+ * Running.
+ */
+
+/* Line of the first SQL statement in a rule file (after its header). */
+static int sql_line(const PhRule *r, int offset) {
+    int line = 1;
+    for (int i = 0; i < offset && r->sql[i]; i++)
+        line += r->sql[i] == '\n';
+    return line;
+}
+
+static char *expand(const char *tmpl, sqlite3_stmt *st, int ncols) {
+    sqlite3_str *s = sqlite3_str_new(NULL);
+    for (const char *p = tmpl; *p; p++) {
+        if (*p == '{') {
+            const char *e = strchr(p, '}');
+            if (e) {
+                bool found = false;
+                for (int c = 0; c < ncols; c++) {
+                    const char *name = sqlite3_column_name(st, c);
+                    if (strlen(name) == (size_t)(e - p - 1) && strncmp(name, p + 1, (size_t)(e - p - 1)) == 0) {
+                        const char *v = (const char *)sqlite3_column_text(st, c);
+                        sqlite3_str_appendall(s, v ? v : "");
+                        found = true;
+                        break;
+                    }
+                }
+                if (found) {
+                    p = e;
+                    continue;
+                }
+            }
+        }
+        sqlite3_str_appendchar(s, 1, *p);
+    }
+    char *m = sqlite3_str_finish(s);
+    char *out = ph_xstrdup(m ? m : "");
+    sqlite3_free(m);
+    return out;
+}
+
+typedef struct Lookup {
+    sqlite3_stmt *path, *noqa, *related;
+} Lookup;
+
+static char *file_path(Lookup *lk, int64_t file_id) {
+    sqlite3_bind_int64(lk->path, 1, file_id);
+    char *p = NULL;
+    if (sqlite3_step(lk->path) == SQLITE_ROW)
+        p = ph_xstrdup((const char *)sqlite3_column_text(lk->path, 0));
+    sqlite3_reset(lk->path);
+    return p ? p : ph_xstrdup("?");
+}
+
+static bool suppressed(Lookup *lk, int64_t file_id, int line, const char *id) {
+    sqlite3_bind_int64(lk->noqa, 1, file_id);
+    sqlite3_bind_int(lk->noqa, 2, line);
+    bool hit = false;
+    char pat[40];
+    snprintf(pat, sizeof pat, ",%s,", id);
+    while (!hit && sqlite3_step(lk->noqa) == SQLITE_ROW) {
+        const char *codes = (const char *)sqlite3_column_text(lk->noqa, 0);
+        hit = codes && (strcmp(codes, "*") == 0 || strstr(codes, pat) != NULL);
+    }
+    sqlite3_reset(lk->noqa);
+    return hit;
+}
+
+static void add_related(Lookup *lk, PhFinding *f, const char *json) {
+    sqlite3_bind_text(lk->related, 1, json, -1, SQLITE_TRANSIENT);
+    PhVec(PhLocation) v = {0};
+    while (sqlite3_step(lk->related) == SQLITE_ROW) {
+        PhLocation l;
+        memset(&l, 0, sizeof l);
+        l.file_id = sqlite3_column_int(lk->related, 0);
+        l.path = file_path(lk, l.file_id);
+        l.line = sqlite3_column_int(lk->related, 1);
+        l.col = sqlite3_column_int(lk->related, 2);
+        l.end_line = sqlite3_column_int(lk->related, 3);
+        l.end_col = sqlite3_column_int(lk->related, 4);
+        const char *m = (const char *)sqlite3_column_text(lk->related, 5);
+        l.message = m ? ph_xstrdup(m) : NULL;
+        ph_vec_push(&v, l);
+    }
+    sqlite3_reset(lk->related);
+    f->related = v.items;
+    f->nrelated = v.len;
+}
+
+int ph_rules_run(sqlite3 *db, const PhRule *rule, PhFindings *out, PhDiags *diags) {
+    /* Skip the header: prepare from the first non-comment byte so that error
+     * offsets map to the file. */
+    sqlite3_stmt *st = NULL;
+    const char *tail = NULL;
+    int rc = sqlite3_prepare_v2(db, rule->sql, -1, &st, &tail);
+    if (rc != SQLITE_OK) {
+        int off = sqlite3_error_offset(db);
+        ph_diags_add(diags, PH_ERROR, rule->path, sql_line(rule, off >= 0 ? off : 0), 0, 0, NULL, "%s",
+                     sqlite3_errmsg(db));
+        return -1;
+    }
+    if (!st) {
+        ph_diags_add(diags, PH_ERROR, rule->path, 1, 0, 0, NULL, "rule %s has no SQL statement", rule->id);
+        return -1;
+    }
+    if (!sqlite3_stmt_readonly(st)) {
+        ph_diags_add(diags, PH_ERROR, rule->path, 1, 0, 0, NULL, "rule %s must be a read-only query", rule->id);
+        sqlite3_finalize(st);
+        return -1;
+    }
+    int ncols = sqlite3_column_count(st);
+    int c_file = -1, c_line = -1, c_col = -1, c_eline = -1, c_ecol = -1, c_msg = -1, c_sev = -1, c_rel = -1;
+    for (int c = 0; c < ncols; c++) {
+        const char *n = sqlite3_column_name(st, c);
+        if (!strcmp(n, "file_id")) c_file = c;
+        else if (!strcmp(n, "line")) c_line = c;
+        else if (!strcmp(n, "col")) c_col = c;
+        else if (!strcmp(n, "end_line")) c_eline = c;
+        else if (!strcmp(n, "end_col")) c_ecol = c;
+        else if (!strcmp(n, "message")) c_msg = c;
+        else if (!strcmp(n, "severity")) c_sev = c;
+        else if (!strcmp(n, "related")) c_rel = c;
+    }
+    if (c_file < 0 || c_line < 0 || c_col < 0) {
+        ph_diags_add(diags, PH_ERROR, rule->path, 1, 0, 0, NULL,
+                     "rule %s must return the columns file_id, line and col", rule->id);
+        sqlite3_finalize(st);
+        return -1;
+    }
+    Lookup lk = {0};
+    sqlite3_prepare_v2(db, ph_db_statement("file_path"), -1, &lk.path, NULL);
+    sqlite3_prepare_v2(db, ph_db_statement("suppressions"), -1, &lk.noqa, NULL);
+    sqlite3_prepare_v2(db, ph_db_statement("related"), -1, &lk.related, NULL);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t fid = sqlite3_column_int64(st, c_file);
+        int line = sqlite3_column_int(st, c_line);
+        if (suppressed(&lk, fid, line, rule->id)) {
+            out->suppressed++;
+            continue;
+        }
+        PhFinding f;
+        memset(&f, 0, sizeof f);
+        f.rule = rule;
+        const char *sev = c_sev >= 0 ? (const char *)sqlite3_column_text(st, c_sev) : NULL;
+        snprintf(f.severity, sizeof f.severity, "%s", ph_severity_rank(sev) <= 3 ? sev : rule->severity);
+        f.loc.file_id = (int)fid;
+        f.loc.path = file_path(&lk, fid);
+        f.loc.line = line;
+        f.loc.col = sqlite3_column_int(st, c_col);
+        f.loc.end_line = c_eline >= 0 ? sqlite3_column_int(st, c_eline) : line;
+        f.loc.end_col = c_ecol >= 0 ? sqlite3_column_int(st, c_ecol) : f.loc.col;
+        const char *m = c_msg >= 0 ? (const char *)sqlite3_column_text(st, c_msg) : NULL;
+        f.message = m ? ph_xstrdup(m) : expand(rule->message, st, ncols);
+        const char *rel = c_rel >= 0 ? (const char *)sqlite3_column_text(st, c_rel) : NULL;
+        if (rel && *rel)
+            add_related(&lk, &f, rel);
+        if (out->len == out->cap) {
+            out->cap = out->cap ? out->cap * 2 : 64;
+            out->items = ph_xrealloc(out->items, out->cap * sizeof *out->items);
+        }
+        out->items[out->len++] = f;
+    }
+    if (rc != SQLITE_DONE) {
+        ph_diags_add(diags, PH_ERROR, rule->path, 1, 0, 0, NULL, "rule %s failed: %s", rule->id, sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(lk.path);
+    sqlite3_finalize(lk.noqa);
+    sqlite3_finalize(lk.related);
+    sqlite3_finalize(st);
+    (void)tail;
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int cmp_finding(const void *a, const void *b) {
+    const PhFinding *x = a, *y = b;
+    int c = strcmp(x->loc.path, y->loc.path);
+    if (c)
+        return c;
+    if (x->loc.line != y->loc.line)
+        return x->loc.line < y->loc.line ? -1 : 1;
+    if (x->loc.col != y->loc.col)
+        return x->loc.col < y->loc.col ? -1 : 1;
+    return strcmp(x->rule->id, y->rule->id);
+}
+
+void ph_findings_sort(PhFindings *self) {
+    if (self->len)
+        qsort(self->items, self->len, sizeof *self->items, cmp_finding);
+}
+
+static void loc_free(PhLocation *l) {
+    free(l->path);
+    free(l->message);
+    free(l->snippet);
+}
+
+static void finding_free(PhFinding *f) {
+    loc_free(&f->loc);
+    free(f->message);
+    for (size_t i = 0; i < f->nrelated; i++)
+        loc_free(&f->related[i]);
+    free(f->related);
+}
+
+void ph_findings_min_severity(PhFindings *self, const char *min) {
+    int rank = ph_severity_rank(min);
+    size_t k = 0;
+    for (size_t i = 0; i < self->len; i++)
+        if (ph_severity_rank(self->items[i].severity) <= rank)
+            self->items[k++] = self->items[i];
+        else
+            finding_free(&self->items[i]);
+    self->len = k;
+}
+
+void ph_findings_free(PhFindings *self) {
+    for (size_t i = 0; i < self->len; i++)
+        finding_free(&self->items[i]);
+    free(self->items);
+    memset(self, 0, sizeof *self);
+}

@@ -1,0 +1,110 @@
+/*
+ * rules: stored queries as rules. Loads rule files (the built-in ones
+ * embedded from queries/, and user directories), parses their metadata
+ * header, runs their SQL against a fact database and turns result rows into
+ * findings, applying `# noqa` suppressions. It knows nothing of output
+ * formats or terminals.
+ *
+ * A rule file:
+ *
+ *     -- @id PH101
+ *     -- @name blocking-call-in-async
+ *     -- @severity P1
+ *     -- @message {callee}() blocks the event loop inside async def {function}
+ *     -- @fix use an async equivalent or asyncio.to_thread()
+ *     SELECT ... AS file_id, ... AS line, ... AS col, ... AS end_line, ... AS end_col, ...
+ *
+ * Result columns: file_id, line, col (required); end_line, end_col,
+ * message (else @message with {column} placeholders), severity (P1-P3, when
+ * the finding differs from the rule's), related (a JSON array of
+ * {file_id, line, col, end_line, end_col, message}); any other column can
+ * feed the message template.
+ */
+#ifndef PH_RULES_H
+#define PH_RULES_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include "diag.h"
+
+typedef struct PhRule {
+    char *id;              /* PH101 */
+    char *name;            /* blocking-call-in-async */
+    char *severity;        /* P1, P2, P3 */
+    char *precision;       /* high, medium, low (may be NULL) */
+    char *tags;            /* space-separated (may be NULL) */
+    char *message;         /* template */
+    char *fix;             /* one line */
+    char *description;     /* what it finds and why it matters (may be NULL) */
+    char *bad, *good;      /* examples (may be NULL) */
+    char *accepted;        /* what it does not flag, on purpose (may be NULL) */
+    char *path;            /* file it came from */
+    char *sql;             /* the whole file text (comments included) */
+    bool builtin;
+} PhRule;
+
+typedef struct PhLocation {
+    char *path;            /* relative to the audited root */
+    int file_id;
+    int line, col, end_line, end_col;
+    char *message;         /* for related locations: the step; may be NULL */
+    char *snippet;         /* source text of `line`, filled by the front end; may be NULL */
+} PhLocation;
+
+typedef struct PhFinding {
+    const PhRule *rule;    /* borrowed from the rule set */
+    char severity[4];      /* the finding's own: P1..P3 */
+    PhLocation loc;
+    char *message;
+    PhLocation *related;
+    size_t nrelated;
+} PhFinding;
+
+typedef struct PhFindings {
+    PhFinding *items;
+    size_t len, cap;
+    int suppressed;        /* findings silenced by noqa */
+} PhFindings;
+
+typedef struct PhRuleSet PhRuleSet;
+
+/* The built-in rules. Caller frees with ph_rules_free(). Aborts if an
+ * embedded rule is malformed (a build defect, caught by `make test`). */
+PhRuleSet *ph_rules_builtin(void);
+PhRuleSet *ph_rules_new(void);             /* empty; caller frees with ph_rules_free() */
+void ph_rules_free(PhRuleSet *self);       /* NULL is a no-op */
+
+/* Parse one rule file's text and add it. On a bad header: a diagnostic
+ * `path:line: message`, returns -1. A rule with an id already in the set
+ * replaces it (user rules override built-in ones). */
+int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool builtin, PhDiags *diags);
+
+/* Add every *.sql file of dir (sorted by name). Returns the number of
+ * rules added, or -1 after diagnostics. */
+int ph_rules_add_dir(PhRuleSet *self, const char *dir, PhDiags *diags);
+
+size_t ph_rules_len(const PhRuleSet *self);
+const PhRule *ph_rules_at(const PhRuleSet *self, size_t i);      /* borrowed, valid until free */
+const PhRule *ph_rules_find(const PhRuleSet *self, const char *id);
+
+/* Does `id` match one of the comma-separated ids or prefixes of `list`
+ * ("PH1,PH301")? NULL or "" matches nothing. */
+bool ph_rules_match(const char *list, const char *id);
+
+/* Keep only rules selected (NULL = all) and not ignored (NULL = none). */
+void ph_rules_filter(PhRuleSet *self, const char *select, const char *ignore);
+
+/* Run one rule; its findings are appended to out. On SQL errors adds a
+ * diagnostic `rule-file:line: message` and returns -1. */
+int ph_rules_run(sqlite3 *db, const PhRule *rule, PhFindings *out, PhDiags *diags);
+
+/* Sort by path, line, column, rule id. */
+void ph_findings_sort(PhFindings *self);
+/* Drop findings below a severity ("P2" keeps P1 and P2). */
+void ph_findings_min_severity(PhFindings *self, const char *min);
+void ph_findings_free(PhFindings *self);   /* frees the contents; the struct itself is the caller's */
+
+/* Severity rank: P1 -> 1 ... ; 9 for anything else. */
+int ph_severity_rank(const char *s);
+
+#endif

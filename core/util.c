@@ -1,0 +1,159 @@
+/*
+ * util: allocation that aborts on failure, the arena, file reading, hashing.
+ */
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void oom(void) {
+    fputs("pyhunt: out of memory\n", stderr);
+    abort();
+}
+
+void *ph_xmalloc(size_t n) {
+    void *p = malloc(n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *ph_xcalloc(size_t count, size_t size) {
+    void *p = calloc(count ? count : 1, size ? size : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+void *ph_xrealloc(void *p, size_t n) {
+    p = realloc(p, n ? n : 1);
+    if (!p)
+        oom();
+    return p;
+}
+
+char *ph_xstrdup(const char *s) { return ph_xstrndup(s, strlen(s)); }
+
+char *ph_xstrndup(const char *s, size_t n) {
+    char *p = ph_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *ph_xasprintf(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *p = ph_xmalloc((size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+/* The arena hands out memory from 64 KiB chunks; a request larger than a
+ * chunk gets a chunk of its own. */
+typedef struct Chunk {
+    struct Chunk *next;
+    size_t used, size;
+    _Alignas(max_align_t) unsigned char data[];
+} Chunk;
+
+struct PhArena {
+    Chunk *head;
+};
+
+PhArena *ph_arena_new(void) { return ph_xcalloc(1, sizeof(PhArena)); }
+
+void ph_arena_free(PhArena *self) {
+    if (!self)
+        return;
+    for (Chunk *c = self->head, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    free(self);
+}
+
+void *ph_arena_alloc(PhArena *self, size_t n) {
+    n = (n + 7) & ~(size_t)7;
+    Chunk *c = self->head;
+    if (!c || c->size - c->used < n) {
+        size_t size = n > 65536 ? n : 65536;
+        c = ph_xmalloc(sizeof(Chunk) + size);
+        c->used = 0;
+        c->size = size;
+        c->next = self->head;
+        self->head = c;
+    }
+    void *p = c->data + c->used;
+    c->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+char *ph_arena_strndup(PhArena *self, const char *s, size_t n) {
+    char *p = ph_arena_alloc(self, n + 1);
+    memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
+
+char *ph_read_file(const char *path, size_t *len) {
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 65536, n = 0;
+    char *buf = ph_xmalloc(cap + 1);
+    for (;;) {
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (n < cap) {
+            if (ferror(f)) {
+                int e = errno ? errno : EIO;
+                fclose(f);
+                free(buf);
+                errno = e;
+                return NULL;
+            }
+            break;
+        }
+        cap *= 2;
+        buf = ph_xrealloc(buf, cap + 1);
+    }
+    fclose(f);
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+uint64_t ph_hash64(const void *data, size_t n) {
+    const unsigned char *p = data;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+bool ph_str_starts(const char *s, const char *prefix) {
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool ph_str_ends(const char *s, const char *suffix) {
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+double ph_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,54 @@
+/*
+ * util: the leaf module every other one may use. Allocation that never
+ * returns NULL (out of memory aborts here, in one place, as in tree-sitter and
+ * Redis), a bump arena for per-file facts, growable arrays, and small string
+ * helpers. It knows nothing of SQL, Python or terminals.
+ */
+#ifndef PH_UTIL_H
+#define PH_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+/* Allocation. Never NULL: on failure they print "pyhunt: out of memory" and
+ * abort. Memory from them is freed with free(). */
+void *ph_xmalloc(size_t n);
+void *ph_xcalloc(size_t count, size_t size);
+void *ph_xrealloc(void *p, size_t n);
+char *ph_xstrdup(const char *s);
+char *ph_xstrndup(const char *s, size_t n);
+/* printf into fresh memory; caller frees with free(). */
+char *ph_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Growable array of T: `PhVec(int) v = {0}; ph_vec_push(&v, 3); free(v.items);` */
+#define PhVec(T) struct { T *items; size_t len, cap; }
+#define ph_vec_push(v, x) do { \
+        if ((v)->len == (v)->cap) { \
+            (v)->cap = (v)->cap ? (v)->cap * 2 : 8; \
+            (v)->items = ph_xrealloc((v)->items, (v)->cap * sizeof *(v)->items); \
+        } \
+        (v)->items[(v)->len++] = (x); \
+    } while (0)
+
+/* Bump allocator: many small allocations freed together. */
+typedef struct PhArena PhArena;
+PhArena *ph_arena_new(void);                 /* caller frees with ph_arena_free() */
+void ph_arena_free(PhArena *self);           /* NULL is a no-op */
+void *ph_arena_alloc(PhArena *self, size_t n);       /* zeroed, 8-aligned; valid until ph_arena_free */
+char *ph_arena_strndup(PhArena *self, const char *s, size_t n); /* valid until ph_arena_free */
+
+/* Whole file into memory; *len gets its size. Returns NULL and sets errno
+ * on failure. Caller frees with free(). The buffer is NUL-terminated. */
+char *ph_read_file(const char *path, size_t *len);
+
+/* 64-bit FNV-1a of a byte range. */
+uint64_t ph_hash64(const void *data, size_t n);
+
+bool ph_str_starts(const char *s, const char *prefix);
+bool ph_str_ends(const char *s, const char *suffix);
+
+/* Monotonic clock in seconds. */
+double ph_now(void);
+
+#endif

@@ -1,0 +1,555 @@
+/*
+ * extract: the extraction pipeline.
+ *
+ *     walk ──▶ jobs ──▶ N parse workers ──▶ results queue ──▶ writer (this thread) ──▶ SQLite
+ *
+ * A file is re-read only when its size or mtime changed since the stored
+ * run, and re-extracted only when its content hash changed. Workers never
+ * touch SQLite; the writer stores each file's facts as a unit.
+ *
+ * Safety: a database that does not exist yet (or has another schema
+ * version) is built whole in a temporary file with no journal and renamed
+ * into place at the end, so an interrupted build leaves the previous file
+ * untouched. An existing database is updated in one WAL transaction, which
+ * an interruption rolls back.
+ */
+#include "extractor.h"
+#include "db.h"
+#include "facts.h"
+#include "parse.h"
+#include "source.h"
+#include "walk.h"
+#include "writer.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_FILE_SIZE (64L << 20)
+
+char *ph_extract_module_name(const char *relpath, bool *is_package) {
+    const char *p = relpath;
+    if (ph_str_starts(p, "src/"))
+        p += 4;
+    char *m = ph_xstrdup(p);
+    size_t n = strlen(m);
+    if (n > 3 && strcmp(m + n - 3, ".py") == 0)
+        m[n -= 3] = 0;
+    *is_package = false;
+    if (n >= 8 && strcmp(m + n - 8, "__init__") == 0 && (n == 8 || m[n - 9] == '/')) {
+        *is_package = true;
+        n = n == 8 ? 0 : n - 9;
+        m[n] = 0;
+    }
+    for (char *c = m; *c; c++)
+        if (*c == '/')
+            *c = '.';
+    return m;
+}
+
+static bool is_test_path(const char *rel) {
+    const char *base = strrchr(rel, '/');
+    base = base ? base + 1 : rel;
+    if (ph_str_starts(base, "test_") || ph_str_ends(base, "_test.py") || strcmp(base, "conftest.py") == 0)
+        return true;
+    for (const char *p = rel; (p = strstr(p, "test")); p++) {
+        bool start = p == rel || p[-1] == '/';
+        size_t n = ph_str_starts(p, "tests/") ? 5 : ph_str_starts(p, "test/") ? 4 : 0;
+        if (start && n)
+            return true;
+    }
+    return false;
+}
+
+char *ph_extract_default_db(const char *root) {
+    struct stat st;
+    if (stat(root, &st) == 0 && !S_ISDIR(st.st_mode)) {
+        const char *slash = strrchr(root, '/');
+        if (!slash)
+            return ph_xstrdup(".pyhunt/facts.db");
+        return ph_xasprintf("%.*s/.pyhunt/facts.db", (int)(slash - root), root);
+    }
+    size_t n = strlen(root);
+    while (n > 1 && root[n - 1] == '/')
+        n--;
+    return ph_xasprintf("%.*s/.pyhunt/facts.db", (int)n, root);
+}
+
+/* ---------------------------------------------------------------------------
+ * Jobs and workers.
+ */
+
+typedef struct Job {
+    PhWalkFile *wf;
+    int64_t file_id;
+    uint64_t old_hash;
+    bool has_old;
+    PhFacts *facts;         /* result */
+    char *module;
+    bool is_package;
+    int lines, errors;
+} Job;
+
+typedef struct Pool {
+    Job *jobs;
+    size_t njobs;
+    size_t next;            /* next job to take */
+    size_t *done;           /* finished job indexes, in completion order */
+    size_t ndone, consumed;
+    bool parse_only;
+    pthread_mutex_t mu;
+    pthread_cond_t cond_done, cond_room;
+    size_t window;          /* at most this many finished jobs wait for the writer */
+} Pool;
+
+static void error_at_offset(PhFacts *f, PhSeverity sev, long off, const char *fmt, const char *what) {
+    PhSource src;
+    ph_source_init(&src, f->source, f->source_len);
+    int line = 1;
+    long ls = 0;
+    for (long i = 0; i < off; i++)
+        if (f->source[i] == '\n')
+            line++, ls = i + 1;
+    int col = (int)(off - ls) + 1;
+    size_t n;
+    const char *text = ph_source_line(&src, line, &n);
+    /* The line may itself hold bytes that are not text; show it only if not */
+    char *copy = memchr(text, 0, n) ? NULL : ph_xstrndup(text, n);
+    ph_diags_add(f->diags, sev, f->path, line, col, 0, copy, fmt, what);
+    free(copy);
+    ph_source_fini(&src);
+}
+
+static void process(Job *j, TSParser *parser, bool parse_only, long *lines) {
+    PhFacts *f = ph_facts_new(j->wf->path, j->wf->abspath);
+    j->facts = f;
+    f->file_id = j->file_id;
+    f->size = j->wf->size;
+    f->mtime_ns = j->wf->mtime_ns;
+    f->status = PH_FACTS_FAILED;
+    if (j->wf->size > MAX_FILE_SIZE) {
+        ph_diags_add(f->diags, PH_ERROR, f->path, 0, 0, 0, NULL, "file too large (%lld bytes, limit %ld); skipped",
+                     (long long)j->wf->size, MAX_FILE_SIZE);
+        return;
+    }
+    f->source = ph_read_file(f->abspath, &f->source_len);
+    if (!f->source) {
+        ph_diags_add(f->diags, PH_ERROR, f->path, 0, 0, 0, NULL, "cannot read file: %s", strerror(errno));
+        return;
+    }
+    if (ph_source_is_binary(f->source, f->source_len)) {
+        long off = (long)((const char *)memchr(f->source, 0, f->source_len) - f->source);
+        error_at_offset(f, PH_ERROR, off, "%s", "binary content (NUL byte), not Python source; skipped");
+        return;
+    }
+    f->hash = ph_hash64(f->source, f->source_len);
+    f->size = (int64_t)f->source_len;
+    if (j->has_old && f->hash == j->old_hash) {
+        f->status = PH_FACTS_UNCHANGED;
+        return;
+    }
+    long bad = ph_source_invalid_utf8(f->source, f->source_len);
+    if (bad >= 0) {
+        char what[96];
+        snprintf(what, sizeof what, "invalid UTF-8 byte 0x%02X; facts extracted with the byte replaced",
+                 (unsigned char)f->source[bad]);
+        error_at_offset(f, PH_WARNING, bad, "%s", what);
+    }
+    PhSource src;
+    ph_source_init(&src, f->source, f->source_len);
+    j->lines = ph_source_lines(&src);
+    ph_source_fini(&src);
+    *lines += j->lines;
+    if (parse_only) {
+        TSTree *t = ts_parser_parse_string(parser, NULL, f->source, (uint32_t)f->source_len);
+        ts_tree_delete(t);
+        f->status = PH_FACTS_PARSED;
+        return;
+    }
+    j->module = ph_extract_module_name(f->path, &j->is_package);
+    j->errors = ph_parse_file(parser, f, j->module, j->is_package);
+    f->status = PH_FACTS_PARSED;
+}
+
+static void *worker(void *arg) {
+    Pool *p = arg;
+    TSParser *parser = ts_parser_new();
+    ts_parser_set_language(parser, ph_parse_language());
+    long lines = 0;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (p->next < p->njobs && p->ndone - p->consumed >= p->window)
+            pthread_cond_wait(&p->cond_room, &p->mu);
+        if (p->next >= p->njobs) {
+            pthread_mutex_unlock(&p->mu);
+            break;
+        }
+        size_t i = p->next++;
+        pthread_mutex_unlock(&p->mu);
+
+        process(&p->jobs[i], parser, p->parse_only, &lines);
+
+        pthread_mutex_lock(&p->mu);
+        p->done[p->ndone++] = i;
+        pthread_cond_signal(&p->cond_done);
+        pthread_mutex_unlock(&p->mu);
+    }
+    ts_parser_delete(parser);
+    return NULL;
+}
+
+/* The writer's side: the next finished job, or NULL when all are consumed. */
+static Job *next_done(Pool *p) {
+    pthread_mutex_lock(&p->mu);
+    if (p->consumed == p->njobs) {
+        pthread_mutex_unlock(&p->mu);
+        return NULL;
+    }
+    while (p->consumed == p->ndone)
+        pthread_cond_wait(&p->cond_done, &p->mu);
+    Job *j = &p->jobs[p->done[p->consumed++]];
+    pthread_cond_broadcast(&p->cond_room);
+    pthread_mutex_unlock(&p->mu);
+    return j;
+}
+
+/* ---------------------------------------------------------------------------
+ * The stored state of a database: what each file was.
+ */
+
+typedef struct Stored {
+    char *path;
+    int64_t id, size, mtime_ns;
+    uint64_t hash;
+    bool seen;
+} Stored;
+
+typedef PhVec(Stored) StoredVec;
+
+static int load_stored(sqlite3 *db, StoredVec *out, int64_t *max_id) {
+    sqlite3_stmt *st;
+    int rc = sqlite3_prepare_v2(db, "SELECT id, path, hash, size, mtime_ns FROM files ORDER BY path", -1, &st, NULL);
+    *max_id = 0;
+    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        Stored s = {ph_xstrdup((const char *)sqlite3_column_text(st, 1)), sqlite3_column_int64(st, 0),
+                    sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
+                    strtoull((const char *)sqlite3_column_text(st, 2), NULL, 16), false};
+        if (s.id > *max_id)
+            *max_id = s.id;
+        ph_vec_push(out, s);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static Stored *find_stored(StoredVec *v, const char *path) {
+    size_t lo = 0, hi = v->len;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(v->items[mid].path, path);
+        if (c == 0)
+            return &v->items[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* Remove temporary databases left by runs that died (their pid is gone). */
+static void remove_dead_temps(const char *db_path) {
+    char *dir = ph_xstrdup(db_path);
+    char *slash = strrchr(dir, '/');
+    const char *base = slash ? slash + 1 : db_path;
+    if (slash)
+        *slash = 0;
+    DIR *d = opendir(slash ? dir : ".");
+    size_t bl = strlen(base);
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (strncmp(e->d_name, base, bl) != 0 || !ph_str_starts(e->d_name + bl, ".tmp-"))
+            continue;
+        long pid = strtol(e->d_name + bl + 5, NULL, 10);
+        if (pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+            char *p = ph_xasprintf("%s/%s", slash ? dir : ".", e->d_name);
+            unlink(p);
+            free(p);
+        }
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+}
+
+static int mkdir_parents(const char *path) {
+    char *p = ph_xstrdup(path);
+    for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+        *s = 0;
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            free(p);
+            return -1;
+        }
+        *s = '/';
+    }
+    free(p);
+    return 0;
+}
+
+static int exec(sqlite3 *db, const char *sql) { return sqlite3_exec(db, sql, NULL, NULL, NULL); }
+
+/* ---------------------------------------------------------------------------
+ * The run.
+ */
+
+static int nproc(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *diags) {
+    memset(stats, 0, sizeof *stats);
+    ph_parse_init();
+    PhWalk walk;
+    if (ph_walk(o->root, o->excludes, o->n_excludes, &walk, diags) != 0)
+        return -1;
+    stats->files = (int)walk.len;
+
+    char *db_path = o->db_path ? ph_xstrdup(o->db_path) : ph_extract_default_db(o->root);
+    char *tmp_path = NULL;
+    sqlite3 *db = NULL;
+    PhWriter *w = NULL;
+    StoredVec stored = {0};
+    int64_t max_id = 0;
+    int rc = SQLITE_OK, result = 0;
+    bool cold = true;
+
+    if (!o->parse_only) {
+        if (mkdir_parents(db_path) != 0) {
+            ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot create directory: %s", strerror(errno));
+            result = -1;
+            goto done;
+        }
+        PhDbStatus s = ph_db_open(db_path, false, &db, diags);
+        if (s == PH_DB_ERROR) {
+            result = -1;
+            goto done;
+        }
+        if (s == PH_DB_STALE)
+            ph_diags_add(diags, PH_NOTE, db_path, 0, 0, 0, NULL,
+                         "database written by another pyhunt version; rebuilding it");
+        cold = s != PH_DB_OK || o->force;
+        if (!cold) {
+            if (load_stored(db, &stored, &max_id) != SQLITE_OK ||
+                exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) {
+                ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot update database: %s",
+                             sqlite3_errmsg(db));
+                result = -1;
+                goto done;
+            }
+        } else {
+            ph_db_close(db);
+            db = NULL;
+            remove_dead_temps(db_path);
+            tmp_path = ph_xasprintf("%s.tmp-%ld", db_path, (long)getpid());
+            unlink(tmp_path);
+            db = ph_db_create(tmp_path, o->root, diags);
+            if (!db || exec(db, "BEGIN") != SQLITE_OK) {
+                result = -1;
+                goto done;
+            }
+        }
+        w = ph_writer_open(db, cold, diags);
+        if (!w) {
+            result = -1;
+            goto done;
+        }
+        stats->rebuilt = cold;
+    }
+
+    /* Decide what to parse. */
+    Job *jobs = ph_xcalloc(walk.len ? walk.len : 1, sizeof *jobs);
+    size_t njobs = 0;
+    for (size_t i = 0; i < walk.len; i++) {
+        PhWalkFile *wf = &walk.files[i];
+        Stored *s = cold ? NULL : find_stored(&stored, wf->path);
+        if (s)
+            s->seen = true;
+        if (wf->error) {
+            ph_diags_add(diags, PH_ERROR, wf->path, 0, 0, 0, NULL, "cannot read file: %s",
+                         wf->error == EINVAL ? "not a regular file" : strerror(wf->error));
+            stats->failed++;
+            continue;
+        }
+        if (s && s->size == wf->size && s->mtime_ns == wf->mtime_ns) {
+            stats->unchanged++;
+            continue;
+        }
+        Job *j = &jobs[njobs++];
+        j->wf = wf;
+        j->file_id = s ? s->id : ++max_id;
+        j->has_old = s != NULL;
+        j->old_hash = s ? s->hash : 0;
+    }
+
+    /* Parse on the workers, write here. */
+    Pool pool;
+    memset(&pool, 0, sizeof pool);
+    pool.jobs = jobs;
+    pool.njobs = njobs;
+    pool.done = ph_xcalloc(njobs ? njobs : 1, sizeof(size_t));
+    pool.parse_only = o->parse_only;
+    int nthreads = o->jobs > 0 ? o->jobs : nproc();
+    if ((size_t)nthreads > njobs)
+        nthreads = njobs ? (int)njobs : 1;
+    pool.window = (size_t)nthreads * 4 + 16;
+    pthread_mutex_init(&pool.mu, NULL);
+    pthread_cond_init(&pool.cond_done, NULL);
+    pthread_cond_init(&pool.cond_room, NULL);
+    pthread_t *threads = ph_xcalloc((size_t)nthreads, sizeof *threads);
+    for (int t = 0; t < nthreads && njobs; t++)
+        pthread_create(&threads[t], NULL, worker, &pool);
+
+    for (Job *j; (j = next_done(&pool));) {
+        PhFacts *f = j->facts;
+        for (size_t k = 0; k < ph_diags_len(f->diags); k++) {
+            const PhDiag *d = ph_diags_at(f->diags, k);
+            ph_diags_add(diags, d->severity, d->path, d->line, d->col, d->end_col, d->source_line, "%s", d->message);
+        }
+        if (f->status == PH_FACTS_FAILED)
+            stats->failed++;
+        else if (f->status == PH_FACTS_UNCHANGED) {
+            stats->unchanged++;
+            if (w && rc == SQLITE_OK)
+                rc = ph_writer_touch(w, f->file_id, f->mtime_ns);
+        } else {
+            stats->parsed++;
+            stats->lines += j->lines;
+            stats->syntax_errors += j->errors;
+            if (w && rc == SQLITE_OK)
+                rc = ph_writer_put(w, f, j->module, j->is_package, is_test_path(f->path), j->lines, j->errors);
+        }
+        free(j->module);
+        ph_facts_free(f);
+        j->facts = NULL;
+    }
+    for (int t = 0; t < nthreads && njobs; t++)
+        pthread_join(threads[t], NULL);
+    free(threads);
+    free(pool.done);
+    free(jobs);
+    pthread_mutex_destroy(&pool.mu);
+    pthread_cond_destroy(&pool.cond_done);
+    pthread_cond_destroy(&pool.cond_room);
+
+    if (o->parse_only)
+        goto done;
+
+    /* Files gone since the last run. */
+    for (size_t i = 0; i < stored.len && rc == SQLITE_OK; i++)
+        if (!stored.items[i].seen) {
+            rc = ph_writer_remove(w, stored.items[i].id);
+            stats->removed++;
+        }
+    ph_writer_close(w);
+    w = NULL;
+    if (rc == SQLITE_OK)
+        rc = exec(db, "COMMIT");
+    if (rc == SQLITE_OK && cold)
+        rc = ph_db_create_indexes(db, diags);
+    if (rc != SQLITE_OK) {
+        ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot write database: %s", sqlite3_errmsg(db));
+        if (!cold)
+            exec(db, "ROLLBACK");
+        result = -1;
+        goto done;
+    }
+    if (cold) {
+        ph_db_close(db);
+        db = NULL;
+        /* The old database (if any) and its WAL go; the new one takes its name. */
+        char *wal = ph_xasprintf("%s-wal", db_path), *shm = ph_xasprintf("%s-shm", db_path);
+        unlink(wal);
+        unlink(shm);
+        free(wal);
+        free(shm);
+        if (rename(tmp_path, db_path) != 0) {
+            ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot move the new database into place: %s",
+                         strerror(errno));
+            result = -1;
+        }
+    }
+
+done:
+    ph_writer_close(w);
+    if (db && !cold && result != 0)
+        exec(db, "ROLLBACK");
+    ph_db_close(db);
+    if (tmp_path && result != 0)
+        unlink(tmp_path);
+    for (size_t i = 0; i < stored.len; i++)
+        free(stored.items[i].path);
+    free(stored.items);
+    free(tmp_path);
+    free(db_path);
+    ph_walk_free(&walk);
+    return result;
+}
+
+int ph_extract_memory(sqlite3 *db, const PhMemFile *files, size_t n, PhDiags *diags) {
+    ph_parse_init();
+    PhWriter *w = ph_writer_open(db, false, diags);
+    if (!w)
+        return -1;
+    TSParser *parser = ts_parser_new();
+    ts_parser_set_language(parser, ph_parse_language());
+    int rc = exec(db, "BEGIN");
+    for (size_t i = 0; i < n && rc == SQLITE_OK; i++) {
+        PhFacts *f = ph_facts_new(files[i].path, files[i].path);
+        f->file_id = (int64_t)i + 1;
+        f->source = ph_xstrndup(files[i].text, files[i].len);
+        f->source_len = files[i].len;
+        f->size = (int64_t)files[i].len;
+        f->hash = ph_hash64(f->source, f->source_len);
+        bool pkg;
+        char *module = ph_extract_module_name(f->path, &pkg);
+        int errors = ph_parse_file(parser, f, module, pkg);
+        PhSource src;
+        ph_source_init(&src, f->source, f->source_len);
+        rc = ph_writer_put(w, f, module, pkg, is_test_path(f->path), ph_source_lines(&src), errors);
+        ph_source_fini(&src);
+        for (size_t k = 0; k < ph_diags_len(f->diags); k++) {
+            const PhDiag *d = ph_diags_at(f->diags, k);
+            ph_diags_add(diags, d->severity, d->path, d->line, d->col, d->end_col, d->source_line, "%s", d->message);
+        }
+        free(module);
+        ph_facts_free(f);
+    }
+    ph_writer_close(w);
+    ts_parser_delete(parser);
+    if (rc == SQLITE_OK)
+        rc = exec(db, "COMMIT");
+    else
+        exec(db, "ROLLBACK");
+    return rc == SQLITE_OK ? 0 : -1;
+}
+
+int ph_extract_dump_tree(const char *path, FILE *out, PhDiags *diags) {
+    size_t len;
+    char *text = ph_read_file(path, &len);
+    if (!text) {
+        ph_diags_add(diags, PH_ERROR, path, 0, 0, 0, NULL, "cannot read file: %s", strerror(errno));
+        return -1;
+    }
+    TSParser *parser = ts_parser_new();
+    ts_parser_set_language(parser, ph_parse_language());
+    ph_parse_dump(parser, text, len, out);
+    ts_parser_delete(parser);
+    free(text);
+    return 0;
+}

@@ -1,0 +1,150 @@
+/*
+ * writer: prepared inserts built from facts.h's column lists, range deletes
+ * by file.
+ *
+ * The INSERT and DELETE statements are derived from the table and column
+ * names of facts.h (internal constants, quoted with %w), not written out:
+ * the schema in schema/tables.sql stays the one place where tables are
+ * defined, and a column facts.h names that the schema lacks fails at prepare
+ * time, before any row is written.
+ */
+#include "writer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct PhWriter {
+    sqlite3 *db;
+    bool bulk;
+    sqlite3_stmt *insert[PH_T_COUNT];
+    sqlite3_stmt *remove[PH_T_COUNT];
+    sqlite3_stmt *touch;
+};
+
+static sqlite3_stmt *prepare(sqlite3 *db, char *sql, PhDiags *diags) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        ph_diags_add(diags, PH_ERROR, NULL, 0, 0, 0, NULL, "database schema does not match the extractor: %s",
+                     sqlite3_errmsg(db));
+        st = NULL;
+    }
+    sqlite3_free(sql);
+    return st;
+}
+
+PhWriter *ph_writer_open(sqlite3 *db, bool bulk, PhDiags *diags) {
+    PhWriter *w = ph_xcalloc(1, sizeof *w);
+    w->db = db;
+    w->bulk = bulk;
+    bool ok = true;
+    for (int t = 0; t < PH_T_COUNT && ok; t++) {
+        const char *name = ph_facts_table_name((PhTable)t);
+        const char *const *cols = ph_facts_table_cols((PhTable)t);
+        int n = ph_facts_table_ncols((PhTable)t);
+        sqlite3_str *s = sqlite3_str_new(db);
+        sqlite3_str_appendf(s, "INSERT OR REPLACE INTO \"%w\"(", name);
+        for (int i = 0; i < n; i++)
+            sqlite3_str_appendf(s, "%s\"%w\"", i ? "," : "", cols[i]);
+        sqlite3_str_appendall(s, ") VALUES(");
+        for (int i = 0; i < n; i++)
+            sqlite3_str_appendall(s, i ? ",?" : "?");
+        sqlite3_str_appendall(s, ")");
+        ok = (w->insert[t] = prepare(db, sqlite3_str_finish(s), diags)) != NULL;
+        if (ok)
+            ok = (w->remove[t] = prepare(db, sqlite3_mprintf("DELETE FROM \"%w\" WHERE id BETWEEN ?1 AND ?2", name),
+                                         diags)) != NULL;
+    }
+    if (ok)
+        ok = (w->touch = prepare(db, sqlite3_mprintf("UPDATE files SET mtime_ns = ?2 WHERE id = ?1"), diags)) != NULL;
+    if (!ok) {
+        ph_writer_close(w);
+        return NULL;
+    }
+    return w;
+}
+
+void ph_writer_close(PhWriter *self) {
+    if (!self)
+        return;
+    for (int t = 0; t < PH_T_COUNT; t++) {
+        sqlite3_finalize(self->insert[t]);
+        sqlite3_finalize(self->remove[t]);
+    }
+    sqlite3_finalize(self->touch);
+    free(self);
+}
+
+static int step(sqlite3_stmt *st) {
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static int remove_facts(PhWriter *self, int64_t file_id, bool with_file) {
+    int rc = SQLITE_OK;
+    int64_t lo = file_id << PH_ID_SHIFT, hi = ((file_id + 1) << PH_ID_SHIFT) - 1;
+    for (int t = 0; t < PH_T_COUNT && rc == SQLITE_OK; t++) {
+        sqlite3_stmt *st = self->remove[t];
+        if (t == PH_T_files) {
+            if (!with_file)
+                continue;
+            lo = hi = file_id;
+        }
+        sqlite3_bind_int64(st, 1, lo);
+        sqlite3_bind_int64(st, 2, hi);
+        rc = step(st);
+    }
+    return rc;
+}
+
+int ph_writer_remove(PhWriter *self, int64_t file_id) { return remove_facts(self, file_id, true); }
+
+int ph_writer_touch(PhWriter *self, int64_t file_id, int64_t mtime_ns) {
+    sqlite3_bind_int64(self->touch, 1, file_id);
+    sqlite3_bind_int64(self->touch, 2, mtime_ns);
+    return step(self->touch);
+}
+
+static int insert_row(PhWriter *self, PhTable t, const PhVal *v) {
+    sqlite3_stmt *st = self->insert[t];
+    int n = ph_facts_table_ncols(t);
+    for (int i = 0; i < n; i++) {
+        switch (v[i].kind) {
+        case PH_V_NULL:
+            sqlite3_bind_null(st, i + 1);
+            break;
+        case PH_V_INT:
+            sqlite3_bind_int64(st, i + 1, v[i].i);
+            break;
+        case PH_V_TEXT:
+            sqlite3_bind_text(st, i + 1, v[i].s, v[i].len, SQLITE_STATIC);
+            break;
+        }
+    }
+    return step(st);
+}
+
+int ph_writer_put(PhWriter *self, const PhFacts *f, const char *module, bool is_package, bool is_test,
+                  int lines, int parse_errors) {
+    int rc = self->bulk ? SQLITE_OK : remove_facts(self, f->file_id, false);
+    PhVal v[PH_N_files];
+    memset(v, 0, sizeof v);
+    char hash[17];
+    snprintf(hash, sizeof hash, "%016llx", (unsigned long long)f->hash);
+    ph_val_int(&v[PH_C_files_id], f->file_id);
+    ph_val_text(&v[PH_C_files_path], f->path, strlen(f->path));
+    ph_val_text(&v[PH_C_files_module], module, strlen(module));
+    ph_val_int(&v[PH_C_files_is_package], is_package);
+    ph_val_int(&v[PH_C_files_is_test], is_test);
+    ph_val_text(&v[PH_C_files_hash], hash, 16);
+    ph_val_int(&v[PH_C_files_size], f->size);
+    ph_val_int(&v[PH_C_files_mtime_ns], f->mtime_ns);
+    ph_val_int(&v[PH_C_files_lines], lines);
+    ph_val_int(&v[PH_C_files_parse_errors], parse_errors);
+    if (rc == SQLITE_OK)
+        rc = insert_row(self, PH_T_files, v);
+    for (size_t i = 0; i < f->rows.len && rc == SQLITE_OK; i++)
+        rc = insert_row(self, f->rows.items[i].table, f->rows.items[i].v);
+    return rc;
+}

@@ -1,0 +1,65 @@
+/*
+ * db: the fact database as a file. Opening, creating, version checks and the
+ * SQL-side library (views from schema/views.sql, SQL functions pyhunt adds).
+ * It knows the schema's text but not what the facts mean: the extractor
+ * fills the tables and the query runner reads them.
+ */
+#ifndef PH_DB_H
+#define PH_DB_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include "diag.h"
+
+/* Bumped whenever the extractor changes what it stores, so that an old
+ * database is rebuilt rather than misread. The schema text's hash is part
+ * of the version as well (see ph_db_version()). */
+#define PH_EXTRACTOR_VERSION 1
+#define PH_TOOL_VERSION "0.1.0"
+
+typedef enum {
+    PH_DB_OK,          /* opened, current version */
+    PH_DB_MISSING,     /* no such file */
+    PH_DB_STALE,       /* a pyhunt database of another version: rebuild it */
+    PH_DB_ERROR        /* unreadable, corrupt, locked, not a pyhunt database: see diags */
+} PhDbStatus;
+
+/* Text of an embedded file ("schema/tables.sql"), or NULL. Static. */
+const char *ph_db_embedded(const char *path);
+
+/* The version string stored in meta.schema_version. Static. */
+const char *ph_db_version(void);
+
+/* Open an existing database read-write (or read-only with `readonly`). On
+ * PH_DB_OK *out is the connection with views and functions loaded; the caller
+ * closes it with ph_db_close(). On every other status *out is NULL and, for
+ * PH_DB_ERROR, a diagnostic was added. */
+PhDbStatus ph_db_open(const char *path, bool readonly, sqlite3 **out, PhDiags *diags);
+
+/* Create a fresh database file at path (which must not exist) holding the
+ * tables and meta rows, but no indexes yet (bulk loads add them at the end
+ * with ph_db_create_indexes). Returns NULL after adding a diagnostic. */
+sqlite3 *ph_db_create(const char *path, const char *root, PhDiags *diags);
+
+/* An in-memory database with tables, indexes, views and functions: what the
+ * test runner extracts each case into. Never fails (aborts on OOM). */
+sqlite3 *ph_db_memory(void);
+
+int ph_db_create_indexes(sqlite3 *db, PhDiags *diags);
+
+/* Views of schema/views.sql (as TEMP views) and SQL functions. */
+int ph_db_load_library(sqlite3 *db, PhDiags *diags);
+
+/* Run a script of statements; on error add a diagnostic naming `what`
+ * (a file name) and the statement's line in it, and return the SQLite code. */
+int ph_db_exec_script(sqlite3 *db, const char *what, const char *sql, PhDiags *diags);
+
+void ph_db_close(sqlite3 *db);    /* NULL is a no-op */
+
+
+
+/* Text of a named statement of schema/statements.sql (`-- name: NAME`),
+ * without its comments. Static; aborts if the name does not exist (a build
+ * defect). */
+const char *ph_db_statement(const char *name);
+#endif

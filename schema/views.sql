@@ -1,0 +1,1 @@
+-- Library views: filled in below.
