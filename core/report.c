@@ -1,10 +1,13 @@
 /*
- * report: the format table and the text and JSON formats. SARIF, markdown
- * and GitHub annotations live in report_*.c beside this file.
+ * report: the format table, the text and JSON formats, and what several
+ * formats share (JSON strings, a rule's documentation, the architecture
+ * record). SARIF, markdown and GitHub annotations live in report_*.c beside
+ * this file.
  */
 #include "report.h"
 #include "util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 const PhReportFormat ph_report_formats[] = {
@@ -40,6 +43,65 @@ void ph_json_string(FILE *out, const char *s) {
         }
     }
     putc('"', out);
+}
+
+const char *ph_report_trimmed(const PhLocation *loc, size_t *n) {
+    const char *s = loc->snippet ? loc->snippet : "";
+    while (*s == ' ' || *s == '\t')
+        s++;
+    size_t len = strlen(s);
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t' || s[len - 1] == '\r'))
+        len--;
+    *n = len;
+    return s;
+}
+
+/* The architecture record: kinds by name, in the order of PhArchKind. */
+static const char *const arch_kinds[PH_ARCH_KINDS] = {"framework", "loop", "async_io", "sync_io", "retry", "breaker"};
+
+int ph_arch_kind(const char *name) {
+    for (int k = 0; k < PH_ARCH_KINDS; k++)
+        if (name && strcmp(arch_kinds[k], name) == 0)
+            return k;
+    return -1;
+}
+
+void ph_arch_add(PhArch *self, PhArchKind kind, const char *label, int files) {
+    size_t n = self->len[kind];
+    self->items[kind] = ph_xrealloc(self->items[kind], (n + 1) * sizeof(PhArchItem));
+    self->items[kind][n].label = ph_xstrdup(label);
+    self->items[kind][n].files = files;
+    self->len[kind] = n + 1;
+}
+
+void ph_arch_free(PhArch *self) {
+    if (!self)
+        return;
+    for (int k = 0; k < PH_ARCH_KINDS; k++) {
+        for (size_t i = 0; i < self->len[k]; i++)
+            free(self->items[k][i].label);
+        free(self->items[k]);
+    }
+    memset(self, 0, sizeof *self);
+}
+
+/* A rule's documentation in markdown, without a heading: what `pyhunt rules
+ * --format markdown` shows under each rule and SARIF's help.markdown. */
+char *ph_report_rule_markdown(const PhRule *r) {
+    sqlite3_str *s = sqlite3_str_new(NULL);
+    if (r->description)
+        sqlite3_str_appendf(s, "%s\n\n", r->description);
+    sqlite3_str_appendf(s, "**Message:** %s  \n**Fix:** %s\n", r->message, r->fix);
+    if (r->bad)
+        sqlite3_str_appendf(s, "\nBad:\n\n```python\n%s\n```\n", r->bad);
+    if (r->good)
+        sqlite3_str_appendf(s, "\nGood:\n\n```python\n%s\n```\n", r->good);
+    if (r->accepted)
+        sqlite3_str_appendf(s, "\nNot flagged: %s\n", r->accepted);
+    char *t = sqlite3_str_finish(s);
+    char *out = ph_xstrdup(t ? t : "");
+    sqlite3_free(t);
+    return out;
 }
 
 void ph_report_text(FILE *out, const PhReport *r) {

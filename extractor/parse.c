@@ -780,6 +780,8 @@ static void visit_assignment(Parser *p, Ctx *c, TSNode n, Role outer) {
         if (kind(n) == K_augmented_assignment)
             r.use = "other";
         val = visit_expr(p, c, right, r);
+        if (kind(right) == K_binary_operator)
+            val = resolve(p, c, right); /* `Path(d) / "f"` is still a Path */
         if (kind(right) == K_call || kind(right) == K_await || kind(right) == K_identifier ||
             kind(right) == K_attribute || kind(right) == K_binary_operator)
             ; /* val is meaningful */
@@ -869,13 +871,19 @@ static void visit_call(Parser *p, Ctx *c, TSNode n, Role r, Value *out) {
     set_bool(&v[PH_C_calls_in_main_guard], c->main_guard);
     set_loc(p, v, PH_C_calls_line, n);
 
-    /* The callee expression: a call as receiver (`open(p).read()`) is used
-     * as 'attr'; identifiers in it are the callee or the receiver. */
-    if (fk == K_identifier) {
-        Role fr = role("callee");
+    /* The callee expression. A plain name and the `obj.method` chain are
+     * already this row's callee, so only the receiver is visited: its names
+     * are 'receiver' reads, and a call as receiver (`open(p).read()`) has
+     * use 'attr'. */
+    if (fk == K_attribute) {
+        Role fr = role("attr");
         fr.parent_call = id;
-        visit_identifier(p, c, fn, fr);
-    } else if (!ts_node_is_null(fn)) {
+        TSNode obj = field(fn, F_object);
+        if (kind(obj) == K_identifier)
+            visit_identifier(p, c, obj, fr);
+        else
+            visit_expr(p, c, obj, fr);
+    } else if (fk != K_identifier && !ts_node_is_null(fn)) {
         Role fr = role("attr");
         fr.parent_call = id;
         visit_expr(p, c, fn, fr);

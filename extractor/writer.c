@@ -43,7 +43,8 @@ PhWriter *ph_writer_open(sqlite3 *db, bool bulk, PhDiags *diags) {
         const char *const *cols = ph_facts_table_cols((PhTable)t);
         int n = ph_facts_table_ncols((PhTable)t);
         sqlite3_str *s = sqlite3_str_new(db);
-        sqlite3_str_appendf(s, "INSERT OR REPLACE INTO \"%w\"(", name);
+        /* A bulk load into empty tables needs no conflict handling. */
+        sqlite3_str_appendf(s, "%s INTO \"%w\"(", bulk ? "INSERT" : "INSERT OR REPLACE", name);
         for (int i = 0; i < n; i++)
             sqlite3_str_appendf(s, "%s\"%w\"", i ? "," : "", cols[i]);
         sqlite3_str_appendall(s, ") VALUES(");

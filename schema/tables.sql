@@ -249,9 +249,10 @@ CREATE TABLE names(
   stmt_id INTEGER,
   name TEXT NOT NULL,              -- 'x', or 'obj.attr' for an attribute of an identifier
   ctx TEXT NOT NULL,               -- load, store, del
-  role TEXT NOT NULL,              -- where it stands: callee, receiver, arg, await, return, yield,
-                                   -- subscript (value of x[i]), len (argument of len()), iter,
-                                   -- store_target, other
+  role TEXT NOT NULL,              -- where it stands: receiver (of a method call or attribute), arg,
+                                   -- len (argument of len()), await, return, yield, subscript (the
+                                   -- x of x[i]), iter, cond, with, assign, discard, store_target, other.
+                                   -- A called name itself is not a row: see calls.callee
   call_id INTEGER,                 -- innermost call it is an argument or receiver of
   loop_id INTEGER,
   line INTEGER, col INTEGER, end_line INTEGER, end_col INTEGER

@@ -1,0 +1,83 @@
+-- @id PH401
+-- @name unbounded-cache-decorator
+-- @severity P2
+-- @precision high
+-- @tags memory cache functools
+-- @message {decorator} on {kind} {function}: {reason}
+-- @fix give lru_cache a maxsize; on methods, cache in a per-instance dict or a module-level function keyed by what matters
+-- @description functools.cache and lru_cache(maxsize=None) keep one entry per
+-- distinct argument tuple forever: fed with request data they grow until the
+-- process is killed. On an instance method any lru_cache also holds a strong
+-- reference to every `self` it has seen, so instances are never freed. A
+-- function whose parameters are all bool or enum-like has a small, bounded
+-- domain: reported at P3.
+-- @bad
+-- @functools.lru_cache(maxsize=None)
+-- def geocode(address):
+--     return _lookup(address)
+--
+-- class PriceService:
+--     @functools.lru_cache
+--     def price(self, sku):
+--         return self.client.get_price(sku)
+-- @good
+-- @functools.lru_cache(maxsize=4096)
+-- def geocode(address):
+--     return _lookup(address)
+-- @accepted bounded lru_cache on module functions, static and class methods;
+-- functools.cached_property (per instance); project decorators that happen to
+-- be called cache.
+--
+-- Result: one row per decorator, at its '@'. Columns: file_id, line, col,
+-- end_line, end_col; decorator (as written, with '@'); function; kind
+-- ('function' or 'method'); reason; severity (P3 when every parameter has a
+-- bounded domain, else P2).
+WITH cached AS (
+  SELECT d.id, d.file_id, d.function_id, d.text, d.resolved, d.line, d.col, d.end_line, d.end_col,
+         f.name AS function, f.class_id,
+         -- an instance method: defined in a class, not static or class method
+         f.is_method AND NOT EXISTS (
+           SELECT 1 FROM decorators o
+            WHERE o.function_id = d.function_id
+              AND o.resolved IN ('staticmethod', 'classmethod', 'builtins.staticmethod', 'builtins.classmethod'))
+           AS on_instance,
+         f.is_method AND EXISTS (
+           SELECT 1 FROM decorators o WHERE o.function_id = d.function_id
+              AND o.resolved IN ('classmethod', 'builtins.classmethod')) AS on_class,
+         d.resolved = 'functools.cache'
+           OR EXISTS (SELECT 1 FROM call_args a
+                       WHERE a.call_id = d.call_id AND a.text = 'None'
+                         AND (a.keyword = 'maxsize' OR a.pos = 0)) AS unbounded
+    FROM decorators d
+    JOIN functions f ON f.id = d.function_id
+   WHERE d.resolved IN ('functools.lru_cache', 'functools.cache')
+),
+-- parameters whose domain is not known to be small: anything but bool,
+-- Literal[...], a project enum, or an unannotated flag defaulting to a bool
+open_params AS (
+  SELECT p.function_id, p.idx
+    FROM params p JOIN cached c ON c.function_id = p.function_id
+   WHERE NOT (c.on_class AND p.idx = 0)
+     AND (p.kind <> 'plain'
+          OR NOT (p.annotation IN ('bool', 'Optional[bool]', 'typing.Optional[bool]', 'bool | None')
+                  OR p.annotation_resolved GLOB 'typing.Literal*' OR p.annotation_resolved GLOB 'Literal*'
+                  OR (p.annotation IS NULL AND p.default_value IN ('True', 'False'))
+                  OR EXISTS (SELECT 1 FROM classes k
+                               JOIN class_ancestors ca ON ca.class_id = k.id
+                               JOIN bases b ON b.class_id = ca.ancestor_id
+                              WHERE k.qualname = p.annotation_resolved
+                                AND b.resolved IN ('enum.Enum', 'enum.IntEnum', 'enum.StrEnum',
+                                                   'enum.Flag', 'enum.IntFlag'))))
+)
+SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
+       '@' || c.text AS decorator, c.function,
+       CASE WHEN c.class_id IS NOT NULL THEN 'method' ELSE 'function' END AS kind,
+       CASE WHEN c.on_instance AND c.unbounded
+              THEN 'an unbounded cache that also keeps every instance alive'
+            WHEN c.on_instance THEN 'the cache keeps every instance (self) alive'
+            ELSE 'one entry per distinct argument, never evicted' END AS reason,
+       CASE WHEN c.on_instance THEN 'P2'
+            WHEN EXISTS (SELECT 1 FROM open_params o WHERE o.function_id = c.function_id) THEN 'P2'
+            ELSE 'P3' END AS severity
+  FROM cached c
+ WHERE c.on_instance OR c.unbounded;
