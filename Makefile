@@ -6,6 +6,7 @@
 #   make asan     build with AddressSanitizer + UBSan into build-asan/ and run the tests
 #   make valgrind run the test suite under valgrind's memcheck
 #   make bench    benchmark against the tree-sitter parse-only ceiling (bench/README.md)
+#   make docs     regenerate docs/rules.md from the rule headers (a test fails when it is stale)
 #
 # Third-party code is never committed: tree-sitter and tree-sitter-python are
 # fetched from the npm registry as tarballs (`npm pack`, no install scripts),
@@ -17,6 +18,8 @@ TS_INTEGRITY    = sha512-mrcEdkYtHfrK1A6fs3O6FxkBo0Qig5XUXqHhxUOQu0bmPo00QF4XaSx
 TSPY_VERSION    = 0.25.0
 TSPY_INTEGRITY  = sha512-eCmJx6zQa35GxaCtQD+wXHOhYqBxEL+bp71W/s3fcDMu06MrtzkVXR437dRrCrbrDbyLuUDJpAgycs7ncngLXw==
 APT_PACKAGES    = libsqlite3-dev libedit-dev pkg-config
+# The official SARIF validator (tests/formats/sarif.test), from npm into $(DEPS)/sarif.
+SARIF_MT_VERSION = 5.7.0
 
 BUILD   ?= build
 DEPS    ?= build/deps
@@ -34,8 +37,9 @@ EMBED   = $(sort $(wildcard schema/*.sql)) $(sort $(wildcard queries/*.sql))
 DEPOBJ  = $(DEPS)/ts-lib.o $(DEPS)/ts-python-parser.o $(DEPS)/ts-python-scanner.o
 TS_DIR  = $(DEPS)/tree-sitter
 TSPY_DIR = $(DEPS)/tree-sitter-python
+SARIF_MT = $(DEPS)/sarif/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 
-.PHONY: all demo test asan valgrind bench clean distclean
+.PHONY: all demo test asan valgrind bench docs clean distclean
 all: $(BUILD)/pyhunt
 
 # --- dependencies -----------------------------------------------------------
@@ -56,6 +60,14 @@ $(TS_DIR)/.ok:
 $(TSPY_DIR)/.ok:
 	tools/fetch-dep.sh tree-sitter-python $(TSPY_VERSION) $(TSPY_INTEGRITY) $(TSPY_DIR)
 	@touch $@
+
+# The SARIF validator: a self-contained .NET executable, installed once
+# (without running its install script, which only sets the executable bit).
+$(SARIF_MT):
+	@mkdir -p $(DEPS)/sarif
+	cd $(DEPS)/sarif && { test -f package.json || npm init -y >/dev/null; } && \
+		npm install --ignore-scripts --no-audit --no-fund @microsoft/sarif-multitool-linux@$(SARIF_MT_VERSION)
+	chmod u+x $@
 
 # Third-party objects: built without -Werror or our warnings, shared by every
 # build flavour (sanitizers need not instrument them).
@@ -85,6 +97,12 @@ $(BUILD)/obj/%.o: %.c $(DEPS)/.apt-ok $(TS_DIR)/.ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(WARN) $(INCS) -MMD -MP -c $< -o $@
 
+# A database records the version of the extractor that wrote it: any change to
+# the extractor's code or the schema makes older databases rebuild.
+EXTRACTOR_HASH := $(shell cat extractor/*.c extractor/*.h schema/tables.sql | cksum | cut -d' ' -f1)
+$(BUILD)/obj/schema/db.o: CFLAGS_COMMON += -DPH_EXTRACTOR_HASH=$(EXTRACTOR_HASH)
+$(BUILD)/obj/schema/db.o: $(wildcard extractor/*.c extractor/*.h) schema/tables.sql
+
 $(BUILD)/pyhunt: $(OBJ) $(DEPOBJ)
 	$(CC) $(CFLAGS_COMMON) -o $@ $(OBJ) $(DEPOBJ) $(LIBS)
 
@@ -95,16 +113,20 @@ $(BUILD)/pyhunt: $(OBJ) $(DEPOBJ)
 demo: $(BUILD)/pyhunt
 	$(BUILD)/pyhunt audit examples --db $(BUILD)/demo.db; test $$? -le 1
 
-test: $(BUILD)/pyhunt
-	$(BUILD)/pyhunt test tests
+test: $(BUILD)/pyhunt $(SARIF_MT)
+	SARIF_MULTITOOL=$(abspath $(SARIF_MT)) $(BUILD)/pyhunt test tests
+
+docs: $(BUILD)/pyhunt
+	$(BUILD)/pyhunt rules --format markdown > docs/rules.md.tmp && mv docs/rules.md.tmp docs/rules.md
 
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
 
-valgrind: $(BUILD)/pyhunt
-	PYHUNT_VALGRIND=1 valgrind --quiet --error-exitcode=99 --leak-check=full \
+valgrind: $(BUILD)/pyhunt $(SARIF_MT)
+	SARIF_MULTITOOL=$(abspath $(SARIF_MT)) PYHUNT_VALGRIND=1 valgrind --quiet --error-exitcode=99 --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect --trace-children=yes \
+		--trace-children-skip='*/Sarif.Multitool,*/git,*/git-*' \
 		$(BUILD)/pyhunt test tests
 
 bench: $(BUILD)/pyhunt

@@ -17,8 +17,11 @@
  *         ...exact text...
  *
  *     `sh: COMMAND` runs COMMAND with /bin/sh and $PYHUNT set to this
- *     binary; `--- stdin` feeds text. An omitted section is not checked.
+ *     binary (the command may go on over several lines, up to the first
+ *     section); `--- stdin` feeds text. An omitted section is not checked.
  *     In expected output, {TMP} stands for the case's scratch directory.
+ *     Blank lines at the end of a case's last section are separators, not
+ *     expected output.
  *
  * Ends with `N passed, N failed`; exits 1 if anything failed.
  */
@@ -473,6 +476,12 @@ static void run_cli_file(Runner *r, const char *file) {
             bool header = !end && ph_str_starts(lines[i], "--- ");
             if ((end || header) && acc) {
                 char *t = sqlite3_str_finish(acc);
+                /* blank lines before the next case separate cases */
+                size_t tl = t ? strlen(t) : 0;
+                while (end && tl >= 2 && t[tl - 1] == '\n' && t[tl - 2] == '\n')
+                    t[--tl] = 0;
+                if (end && tl == 1 && t[0] == '\n')
+                    t[--tl] = 0;
                 *section = ph_xstrdup(t ? t : "");
                 sqlite3_free(t);
                 acc = NULL;
@@ -500,6 +509,11 @@ static void run_cli_file(Runner *r, const char *file) {
                 c.args = ph_xstrdup(lines[i] + 5);
             } else if (ph_str_starts(lines[i], "sh:")) {
                 c.sh = ph_xstrdup(lines[i] + 3);
+            } else if (c.sh) {
+                /* a shell command continues until the first section */
+                char *more = ph_xasprintf("%s\n%s", c.sh, lines[i]);
+                free(c.sh);
+                c.sh = more;
             }
         }
         bool selected = !r->filter || strstr(file, r->filter) || strstr(c.title, r->filter);

@@ -53,7 +53,15 @@ const PhCommand ph_commands[] = {
      "  --filter TEXT       only cases whose file or title contains TEXT\n"
      "  --verbose           print every case\n",
      false},
-    {"repl", ph_cmd_repl, "[PATH | --db FILE]", "interactive shell: SQL, stored rules, source behind results", NULL,
+    {"repl", ph_cmd_repl, "[PATH | --db FILE] [options]", "interactive shell: SQL, stored rules, source behind results",
+     "  PATH                the tree to extract first (default .); with --db alone, the tree the\n"
+     "                      database was built from\n"
+     "  --db FILE           fact database (default PATH/.pyhunt/facts.db)\n"
+     "  --queries DIR       user rules: loaded, and where .save writes\n"
+     "                      (default $PYHUNT_RULES, else ~/.pyhunt/rules)\n"
+     "  -bail               in a script, stop at the first error (exit 2 or 3)\n"
+     "  -interactive        prompts and banner even when stdin is not a terminal\n"
+     "Commands and SQL come from stdin; on a terminal '.help' lists the dot-commands.\n",
      false},
     {"help", ph_cmd_help, "[COMMAND]", "show help", NULL, false},
     {"version", ph_cmd_version, "", "print the version", NULL, false},

@@ -7,6 +7,7 @@
 #include "report.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +57,33 @@ const char *ph_report_trimmed(const PhLocation *loc, size_t *n) {
     return s;
 }
 
+const char *ph_report_block(const char *text, size_t *n) {
+    const char *s = text ? text : "";
+    /* Skip whole blank lines at the start, keeping the first line's indentation. */
+    for (const char *p = s;; p++) {
+        if (*p == '\n')
+            s = p + 1;
+        else if (*p != ' ' && *p != '\t' && *p != '\r')
+            break;
+    }
+    size_t len = strlen(s);
+    while (len && strchr(" \t\r\n", s[len - 1]))
+        len--;
+    *n = len;
+    return s;
+}
+
+size_t ph_report_first_sentence(const char *text) {
+    for (const char *p = text; *p; p++) {
+        if (p[0] == '\n' && p[1] == '\n')
+            return (size_t)(p - text);
+        if (p[0] == '.' && (p == text || p[-1] != '.') &&
+            (!p[1] || ((p[1] == ' ' || p[1] == '\n') && (isupper((unsigned char)p[2]) || !p[2]))))
+            return (size_t)(p - text) + 1;
+    }
+    return strlen(text);
+}
+
 /* The architecture record: kinds by name, in the order of PhArchKind. */
 static const char *const arch_kinds[PH_ARCH_KINDS] = {"framework", "loop", "async_io", "sync_io", "retry", "breaker"};
 
@@ -92,10 +120,13 @@ char *ph_report_rule_markdown(const PhRule *r) {
     if (r->description)
         sqlite3_str_appendf(s, "%s\n\n", r->description);
     sqlite3_str_appendf(s, "**Message:** %s  \n**Fix:** %s\n", r->message, r->fix);
-    if (r->bad)
-        sqlite3_str_appendf(s, "\nBad:\n\n```python\n%s\n```\n", r->bad);
-    if (r->good)
-        sqlite3_str_appendf(s, "\nGood:\n\n```python\n%s\n```\n", r->good);
+    const char *examples[2] = {r->bad, r->good}, *heads[2] = {"Bad", "Good"};
+    for (int k = 0; k < 2; k++) {
+        size_t n;
+        const char *code = ph_report_block(examples[k], &n);
+        if (n)
+            sqlite3_str_appendf(s, "\n%s:\n\n```python\n%.*s\n```\n", heads[k], (int)n, code);
+    }
     if (r->accepted)
         sqlite3_str_appendf(s, "\nNot flagged: %s\n", r->accepted);
     char *t = sqlite3_str_finish(s);

@@ -56,8 +56,9 @@ void ph_arch_free(PhArch *self);      /* frees the contents; the struct is the c
 
 /* Per-finding facts the front end looked up (parallel to findings). */
 typedef struct PhFindingInfo {
-    char *call;            /* qualified name of the call at the finding ("time.sleep"), or NULL */
-    char *alternative;     /* its async equivalent or batch alternative, or NULL */
+    char *callee;          /* the call at the finding as written ("conn.execute"), or NULL */
+    char *resolved;        /* its qualified name ("sqlite3.Connection.execute"), or NULL */
+    char *alternative;     /* its async equivalent when known, or NULL */
 } PhFindingInfo;
 
 typedef struct PhReport {
@@ -97,6 +98,13 @@ void ph_json_string(FILE *out, const char *s);    /* a JSON string literal, esca
 /* The finding's source line without leading and trailing blanks, as a
  * pointer into loc->snippet and a length; "" when there is no snippet. */
 const char *ph_report_trimmed(const PhLocation *loc, size_t *n);
+
+/* Text without its leading and trailing blank lines (a code example of a
+ * rule header): a pointer into text and a length. NULL gives "". */
+const char *ph_report_block(const char *text, size_t *n);
+/* Length of the first sentence of text: up to a period that ends a word and
+ * is followed by a capital or the end, or up to a blank line. */
+size_t ph_report_first_sentence(const char *text);
 
 /* A rule's documentation as markdown (description, message, fix, bad and
  * good examples, what it does not flag), without a heading: the body of

@@ -140,6 +140,13 @@ int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool built
             else if (!strcmp(tag, "bad")) f = &r->bad;
             else if (!strcmp(tag, "good")) f = &r->good;
             else if (!strcmp(tag, "accepted")) f = &r->accepted;
+            if (!f && (last == &r->bad || last == &r->good)) {
+                /* `@name` in a code example is a decorator, not a tag */
+                size_t from = dash + 3 <= i ? dash + 3 : i;
+                append_field(last, p + from, ve - from);
+                p = next;
+                continue;
+            }
             if (!f) {
                 ph_diags_add(diags, PH_ERROR, path, line, (int)i + 1, 0, NULL, "unknown metadata tag @%s", tag);
                 rule_free(r);

@@ -119,8 +119,10 @@ static void error_at_offset(PhFacts *f, PhSeverity sev, long off, const char *fm
     int col = (int)(off - ls) + 1;
     size_t n;
     const char *text = ph_source_line(&src, line, &n);
-    /* The line may itself hold bytes that are not text; show it only if not */
+    /* Show the line only if it is text, with bytes that are not UTF-8 as '?' */
     char *copy = memchr(text, 0, n) ? NULL : ph_xstrndup(text, n);
+    for (long bad; copy && (bad = ph_source_invalid_utf8(copy, strlen(copy))) >= 0;)
+        copy[bad] = '?';
     ph_diags_add(f->diags, sev, f->path, line, col, 0, copy, fmt, what);
     free(copy);
     ph_source_fini(&src);
@@ -236,7 +238,7 @@ static int load_stored(sqlite3 *db, StoredVec *out, int64_t *max_id) {
     sqlite3_stmt *st;
     int rc = sqlite3_prepare_v2(db, "SELECT id, path, hash, size, mtime_ns FROM files ORDER BY path", -1, &st, NULL);
     *max_id = 0;
-    while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
         Stored s = {ph_xstrdup((const char *)sqlite3_column_text(st, 1)), sqlite3_column_int64(st, 0),
                     sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
                     strtoull((const char *)sqlite3_column_text(st, 2), NULL, 16), false};
@@ -244,8 +246,10 @@ static int load_stored(sqlite3 *db, StoredVec *out, int64_t *max_id) {
             *max_id = s.id;
         ph_vec_push(out, s);
     }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_errcode(db) == SQLITE_DONE || sqlite3_errcode(db) == SQLITE_OK ? SQLITE_OK : sqlite3_errcode(db);
     sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    return rc;
 }
 
 static Stored *find_stored(StoredVec *v, const char *path) {

@@ -86,14 +86,12 @@ static int remove_facts(PhWriter *self, int64_t file_id, bool with_file) {
     int rc = SQLITE_OK;
     int64_t lo = file_id << PH_ID_SHIFT, hi = ((file_id + 1) << PH_ID_SHIFT) - 1;
     for (int t = 0; t < PH_T_COUNT && rc == SQLITE_OK; t++) {
+        bool files = t == PH_T_files;   /* its ids are file ids, not fact ids */
+        if (files && !with_file)
+            continue;
         sqlite3_stmt *st = self->remove[t];
-        if (t == PH_T_files) {
-            if (!with_file)
-                continue;
-            lo = hi = file_id;
-        }
-        sqlite3_bind_int64(st, 1, lo);
-        sqlite3_bind_int64(st, 2, hi);
+        sqlite3_bind_int64(st, 1, files ? file_id : lo);
+        sqlite3_bind_int64(st, 2, files ? file_id : hi);
         rc = step(st);
     }
     return rc;

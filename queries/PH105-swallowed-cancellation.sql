@@ -32,14 +32,80 @@
 --
 -- Result: one row per except clause, at the `except`; `caught` names what it
 -- catches, `function` the enclosing async def.
-SELECT h.file_id, h.line, h.col, h.end_line, h.end_col, f.name AS function,
+--
+-- Beyond `raise` and `return`, a handler ends or hands on the cancellation
+-- when it
+--   * passes the caught exception on (`fut.set_exception(exc)`,
+--     `errors.append(exc)`, `sys.exc_info()`), except to a logging call;
+--   * forwards the cancellation (`task.cancel()`) or ends the process
+--     (`sys.exit`, `os._exit`);
+--   * sets a flag that a later `if flag: raise` of the function tests.
+-- Not reported either:
+--   * BaseException or bare handlers after a clause of the same try that
+--     catches CancelledError (which then never reaches them);
+--   * a try nested in an outer handler that re-raises;
+--   * try bodies that only await existing tasks or futures (`await task`,
+--     `await asyncio.wait_for(fut, 5)`, `await asyncio.gather(*tasks)`): the
+--     CancelledError caught is the awaited task's, the cancel-then-wait idiom.
+WITH h AS (
+  SELECT h.*, f.name AS function, t.line AS try_line,
+         (SELECT min(x.line) FROM handlers x WHERE x.try_id = h.try_id) AS body_end
+    FROM handlers h
+    JOIN functions f ON f.id = h.function_id AND f.is_async
+    JOIN statements t ON t.id = h.try_id
+   WHERE (h.is_bare
+          OR h.resolved_types LIKE '%,BaseException,%'
+          OR h.resolved_types LIKE '%,asyncio.CancelledError,%'
+          OR h.resolved_types LIKE '%,asyncio.exceptions.CancelledError,%'
+          OR h.resolved_types LIKE '%,trio.Cancelled,%')
+     AND NOT h.reraises AND NOT h.returns
+     AND h.try_awaits)
+SELECT h.file_id, h.line, h.col, h.end_line, h.end_col, h.function,
        CASE WHEN h.is_bare THEN 'bare except:' ELSE 'except ' || h.types END AS caught
-  FROM handlers h
-  JOIN functions f ON f.id = h.function_id AND f.is_async
- WHERE (h.is_bare
-        OR h.resolved_types LIKE '%,BaseException,%'
-        OR h.resolved_types LIKE '%,asyncio.CancelledError,%'
-        OR h.resolved_types LIKE '%,asyncio.exceptions.CancelledError,%'
-        OR h.resolved_types LIKE '%,trio.Cancelled,%')
-   AND NOT h.reraises AND NOT h.returns
-   AND h.try_awaits;
+  FROM h
+ WHERE NOT EXISTS (              -- the exception is handed on
+         SELECT 1 FROM names n LEFT JOIN calls c ON c.id = n.call_id
+          WHERE n.function_id = h.function_id AND n.name = h.as_name AND n.ctx = 'load'
+            AND n.line BETWEEN h.line AND h.end_line
+            AND (c.id IS NULL OR c.name NOT IN (
+                   'debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log',
+                   'print', 'format', 'isinstance', 'issubclass', 'type', 'str', 'repr', 'getattr')))
+   AND NOT EXISTS (              -- sys.exc_info() keeps it; cancel() forwards it; exit ends
+         SELECT 1 FROM calls c
+          WHERE c.function_id = h.function_id AND c.line BETWEEN h.line AND h.end_line
+            AND (c.resolved IN ('sys.exc_info', 'sys.exit', 'os._exit') OR c.name = 'cancel'))
+   AND NOT EXISTS (              -- a flag set here is re-raised later: `if cancelled: raise`
+         SELECT 1 FROM names st
+           JOIN names ld ON ld.function_id = st.function_id AND ld.name = st.name AND ld.ctx = 'load'
+                        AND ld.role = 'cond' AND ld.line > h.end_line
+           JOIN statements r ON r.parent_id = ld.stmt_id AND r.kind = 'raise_statement'
+          WHERE st.function_id = h.function_id AND st.ctx = 'store'
+            AND st.line BETWEEN h.line AND h.end_line)
+   AND NOT EXISTS (              -- an earlier clause takes CancelledError
+         SELECT 1 FROM handlers e
+          WHERE e.try_id = h.try_id AND e.line < h.line
+            AND (e.resolved_types LIKE '%CancelledError,%' OR e.resolved_types LIKE '%,trio.Cancelled,%'))
+   AND NOT EXISTS (              -- nested in a handler that re-raises
+         SELECT 1 FROM handlers o
+          WHERE o.function_id = h.function_id AND o.id <> h.id AND o.reraises
+            AND h.try_line > o.line AND h.try_line <= o.end_line)
+   AND NOT (                     -- cancel-then-wait: the body awaits only tasks and futures
+         NOT EXISTS (
+               SELECT 1 FROM awaits a LEFT JOIN calls c ON c.id = a.call_id
+                WHERE a.function_id = h.function_id AND a.line >= h.try_line AND a.line < h.body_end
+                  AND a.call_id IS NOT NULL
+                  AND (coalesce(c.resolved, '') NOT IN ('asyncio.gather', 'asyncio.wait', 'asyncio.wait_for',
+                                                       'asyncio.shield')
+                       OR EXISTS (SELECT 1 FROM call_args g
+                                   WHERE g.call_id = c.id AND g.keyword IS NULL
+                                     AND (g.kind NOT IN ('identifier', 'attribute', 'list', 'tuple', 'set',
+                                                         'subscript')
+                                          OR g.text GLOB '*(*'))))
+         AND NOT EXISTS (
+               SELECT 1 FROM withs w
+                WHERE w.function_id = h.function_id AND w.is_async
+                  AND w.line >= h.try_line AND w.line < h.body_end)
+         AND NOT EXISTS (
+               SELECT 1 FROM loops l
+                WHERE l.function_id = h.function_id AND l.kind = 'async_for'
+                  AND l.line >= h.try_line AND l.line < h.body_end));

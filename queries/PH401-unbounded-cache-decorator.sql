@@ -27,7 +27,7 @@
 -- @accepted bounded lru_cache on module functions, static and class methods;
 -- functools.cached_property (per instance); project decorators that happen to
 -- be called cache.
---
+
 -- Result: one row per decorator, at its '@'. Columns: file_id, line, col,
 -- end_line, end_col; decorator (as written, with '@'); function; kind
 -- ('function' or 'method'); reason; severity (P3 when every parameter has a
@@ -59,9 +59,9 @@ open_params AS (
     FROM params p JOIN cached c ON c.function_id = p.function_id
    WHERE NOT (c.on_class AND p.idx = 0)
      AND (p.kind <> 'plain'
-          OR NOT (p.annotation IN ('bool', 'Optional[bool]', 'typing.Optional[bool]', 'bool | None')
-                  OR p.annotation_resolved GLOB 'typing.Literal*' OR p.annotation_resolved GLOB 'Literal*'
-                  OR (p.annotation IS NULL AND p.default_value IN ('True', 'False'))
+          OR NOT (coalesce(p.annotation IN ('bool', 'Optional[bool]', 'typing.Optional[bool]', 'bool | None'), 0)
+                  OR coalesce(p.annotation_resolved GLOB 'typing.Literal*', 0)
+                  OR (p.annotation IS NULL AND coalesce(p.default_value IN ('True', 'False'), 0))
                   OR EXISTS (SELECT 1 FROM classes k
                                JOIN class_ancestors ca ON ca.class_id = k.id
                                JOIN bases b ON b.class_id = ca.ancestor_id

@@ -11,9 +11,8 @@
 #include <stdbool.h>
 #include "diag.h"
 
-/* Bumped whenever the extractor changes what it stores, so that an old
- * database is rebuilt rather than misread. The schema text's hash is part
- * of the version as well (see ph_db_version()). */
+/* The extractor's release number; the version stored in a database also
+ * holds a checksum of the extractor's sources and schema (ph_db_version()). */
 #define PH_EXTRACTOR_VERSION 1
 #define PH_TOOL_VERSION "0.1.0"
 

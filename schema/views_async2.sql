@@ -10,3 +10,64 @@ CREATE TEMP VIEW thread_lock_types(qualname) AS
          ('threading.BoundedSemaphore'), ('threading.Condition'),
          ('multiprocessing.Lock'), ('multiprocessing.RLock'), ('multiprocessing.Semaphore'),
          ('multiprocessing.BoundedSemaphore'), ('multiprocessing.Condition');
+
+-- timeout_calls(qualname, timeout_pos)
+-- Network calls that wait forever unless given a timeout. timeout_pos is the
+-- 0-based position at which the timeout may be passed positionally (NULL:
+-- keyword only). httpx is absent: it has a default timeout.
+CREATE TEMP VIEW timeout_calls(qualname, timeout_pos) AS
+  VALUES ('requests.get', NULL), ('requests.post', NULL), ('requests.put', NULL),
+         ('requests.patch', NULL), ('requests.delete', NULL), ('requests.head', NULL),
+         ('requests.options', NULL), ('requests.request', NULL),
+         ('requests.Session.get', NULL), ('requests.Session.post', NULL), ('requests.Session.put', NULL),
+         ('requests.Session.patch', NULL), ('requests.Session.delete', NULL), ('requests.Session.head', NULL),
+         ('requests.Session.options', NULL), ('requests.Session.request', 8),
+         ('requests.sessions.Session.get', NULL), ('requests.sessions.Session.post', NULL),
+         ('requests.sessions.Session.put', NULL), ('requests.sessions.Session.patch', NULL),
+         ('requests.sessions.Session.delete', NULL), ('requests.sessions.Session.head', NULL),
+         ('requests.sessions.Session.options', NULL), ('requests.sessions.Session.request', 8),
+         ('urllib.request.urlopen', 2), ('socket.create_connection', 1);
+
+-- aiohttp_requests(name)
+-- Methods of an aiohttp.ClientSession that make a request.
+CREATE TEMP VIEW aiohttp_requests(name) AS
+  VALUES ('get'), ('post'), ('put'), ('patch'), ('delete'), ('head'), ('options'), ('request'),
+         ('ws_connect');
+
+-- semaphore_types(qualname)
+-- Types whose acquisition bounds how many coroutines run a section at once.
+CREATE TEMP VIEW semaphore_types(qualname) AS
+  VALUES ('asyncio.Semaphore'), ('asyncio.BoundedSemaphore'), ('asyncio.locks.Semaphore'),
+         ('asyncio.locks.BoundedSemaphore'), ('trio.Semaphore'), ('trio.CapacityLimiter'),
+         ('anyio.Semaphore'), ('anyio.CapacityLimiter'), ('aiolimiter.AsyncLimiter');
+
+-- bounded_functions(function_id)
+-- Functions that bound their own concurrency: they create a semaphore, take
+-- one (`async with sem:`, `await sem.acquire()`), or take something named
+-- like one (`async with self._limit:`, a semaphore passed as an argument).
+CREATE TEMP VIEW bounded_functions(function_id) AS
+  SELECT w.function_id FROM withs w
+   WHERE w.function_id IS NOT NULL
+     AND (w.resolved IN (SELECT qualname FROM semaphore_types)
+          OR (w.call_id IS NULL AND (lower(w.context) GLOB '*sem*' OR lower(w.context) GLOB '*limit*'
+                                     OR lower(w.context) GLOB '*throttl*')))
+  UNION
+  SELECT c.function_id FROM calls c
+   WHERE c.function_id IS NOT NULL
+     AND (c.resolved IN (SELECT qualname FROM semaphore_types)
+          OR (c.name = 'acquire'
+              AND (c.receiver_type IN (SELECT qualname FROM semaphore_types)
+                   OR lower(c.receiver) GLOB '*sem*' OR lower(c.receiver) GLOB '*limit*')));
+
+-- fixed_iterables(loop_id)
+-- Loops and comprehensions over data of a known, small size: a literal
+-- list/tuple/set/dict/string, range(...), or a module-level name bound to a
+-- literal collection.
+CREATE TEMP VIEW fixed_iterables(loop_id) AS
+  SELECT l.id FROM loops l
+   WHERE l.iter_kind IN ('list', 'tuple', 'set', 'dictionary', 'string', 'concatenated_string')
+      OR (l.iter_kind = 'call' AND (SELECT c.resolved FROM calls c WHERE c.id = l.iter_call_id) = 'range')
+      OR (l.iter_kind = 'identifier' AND EXISTS (
+            SELECT 1 FROM assignments a
+             WHERE a.file_id = l.file_id AND a.scope = 'module' AND a.target = l.iter
+               AND a.value_kind IN ('list', 'tuple', 'set', 'dictionary')));

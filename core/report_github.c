@@ -1,0 +1,71 @@
+/*
+ * report_github: findings as GitHub Actions workflow commands, which the
+ * runner turns into annotations on the pull request's diff:
+ *
+ *     ::error file=app/db.py,line=12,col=5,endLine=12,endColumn=18,title=PH101 blocking-call-in-async::message
+ *
+ * P1 is an error, P2 a warning, P3 a notice. The file is named from the
+ * working directory (PhReport.path_prefix + path), as the runner expects.
+ * A chain's steps follow the message on their own lines. Escaping follows
+ * the runner's rules: in the message '%', CR and LF become %25, %0D, %0A;
+ * in property values ':' and ',' become %3A and %2C as well.
+ */
+#include "report.h"
+
+#include <string.h>
+
+static const char *command_of(const char *severity) {
+    switch (ph_severity_rank(severity)) {
+    case 1: return "error";
+    case 2: return "warning";
+    default: return "notice";
+    }
+}
+
+/* Escaped text: `property` adds ':' and ','. */
+static void escaped(FILE *out, const char *s, bool property) {
+    for (const char *p = s ? s : ""; *p; p++) {
+        switch (*p) {
+        case '%': fputs("%25", out); break;
+        case '\r': fputs("%0D", out); break;
+        case '\n': fputs("%0A", out); break;
+        case ':': fputs(property ? "%3A" : ":", out); break;
+        case ',': fputs(property ? "%2C" : ",", out); break;
+        default: putc(*p, out);
+        }
+    }
+}
+
+void ph_report_github(FILE *out, const PhReport *r) {
+    const char *prefix = r->path_prefix ? r->path_prefix : "";
+    for (size_t i = 0; i < r->findings->len; i++) {
+        const PhFinding *f = &r->findings->items[i];
+        const PhLocation *l = &f->loc;
+        fprintf(out, "::%s file=", command_of(f->severity));
+        escaped(out, prefix, true);
+        escaped(out, l->path, true);
+        fprintf(out, ",line=%d,col=%d,endLine=%d,endColumn=%d,title=", l->line, l->col,
+                l->end_line >= l->line ? l->end_line : l->line, l->end_col > 0 ? l->end_col : l->col);
+        escaped(out, f->rule->id, true);
+        fputc(' ', out);
+        escaped(out, f->rule->name, true);
+        fputs("::", out);
+        escaped(out, f->message, false);
+        for (size_t k = 0; k < f->nrelated; k++) {
+            const PhLocation *s = &f->related[k];
+            fputs("%0A  ", out);
+            escaped(out, prefix, false);
+            escaped(out, s->path, false);
+            fprintf(out, ":%d:%d", s->line, s->col);
+            if (s->message && *s->message) {
+                fputs(": ", out);
+                escaped(out, s->message, false);
+            }
+        }
+        if (*f->rule->fix) {
+            fputs("%0AFix: ", out);
+            escaped(out, f->rule->fix, false);
+        }
+        fputc('\n', out);
+    }
+}

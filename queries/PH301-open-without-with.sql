@@ -1,0 +1,86 @@
+-- @id PH301
+-- @name open-without-with
+-- @severity P1
+-- @precision high
+-- @tags resources files leak
+-- @message {what} in {function} {how}
+-- @fix open it in a `with` statement (or ExitStack.enter_context), so it is closed on every path
+-- @description A file object that is not closed keeps its descriptor until
+-- the garbage collector finds it: on PyPy or in a reference cycle that can be
+-- much later, a long-running process runs out of descriptors ("Too many open
+-- files"), written data may not be flushed, and Windows keeps the file
+-- locked. The rule reports open(), io.open(), os.fdopen(), Path.open(),
+-- gzip/bz2/lzma/tarfile.open() and zipfile.ZipFile() used inline
+-- (`open(p).read()`), iterated directly, passed to a reader that does not
+-- close it (`json.load(open(p))`), or bound to a name that is never closed,
+-- returned, yielded, stored or passed on. A close() that is not in a
+-- `finally` is reported at P3: an exception before it leaks the file.
+-- @bad
+-- def read_version(path):
+--     return open(path).read().strip()
+-- @good
+-- def read_version(path):
+--     with open(path) as fh:
+--         return fh.read().strip()
+-- @accepted `with` items and ExitStack.enter_context(); a close() in a
+-- `finally`; ownership handed on (returned, yielded, stored on an object or
+-- in a collection, passed to another call, closed by a callback); module
+-- globals; `open(p, "w").close()` (creates the file and closes it at once);
+-- os.open() and webbrowser.open(), which are not file objects.
+--
+-- Result: one row per call, at the call. Columns: the location; `what`
+-- (`open()`, or `fh = open()` when bound), `function`, `how` (what happens to
+-- it), `severity` (P3 when closed outside a finally).
+WITH
+  opens(id) AS MATERIALIZED (
+    SELECT id FROM calls
+     WHERE resolved IN ('open', 'io.open', 'os.fdopen', 'codecs.open', 'gzip.open', 'gzip.GzipFile',
+                        'bz2.open', 'bz2.BZ2File', 'lzma.open', 'lzma.LZMAFile', 'tarfile.open',
+                        'tarfile.TarFile', 'tarfile.TarFile.open', 'zipfile.ZipFile', 'pathlib.Path.open')),
+  -- used without a name: inline, iterated, discarded, or given to a reader that keeps it open
+  inline(id, how) AS (
+    SELECT c.id,
+           CASE c.use WHEN 'attr' THEN 'is used inline and never closed'
+                      WHEN 'iter' THEN 'is iterated directly and never closed'
+                      ELSE 'is opened and dropped without being closed' END
+      FROM opens o JOIN calls c ON c.id = o.id
+     WHERE c.use IN ('attr', 'iter', 'discard')
+       -- open(p, "w").close(): created and closed at once
+       AND NOT (c.use = 'attr' AND EXISTS (SELECT 1 FROM calls x WHERE x.id = c.id - 1 AND x.line = c.line
+                                              AND x.col = c.col AND x.name = 'close'))
+    UNION ALL
+    SELECT c.id, 'is passed to ' || p.callee || '(), which does not close it'
+      FROM opens o JOIN calls c ON c.id = o.id
+      JOIN calls p ON p.id = c.parent_call_id
+      JOIN non_owning_consumers n ON n.qualname = p.resolved
+     WHERE c.use = 'arg'),
+  -- bound to a local name: what becomes of that name
+  bound(id, name, function_id, closes, closes_in_finally) AS (
+    SELECT c.id, r.name, r.function_id,
+           (SELECT count(*) FROM calls k
+             WHERE k.function_id = r.function_id AND k.receiver = r.name AND k.name = 'close'),
+           (SELECT count(*) FROM calls k JOIN finally_calls f ON f.call_id = k.id
+             WHERE k.function_id = r.function_id AND k.receiver = r.name AND k.name = 'close')
+      FROM opens o JOIN calls c ON c.id = o.id
+      JOIN resource_names r ON r.call_id = c.id
+     WHERE NOT EXISTS (
+             SELECT 1 FROM name_escapes e
+              WHERE e.function_id = r.function_id AND e.name = r.name
+                AND (e.how <> 'arg'
+                     OR NOT EXISTS (SELECT 1 FROM calls p JOIN non_owning_consumers n ON n.qualname = p.resolved
+                                     WHERE p.id = e.call_id)))),
+  found(id, what, how, severity) AS (
+    SELECT i.id, c.callee || '()', i.how, NULL FROM inline i JOIN calls c ON c.id = i.id
+    UNION ALL
+    SELECT b.id, b.name || ' = ' || c.callee || '()',
+           CASE WHEN b.closes = 0 THEN 'is never closed (nor returned, stored or passed on)'
+                ELSE 'is closed, but not in a finally: an exception before ' || b.name
+                     || '.close() leaks it' END,
+           CASE WHEN b.closes > 0 THEN 'P3' END
+      FROM bound b JOIN calls c ON c.id = b.id
+     WHERE b.closes_in_finally = 0)
+SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, fd.what, fd.how, fd.severity,
+       coalesce(fn.name, '<module>') AS function
+  FROM found fd
+  JOIN calls c ON c.id = fd.id
+  LEFT JOIN functions fn ON fn.id = c.function_id;

@@ -1,0 +1,74 @@
+-- @id PH303
+-- @name pool-acquire-without-context
+-- @severity P1
+-- @precision high
+-- @tags resources database pool leak
+-- @message {what} in {function} {how}
+-- @fix use `async with pool.acquire() as conn:`, or release it (pool.release / pool.putconn) in a `finally`
+-- @description A connection taken from a pool must go back on every path.
+-- If a query raises (a constraint violation, a timeout, a cancelled task)
+-- between acquire() and release(), the connection is lost to the pool; after
+-- max_size such errors every request waits forever for a connection. The
+-- rule reports `conn = await pool.acquire()` (asyncpg, aiomysql, aiopg; also
+-- inside asyncio.wait_for) and psycopg2's `pool.getconn()` that are not
+-- released in a `finally`.
+-- @bad
+-- async def save_event(pool, event):
+--     conn = await pool.acquire()
+--     await conn.execute("INSERT INTO events VALUES ($1)", event.id)
+--     await pool.release(conn)
+-- @good
+-- async def save_event(pool, event):
+--     async with pool.acquire() as conn:
+--         await conn.execute("INSERT INTO events VALUES ($1)", event.id)
+-- @accepted `async with pool.acquire()`; a release()/putconn() (or the
+-- connection's own release()/close()) in a `finally`; connections returned
+-- to the caller or stored on an object (the owner releases them);
+-- acquire() on locks, semaphores and conditions.
+--
+-- Result: one row per acquire()/getconn() call, at that call. Columns: the
+-- location; `what` (`conn = pool.acquire()`), `function`, `how`.
+WITH
+  acquires(id) AS MATERIALIZED (
+    SELECT c.id FROM calls c
+     WHERE c.function_id IS NOT NULL
+       AND ((c.name = 'acquire'
+             AND (c.awaited OR EXISTS (SELECT 1 FROM calls w WHERE w.id = c.parent_call_id AND w.awaited
+                                          AND w.name IN ('wait_for', 'shield')))
+             AND (c.receiver_type GLOB '*[Pp]ool*'
+                  OR (c.receiver_type IS NULL
+                      AND lower(substr(c.receiver, length(rtrim(c.receiver, replace(c.receiver, '.', ''))) + 1))
+                          GLOB '*pool*')))
+            OR c.name = 'getconn')),
+  verdict(id, name, how) AS (
+    SELECT c.id, r.name,
+           CASE WHEN r.name IS NULL THEN 'is never released'
+                WHEN EXISTS (SELECT 1 FROM calls k JOIN call_args a ON a.call_id = k.id
+                              WHERE k.function_id = c.function_id AND k.name IN ('release', 'putconn')
+                                AND instr(a.names, ' ' || r.name || ' ') > 0)
+                  OR EXISTS (SELECT 1 FROM calls k WHERE k.function_id = c.function_id AND k.receiver = r.name
+                                AND k.name IN ('release', 'close'))
+                  THEN 'is released, but not in a finally: an exception before that loses the connection'
+                ELSE 'is never released' END
+      FROM acquires q JOIN calls c ON c.id = q.id
+      LEFT JOIN resource_names r ON r.call_id = c.id
+     WHERE c.use <> 'with' AND c.use <> 'return'
+       AND NOT (c.use = 'arg' AND NOT EXISTS (SELECT 1 FROM calls w WHERE w.id = c.parent_call_id
+                                                 AND w.name IN ('wait_for', 'shield')))
+       -- released in a finally
+       AND NOT EXISTS (SELECT 1 FROM calls k JOIN finally_calls f ON f.call_id = k.id
+                        JOIN call_args a ON a.call_id = k.id
+                        WHERE k.function_id = c.function_id AND k.name IN ('release', 'putconn')
+                          AND instr(a.names, ' ' || r.name || ' ') > 0)
+       AND NOT EXISTS (SELECT 1 FROM calls k JOIN finally_calls f ON f.call_id = k.id
+                        WHERE k.function_id = c.function_id AND k.receiver = r.name
+                          AND k.name IN ('release', 'close'))
+       -- handed on: returned, stored, used as a context manager
+       AND NOT EXISTS (SELECT 1 FROM name_escapes e
+                        WHERE e.function_id = r.function_id AND e.name = r.name
+                          AND e.how IN ('return', 'store', 'with', 'callback', 'closure', 'global')))
+SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
+       coalesce(v.name || ' = ', '') || c.callee || '()' AS what, v.how, fn.name AS function
+  FROM verdict v
+  JOIN calls c ON c.id = v.id
+  JOIN functions fn ON fn.id = c.function_id;

@@ -1,0 +1,102 @@
+-- @id PH304
+-- @name tempfile-not-cleaned
+-- @severity P2
+-- @precision high
+-- @tags resources files disk leak
+-- @message {what} in {function} leaves a file behind: its path is never removed
+-- @fix remove it when done (os.unlink / Path.unlink in a `finally`), move it into place (os.replace), or use a self-deleting TemporaryFile / TemporaryDirectory
+-- @description NamedTemporaryFile(delete=False) and mkstemp() create a file
+-- that nobody deletes: each call leaves one in /tmp for good. A service
+-- that does it per request fills the disk (or the tmpfs, which is memory)
+-- and leaks whatever the files held. The rule reports such a file whose
+-- path is neither removed, renamed into place nor handed to the caller in
+-- the function that made it.
+-- @bad
+-- def write_csv(rows, send):
+--     fd, path = tempfile.mkstemp(suffix=".csv")
+--     with os.fdopen(fd, "w") as fh:
+--         fh.writelines(rows)
+--     send(path)
+-- @good
+-- def write_csv(rows, send):
+--     fd, path = tempfile.mkstemp(suffix=".csv")
+--     try:
+--         with os.fdopen(fd, "w") as fh:
+--             fh.writelines(rows)
+--         send(path)
+--     finally:
+--         os.unlink(path)
+-- @accepted NamedTemporaryFile() with the default delete=True; a path removed
+-- (os.unlink, os.remove, Path.unlink, shutil.rmtree) or moved into place
+-- (os.replace, os.rename, shutil.move) in the function or its finally, or by
+-- a nested cleanup function; a path returned or yielded to the caller,
+-- stored on an object or registered for later removal.
+--
+-- Result: one row per call, at the call. Columns: the location; `what`
+-- (`tmp = tempfile.NamedTemporaryFile(delete=False)`), `function`.
+WITH
+  temps(id, kind) AS MATERIALIZED (
+    SELECT c.id, 'named' FROM calls c
+     WHERE c.resolved = 'tempfile.NamedTemporaryFile'
+       AND EXISTS (SELECT 1 FROM call_args a WHERE a.call_id = c.id AND a.keyword = 'delete'
+                      AND a.text IN ('False', '0'))
+    UNION ALL
+    SELECT c.id, 'mkstemp' FROM calls c WHERE c.resolved = 'tempfile.mkstemp'),
+  -- the name that holds the path (or the file whose .name is the path)
+  holder(id, kind, function_id, name) AS (
+    SELECT t.id, t.kind, c.function_id,
+           CASE WHEN c.use = 'assign' AND c.target NOT GLOB '*[^A-Za-z0-9_]*' THEN c.target
+                WHEN c.use = 'with' THEN (SELECT w.as_name FROM withs w WHERE w.call_id = c.id)
+                -- fd, path = mkstemp(): the second name of the statement
+                WHEN c.use = 'assign' AND t.kind = 'mkstemp' THEN
+                  (SELECT a.target FROM assignments a
+                    WHERE a.stmt_id = c.stmt_id AND a.value_kind = 'unpack' AND a.target_kind = 'name'
+                    ORDER BY a.line, a.col LIMIT 1 OFFSET 1)
+                -- path = NamedTemporaryFile(delete=False).name, path = mkstemp()[1]
+                ELSE (SELECT a.target FROM assignments a
+                       WHERE a.stmt_id = c.stmt_id AND a.target_kind = 'name' LIMIT 1) END
+      FROM temps t JOIN calls c ON c.id = t.id
+     WHERE c.use NOT IN ('return', 'yield', 'arg')
+       -- the file or its path returned or stored on an object by the statement itself
+       AND NOT EXISTS (SELECT 1 FROM statements s WHERE s.id = c.stmt_id AND s.kind = 'return_statement')
+       AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.stmt_id = c.stmt_id
+                          AND a.target_kind IN ('attribute', 'subscript'))),
+  -- the holder and names bound from it (`path = tmp.name`, `p = Path(raw)`)
+  names_of(id, function_id, name) AS (
+    SELECT h.id, h.function_id, h.name FROM holder h WHERE h.name IS NOT NULL
+    UNION
+    SELECT h.id, h.function_id, a.target
+      FROM holder h
+      JOIN names n ON n.function_id IS h.function_id AND n.name = h.name AND n.ctx = 'load'
+      JOIN assignments a ON a.stmt_id = n.stmt_id AND a.target_kind = 'name'
+     WHERE h.name IS NOT NULL)
+SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
+       coalesce(h.name || ' = ', '') || c.callee || '(' || CASE WHEN h.kind = 'named' THEN 'delete=False' ELSE '' END || ')'
+         AS what,
+       coalesce(fn.name, '<module>') AS function
+  FROM holder h
+  JOIN calls c ON c.id = h.id
+  LEFT JOIN functions fn ON fn.id = c.function_id
+ WHERE NOT EXISTS (
+         SELECT 1 FROM names_of o
+           JOIN names n ON n.function_id IS o.function_id AND n.name = o.name AND n.ctx = 'load'
+          WHERE o.id = h.id
+            AND (
+              -- removed or moved away: a remover call in the statement that reads it
+              EXISTS (SELECT 1 FROM calls k
+                       WHERE k.stmt_id = n.stmt_id
+                         AND (k.name IN ('unlink', 'remove', 'rmtree', 'rename', 'replace', 'renames', 'move',
+                                         'cleanup', 'delete')
+                              OR k.name GLOB '*remove*' OR k.name GLOB '*unlink*' OR k.name GLOB '*delete*'
+                              OR k.name GLOB '*cleanup*'))
+              -- handed on: returned, yielded, stored on an object, registered
+              OR n.role IN ('return', 'yield')
+              OR EXISTS (SELECT 1 FROM returns r WHERE r.stmt_id = n.stmt_id)
+              OR EXISTS (SELECT 1 FROM assignments a WHERE a.stmt_id = n.stmt_id
+                            AND a.target_kind IN ('attribute', 'subscript'))
+              OR EXISTS (SELECT 1 FROM calls k WHERE k.id = n.call_id
+                            AND k.name IN ('append', 'add', 'extend', 'register', 'callback', 'push',
+                                           'enter_context', 'addCleanup', 'add_done_callback'))))
+   -- a nested function that removes files is a cleanup callback
+   AND NOT EXISTS (SELECT 1 FROM calls k JOIN functions f ON f.id = k.function_id
+                    WHERE f.parent_id = h.function_id AND k.name IN ('unlink', 'remove', 'rmtree'));

@@ -1,0 +1,38 @@
+-- @id PH503
+-- @name comprehension-in-reducer
+-- @severity P3
+-- @precision high
+-- @tags memory materialization
+-- @message {callee}([...]) builds a throwaway list{where}: pass a generator expression{note}
+-- @fix drop the square brackets so the call gets a generator expression: sum(x for x in xs)
+-- @description A list comprehension passed straight to a function that
+-- consumes any iterable builds every element first, only for the function
+-- to walk it once and throw it away. A generator expression feeds the
+-- elements one at a time; for any() and all() it also restores
+-- short-circuiting, which the list throws away by computing every element.
+-- @bad
+-- if any([u.role == "admin" for u in users]):
+--     ...
+-- total = sum([i.price * i.quantity for i in items])
+-- @good
+-- if any(u.role == "admin" for u in users):
+--     ...
+-- total = sum(i.price * i.quantity for i in items)
+-- @accepted str.join (it builds a list anyway and is faster given one);
+-- generator expressions, list literals, set and dict comprehensions; len()
+-- (PH504); library functions that need a real sequence (numpy).
+
+-- Result: one row per call, at the reducer call. Columns: file_id, line,
+-- col, end_line, end_col; callee (as written); where (' in def name()' or
+-- ''); note (what the generator changes for any() and all()).
+SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.callee,
+       coalesce(' in def ' || f.name || '()', '') AS "where",
+       CASE WHEN c.resolved IN ('any', 'all') THEN ', which stops at the first decisive element' ELSE '' END
+         AS note
+  FROM calls c
+  JOIN call_args a ON a.call_id = c.id AND a.pos = 0 AND a.star = 0 AND a.kind = 'list_comprehension'
+  LEFT JOIN functions f ON f.id = c.function_id
+ WHERE c.name IN ('sum', 'any', 'all', 'min', 'max', 'set', 'frozenset', 'tuple', 'sorted', 'dict',
+                  'enumerate', 'zip', 'map', 'filter')
+   AND c.resolved IN ('sum', 'any', 'all', 'min', 'max', 'set', 'frozenset', 'tuple', 'sorted', 'dict',
+                      'enumerate', 'zip', 'map', 'filter');

@@ -1,0 +1,982 @@
+/*
+ * dot: the dot-command table and its handlers. One row per command (name,
+ * handler, usage, summary, details, argument count, what Tab completes);
+ * dispatch, argument checks, .help, completion (complete.c) and "did you
+ * mean" all read the table, so a new command is one row and one function.
+ *
+ * Results go to r->out (.output moves them); errors go to stderr as
+ * diagnostics; the few confirmations (.save, .reload) go to stdout.
+ */
+#include "internal.h"
+#include "db.h"
+#include "grid.h"
+#include "report.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_READ_DEPTH 16
+#define SHOW_CONTEXT 2       /* lines shown before and after a .show span */
+#define SHOW_SPAN 8          /* longer spans show their first and last lines only */
+
+/* ---------------------------------------------------------------------------
+ * Small helpers.
+ */
+
+static bool is_on(const char *s) { return strcmp(s, "on") == 0; }
+
+/* "on"/"off" into *flag; an error for anything else. */
+static int set_flag(PhRepl *r, const char *cmd, const char *arg, bool *flag) {
+    if (strcmp(arg, "on") != 0 && strcmp(arg, "off") != 0) {
+        ph_repl_error(r, ".%s takes on or off, not '%s'", cmd, arg);
+        return PH_REPL_USAGE;
+    }
+    *flag = is_on(arg);
+    return 0;
+}
+
+/* The closest of `n` words to `word`, if close enough to suggest. */
+static const char *closest(const char *word, const char *const *words, size_t n) {
+    const char *best = NULL;
+    int bd = 3;
+    for (size_t i = 0; i < n; i++) {
+        int d = ph_repl_distance(word, words[i]);
+        if (d < bd)
+            bd = d, best = words[i];
+    }
+    return best;
+}
+
+/* Column widths for a list of words laid out in columns (as .tables). */
+static void print_columns(FILE *out, char **words, size_t n) {
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strlen(words[i]) > w)
+            w = strlen(words[i]);
+    w += 2;
+    size_t per_line = w < 80 ? 80 / w : 1, lines = (n + per_line - 1) / per_line;
+    for (size_t l = 0; l < lines; l++) {
+        for (size_t c = 0; c < per_line; c++) {
+            size_t i = c * lines + l;
+            if (i >= n)
+                break;
+            bool last = c + 1 == per_line || (c + 1) * lines + l >= n;
+            if (last)
+                fputs(words[i], out);
+            else
+                fprintf(out, "%-*s", (int)w, words[i]);
+        }
+        fputc('\n', out);
+    }
+}
+
+/* ---------------------------------------------------------------------------
+ * .help
+ */
+
+static int cmd_help(PhRepl *r, int argc, char **argv) {
+    FILE *out = r->out;
+    if (argc > 1) {
+        const PhDotCommand *c = ph_repl_dot_find(argv[1]);
+        if (!c) {
+            ph_repl_error(r, "no command '%s'; .help lists them", argv[1]);
+            return PH_REPL_USAGE;
+        }
+        fprintf(out, "usage: .%s%s%s\n\n%s.\n", c->name, *c->usage ? " " : "", c->usage, c->summary);
+        if (c->details)
+            fprintf(out, "\n%s\n", c->details);
+        return 0;
+    }
+    for (const PhDotCommand *c = ph_repl_dots; c->name; c++) {
+        char *head = ph_xasprintf(".%s%s%s", c->name, *c->usage ? " " : "", c->usage);
+        fprintf(out, "%-24s %s\n", head, c->summary);
+        free(head);
+    }
+    fputs("\nEnter SQL ending with ';' (it may span lines). Tab completes; Ctrl-C cancels the input\n"
+          "or stops a running query; Ctrl-D leaves. '.help CMD' says more about a command.\n",
+          out);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------
+ * .tables, .schema
+ */
+
+static int cmd_tables(PhRepl *r, int argc, char **argv) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(r->db, ph_db_statement("tables"), -1, &st, NULL) != SQLITE_OK) {
+        ph_repl_error(r, "%s", sqlite3_errmsg(r->db));
+        return PH_REPL_QUERY;
+    }
+    PhVec(char *) tables = {0};
+    PhVec(char *) views = {0};
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        if (argc > 1 && sqlite3_strlike(argv[1], name, 0) != 0)
+            continue;
+        if (strcmp((const char *)sqlite3_column_text(st, 1), "view") == 0)
+            ph_vec_push(&views, ph_xstrdup(name));
+        else
+            ph_vec_push(&tables, ph_xstrdup(name));
+    }
+    sqlite3_finalize(st);
+    if (tables.len) {
+        fputs("-- tables (facts)\n", r->out);
+        print_columns(r->out, tables.items, tables.len);
+    }
+    if (views.len) {
+        fputs("-- views (library predicates)\n", r->out);
+        print_columns(r->out, views.items, views.len);
+    }
+    ph_repl_names_free(tables.items, tables.len);
+    ph_repl_names_free(views.items, views.len);
+    return 0;
+}
+
+typedef struct Column {
+    char *name, *type;
+    const char *doc;
+} Column;
+
+/* The columns of a table or view, with their declared types. */
+static size_t columns_of(PhRepl *r, const char *table, Column **out) {
+    PhVec(Column) v = {0};
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(r->db, ph_db_statement("columns"), -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, table, -1, SQLITE_TRANSIENT);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *type = (const char *)sqlite3_column_text(st, 1);
+            Column c = {ph_xstrdup((const char *)sqlite3_column_text(st, 0)),
+                        ph_xasprintf("%s%s%s", type ? type : "", sqlite3_column_int(st, 3) ? " PRIMARY KEY" : "",
+                                     sqlite3_column_int(st, 2) ? " NOT NULL" : ""),
+                        NULL};
+            c.doc = ph_schemadoc_column(table, c.name);
+            ph_vec_push(&v, c);
+        }
+    }
+    sqlite3_finalize(st);
+    *out = v.items;
+    return v.len;
+}
+
+static void columns_free(Column *c, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        free(c[i].name);
+        free(c[i].type);
+    }
+    free(c);
+}
+
+/* One table or view, its columns aligned and each followed by its
+ * documentation: the text of tables.sql, shown for what is in the database. */
+static void schema_one(PhRepl *r, const char *name, bool view) {
+    FILE *out = r->out;
+    Column *cols;
+    size_t n = columns_of(r, name, &cols);
+    if (view) {
+        const char *d = ph_schemadoc_view(name);
+        for (const char *p = d; p && *p;) {
+            const char *e = strchr(p, '\n');
+            size_t len = e ? (size_t)(e - p) : strlen(p);
+            fprintf(out, "-- %.*s\n", (int)len, p);
+            p = e ? e + 1 : p + len;
+        }
+    }
+    fprintf(out, "CREATE %s%s(\n", view ? "VIEW " : "TABLE ", name);
+    int wn = 0, wt = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((int)strlen(cols[i].name) > wn)
+            wn = (int)strlen(cols[i].name);
+        if ((int)strlen(cols[i].type) > wt)
+            wt = (int)strlen(cols[i].type);
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *tc = ph_xasprintf("%s%s", cols[i].type, i + 1 < n ? "," : "");
+        if (cols[i].doc)
+            fprintf(out, "  %-*s %-*s  -- %s\n", wn, cols[i].name, wt + 1, tc, cols[i].doc);
+        else if (*cols[i].type)
+            fprintf(out, "  %-*s %s\n", wn, cols[i].name, tc);
+        else
+            fprintf(out, "  %s%s\n", cols[i].name, tc);
+        free(tc);
+    }
+    fputs(");\n", out);
+    columns_free(cols, n);
+}
+
+static int cmd_schema(PhRepl *r, int argc, char **argv) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(r->db, ph_db_statement("tables"), -1, &st, NULL) != SQLITE_OK) {
+        ph_repl_error(r, "%s", sqlite3_errmsg(r->db));
+        return PH_REPL_QUERY;
+    }
+    PhVec(char *) names = {0};
+    bool found = false;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        bool view = strcmp((const char *)sqlite3_column_text(st, 1), "view") == 0;
+        if (argc > 1) {
+            ph_vec_push(&names, ph_xstrdup(name));
+            if (strcmp(name, argv[1]) == 0) {
+                schema_one(r, name, view);
+                found = true;
+            }
+            continue;
+        }
+        /* No argument: one line per table and view, its columns listed. */
+        Column *cols;
+        size_t n = columns_of(r, name, &cols);
+        fprintf(r->out, "%s%s(", view ? "VIEW " : "", name);
+        for (size_t i = 0; i < n; i++)
+            fprintf(r->out, "%s%s", i ? ", " : "", cols[i].name);
+        fputs(")\n", r->out);
+        columns_free(cols, n);
+    }
+    sqlite3_finalize(st);
+    int rc = 0;
+    if (argc > 1 && !found) {
+        const char *near = closest(argv[1], (const char *const *)names.items, names.len);
+        if (near)
+            ph_repl_error(r, "no table or view '%s'; did you mean '%s'?", argv[1], near);
+        else
+            ph_repl_error(r, "no table or view '%s'; .tables lists them", argv[1]);
+        rc = PH_REPL_USAGE;
+    }
+    ph_repl_names_free(names.items, names.len);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * .rules, .explain, .run
+ */
+
+static bool rule_matches(const PhRule *rule, const char *pat) {
+    if (strpbrk(pat, "*?["))
+        return sqlite3_strglob(pat, rule->id) == 0 || sqlite3_strglob(pat, rule->name) == 0;
+    size_t n = strlen(pat);
+    if (strncasecmp(rule->id, pat, n) == 0)
+        return true;
+    const char *fields[] = {rule->name, rule->tags};
+    for (size_t i = 0; i < 2; i++)
+        for (const char *p = fields[i]; p && *p; p++)
+            if (strncasecmp(p, pat, n) == 0)
+                return true;
+    return false;
+}
+
+static int cmd_rules(PhRepl *r, int argc, char **argv) {
+    const char *names[] = {"id", "severity", "name", "source"};
+    PhGrid *g = ph_grid_begin(r->mode, r->out, 4, names);
+    for (size_t i = 0; i < ph_rules_len(r->rules); i++) {
+        const PhRule *rule = ph_rules_at(r->rules, i);
+        if (argc > 1 && !rule_matches(rule, argv[1]))
+            continue;
+        const char *v[] = {rule->id, rule->severity, rule->name, rule->builtin ? "built-in" : rule->path};
+        PhCellKind k[] = {PH_CELL_TEXT, PH_CELL_TEXT, PH_CELL_TEXT, PH_CELL_TEXT};
+        ph_grid_row(g, v, k);
+    }
+    ph_grid_end(g);
+    return 0;
+}
+
+/* A rule by id; an error naming the closest id when there is none. */
+static const PhRule *find_rule(PhRepl *r, const char *id) {
+    const PhRule *rule = ph_rules_find(r->rules, id);
+    if (rule)
+        return rule;
+    size_t n = ph_rules_len(r->rules);
+    const char **ids = ph_xcalloc(n + 1, sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+        ids[i] = ph_rules_at(r->rules, i)->id;
+    const char *near = closest(id, ids, n);
+    if (near)
+        ph_repl_error(r, "no rule '%s'; did you mean '%s'?", id, near);
+    else
+        ph_repl_error(r, "no rule '%s'; .rules lists them", id);
+    free(ids);
+    return NULL;
+}
+
+static void print_indented(FILE *out, const char *text, const char *pad) {
+    for (const char *p = text; *p;) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        fprintf(out, "%s%.*s\n", n ? pad : "", (int)n, p);
+        p = e ? e + 1 : p + n;
+    }
+}
+
+/* The SQL of a rule file: what follows its header of comments. */
+static const char *rule_body(const PhRule *rule) {
+    const char *p = rule->sql;
+    while (*p) {
+        const char *s = p;
+        while (*s == ' ' || *s == '\t' || *s == '\r')
+            s++;
+        if (*s != '\n' && !(s[0] == '-' && s[1] == '-') && *s)
+            return p;
+        const char *e = strchr(p, '\n');
+        if (!e)
+            return p + strlen(p);
+        p = e + 1;
+    }
+    return p;
+}
+
+static int cmd_explain(PhRepl *r, int argc, char **argv) {
+    const PhRule *rule = find_rule(r, argv[1]);
+    if (!rule)
+        return PH_REPL_USAGE;
+    FILE *out = r->out;
+    fprintf(out, "%s %s [%s]", rule->id, rule->name, rule->severity);
+    if (rule->precision)
+        fprintf(out, "  precision: %s", rule->precision);
+    if (rule->tags)
+        fprintf(out, "  tags: %s", rule->tags);
+    fprintf(out, "\nFile:    %s%s\n", rule->path, rule->builtin ? " (built-in)" : "");
+    fprintf(out, "Message: %s\n", rule->message);
+    if (*rule->fix)
+        fprintf(out, "Fix:     %s\n", rule->fix);
+    if (rule->description) {
+        fputc('\n', out);
+        print_indented(out, rule->description, "");
+    }
+    const char *labels[] = {"Bad:", "Good:", "Not flagged:"};
+    const char *texts[] = {rule->bad, rule->good, rule->accepted};
+    for (int i = 0; i < 3; i++)
+        if (texts[i]) {
+            fprintf(out, "\n%s\n", labels[i]);
+            print_indented(out, texts[i], "    ");
+        }
+    fputs("\nSQL:\n", out);
+    const char *body = rule_body(rule);
+    print_indented(out, body, "  ");
+    return 0;
+}
+
+static int cmd_run(PhRepl *r, int argc, char **argv) {
+    /* The rules named, in catalogue order; an id may be a prefix (PH1). */
+    size_t n = ph_rules_len(r->rules);
+    bool *pick = ph_xcalloc(n + 1, sizeof(bool));
+    int rc = 0;
+    for (int a = 1; a < argc; a++) {
+        bool any = false;
+        for (size_t i = 0; i < n; i++)
+            if (ph_rules_match(argv[a], ph_rules_at(r->rules, i)->id) &&
+                (strcasecmp(argv[a], ph_rules_at(r->rules, i)->id) == 0 || !ph_rules_find(r->rules, argv[a])))
+                pick[i] = any = true;
+        if (!any && !find_rule(r, argv[a]))
+            rc = PH_REPL_USAGE;
+    }
+    if (rc) {
+        free(pick);
+        return rc;
+    }
+    PhFindings fs;
+    memset(&fs, 0, sizeof fs);
+    PhDiags *d = ph_diags_new();
+    for (size_t i = 0; i < n; i++) {
+        if (!pick[i])
+            continue;
+        ph_repl_running(r->db);
+        if (ph_rules_run(r->db, ph_rules_at(r->rules, i), &fs, d) != 0)
+            rc = PH_REPL_QUERY;
+        ph_repl_running(NULL);
+    }
+    free(pick);
+    ph_repl_print_diags(r, d);
+    ph_diags_free(d);
+    ph_findings_sort(&fs);
+    int files = 0;
+    long lines = 0;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(r->db, ph_db_statement("counts"), -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        files = sqlite3_column_int(st, 0);
+        lines = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_finalize(st);
+    PhReport rep;
+    memset(&rep, 0, sizeof rep);
+    rep.root = r->root ? r->root : ".";
+    rep.rules = r->rules;
+    rep.findings = &fs;
+    rep.files = files;
+    rep.lines = lines;
+    rep.color = r->out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    ph_report_text(r->out, &rep);
+    /* .show N shows finding N */
+    ph_repl_rows_reset(r, "findings", true);
+    for (size_t i = 0; i < fs.len; i++) {
+        const PhLocation *l = &fs.items[i].loc;
+        PhReplLoc loc = {l->file_id, l->line, l->col, l->end_line, l->end_col};
+        ph_vec_push(&r->rows, loc);
+    }
+    ph_findings_free(&fs);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * .show
+ */
+
+/* Display columns of the first `chars` characters of s (tabs kept apart). */
+static const char *skip_chars(const char *s, int chars) {
+    for (int i = 0; i < chars && *s; i++) {
+        s++;
+        while ((*s & 0xC0) == 0x80)
+            s++;
+    }
+    return s;
+}
+
+/* The underline under `text` from character `from` (1-based) to `to`
+ * (exclusive; 0: the end of the line); '^' first when `caret`. */
+static void underline(FILE *out, int w, const char *text, int from, int to, bool caret) {
+    fprintf(out, "  %*s | ", w, "");
+    const char *s = text;
+    int i = 1;
+    for (; i < from && *s; i++) {
+        putc(*s == '\t' ? '\t' : ' ', out);
+        s = skip_chars(s, 1);
+    }
+    int len = 0;
+    for (const char *c = s; *c; c = skip_chars(c, 1))
+        len++;
+    int n = to > from ? to - from : len;
+    if (n > len && to == 0)
+        n = len;
+    if (n < 1)
+        n = 1;
+    for (int k = 0; k < n; k++)
+        putc(k == 0 && caret ? '^' : '~', out);
+    putc('\n', out);
+}
+
+static int cmd_show(PhRepl *r, int argc, char **argv) {
+    char *end;
+    long n = strtol(argv[1], &end, 10);
+    if (*end || n < 1) {
+        ph_repl_error(r, ".show takes a row number (1, 2, ...), not '%s'", argv[1]);
+        return PH_REPL_USAGE;
+    }
+    long context = SHOW_CONTEXT;
+    if (argc > 2) {
+        context = strtol(argv[2], &end, 10);
+        if (*end || context < 0) {
+            ph_repl_error(r, ".show takes a number of context lines, not '%s'", argv[2]);
+            return PH_REPL_USAGE;
+        }
+    }
+    if (!r->rows_what) {
+        ph_repl_error(r, "no result yet: run a query first");
+        return PH_REPL_USAGE;
+    }
+    if (!r->rows_have_loc) {
+        ph_repl_error(r, "the last result has no location: .show needs file_id and line columns (col, "
+                         "end_line, end_col too to underline)");
+        return PH_REPL_USAGE;
+    }
+    if ((size_t)n > r->rows.len) {
+        ph_repl_error(r, "no row %ld: the last result has %zu row%s", n, r->rows.len,
+                      r->rows.len == 1 ? "" : "s");
+        return PH_REPL_USAGE;
+    }
+    PhReplLoc l = r->rows.items[n - 1];
+    if (l.file_id <= 0 || l.line <= 0) {
+        ph_repl_error(r, "row %ld has no file_id or line", n);
+        return PH_REPL_USAGE;
+    }
+    /* the file, relative to the root the database was built from */
+    char *rel = NULL;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(r->db, ph_db_statement("file_path"), -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, l.file_id);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            rel = ph_xstrdup((const char *)sqlite3_column_text(st, 0));
+    }
+    sqlite3_finalize(st);
+    if (!rel) {
+        ph_repl_error(r, "row %ld: no file with id %lld", n, (long long)l.file_id);
+        return PH_REPL_USAGE;
+    }
+    struct stat sb;
+    const char *root = r->root ? r->root : ".";
+    char *path = stat(root, &sb) == 0 && !S_ISDIR(sb.st_mode) ? ph_xstrdup(root) : ph_xasprintf("%s/%s", root, rel);
+    size_t len;
+    char *text = ph_read_file(path, &len);
+    if (!text) {
+        ph_repl_error(r, "cannot read %s: %s", path, strerror(errno));
+        free(path);
+        free(rel);
+        return PH_REPL_USAGE;
+    }
+    PhVec(char *) lines = {0};
+    for (char *p = text; *p;) {
+        char *e = strchr(p, '\n');
+        if (e) {
+            *e = 0;
+            if (e > p && e[-1] == '\r')
+                e[-1] = 0;
+        }
+        ph_vec_push(&lines, p);
+        p = e ? e + 1 : p + strlen(p);
+    }
+    int rc = 0;
+    if ((size_t)l.line > lines.len) {
+        ph_repl_error(r, "%s has %zu lines, not %d: has it changed since extraction? (.reload)", rel, lines.len,
+                      l.line);
+        rc = PH_REPL_USAGE;
+    } else {
+        FILE *out = r->out;
+        int last = l.end_line >= l.line ? l.end_line : l.line;
+        if ((size_t)last > lines.len)
+            last = (int)lines.len;
+        long from = l.line - context, to = last + context;
+        if (from < 1)
+            from = 1;
+        if (to > (long)lines.len)
+            to = (long)lines.len;
+        int w = snprintf(NULL, 0, "%ld", to);
+        fprintf(out, "%s:%d:%d\n", rel, l.line, l.col > 0 ? l.col : 1);
+        for (long k = from; k <= to; k++) {
+            bool in_span = k >= l.line && k <= last;
+            if (in_span && last - l.line > SHOW_SPAN && k == l.line + SHOW_SPAN / 2) {
+                fprintf(out, "  %*s | ... (%ld more lines)\n", w, "", (long)(last - 1 - k));
+                k = last - 1;
+                continue;
+            }
+            const char *t = lines.items[k - 1];
+            fprintf(out, "%c %*ld | %s\n", in_span ? '>' : ' ', w, k, t);
+            if (!in_span || !l.col)
+                continue;
+            int start = 1;
+            if (k == l.line) {
+                start = l.col;
+            } else {
+                const char *s = t;   /* later lines of a span: from their first non-blank */
+                while (*s == ' ' || *s == '\t')
+                    s++, start++;
+            }
+            int stop = k == last && l.end_line == last && l.end_col > 0 ? l.end_col : 0;
+            underline(out, w, t, start, stop, k == l.line);
+        }
+    }
+    free(lines.items);
+    free(text);
+    free(path);
+    free(rel);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * .save, .edit
+ */
+
+static bool valid_id(const char *id) {
+    const char *p = id;
+    if (!isupper((unsigned char)*p))
+        return false;
+    while (isupper((unsigned char)*p))
+        p++;
+    if (!isdigit((unsigned char)*p))
+        return false;
+    while (isdigit((unsigned char)*p))
+        p++;
+    return *p == 0;
+}
+
+/* mkdir -p */
+static int make_dirs(const char *dir) {
+    char *p = ph_xstrdup(dir);
+    for (char *s = p + 1; *s; s++)
+        if (*s == '/') {
+            *s = 0;
+            mkdir(p, 0777);
+            *s = '/';
+        }
+    int rc = mkdir(p, 0777) == 0 || errno == EEXIST ? 0 : -1;
+    free(p);
+    return rc;
+}
+
+/* The last query as a rule needs file_id, line and col, and must only
+ * read. Returns its column names as "a, b, c" (caller frees) or NULL after
+ * an error. */
+static char *check_rule_query(PhRepl *r) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(r->db, r->last_sql, -1, &st, NULL) != SQLITE_OK || !st) {
+        ph_repl_error(r, "the last query no longer compiles: %s", sqlite3_errmsg(r->db));
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    int n = sqlite3_column_count(st);
+    bool has[3] = {false, false, false};
+    const char *need[3] = {"file_id", "line", "col"};
+    sqlite3_str *cols = sqlite3_str_new(NULL);
+    for (int i = 0; i < n; i++) {
+        const char *name = sqlite3_column_name(st, i);
+        sqlite3_str_appendf(cols, "%s%s", i ? ", " : "", name);
+        for (int k = 0; k < 3; k++)
+            has[k] |= strcmp(name, need[k]) == 0;
+    }
+    bool readonly = sqlite3_stmt_readonly(st);
+    sqlite3_finalize(st);
+    char *list = sqlite3_str_finish(cols);
+    char *out = ph_xstrdup(list ? list : "");
+    sqlite3_free(list);
+    if (!readonly) {
+        ph_repl_error(r, "a rule must only read: the last query changes the database");
+    } else if (!has[0] || !has[1] || !has[2]) {
+        ph_repl_error(r, "a rule must return the columns file_id, line and col; the last query returns: %s", out);
+    } else {
+        return out;
+    }
+    free(out);
+    return NULL;
+}
+
+/* Ask a question; trimmed answer, or NULL (after an error) when the input
+ * ended. */
+static char *answer(PhRepl *r, const char *question) {
+    char *a = ph_repl_ask(r, question);
+    if (!a) {
+        ph_repl_error(r, ".save cancelled: no answer to '%s'", question);
+        return NULL;
+    }
+    char *t = a;
+    while (isspace((unsigned char)*t))
+        t++;
+    size_t n = strlen(t);
+    while (n && isspace((unsigned char)t[n - 1]))
+        n--;
+    char *out = ph_xstrndup(t, n);
+    free(a);
+    return out;
+}
+
+static int cmd_save(PhRepl *r, int argc, char **argv) {
+    const char *id = argv[1];
+    if (!r->last_sql) {
+        ph_repl_error(r, "no query to save yet: run one first");
+        return PH_REPL_USAGE;
+    }
+    if (!valid_id(id)) {
+        ph_repl_error(r, "'%s' is not a rule id: capitals then digits, like TEAM1", id);
+        return PH_REPL_USAGE;
+    }
+    const PhRule *old = ph_rules_find(r->rules, id);
+    if (old && old->builtin) {
+        ph_repl_error(r, "%s is a built-in rule; choose another id", old->id);
+        return PH_REPL_USAGE;
+    }
+    if (!r->rules_dir) {
+        ph_repl_error(r, "no rules folder: give --queries DIR or set PYHUNT_RULES");
+        return PH_REPL_USAGE;
+    }
+    char *cols = check_rule_query(r);
+    if (!cols)
+        return PH_REPL_USAGE;
+    int rc = PH_REPL_USAGE;
+    char *name = NULL, *sev = NULL, *msg = NULL, *path = NULL, *text = NULL;
+    name = argc > 2 ? ph_xstrdup(argv[2]) : answer(r, "name (words-with-dashes): ");
+    if (!name)
+        goto out;
+    for (char *c = name; *c; c++)
+        *c = *c == ' ' ? '-' : (char)tolower((unsigned char)*c);
+    if (!*name || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-_") != strlen(name)) {
+        ph_repl_error(r, "'%s' is not a rule name: letters, digits and dashes", name);
+        goto out;
+    }
+    if (!(sev = answer(r, "severity (P1, P2, P3) [P2]: ")))
+        goto out;
+    if (!*sev) {
+        free(sev);
+        sev = ph_xstrdup("P2");
+    }
+    sev[0] = (char)toupper((unsigned char)sev[0]);
+    if (ph_severity_rank(sev) > 3) {
+        ph_repl_error(r, "severity '%s' is not P1, P2 or P3", sev);
+        goto out;
+    }
+    if (!(msg = answer(r, "message ({column} is a column's value): ")))
+        goto out;
+    if (!*msg) {
+        ph_repl_error(r, "a rule needs a message");
+        goto out;
+    }
+    /* {placeholders} the query does not return stay as written: say so */
+    for (const char *p = strchr(msg, '{'); p; p = strchr(p + 1, '{')) {
+        const char *e = strchr(p, '}');
+        if (!e)
+            break;
+        char *hay = ph_xasprintf(", %s,", cols), *needle = ph_xasprintf(", %.*s,", (int)(e - p - 1), p + 1);
+        if (!strstr(hay, needle))
+            ph_repl_warn(r, "the message names {%.*s}, which the query does not return (it returns %s)",
+                         (int)(e - p - 1), p + 1, cols);
+        free(hay);
+        free(needle);
+    }
+    path = ph_xasprintf("%s/%s-%s.sql", r->rules_dir, id, name);
+    if (old && strcmp(old->path, path) != 0) {
+        ph_repl_error(r, "rule %s exists already in %s; choose another id", old->id, old->path);
+        goto out;
+    }
+    text = ph_xasprintf("-- @id %s\n-- @name %s\n-- @severity %s\n-- @message %s\n\n%s;\n", id, name, sev, msg,
+                        r->last_sql);
+    /* the rule loader has the last word on the header */
+    PhRuleSet *check = ph_rules_new();
+    PhDiags *d = ph_diags_new();
+    int ok = ph_rules_add(check, path, text, false, d);
+    ph_repl_print_diags(r, d);
+    ph_diags_free(d);
+    ph_rules_free(check);
+    if (ok != 0)
+        goto out;
+    if (make_dirs(r->rules_dir) != 0) {
+        ph_repl_error(r, "cannot create %s: %s", r->rules_dir, strerror(errno));
+        goto out;
+    }
+    FILE *f = fopen(path, "w");
+    if (!f || fputs(text, f) < 0 || fclose(f) != 0) {
+        ph_repl_error(r, "cannot write %s: %s", path, strerror(errno));
+        goto out;
+    }
+    ph_repl_load_rules(r);
+    fflush(r->out);
+    printf("%s %s to %s; .run %s runs it\n", old ? "updated" : "saved", id, path, id);
+    rc = 0;
+out:
+    free(cols);
+    free(name);
+    free(sev);
+    free(msg);
+    free(path);
+    free(text);
+    return rc;
+}
+
+static int cmd_edit(PhRepl *r, int argc, char **argv) {
+    const char *editor = getenv("VISUAL");
+    if (!editor || !*editor)
+        editor = getenv("EDITOR");
+    if (!editor || !*editor)
+        editor = "vi";
+    const char *tmpdir = getenv("TMPDIR");
+    char *path = ph_xasprintf("%s/pyhunt-edit-XXXXXX.sql", tmpdir && *tmpdir ? tmpdir : "/tmp");
+    int fd = mkstemps(path, 4);
+    if (fd < 0) {
+        ph_repl_error(r, "cannot create a file to edit: %s", strerror(errno));
+        free(path);
+        return PH_REPL_USAGE;
+    }
+    FILE *f = fdopen(fd, "w");
+    if (r->last_sql)
+        fprintf(f, "%s;\n", r->last_sql);
+    fclose(f);
+    char *cmd = ph_xasprintf("%s '%s'", editor, path);
+    fflush(stdout);
+    fflush(r->out);
+    int st = system(cmd);
+    free(cmd);
+    int rc = 0;
+    size_t len;
+    char *text = NULL;
+    if (st != 0) {
+        ph_repl_error(r, "%s exited with status %d; nothing run", editor, WIFEXITED(st) ? WEXITSTATUS(st) : st);
+        rc = PH_REPL_USAGE;
+    } else if (!(text = ph_read_file(path, &len))) {
+        ph_repl_error(r, "cannot read %s: %s", path, strerror(errno));
+        rc = PH_REPL_USAGE;
+    } else if (strspn(text, " \t\r\n;") == len) {
+        ph_repl_error(r, "the query is empty; nothing run");
+        rc = PH_REPL_USAGE;
+    } else {
+        if (r->interactive)
+            fputs(text, stdout);
+        rc = ph_repl_run_sql(r, text, "edit", 1);
+    }
+    free(text);
+    unlink(path);
+    free(path);
+    return rc;
+}
+
+/* ---------------------------------------------------------------------------
+ * Settings, input and output, the session.
+ */
+
+static int cmd_mode(PhRepl *r, int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(r->out, "%s\n", r->mode);
+        return 0;
+    }
+    const char *modes = ph_grid_modes();
+    size_t n = strlen(argv[1]);
+    for (const char *p = modes; (p = strstr(p, argv[1])); p++)
+        if ((p == modes || p[-1] == ' ') && (p[n] == ' ' || !p[n]) && n < sizeof r->mode) {
+            snprintf(r->mode, sizeof r->mode, "%s", argv[1]);
+            return 0;
+        }
+    ph_repl_error(r, "unknown mode '%s' (%s)", argv[1], modes);
+    return PH_REPL_USAGE;
+}
+
+static int cmd_timer(PhRepl *r, int argc, char **argv) { return set_flag(r, argv[0], argv[1], &r->timer); }
+
+static int cmd_eqp(PhRepl *r, int argc, char **argv) { return set_flag(r, argv[0], argv[1], &r->eqp); }
+
+static int cmd_read(PhRepl *r, int argc, char **argv) {
+    if (r->depth >= MAX_READ_DEPTH) {
+        ph_repl_error(r, "too many nested .read (is %s reading itself?)", argv[1]);
+        return PH_REPL_USAGE;
+    }
+    FILE *f = fopen(argv[1], "r");
+    if (!f) {
+        ph_repl_error(r, "cannot read %s: %s", argv[1], strerror(errno));
+        return PH_REPL_USAGE;
+    }
+    PhReplSource src = {f, argv[1], 0, NULL};
+    r->depth++;
+    int rc = ph_repl_process(r, &src);
+    r->depth--;
+    fclose(f);
+    return rc;
+}
+
+static int cmd_output(PhRepl *r, int argc, char **argv) {
+    FILE *f = stdout;
+    if (argc > 1 && strcmp(argv[1], "stdout") != 0 && !(f = fopen(argv[1], "w"))) {
+        ph_repl_error(r, "cannot write %s: %s", argv[1], strerror(errno));
+        return PH_REPL_USAGE;
+    }
+    if (r->out != stdout)
+        fclose(r->out);
+    r->out = f;
+    return 0;
+}
+
+static int cmd_reload(PhRepl *r, int argc, char **argv) {
+    PhExtractStats st;
+    memset(&st, 0, sizeof st);
+    int rc = ph_repl_reopen(r, &st);
+    if (rc == 0)
+        printf("reloaded %s: %d file%s re-extracted, %d unchanged, %d removed\n", r->root, st.parsed,
+               st.parsed == 1 ? "" : "s", st.unchanged, st.removed);
+    return rc;
+}
+
+static int cmd_quit(PhRepl *r, int argc, char **argv) { return PH_REPL_LEAVE; }
+
+const PhDotCommand ph_repl_dots[] = {
+    {"edit", cmd_edit, "", "open the last query in $EDITOR; run it when saved",
+     "The editor is $VISUAL, else $EDITOR, else vi. Saving an empty file runs nothing.", 0, 0, PH_ARG_NONE, NULL},
+    {"eqp", cmd_eqp, "on|off", "show each query's plan before its results", NULL, 1, 1, PH_ARG_WORDS, "on off"},
+    {"exit", cmd_quit, "", "leave (as .quit)", NULL, 0, 0, PH_ARG_NONE, NULL},
+    {"explain", cmd_explain, "ID", "a rule's metadata and its SQL", NULL, 1, 1, PH_ARG_RULE, NULL},
+    {"help", cmd_help, "[CMD]", "list the commands, or say more about one", NULL, 0, 1, PH_ARG_COMMAND, NULL},
+    {"mode", cmd_mode, "[MODE]", "how results print: table, box, json, csv, markdown, line", NULL, 0, 1,
+     PH_ARG_WORDS, "table box json csv markdown line"},
+    {"output", cmd_output, "[FILE|stdout]", "send results to FILE (or back to stdout)", NULL, 0, 1, PH_ARG_FILE,
+     NULL},
+    {"quit", cmd_quit, "", "leave (Ctrl-D too)", NULL, 0, 0, PH_ARG_NONE, NULL},
+    {"read", cmd_read, "FILE", "run the commands and SQL in FILE", NULL, 1, 1, PH_ARG_FILE, NULL},
+    {"reload", cmd_reload, "", "re-extract the files changed since the database was built", NULL, 0, 0,
+     PH_ARG_NONE, NULL},
+    {"rules", cmd_rules, "[PATTERN]", "list the rules (PATTERN: an id prefix, a word of the name or tags, a glob)",
+     NULL, 0, 1, PH_ARG_RULE, NULL},
+    {"run", cmd_run, "ID [ID...]", "run rules and print their findings as 'pyhunt audit' does",
+     "An ID may be a prefix: '.run PH1' runs PH101, PH102, ... Then '.show N' shows finding N.", 1, -1,
+     PH_ARG_RULE, NULL},
+    {"save", cmd_save, "ID [NAME]", "save the last query as a rule in the user rules folder",
+     "Asks for the name (unless given), the severity and the message, reading the answers\n"
+     "from the input, so scripts can save rules too. The query must return file_id, line\n"
+     "and col. The folder is --queries DIR, else $PYHUNT_RULES, else ~/.pyhunt/rules;\n"
+     "'pyhunt audit --queries DIR' runs the rules saved there.",
+     1, 2, PH_ARG_NONE, NULL},
+    {"schema", cmd_schema, "[TABLE]", "the columns of a table or view, each with its documentation", NULL, 0, 1,
+     PH_ARG_TABLE, NULL},
+    {"show", cmd_show, "N [LINES]", "the source behind row N of the last result, its span underlined",
+     "The result needs file_id and line columns (col, end_line and end_col underline the\n"
+     "span). LINES of context are shown around it (default 2).",
+     1, 2, PH_ARG_NONE, NULL},
+    {"tables", cmd_tables, "[PATTERN]", "list the tables and views (PATTERN as in LIKE)", NULL, 0, 1, PH_ARG_TABLE,
+     NULL},
+    {"timer", cmd_timer, "on|off", "print how long each statement takes", NULL, 1, 1, PH_ARG_WORDS, "on off"},
+    {NULL, NULL, NULL, NULL, NULL, 0, 0, PH_ARG_NONE, NULL},
+};
+
+const PhDotCommand *ph_repl_dot_find(const char *name) {
+    if (*name == '.')
+        name++;
+    for (const PhDotCommand *c = ph_repl_dots; c->name; c++)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    return NULL;
+}
+
+/* Split a command line into words; '...' and "..." quote. */
+static char **split(const char *s, int *argc) {
+    PhVec(char *) v = {0};
+    while (*s) {
+        while (isspace((unsigned char)*s))
+            s++;
+        if (!*s)
+            break;
+        sqlite3_str *a = sqlite3_str_new(NULL);
+        while (*s && !isspace((unsigned char)*s)) {
+            if (*s == '\'' || *s == '"') {
+                char q = *s++;
+                while (*s && *s != q)
+                    sqlite3_str_appendchar(a, 1, *s++);
+                if (*s)
+                    s++;
+            } else {
+                sqlite3_str_appendchar(a, 1, *s++);
+            }
+        }
+        char *t = sqlite3_str_finish(a);
+        ph_vec_push(&v, ph_xstrdup(t ? t : ""));
+        sqlite3_free(t);
+    }
+    ph_vec_push(&v, NULL);
+    *argc = (int)v.len - 1;
+    return v.items;
+}
+
+int ph_repl_dot(PhRepl *r, const char *line) {
+    int argc;
+    char **argv = split(line + 1, &argc);
+    int rc = 0;
+    const PhDotCommand *c = argc ? ph_repl_dot_find(argv[0]) : NULL;
+    if (!c) {
+        const char *word = argc ? argv[0] : "";
+        const char *best = NULL;
+        int bd = 3;
+        for (const PhDotCommand *k = ph_repl_dots; k->name; k++) {
+            int d = ph_repl_distance(word, k->name);
+            if (d < bd)
+                bd = d, best = k->name;
+        }
+        if (best)
+            ph_repl_error(r, "unknown command '.%s'; did you mean '.%s'?", word, best);
+        else
+            ph_repl_error(r, "unknown command '.%s'; .help lists the commands", word);
+        rc = PH_REPL_USAGE;
+    } else if (argc - 1 < c->min_args || (c->max_args >= 0 && argc - 1 > c->max_args)) {
+        ph_repl_error(r, "usage: .%s%s%s", c->name, *c->usage ? " " : "", c->usage);
+        rc = PH_REPL_USAGE;
+    } else {
+        rc = c->run(r, argc, argv);
+        fflush(r->out);
+    }
+    for (int i = 0; i < argc; i++)
+        free(argv[i]);
+    free(argv);
+    return rc;
+}

@@ -1,0 +1,187 @@
+/*
+ * internal: what the files of repl/ share and nobody else sees. repl.c owns
+ * the state, the input loop and SQL execution; dot.c the dot-command table
+ * and its handlers; schemadoc.c the column documentation of .schema;
+ * complete.c the Tab candidates; edit.c the terminal (libedit).
+ */
+#ifndef PH_REPL_INTERNAL_H
+#define PH_REPL_INTERNAL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sqlite3.h>
+#include "diag.h"
+#include "repl.h"
+#include "rules.h"
+#include "util.h"
+
+/* A handler's result when the REPL should leave (.quit). Errors are the
+ * PH_REPL_* statuses; 0 is success. */
+#define PH_REPL_LEAVE (-1)
+
+/* Where a result row points: what .show N shows. file_id 0: no location. */
+typedef struct PhReplLoc {
+    int64_t file_id;
+    int line, col, end_line, end_col;   /* 0 when the result had no such column */
+} PhReplLoc;
+
+/* An input being read: stdin (the terminal or a script), or a .read file. */
+typedef struct PhReplSource {
+    FILE *f;                  /* NULL: the terminal, through edit.c */
+    const char *name;         /* "stdin" or the path given to .read: diagnostics say it */
+    int line;                 /* lines read so far */
+    struct PhReplSource *up;  /* the source that .read this one */
+} PhReplSource;
+
+struct PhRepl {
+    PhReplOptions o;          /* strings below are copies, freed by ph_repl_close */
+    char *root_opt, *db_opt, *rules_dir;
+    sqlite3 *db;
+    char *root;               /* what files.path is relative to; NULL if unknown */
+    PhRuleSet *rules;         /* built-in plus rules_dir */
+    char mode[16];            /* grid mode of results */
+    bool timer, eqp;
+    FILE *out;                /* results: stdout or the .output file */
+    bool tty;                 /* stdin is a terminal: libedit */
+    bool interactive;         /* prompts and banner */
+    bool color;               /* stderr diagnostics in color */
+    int status;               /* worst error so far (PH_REPL_*) */
+    char *last_sql;           /* the last statement that returned columns */
+    PhVec(PhReplLoc) rows;    /* locations of the last result's rows */
+    bool rows_have_loc;       /* the last result had file_id and line columns */
+    char *rows_what;          /* what the last result was, for .show's messages */
+    PhReplSource *src;        /* the input being read */
+    sqlite3_str *pending;     /* the statement being gathered: completion reads it */
+    int depth;                /* .read nesting */
+};
+
+/* ---- repl.c ---- */
+
+/* Print an error (or a warning) to stderr: "pyhunt: error: MESSAGE" at
+ * the terminal, "FILE:LINE:1: error: MESSAGE" when the command came from a
+ * script or a .read file. */
+void ph_repl_error(PhRepl *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ph_repl_warn(PhRepl *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ph_repl_print_diags(PhRepl *r, const PhDiags *d);
+
+/* Run every statement of `sql`, printing results to r->out. `origin` and
+ * `first_line` place errors (the source's name and the line sql starts on).
+ * Returns 0 or PH_REPL_QUERY after printing the error with a caret. */
+int ph_repl_run_sql(PhRepl *r, const char *sql, const char *origin, int first_line);
+
+/* Read and run a whole source (stdin, a .read file). Returns 0, an error
+ * status (with bail: the first one), or PH_REPL_LEAVE after .quit. */
+int ph_repl_process(PhRepl *r, PhReplSource *src);
+
+/* Ask for one line from the current input (the terminal shows `question`
+ * as the prompt; a script just supplies the next line). NULL at end of input
+ * or on Ctrl-C. Caller frees with free(). */
+char *ph_repl_ask(PhRepl *r, const char *question);
+
+/* (Re)load the rules: built-in plus the user's folder, when it exists.
+ * Bad rule files are reported and skipped. */
+void ph_repl_load_rules(PhRepl *r);
+
+/* Close the database and open it again, extracting first when there is a
+ * source root. Returns 0 or PH_REPL_USAGE (then r->db may be NULL). */
+int ph_repl_reopen(PhRepl *r, PhExtractStats *stats);
+
+/* Mark a database call as running, so that Ctrl-C interrupts it (NULL:
+ * nothing runs). */
+void ph_repl_running(sqlite3 *db);
+
+/* Forget the last result's rows and start recording a new one. */
+void ph_repl_rows_reset(PhRepl *r, const char *what, bool have_loc);
+
+/* ---- dot.c ---- */
+
+typedef enum {
+    PH_ARG_NONE,      /* nothing to complete */
+    PH_ARG_COMMAND,   /* dot-command names (.help) */
+    PH_ARG_TABLE,     /* tables and views */
+    PH_ARG_RULE,      /* rule ids */
+    PH_ARG_FILE,      /* file paths */
+    PH_ARG_WORDS      /* the row's fixed words */
+} PhArgKind;
+
+typedef struct PhDotCommand {
+    const char *name;                              /* without the dot */
+    int (*run)(PhRepl *r, int argc, char **argv);  /* argv[0] is the name; 0, PH_REPL_* or PH_REPL_LEAVE */
+    const char *usage;                             /* the arguments */
+    const char *summary;                           /* one line, for .help */
+    const char *details;                           /* more, for .help NAME; may be NULL */
+    int min_args, max_args;                        /* argument count; max -1: no limit */
+    PhArgKind complete;                            /* what Tab offers for the arguments */
+    const char *words;                             /* PH_ARG_WORDS: space-separated */
+} PhDotCommand;
+
+/* The table, ended by a NULL name. */
+extern const PhDotCommand ph_repl_dots[];
+
+/* Run one dot-command line (".schema calls"). Returns as a handler does. */
+int ph_repl_dot(PhRepl *r, const char *line);
+
+/* The command called `name` (with or without its dot), or NULL. Static. */
+const PhDotCommand *ph_repl_dot_find(const char *name);
+
+/* ---- schemadoc.c ---- */
+
+/* The documentation of a column: the `-- comment` after it in
+ * schema/tables.sql (continuation comment lines joined). NULL when it has
+ * none. Static. */
+const char *ph_schemadoc_column(const char *table, const char *column);
+
+/* A view's description: the comment block above its CREATE in
+ * schema/views*.sql, first line (the signature) dropped. NULL when none.
+ * Static. */
+const char *ph_schemadoc_view(const char *view);
+
+/* Free what the two functions above cached (at exit, for leak checkers). */
+void ph_schemadoc_free(void);
+
+/* ---- complete.c ---- */
+
+/* Candidates for the word [start, end) of `line`, the statement so far
+ * being `prior` (earlier lines of a multi-line statement, "" for none).
+ * NULL-terminated; caller frees each and the array with free(). */
+char **ph_repl_candidates(PhRepl *r, const char *prior, const char *line, size_t start, size_t end);
+
+/* Tables and views (names only), sorted. Caller frees with ph_repl_names_free(). */
+char **ph_repl_table_names(PhRepl *r, size_t *n);
+void ph_repl_names_free(char **names, size_t n);
+
+/* Levenshtein distance, for "did you mean". */
+int ph_repl_distance(const char *a, const char *b);
+
+/* ---- edit.c: the terminal ---- */
+
+/* Tab candidates for the word [start, end) of `line`, as ph_repl_candidates. */
+typedef char **PhEditCompleter(void *ctx, const char *line, size_t start, size_t end);
+
+/* Characters that end a word for completion (libedit's and --complete's). */
+extern const char ph_edit_word_breaks[];
+
+/* Start editing on the terminal: load the history from history_path (NULL:
+ * no history), install the completer. `interrupted` is the flag the SIGINT
+ * handler sets; ph_edit_read() watches and clears it. */
+void ph_edit_open(const char *history_path, PhEditCompleter *complete, void *ctx,
+                  volatile sig_atomic_t *interrupted);
+
+typedef enum {
+    PH_EDIT_LINE,        /* *line is a line; caller frees with free() */
+    PH_EDIT_EOF,         /* Ctrl-D on an empty line, or the terminal went away */
+    PH_EDIT_INTERRUPT    /* Ctrl-C: the line was dropped */
+} PhEditStatus;
+
+/* Read a line with `prompt`, edited on the terminal. */
+PhEditStatus ph_edit_read(const char *prompt, char **line);
+
+/* Add an entry to the history (not the empty string). */
+void ph_edit_history_add(const char *entry);
+
+/* Save the history and give the terminal back. */
+void ph_edit_close(void);
+
+#endif
