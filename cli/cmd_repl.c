@@ -32,13 +32,14 @@ int ph_cmd_repl(int argc, char **argv) {
     optind = 1;
     opterr = 0;
     /* getopt_long_only: -bail and -interactive, as the sqlite3 shell spells them */
-    for (int c; (c = getopt_long_only(argc, argv, "", opts, NULL)) != -1;) {
+    for (int c; (c = getopt_long_only(argc, argv, ":", opts, NULL)) != -1;) {
         switch (c) {
         case 'd': o.db_path = optarg; break;
         case 'Q': o.rules_dir = optarg; break;
         case 'b': o.bail = true; break;
         case 'i': o.interactive = true; break;
         case 'c': complete = optarg; break;
+        case ':': return ph_cli_usage_error("repl", "option '%s' needs a value", argv[optind - 1]);
         default: return ph_cli_usage_error("repl", "bad option '%s'", argv[optind - 1]);
         }
     }

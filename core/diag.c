@@ -67,6 +67,8 @@ void ph_diag_print(const PhDiag *d, FILE *out, bool color) {
         fprintf(out, "pyhunt: %s%s%s: %s\n", on, sev_name(d->severity), off, d->message);
     else if (d->line <= 0)
         fprintf(out, "%s: %s%s%s: %s\n", d->path, on, sev_name(d->severity), off, d->message);
+    else if (d->col <= 0)
+        fprintf(out, "%s:%d: %s%s%s: %s\n", d->path, d->line, on, sev_name(d->severity), off, d->message);
     else
         fprintf(out, "%s:%d:%d: %s%s%s: %s\n", d->path, d->line, d->col, on, sev_name(d->severity),
                 off, d->message);

@@ -114,8 +114,18 @@ int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool built
         }
         size_t dash = i;
         i += 2;
-        while (i < n && p[i] == ' ')
+        while (i < n && (p[i] == ' ' || p[i] == '\r'))
             i++;
+        if (i == n) {
+            /* An empty "--" line is a blank line of a code example (@bad,
+             * @good) and ends any other multi-line field. */
+            if (last == &r->bad || last == &r->good)
+                append_field(last, "", 0);
+            else
+                last = NULL;
+            p = next;
+            continue;
+        }
         if (i < n && p[i] == '@') {
             size_t k = i + 1;
             while (k < n && (isalnum((unsigned char)p[k]) || p[k] == '_'))
@@ -147,6 +157,15 @@ int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool built
                 p = next;
                 continue;
             }
+            bool in_example = last && (last == &r->bad || last == &r->good || last == &r->description ||
+                                       last == &r->accepted);
+            if (!f && in_example) {
+                /* a decorator in a code example, not a tag */
+                size_t cs = dash + 2 < n && p[dash + 2] == ' ' ? dash + 3 : dash + 2;
+                append_field(last, p + cs, n - cs);
+                p = next;
+                continue;
+            }
             if (!f) {
                 ph_diags_add(diags, PH_ERROR, path, line, (int)i + 1, 0, NULL, "unknown metadata tag @%s", tag);
                 rule_free(r);
@@ -173,6 +192,9 @@ int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool built
         }
         p = next;
     }
+    for (char **ex = &r->bad; ex <= &r->good; ex++)
+        for (size_t k = *ex ? strlen(*ex) : 0; k && (*ex)[k - 1] == '\n'; k--)
+            (*ex)[k - 1] = 0;
     const char *missing = !r->id ? "id" : !r->name ? "name" : !r->severity ? "severity" : !r->message ? "message" : NULL;
     if (missing) {
         ph_diags_add(diags, PH_ERROR, path, 1, 1, 0, NULL, "rule header lacks @%s", missing);

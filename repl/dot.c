@@ -40,18 +40,6 @@ static int set_flag(PhRepl *r, const char *cmd, const char *arg, bool *flag) {
     return 0;
 }
 
-/* The closest of `n` words to `word`, if close enough to suggest. */
-static const char *closest(const char *word, const char *const *words, size_t n) {
-    const char *best = NULL;
-    int bd = 3;
-    for (size_t i = 0; i < n; i++) {
-        int d = ph_repl_distance(word, words[i]);
-        if (d < bd)
-            bd = d, best = words[i];
-    }
-    return best;
-}
-
 /* Column widths for a list of words laid out in columns (as .tables). */
 static void print_columns(FILE *out, char **words, size_t n) {
     size_t w = 0;
@@ -240,7 +228,7 @@ static int cmd_schema(PhRepl *r, int argc, char **argv) {
     sqlite3_finalize(st);
     int rc = 0;
     if (argc > 1 && !found) {
-        const char *near = closest(argv[1], (const char *const *)names.items, names.len);
+        const char *near = ph_repl_closest(argv[1], (const char *const *)names.items, names.len);
         if (near)
             ph_repl_error(r, "no table or view '%s'; did you mean '%s'?", argv[1], near);
         else
@@ -293,7 +281,7 @@ static const PhRule *find_rule(PhRepl *r, const char *id) {
     const char **ids = ph_xcalloc(n + 1, sizeof(char *));
     for (size_t i = 0; i < n; i++)
         ids[i] = ph_rules_at(r->rules, i)->id;
-    const char *near = closest(id, ids, n);
+    const char *near = ph_repl_closest(id, ids, n);
     if (near)
         ph_repl_error(r, "no rule '%s'; did you mean '%s'?", id, near);
     else
@@ -956,13 +944,11 @@ int ph_repl_dot(PhRepl *r, const char *line) {
     const PhDotCommand *c = argc ? ph_repl_dot_find(argv[0]) : NULL;
     if (!c) {
         const char *word = argc ? argv[0] : "";
-        const char *best = NULL;
-        int bd = 3;
-        for (const PhDotCommand *k = ph_repl_dots; k->name; k++) {
-            int d = ph_repl_distance(word, k->name);
-            if (d < bd)
-                bd = d, best = k->name;
-        }
+        PhVec(const char *) names = {0};
+        for (const PhDotCommand *k = ph_repl_dots; k->name; k++)
+            ph_vec_push(&names, k->name);
+        const char *best = ph_repl_closest(word, names.items, names.len);
+        free(names.items);
         if (best)
             ph_repl_error(r, "unknown command '.%s'; did you mean '.%s'?", word, best);
         else

@@ -152,8 +152,13 @@ char **ph_repl_candidates(PhRepl *r, const char *prior, const char *line, size_t
 char **ph_repl_table_names(PhRepl *r, size_t *n);
 void ph_repl_names_free(char **names, size_t n);
 
-/* Levenshtein distance, for "did you mean". */
+/* Edit distance (a swap of neighbours counts one), case-insensitive. */
 int ph_repl_distance(const char *a, const char *b);
+
+/* "Did you mean": the word of `words` closest to `word`, if it is close
+ * (one edit for short words, two for longer ones); else NULL. Borrowed
+ * from words. */
+const char *ph_repl_closest(const char *word, const char *const *words, size_t n);
 
 /* ---- edit.c: the terminal ---- */
 
