@@ -75,7 +75,7 @@ static void fail(Runner *r, const char *file, int line, const char *title) {
  */
 
 typedef struct Expect {
-    char path[256];
+    char path[300];
     int line, col;
     char rule[16];
     char sev[4];

@@ -159,6 +159,7 @@ void ph_strlist_push(PhStrList *l, const char *s) {
 }
 
 int main(int argc, char **argv) {
+    ph_db_global_init();
     if (argc < 2) {
         usage(stderr);
         return PH_EXIT_USAGE;

@@ -38,8 +38,7 @@ typedef struct Category {
     const char *call_head;     /* heading of the "what" column */
     const char *alt_head;      /* heading of the "instead" column */
     const char *gain_head;     /* heading of the "what it buys" column */
-    const char *gain;          /* its text */
-    const char *gain_run;      /* its text for a chain or run of %d steps (NULL: gain) */
+    const char *gain;          /* its text (a rule may have its own: CatMatch.gain_run) */
     bool call_alt;             /* the "instead" column names the call's async equivalent when
                                   known (PhFindingInfo.alternative); else the rule's fix */
 } Category;
@@ -49,33 +48,30 @@ static const Category categories[CAT_COUNT] = {
                       "Synchronous calls inside `async def`: while one runs, every other request on the event "
                       "loop waits.",
                       true, "Offending call", "Async equivalent", "Est. speed-up",
-                      "loop no longer stalls: concurrent requests stop queueing behind the call", NULL, true},
+                      "loop no longer stalls: concurrent requests stop queueing behind the call", true},
     [CAT_SEQUENTIAL] = {"Sequential awaits",
                         "Independent awaits run one after another where they could overlap.", true, "Awaits",
-                        "Concurrent alternative", "Est. speed-up", "up to N× for N independent iterations",
-                        "up to %d× (the run's awaits overlap)"},
+                        "Concurrent alternative", "Est. speed-up", "up to N× for N independent iterations"},
     [CAT_NPLUS1] = {"N+1 queries", "A query per loop iteration where one batched query would do.", true,
                     "Query in loop", "Batch alternative", "Est. speed-up",
-                    "N round trips become 1 (N = loop iterations)", NULL},
+                    "N round trips become 1 (N = loop iterations)"},
     [CAT_RESOURCES] = {"Unclosed resources",
                        "Files, sockets, clients and connections that are not closed on every path.", true,
-                       "Resource", "Fix", "Risk", "descriptors and connections leak until garbage collection",
-                       NULL},
+                       "Resource", "Fix", "Risk", "descriptors and connections leak until garbage collection"},
     [CAT_MEMORY] = {"Unbounded in-memory growth", "Caches and collections that only ever grow.", true,
-                    "Where it grows", "Fix", "Risk", "memory grows with traffic until the process is killed",
-                    NULL},
+                    "Where it grows", "Fix", "Risk", "memory grows with traffic until the process is killed"},
     [CAT_EAGER] = {"Eager materialization", "Whole sequences built in memory only to be walked once.", true,
-                   "Materialized", "Lazy alternative", "Est. saving", "O(n) memory becomes O(1); first item sooner",
-                   NULL},
+                   "Materialized", "Lazy alternative", "Est. saving", "O(n) memory becomes O(1); first item sooner"},
     [CAT_POOL] = {"Missing connection-pool configuration",
                   "Connections opened per call, or pools left at defaults.", true, "Created", "Pooled alternative",
-                  "Est. saving", "a TCP/TLS handshake (and pool warm-up) per call", NULL},
+                  "Est. saving", "a TCP/TLS handshake (and pool warm-up) per call"},
     [CAT_HOT] = {"Expensive operations in hot paths", "Work repeated on every call or iteration that could be done once.",
-                 true, "Operation", "Alternative", "Est. saving", "repeated work done once", NULL},
-    [CAT_ASYNC] = {"Async correctness", "Coroutines and tasks used in ways that lose work, errors or time.", false,
-                   "Code", "Fix", "Risk", "latent bugs: lost errors, hangs, deprecated behaviour", NULL, true},
+                 true, "Operation", "Alternative", "Est. saving", "repeated work done once"},
+    [CAT_ASYNC] = {"Async correctness and timeouts",
+                   "Coroutines, tasks and network calls used in ways that lose work, errors or time.", false, "Code",
+                   "Fix", "Risk", "latent bugs: lost errors, hangs, deprecated behaviour"},
     [CAT_OTHER] = {"Other rules", "Findings of rules outside the built-in categories.", false, "Code", "Fix",
-                   "Impact", "see the rule", NULL},
+                   "Impact", "see the rule"},
 };
 
 /* First match wins: id ranges of the built-in catalogue, then tags (so that
@@ -84,31 +80,33 @@ typedef struct CatMatch {
     const char *first, *last;  /* inclusive id range, or NULL */
     const char *tag;           /* or a tag */
     CatId cat;
+    const char *gain_run;      /* the gain of a run of %d related steps, for rules whose related
+                                  locations are the run (NULL: the category's gain) */
 } CatMatch;
 
 static const CatMatch matches[] = {
-    {"PH101", "PH102", NULL, CAT_BLOCKING},
-    {"PH108", "PH108", NULL, CAT_BLOCKING},
-    {"PH111", "PH111", NULL, CAT_BLOCKING},
-    {"PH113", "PH113", NULL, CAT_SEQUENTIAL},
-    {"PH202", "PH202", NULL, CAT_SEQUENTIAL},
-    {"PH100", "PH199", NULL, CAT_ASYNC},
-    {"PH200", "PH299", NULL, CAT_NPLUS1},
-    {"PH300", "PH399", NULL, CAT_RESOURCES},
-    {"PH400", "PH499", NULL, CAT_MEMORY},
-    {"PH500", "PH599", NULL, CAT_EAGER},
-    {"PH600", "PH699", NULL, CAT_POOL},
-    {"PH700", "PH799", NULL, CAT_HOT},
-    {NULL, NULL, "blocking", CAT_BLOCKING},
-    {NULL, NULL, "sequential", CAT_SEQUENTIAL},
-    {NULL, NULL, "n+1", CAT_NPLUS1},
-    {NULL, NULL, "resource", CAT_RESOURCES},
-    {NULL, NULL, "leak", CAT_RESOURCES},
-    {NULL, NULL, "memory", CAT_MEMORY},
-    {NULL, NULL, "materialization", CAT_EAGER},
-    {NULL, NULL, "pool", CAT_POOL},
-    {NULL, NULL, "hot-path", CAT_HOT},
-    {NULL, NULL, "async", CAT_ASYNC},
+    {"PH101", "PH102", NULL, CAT_BLOCKING, NULL},
+    {"PH108", "PH108", NULL, CAT_BLOCKING, NULL},
+    {"PH111", "PH111", NULL, CAT_BLOCKING, NULL},
+    {"PH113", "PH113", NULL, CAT_SEQUENTIAL, "up to %d× (the run's awaits overlap)"},
+    {"PH202", "PH202", NULL, CAT_SEQUENTIAL, NULL},
+    {"PH100", "PH199", NULL, CAT_ASYNC, NULL},
+    {"PH200", "PH299", NULL, CAT_NPLUS1, NULL},
+    {"PH300", "PH399", NULL, CAT_RESOURCES, NULL},
+    {"PH400", "PH499", NULL, CAT_MEMORY, NULL},
+    {"PH500", "PH599", NULL, CAT_EAGER, NULL},
+    {"PH600", "PH699", NULL, CAT_POOL, NULL},
+    {"PH700", "PH799", NULL, CAT_HOT, NULL},
+    {NULL, NULL, "blocking", CAT_BLOCKING, NULL},
+    {NULL, NULL, "sequential", CAT_SEQUENTIAL, NULL},
+    {NULL, NULL, "n+1", CAT_NPLUS1, NULL},
+    {NULL, NULL, "resource", CAT_RESOURCES, NULL},
+    {NULL, NULL, "leak", CAT_RESOURCES, NULL},
+    {NULL, NULL, "memory", CAT_MEMORY, NULL},
+    {NULL, NULL, "materialization", CAT_EAGER, NULL},
+    {NULL, NULL, "pool", CAT_POOL, NULL},
+    {NULL, NULL, "hot-path", CAT_HOT, NULL},
+    {NULL, NULL, "async", CAT_ASYNC, NULL},
 };
 
 /* Is id (letters then digits) in [first, last] of the same letters? */
@@ -133,13 +131,14 @@ static bool has_tag(const char *tags, const char *tag) {
     return false;
 }
 
-static CatId category_of(const PhRule *rule) {
+/* The row of `matches` for a rule, or NULL for "Other rules". */
+static const CatMatch *match_of(const PhRule *rule) {
     for (size_t i = 0; i < sizeof matches / sizeof *matches; i++) {
         const CatMatch *m = &matches[i];
         if (m->first ? id_in(rule->id, m->first, m->last) : has_tag(rule->tags, m->tag))
-            return m->cat;
+            return m;
     }
-    return CAT_OTHER;
+    return NULL;
 }
 
 /* ---------------------------------------------------------------------------
@@ -395,7 +394,7 @@ static void architecture(FILE *out, const PhReport *r) {
     fputs(" |\n\n", out);
 }
 
-static void finding_row(FILE *out, const PhReport *r, size_t i, const Category *c) {
+static void finding_row(FILE *out, const PhReport *r, size_t i, const Category *c, const CatMatch *m) {
     const PhFinding *f = &r->findings->items[i];
     const PhFindingInfo *info = r->info ? &r->info[i] : NULL;
     char loc[64];
@@ -412,8 +411,8 @@ static void finding_row(FILE *out, const PhReport *r, size_t i, const Category *
         md_textz(out, *f->rule->fix ? f->rule->fix : "—");
     fputs(" | ", out);
     int steps = steps_of(f);
-    if (c->gain_run && steps > 1) {
-        snprintf(loc, sizeof loc, c->gain_run, steps);
+    if (m && m->gain_run && steps > 1) {
+        snprintf(loc, sizeof loc, m->gain_run, steps);
         md_textz(out, loc);
     } else {
         md_textz(out, c->gain);
@@ -421,7 +420,7 @@ static void finding_row(FILE *out, const PhReport *r, size_t i, const Category *
     fprintf(out, " | %s |\n", action_of(f->severity));
 }
 
-static void findings(FILE *out, const PhReport *r, const CatId *cat_of) {
+static void findings(FILE *out, const PhReport *r, const CatId *cat_of, const CatMatch *const *match) {
     const PhFindings *fs = r->findings;
     fputs("## Findings\n\n", out);
     int count[CAT_COUNT][3];
@@ -456,7 +455,7 @@ static void findings(FILE *out, const PhReport *r, const CatId *cat_of) {
         for (int s = 1; s <= 3; s++)
             for (size_t i = 0; i < fs->len; i++)
                 if (cat_of[i] == (CatId)k && ph_severity_rank(fs->items[i].severity) == s)
-                    finding_row(out, r, i, c);
+                    finding_row(out, r, i, c, match[i]);
         fputc('\n', out);
     }
 }
@@ -549,11 +548,15 @@ void ph_report_markdown(FILE *out, const PhReport *r) {
         fputs("**No findings.**\n\n", out);
 
     CatId *cat_of = ph_xcalloc(fs->len ? fs->len : 1, sizeof *cat_of);
-    for (size_t i = 0; i < fs->len; i++)
-        cat_of[i] = category_of(fs->items[i].rule);
+    const CatMatch **match = ph_xcalloc(fs->len ? fs->len : 1, sizeof *match);
+    for (size_t i = 0; i < fs->len; i++) {
+        match[i] = match_of(fs->items[i].rule);
+        cat_of[i] = match[i] ? match[i]->cat : CAT_OTHER;
+    }
     scope(out, r);
     architecture(out, r);
-    findings(out, r, cat_of);
+    findings(out, r, cat_of, match);
     recommendations(out, r);
+    free(match);
     free(cat_of);
 }

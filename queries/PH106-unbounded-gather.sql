@@ -72,20 +72,22 @@ unbounded AS (
     FROM built b JOIN loops l ON l.id = b.loop_id
    WHERE b.loop_id NOT IN (SELECT loop_id FROM fixed_iterables)),
 guarded AS (                     -- the spawned coroutine bounds itself (or what it calls)
+  -- Callees are matched by qualified name (functions.qualname = resolved):
+  -- cheaper than the call_targets view over every call, and enough here.
   SELECT DISTINCT u.gather_id
     FROM unbounded u
     JOIN calls g ON g.id = u.gather_id
-    JOIN calls x ON x.file_id = g.file_id AND x.function_id IS g.function_id
+    JOIN calls x ON x.function_id = g.function_id AND x.file_id = g.file_id
                 AND (x.line > u.line OR (x.line = u.line AND x.col >= u.col))
                 AND (x.line < u.end_line OR (x.line = u.end_line AND x.col < u.end_col))
-    JOIN call_targets t ON t.call_id = x.id
-   WHERE t.function_id IN (SELECT function_id FROM bounded_functions)
-      OR EXISTS (SELECT 1 FROM call_edges e
-                  WHERE e.caller = t.function_id
-                    AND (e.callee IN (SELECT function_id FROM bounded_functions)
-                         OR EXISTS (SELECT 1 FROM call_edges e2
-                                     WHERE e2.caller = e.callee
-                                       AND e2.callee IN (SELECT function_id FROM bounded_functions))))),
+    JOIN functions t ON t.qualname = x.resolved
+   WHERE t.id IN (SELECT function_id FROM bounded_functions)
+      OR EXISTS (SELECT 1 FROM calls c1 JOIN functions t1 ON t1.qualname = c1.resolved
+                  WHERE c1.function_id = t.id
+                    AND (t1.id IN (SELECT function_id FROM bounded_functions)
+                         OR EXISTS (SELECT 1 FROM calls c2 JOIN functions t2 ON t2.qualname = c2.resolved
+                                     WHERE c2.function_id = t1.id
+                                       AND t2.id IN (SELECT function_id FROM bounded_functions))))),
 first AS (
   SELECT gather_id, min(iter) AS iter FROM unbounded GROUP BY gather_id)
 SELECT g.file_id, g.line, g.col, g.end_line, g.end_col, g.callee, u.iter

@@ -517,8 +517,8 @@ static int cmd_show(PhRepl *r, int argc, char **argv) {
     }
     int rc = 0;
     if ((size_t)l.line > lines.len) {
-        ph_repl_error(r, "%s has %zu lines, not %d: has it changed since extraction? (.reload)", rel, lines.len,
-                      l.line);
+        ph_repl_error(r, "%s has %zu lines, fewer than %d: it changed since extraction (.reload updates the "
+                         "database)", rel, lines.len, l.line);
         rc = PH_REPL_USAGE;
     } else {
         FILE *out = r->out;
@@ -531,11 +531,14 @@ static int cmd_show(PhRepl *r, int argc, char **argv) {
         if (to > (long)lines.len)
             to = (long)lines.len;
         int w = snprintf(NULL, 0, "%ld", to);
-        fprintf(out, "%s:%d:%d\n", rel, l.line, l.col > 0 ? l.col : 1);
+        if (l.col > 0)
+            fprintf(out, "%s:%d:%d\n", rel, l.line, l.col);
+        else
+            fprintf(out, "%s:%d\n", rel, l.line);
         for (long k = from; k <= to; k++) {
             bool in_span = k >= l.line && k <= last;
             if (in_span && last - l.line > SHOW_SPAN && k == l.line + SHOW_SPAN / 2) {
-                fprintf(out, "  %*s | ... (%ld more lines)\n", w, "", (long)(last - 1 - k));
+                fprintf(out, "  %*s | ... (%ld more lines)\n", w, "", (long)(last - k));
                 k = last - 1;
                 continue;
             }
@@ -737,7 +740,7 @@ static int cmd_save(PhRepl *r, int argc, char **argv) {
     }
     ph_repl_load_rules(r);
     fflush(r->out);
-    printf("%s %s to %s; .run %s runs it\n", old ? "updated" : "saved", id, path, id);
+    printf("%s %s %s %s; .run %s runs it\n", old ? "replaced" : "saved", id, old ? "in" : "to", path, id);
     rc = 0;
 out:
     free(cols);

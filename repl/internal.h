@@ -60,7 +60,7 @@ struct PhRepl {
 /* ---- repl.c ---- */
 
 /* Print an error (or a warning) to stderr: "pyhunt: error: MESSAGE" at
- * the terminal, "FILE:LINE:1: error: MESSAGE" when the command came from a
+ * the terminal, "FILE:LINE: error: MESSAGE" when the command came from a
  * script or a .read file. */
 void ph_repl_error(PhRepl *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ph_repl_warn(PhRepl *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -50,14 +50,14 @@ void ph_repl_running(sqlite3 *db) { running_db = db; }
  */
 
 /* A message about the command being run. Read from a script or a file, it
- * names the line the command is on (column 1: where the dot is); typed at
- * the terminal, it needs no place. */
+ * names the line the command is on; typed at the terminal, it needs no
+ * place. */
 static void message(PhRepl *r, PhSeverity sev, const char *fmt, va_list ap) {
     char m[2048];
     vsnprintf(m, sizeof m, fmt, ap);
     PhDiags *d = ph_diags_new();
     bool placed = r->src && r->src->f;
-    ph_diags_add(d, sev, placed ? r->src->name : NULL, placed ? r->src->line : 0, placed ? 1 : 0, 0, NULL, "%s", m);
+    ph_diags_add(d, sev, placed ? r->src->name : NULL, placed ? r->src->line : 0, 0, 0, NULL, "%s", m);
     ph_repl_print_diags(r, d);
     ph_diags_free(d);
 }
@@ -234,7 +234,7 @@ static void sql_error(PhRepl *r, const char *origin, int first_line, const char 
         int line = first_line;
         while (*s && strchr(" \t\r\n", *s))
             line += *s++ == '\n';
-        ph_diags_add(d, PH_ERROR, origin, line, 1, 0, NULL, "%s", msg);
+        ph_diags_add(d, PH_ERROR, origin, line, 0, 0, NULL, "%s", msg);
     } else {
         int line = first_line, col = 1;
         const char *ls = sql;
@@ -406,7 +406,7 @@ int ph_repl_run_sql(PhRepl *r, const char *sql, const char *origin, int first_li
             for (const char *c = sql; c < text; c++)
                 line += *c == '\n';
             PhDiags *d = ph_diags_new();
-            ph_diags_add(d, PH_ERROR, origin, line, 1, 0, NULL, "%s", m);
+            ph_diags_add(d, PH_ERROR, origin, line, 0, 0, NULL, "%s", m);
             ph_repl_print_diags(r, d);
             ph_diags_free(d);
             free(m);

@@ -18,6 +18,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+void ph_db_global_init(void) {
+    /* Memory statistics cost a global mutex per allocation; nothing reads them. */
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
+}
+
 const char *ph_db_embedded(const char *path) {
     for (const PhEmbedded *e = ph_embedded; e->path; e++)
         if (strcmp(e->path, path) == 0)

@@ -23,6 +23,10 @@ typedef enum {
     PH_DB_ERROR        /* unreadable, corrupt, locked, not a pyhunt database: see diags */
 } PhDbStatus;
 
+/* Configure SQLite for this process; call once at start-up, before any
+ * other SQLite call. */
+void ph_db_global_init(void);
+
 /* Text of an embedded file ("schema/tables.sql"), or NULL. Static. */
 const char *ph_db_embedded(const char *path);
 

@@ -137,7 +137,7 @@ SELECT k.kind, k.label, count(DISTINCT m.file_id)
 -- The call a finding points at, for the markdown report: its callee as
 -- written, its qualified name and, when the `alternatives` table knows one,
 -- its async equivalent (the longest matching prefix wins; the report shows
--- it for blocking and async findings, the rule's fix for the others). Among
+-- it for blocking findings, the rule's fix for the others). Among
 -- calls starting at the position, the one with the finding's exact span,
 -- else the innermost. ?1 = file id, ?2 = line, ?3 = col, ?4 = end line,
 -- ?5 = end col. Result: callee, resolved (may be NULL), alternative (NULL
@@ -180,10 +180,7 @@ WITH alternatives(prefix, alternative) AS (VALUES
   ('threading.RLock', '`asyncio.Lock`'),
   ('threading.Semaphore', '`asyncio.Semaphore`'),
   ('threading.Condition', '`asyncio.Condition`'),
-  ('queue.Queue', '`asyncio.Queue`'),
-  ('asyncio.get_event_loop', '`asyncio.get_running_loop()`'),
-  ('asyncio.run', '`await` the coroutine directly'),
-  ('asyncio.gather', '`gather` under an `asyncio.Semaphore`, or a bounded `TaskGroup`'))
+  ('queue.Queue', '`asyncio.Queue`'))
 SELECT c.callee, c.resolved,
        (SELECT a.alternative FROM alternatives a
          WHERE c.resolved = a.prefix OR substr(c.resolved, 1, length(a.prefix) + 1) = a.prefix || '.'

@@ -1,0 +1,59 @@
+-- @id PH103
+-- @name unawaited-coroutine
+-- @severity P1
+-- @precision high
+-- @tags async correctness interprocedural
+-- @message {callee}() returns a coroutine that is never awaited{where}: it never runs
+-- @fix await it (await {callee}(...)), or schedule it and keep the task: asyncio.create_task({callee}(...))
+-- @description Calling an async function only creates a coroutine object;
+-- its body runs when the coroutine is awaited or scheduled. A call whose
+-- result is dropped, or bound to a name nothing reads, does nothing at all
+-- (Python warns "coroutine ... was never awaited" at garbage collection,
+-- far from the bug). Targets are project coroutines, resolved across
+-- modules (imports, aliases, relative imports, re-exports) and through
+-- self./cls. methods, inherited methods and typed receivers, plus known
+-- library coroutines (known_coroutines: asyncio.sleep, asyncio.Queue.put...).
+-- @bad
+-- async def on_signup(user):
+--     notify(user, "welcome")
+-- @good
+-- async def on_signup(user):
+--     await notify(user, "welcome")
+-- @accepted results awaited, returned, yielded, passed to any call
+-- (create_task, gather, wait, TaskGroup.create_task, asyncio.run...), stored
+-- on an object or in a collection, or bound to a name read later; async
+-- generators; calls whose target is ambiguous between an async and a sync
+-- definition; calls that resolve to nothing known.
+--
+-- Result: one row per call, at the call; `where` says where the result went
+-- (empty when discarded, " (bound to x)" when bound to an unused name).
+WITH
+  coro_calls(call_id, callee) AS MATERIALIZED (
+    -- project coroutines: every target of the call is an async def (not a generator)
+    SELECT t.call_id, min(f.name)
+      FROM call_targets t JOIN functions f ON f.id = t.function_id
+     GROUP BY t.call_id
+    HAVING min(f.is_async AND NOT f.is_generator) = 1
+    UNION ALL
+    SELECT c.id, c.resolved
+      FROM known_coroutines k JOIN calls c ON c.resolved = k.qualname
+     WHERE NOT EXISTS (SELECT 1 FROM call_targets t WHERE t.call_id = c.id))
+SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, k.callee,
+       CASE WHEN c.use = 'assign' THEN ' (bound to ' || c.target || ')' ELSE '' END AS "where"
+  FROM coro_calls k
+  JOIN calls c ON c.id = k.call_id
+ WHERE NOT c.awaited
+   AND (c.use = 'discard'
+        OR (c.use = 'assign'
+            AND c.target NOT GLOB '*[^A-Za-z0-9_]*'
+            AND NOT EXISTS (
+              -- the name is read somewhere in the function (nested defs included)
+              -- or, at module level, anywhere in the file
+              SELECT 1 FROM names n
+               WHERE n.file_id = c.file_id AND n.name = c.target AND n.ctx = 'load'
+                 AND (c.function_id IS NULL
+                      OR n.function_id = c.function_id
+                      OR EXISTS (SELECT 1 FROM functions fn
+                                  WHERE fn.id = c.function_id
+                                    AND (n.line > fn.line OR (n.line = fn.line AND n.col >= fn.col))
+                                    AND (n.line < fn.end_line OR (n.line = fn.end_line AND n.col < fn.end_col)))))));

@@ -1,0 +1,54 @@
+-- @id PH104
+-- @name dangling-task
+-- @severity P2
+-- @precision high
+-- @tags async correctness
+-- @message {callee}() result is {fate}: the event loop keeps only a weak reference, so the task may be garbage-collected mid-flight and its exception is lost
+-- @fix keep a reference until it finishes: tasks.add(t); t.add_done_callback(tasks.discard) (or use an asyncio.TaskGroup)
+-- @description asyncio.create_task, asyncio.ensure_future and
+-- loop.create_task return a Task that the event loop references only
+-- weakly. Dropped on the floor, the task can be collected before it
+-- finishes; an exception it raises is never retrieved (only logged at
+-- collection, if at all).
+-- @bad
+-- async def handle_order(order):
+--     asyncio.create_task(send_confirmation(order))
+-- @good
+-- background_tasks = set()
+--
+-- async def handle_order(order):
+--     task = asyncio.create_task(send_confirmation(order))
+--     background_tasks.add(task)
+--     task.add_done_callback(background_tasks.discard)
+-- @accepted a result kept in a set, list or dict, on an attribute, returned,
+-- awaited, passed on, or given add_done_callback; TaskGroup.create_task and
+-- nursery start_soon (the group keeps its tasks).
+--
+-- Result: one row per call, at the call; `fate` is "discarded" or "bound to
+-- X and never used".
+SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
+       CASE WHEN c.resolved IN ('asyncio.create_task', 'asyncio.ensure_future') THEN c.resolved
+            ELSE coalesce(c.receiver, 'loop') || '.create_task' END AS callee,
+       CASE WHEN c.use = 'discard' THEN 'discarded' ELSE 'bound to ' || c.target || ' and never used' END AS fate
+  FROM calls c
+ WHERE (c.resolved IN ('asyncio.create_task', 'asyncio.ensure_future')
+        OR (c.name = 'create_task' AND c.resolved <> 'asyncio.create_task'
+            AND (c.receiver_type GLOB 'asyncio.get_event_loop*' OR c.receiver_type GLOB 'asyncio.get_running_loop*'
+                 OR c.receiver_type GLOB 'asyncio.new_event_loop*' OR c.receiver_type GLOB 'asyncio.*EventLoop'
+                 OR (c.receiver_type IS NULL
+                     AND (c.receiver IN ('loop', 'self.loop', 'self._loop', 'event_loop', 'self.event_loop')
+                          OR c.receiver GLOB '*_loop' OR c.receiver GLOB 'asyncio.get_event_loop()'
+                          OR c.receiver GLOB 'asyncio.get_running_loop()')))))
+   AND NOT c.awaited
+   AND (c.use = 'discard'
+        OR (c.use = 'assign'
+            AND c.target NOT GLOB '*[^A-Za-z0-9_]*'
+            AND NOT EXISTS (
+              SELECT 1 FROM names n
+               WHERE n.file_id = c.file_id AND n.name = c.target AND n.ctx = 'load'
+                 AND (c.function_id IS NULL
+                      OR n.function_id = c.function_id
+                      OR EXISTS (SELECT 1 FROM functions fn
+                                  WHERE fn.id = c.function_id
+                                    AND (n.line > fn.line OR (n.line = fn.line AND n.col >= fn.col))
+                                    AND (n.line < fn.end_line OR (n.line = fn.end_line AND n.col < fn.end_col)))))));
