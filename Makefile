@@ -17,7 +17,7 @@ TS_VERSION      = 0.25.1
 TS_INTEGRITY    = sha512-mrcEdkYtHfrK1A6fs3O6FxkBo0Qig5XUXqHhxUOQu0bmPo00QF4XaSx4edpazdHwxnSCjlGKGgIqWdaN4dvTLA==
 TSPY_VERSION    = 0.25.0
 TSPY_INTEGRITY  = sha512-eCmJx6zQa35GxaCtQD+wXHOhYqBxEL+bp71W/s3fcDMu06MrtzkVXR437dRrCrbrDbyLuUDJpAgycs7ncngLXw==
-APT_PACKAGES    = libsqlite3-dev libedit-dev pkg-config
+APT_PACKAGES    = libsqlite3-dev libedit-dev pkg-config tmux
 # The official SARIF validator (tests/formats/sarif.test), from npm into $(DEPS)/sarif.
 SARIF_MT_VERSION = 5.7.0
 

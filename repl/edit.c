@@ -30,6 +30,7 @@ static struct {
     char *line;                         /* what the callback handed over */
     bool done;                          /* the callback ran (line NULL: end of input) */
     char **pending;                     /* candidates handed to libedit one by one */
+    char *last;                         /* the last history entry, not added twice in a row */
     size_t next;
 } ed;
 
@@ -133,8 +134,11 @@ PhEditStatus ph_edit_read(const char *prompt, char **line) {
 }
 
 void ph_edit_history_add(const char *entry) {
-    if (entry && *entry)
-        add_history(entry);
+    if (!entry || !*entry || (ed.last && strcmp(ed.last, entry) == 0))
+        return;
+    add_history(entry);
+    free(ed.last);
+    ed.last = ph_xstrdup(entry);
 }
 
 void ph_edit_close(void) {
@@ -143,6 +147,7 @@ void ph_edit_close(void) {
         free(ed.history);
     }
     free_pending();
+    free(ed.last);
     rl_callback_handler_remove();
     memset(&ed, 0, sizeof ed);
 }

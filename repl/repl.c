@@ -470,19 +470,24 @@ static bool failed(PhRepl *r, int rc) {
 }
 
 /* History entries are one line: a statement typed on several lines comes
- * back joined. */
+ * back joined, each line break and the indentation after it one space. */
 static void remember(PhRepl *r, const char *entry) {
     if (!r->tty || r->src->f)
         return;
-    char *e = ph_xstrdup(entry);
-    for (char *c = e; *c; c++)
-        if (*c == '\n')
-            *c = ' ';
-    size_t n = strlen(e);
-    while (n && e[n - 1] == ' ')
-        e[--n] = 0;
+    sqlite3_str *s = sqlite3_str_new(NULL);
+    for (const char *c = entry; *c; c++) {
+        if (*c != '\n') {
+            sqlite3_str_appendchar(s, 1, *c);
+            continue;
+        }
+        while (c[1] == ' ' || c[1] == '\t')
+            c++;
+        if (c[1])
+            sqlite3_str_appendchar(s, 1, ' ');
+    }
+    char *e = sqlite3_str_finish(s);
     ph_edit_history_add(e);
-    free(e);
+    sqlite3_free(e);
 }
 
 int ph_repl_process(PhRepl *r, PhReplSource *src) {

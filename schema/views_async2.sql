@@ -71,3 +71,22 @@ CREATE TEMP VIEW fixed_iterables(loop_id) AS
             SELECT 1 FROM assignments a
              WHERE a.file_id = l.file_id AND a.scope = 'module' AND a.target = l.iter
                AND a.value_kind IN ('list', 'tuple', 'set', 'dictionary')));
+
+-- async_sleeps(call_id)
+-- Calls of the async frameworks' sleep (asyncio, trio, anyio).
+CREATE TEMP VIEW async_sleeps(call_id) AS
+  SELECT id FROM calls WHERE resolved IN ('asyncio.sleep', 'trio.sleep', 'anyio.sleep', 'asyncio.tasks.sleep');
+
+-- sync_point_calls(call_id)
+-- Calls that wait for another coroutine rather than do I/O of their own:
+-- Event/Condition wait, Lock/Semaphore acquire, Queue get/put/join, stream
+-- drain, task join. Found by method name, and for the ambiguous get/put by a
+-- receiver that is (or is named like) a queue or channel.
+CREATE TEMP VIEW sync_point_calls(call_id) AS
+  SELECT id FROM calls
+   WHERE name IN ('wait', 'wait_closed', 'acquire', 'drain', 'join', 'wait_for_termination')
+      OR (name IN ('get', 'put', 'send', 'receive', 'get_nowait', 'put_nowait')
+          AND (receiver_type GLOB '*Queue*' OR receiver_type GLOB '*MemoryObject*Stream*'
+               OR lower(receiver) GLOB '*queue*' OR lower(receiver) GLOB '*[._]q'
+               OR lower(receiver) = 'q' OR lower(receiver) GLOB '*inbox*' OR lower(receiver) GLOB '*outbox*'
+               OR lower(receiver) GLOB '*channel*' OR lower(receiver) GLOB '*chan'));
