@@ -272,7 +272,11 @@ PhChanges *ph_changes_git(const char *dir, const char *base) {
     free(err);
     prefix[strcspn(prefix, "\n")] = 0;
 
-    const char *diff_args[] = {"diff", "--no-color", "--no-ext-diff", "-M", "--unified=0", base, "--", NULL};
+    /* Options pin what user configuration could change: prefixes
+     * (diff.noprefix, diff.mnemonicPrefix), relative paths (diff.relative),
+     * colors, external diff drivers. */
+    const char *diff_args[] = {"diff", "--no-color", "--no-ext-diff", "--no-relative", "--src-prefix=a/",
+                               "--dst-prefix=b/", "-M", "--unified=0", base, "--", NULL};
     char *diff = run_git(dir, diff_args, &len, &status, &err);
     if (status != 0) {
         report_git("git diff failed", base, err);

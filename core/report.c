@@ -7,7 +7,6 @@
 #include "report.h"
 #include "util.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,11 +73,19 @@ const char *ph_report_block(const char *text, size_t *n) {
 }
 
 size_t ph_report_first_sentence(const char *text) {
+    static const char *const abbreviations[] = {"e.g", "i.e", "etc", "vs", "cf", NULL};
     for (const char *p = text; *p; p++) {
         if (p[0] == '\n' && p[1] == '\n')
             return (size_t)(p - text);
-        if (p[0] == '.' && (p == text || p[-1] != '.') &&
-            (!p[1] || ((p[1] == ' ' || p[1] == '\n') && (isupper((unsigned char)p[2]) || !p[2]))))
+        if (p[0] != '.' || p == text || p[-1] == '.' || (p[1] && p[1] != ' ' && p[1] != '\n'))
+            continue;
+        const char *w = p;   /* the word the period ends */
+        while (w > text && w[-1] != ' ' && w[-1] != '\n' && w[-1] != '(')
+            w--;
+        bool abbreviation = false;
+        for (const char *const *a = abbreviations; *a; a++)
+            abbreviation |= (size_t)(p - w) == strlen(*a) && strncmp(w, *a, (size_t)(p - w)) == 0;
+        if (!abbreviation)
             return (size_t)(p - text) + 1;
     }
     return strlen(text);

@@ -102,8 +102,9 @@ const char *ph_report_trimmed(const PhLocation *loc, size_t *n);
 /* Text without its leading and trailing blank lines (a code example of a
  * rule header): a pointer into text and a length. NULL gives "". */
 const char *ph_report_block(const char *text, size_t *n);
-/* Length of the first sentence of text: up to a period that ends a word and
- * is followed by a capital or the end, or up to a blank line. */
+/* Length of the first sentence of text: up to a period that ends a word
+ * (not "...", "e.g.", "i.e.", "etc.") before a blank or the end, or up to a
+ * blank line. */
 size_t ph_report_first_sentence(const char *text);
 
 /* A rule's documentation as markdown (description, message, fix, bad and

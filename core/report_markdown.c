@@ -18,7 +18,6 @@
 #include "db.h"
 #include "util.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -322,9 +322,13 @@ static bool same_place(const PhLocation *a, const PhLocation *b) {
     return a->line == b->line && a->col == b->col && strcmp(a->path, b->path) == 0;
 }
 
-/* The chain as a code flow: the finding itself, then each related location
- * in order (a related location at the finding's own place is not repeated). */
+/* The chain as a code flow: each related location in order, preceded by
+ * the finding itself unless one of them is at its place already (PH102
+ * starts its chain at the call it reports). */
 static void code_flow(Jw *w, const PhReport *r, const PhFinding *f) {
+    bool has_self = false;
+    for (size_t k = 0; k < f->nrelated; k++)
+        has_self |= same_place(&f->related[k], &f->loc);
     jw_key(w, "codeFlows");
     jw_open(w, '[');
     jw_open(w, '{');
@@ -334,10 +338,8 @@ static void code_flow(Jw *w, const PhReport *r, const PhFinding *f) {
     jw_key(w, "locations");
     jw_open(w, '[');
     int order = 0;
-    for (size_t k = 0; k <= f->nrelated; k++) {
+    for (size_t k = has_self ? 1 : 0; k <= f->nrelated; k++) {
         const PhLocation *l = k == 0 ? &f->loc : &f->related[k - 1];
-        if (k > 0 && same_place(l, &f->loc))
-            continue;
         jw_open(w, '{');
         jw_key(w, "location");
         location(w, r, l, 0, k == 0 ? f->message : l->message, false);

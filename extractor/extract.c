@@ -462,10 +462,19 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
         }
     ph_writer_close(w);
     w = NULL;
+    /* Derived relations follow the facts: in the same transaction when
+     * updating; after the indexes they need when building. */
+    bool changed = stats->parsed || stats->removed || cold;
+    if (rc == SQLITE_OK && !cold && changed)
+        rc = ph_db_derive(db, diags);
     if (rc == SQLITE_OK)
         rc = exec(db, "COMMIT");
     if (rc == SQLITE_OK && cold)
         rc = ph_db_create_indexes(db, diags);
+    if (rc == SQLITE_OK && cold)
+        rc = ph_db_load_library(db, diags);
+    if (rc == SQLITE_OK && cold)
+        rc = ph_db_derive(db, diags);
     if (rc != SQLITE_OK) {
         ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot write database: %s", sqlite3_errmsg(db));
         if (!cold)
@@ -536,6 +545,8 @@ int ph_extract_memory(sqlite3 *db, const PhMemFile *files, size_t n, PhDiags *di
     }
     ph_writer_close(w);
     ts_parser_delete(parser);
+    if (rc == SQLITE_OK)
+        rc = ph_db_derive(db, diags);
     if (rc == SQLITE_OK)
         rc = exec(db, "COMMIT");
     else

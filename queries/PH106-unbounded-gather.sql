@@ -25,7 +25,9 @@
 -- @accepted a literal, fixed number of arguments; comprehensions and loops over
 -- a literal collection, range() or a module constant; coroutines guarded by a
 -- semaphore (or limiter) in the same function or in the called coroutine (up
--- to two calls deep); collections built outside the function.
+-- to two calls deep); collections built outside the function; waiting on
+-- futures or tasks that already exist; tearing down what exists (close,
+-- release, cancel... every connection of a pool).
 --
 -- Result: one row per gather/wait call, at the call; `callee` as written,
 -- `iter` the iterable of the (first) unbounded loop that builds the
@@ -36,9 +38,8 @@ WITH fan AS (                    -- the argument that holds the coroutines
     JOIN call_args a ON a.call_id = g.id AND a.keyword IS NULL
    WHERE (g.resolved = 'asyncio.gather' AND a.star = 1)
       OR (g.resolved IN ('asyncio.wait', 'asyncio.as_completed') AND a.pos = 0 AND a.star = 0)),
-built AS (                       -- where it is built: span of the spawning code, and its loop
-  -- inline comprehension: gather(*[f(x) for x in xs])
-  SELECT f.gather_id, f.line, f.col, f.end_line, f.end_col, l.id AS loop_id
+comps AS MATERIALIZED (          -- comprehensions that build the argument, inline or through a name
+  SELECT f.gather_id, l.id AS loop_id, l.file_id, l.function_id
     FROM fan f
     JOIN loops l ON l.file_id = f.file_id AND l.function_id IS f.function_id
                 AND l.kind IN ('list_comp', 'set_comp', 'generator')
@@ -46,8 +47,7 @@ built AS (                       -- where it is built: span of the spawning code
                 AND (l.line < f.end_line OR (l.line = f.end_line AND l.col < f.end_col))
    WHERE f.kind IN ('list_comprehension', 'set_comprehension', 'generator_expression')
   UNION ALL
-  -- a name bound to a comprehension: tasks = [create_task(f(x)) for x in xs]
-  SELECT f.gather_id, s.line, s.col, s.end_line, s.end_col, l.id
+  SELECT f.gather_id, l.id, l.file_id, l.function_id
     FROM fan f
     JOIN calls g ON g.id = f.gather_id
     JOIN assignments s ON s.file_id = f.file_id AND s.function_id IS f.function_id AND s.target = f.text
@@ -57,29 +57,78 @@ built AS (                       -- where it is built: span of the spawning code
                 AND l.kind IN ('list_comp', 'set_comp', 'generator')
                 AND (l.line > s.line OR (l.line = s.line AND l.col >= s.col))
                 AND (l.line < s.end_line OR (l.line = s.end_line AND l.col < s.end_col))
-   WHERE f.kind = 'identifier'
+   WHERE f.kind = 'identifier'),
+built AS (                       -- where it is built: its loop and the call each turn spawns
+  -- a comprehension: gather(*[f(x) for x in xs]), tasks = [create_task(f(x))
+  -- for x in xs]; the element is the comprehension's first call, when no
+  -- name comes before it (in `[t for t in ts if t.done()]` it is the name t)
+  SELECT m.gather_id, m.loop_id, e.id AS spawn_id
+    FROM comps m
+    JOIN calls e ON e.id = (SELECT c.id FROM calls c
+                             WHERE c.loop_id = m.loop_id AND c.file_id = m.file_id
+                             ORDER BY c.line, c.col LIMIT 1)
+   WHERE NOT EXISTS (SELECT 1 FROM names n
+                      WHERE n.function_id IS m.function_id AND n.loop_id = m.loop_id AND n.ctx = 'load'
+                        AND (n.line < e.line OR (n.line = e.line AND n.col < e.col)))
   UNION ALL
   -- a collection filled in a loop: for x in xs: coros.append(f(x))
-  SELECT f.gather_id, p.line, p.col, p.end_line, p.end_col, p.loop_id
+  SELECT f.gather_id, p.loop_id, e.id
     FROM fan f
     JOIN calls g ON g.id = f.gather_id
     JOIN calls p ON p.file_id = f.file_id AND p.function_id IS f.function_id AND p.receiver = f.text
                 AND p.name IN ('append', 'add') AND p.loop_id IS NOT NULL AND p.line <= g.line
     JOIN loops l ON l.id = p.loop_id AND l.kind IN ('for', 'async_for')
+    JOIN calls e ON e.parent_call_id = p.id AND e.arg_idx = 0
+   WHERE f.kind = 'identifier'
+  UNION ALL
+  -- ... through a name bound in the loop: task = create_task(f(x)); tasks.append(task)
+  SELECT f.gather_id, p.loop_id, s.value_call_id
+    FROM fan f
+    JOIN calls g ON g.id = f.gather_id
+    JOIN calls p ON p.file_id = f.file_id AND p.function_id IS f.function_id AND p.receiver = f.text
+                AND p.name IN ('append', 'add') AND p.loop_id IS NOT NULL AND p.line <= g.line
+    JOIN loops l ON l.id = p.loop_id AND l.kind IN ('for', 'async_for')
+    JOIN call_args v ON v.call_id = p.id AND v.pos = 0 AND v.kind = 'identifier'
+    JOIN assignments s ON s.function_id = p.function_id AND s.loop_id = p.loop_id AND s.target = v.text
+                      AND s.value_call_id IS NOT NULL
    WHERE f.kind = 'identifier'),
-unbounded AS (
-  SELECT b.*, l.iter
+spawned AS (                     -- the spawning call and the calls in its arguments, two levels down
+  SELECT b.gather_id, b.loop_id, e.id AS call_id, e.name, e.resolved
+    FROM built b JOIN calls e ON e.id = b.spawn_id
+  UNION ALL
+  SELECT b.gather_id, b.loop_id, c1.id, c1.name, c1.resolved
+    FROM built b JOIN calls c1 ON c1.parent_call_id = b.spawn_id
+  UNION ALL
+  SELECT b.gather_id, b.loop_id, c2.id, c2.name, c2.resolved
+    FROM built b JOIN calls c1 ON c1.parent_call_id = b.spawn_id JOIN calls c2 ON c2.parent_call_id = c1.id),
+unbounded AS (                   -- over data of unknown size, spawning new work
+  SELECT b.*, CASE WHEN instr(l.iter, char(10)) THEN substr(l.iter, 1, instr(l.iter, char(10)) - 1) || '...'
+                   ELSE l.iter END AS iter
     FROM built b JOIN loops l ON l.id = b.loop_id
-   WHERE b.loop_id NOT IN (SELECT loop_id FROM fixed_iterables)),
+   WHERE NOT (                   -- a literal collection, range(), a module-level literal constant
+           l.iter_kind IN ('list', 'tuple', 'set', 'dictionary', 'string', 'concatenated_string')
+           OR (l.iter_kind = 'call' AND (SELECT c.resolved FROM calls c WHERE c.id = l.iter_call_id) = 'range')
+           OR (l.iter_kind = 'identifier' AND EXISTS (
+                 SELECT 1 FROM assignments a
+                  WHERE a.file_id = l.file_id AND a.scope = 'module' AND a.target = l.iter
+                    AND a.value_kind IN ('list', 'tuple', 'set', 'dictionary'))))
+     AND EXISTS (                -- new work: a call other than future and task wrappers...
+           SELECT 1 FROM spawned x
+            WHERE x.gather_id = b.gather_id AND x.loop_id = b.loop_id
+              AND coalesce(x.name, '') NOT IN ('create_task', 'ensure_future', 'Task', 'create_future', 'Future',
+                                               'partial', 'wait_for', 'shield', 'run_coroutine_threadsafe',
+                                               'get_event_loop', 'get_running_loop')
+              AND NOT EXISTS (   -- ... that does not tear down what exists (close every connection)
+                    SELECT 1 FROM (VALUES ('*close*'), ('release*'), ('cancel*'), ('stop*'), ('shutdown*'),
+                                          ('disconnect*'), ('terminate*'), ('kill*'), ('join*'), ('wait*'),
+                                          ('unsubscribe*'), ('expire*'), ('cleanup*'), ('finalize*')) v
+                     WHERE lower(coalesce(x.name, '')) GLOB v.column1))),
 guarded AS (                     -- the spawned coroutine bounds itself (or what it calls)
   -- Callees are matched by qualified name (functions.qualname = resolved):
   -- cheaper than the call_targets view over every call, and enough here.
   SELECT DISTINCT u.gather_id
     FROM unbounded u
-    JOIN calls g ON g.id = u.gather_id
-    JOIN calls x ON x.function_id = g.function_id AND x.file_id = g.file_id
-                AND (x.line > u.line OR (x.line = u.line AND x.col >= u.col))
-                AND (x.line < u.end_line OR (x.line = u.end_line AND x.col < u.end_col))
+    JOIN spawned x ON x.gather_id = u.gather_id AND x.loop_id = u.loop_id
     JOIN functions t ON t.qualname = x.resolved
    WHERE t.id IN (SELECT function_id FROM bounded_functions)
       OR EXISTS (SELECT 1 FROM calls c1 JOIN functions t1 ON t1.qualname = c1.resolved

@@ -24,6 +24,13 @@
 --
 -- Result: one row per while loop, at the `while`; `what` is the condition
 -- polled, `sleep` the sleep call, `function` the enclosing async def.
+--
+-- A loop whose exit tests are all lifecycle flags (`while self.running:`,
+-- `if self._closed: break`, names with running/closed/stop/shutdown/alive/
+-- state...) and that does work besides sleeping is a periodic task with a stop
+-- switch, not a poll. `sleep(0)` in a loop that awaits something else is a
+-- cooperative yield. A loop that waits on a thread (to_thread,
+-- run_in_executor) is waiting for input, not polling.
 WITH polls AS (
   SELECT l.*, f.name AS function,
          (SELECT c.callee || '(' || coalesce((SELECT group_concat(x.text, ', ') FROM call_args x
@@ -33,24 +40,48 @@ WITH polls AS (
                              AND s.kind = 'expression_statement'
             JOIN calls c ON c.id = a.call_id AND c.id IN (SELECT call_id FROM async_sleeps)
            WHERE a.loop_id = l.id AND a.use = 'discard'
-           ORDER BY a.line LIMIT 1) AS sleep
+           ORDER BY a.line LIMIT 1) AS sleep,
+         EXISTS (SELECT 1 FROM calls c
+                  WHERE c.loop_id = l.id AND c.stmt_id <> l.stmt_id
+                    AND c.id NOT IN (SELECT call_id FROM async_sleeps)) AS works,
+         EXISTS (SELECT 1 FROM awaits a
+                  WHERE a.loop_id = l.id AND a.stmt_id <> l.stmt_id
+                    AND coalesce(a.call_id, 0) NOT IN (SELECT call_id FROM async_sleeps)) AS awaits_more
     FROM loops l
     JOIN functions f ON f.id = l.function_id AND f.is_async
-   WHERE l.kind = 'while')
+   WHERE l.kind = 'while'),
+exits AS (                       -- while True: ... if cond: break/return, with cond's names
+  SELECT p.id AS loop_id, i.id AS if_id,
+         (SELECT group_concat(n.name, ' ') FROM names n WHERE n.stmt_id = i.id AND n.role = 'cond') AS names
+    FROM polls p
+    JOIN statements i ON i.parent_id = p.stmt_id AND i.kind = 'if_statement'
+   WHERE p.is_while_true AND p.sleep IS NOT NULL
+     AND EXISTS (SELECT 1 FROM statements x
+                  WHERE x.parent_id = i.id AND x.kind IN ('break_statement', 'return_statement'))),
+lifecycle(pattern) AS (
+  VALUES ('*running*'), ('*closed*'), ('*closing*'), ('*stop*'), ('*shutdown*'), ('*shutting*'),
+         ('*alive*'), ('*exit*'), ('*active*'), ('*connected*'), ('*state*'), ('*cancel*'), ('*quit*'),
+         ('*terminat*'), ('*_run'), ('*keep_going*'))
 SELECT p.file_id, p.line, p.col, p.line AS end_line, p.col + 5 AS end_col, p.function, p.sleep,
        CASE WHEN p.is_while_true THEN 'a condition (if ...: break)' ELSE '`' || p.condition || '`' END AS what
   FROM polls p
  WHERE p.sleep IS NOT NULL
-   AND (NOT p.is_while_true
-        OR EXISTS (              -- while True: ... if cond: break/return
-             SELECT 1 FROM statements i
-               JOIN statements x ON x.parent_id = i.id AND x.kind IN ('break_statement', 'return_statement')
-              WHERE i.parent_id = p.stmt_id AND i.kind = 'if_statement'))
+   AND (NOT p.is_while_true OR EXISTS (SELECT 1 FROM exits e WHERE e.loop_id = p.id))
+   AND NOT (p.works AND (       -- a periodic task with a stop switch
+         (NOT p.is_while_true
+          AND EXISTS (SELECT 1 FROM lifecycle z WHERE lower(p.condition) GLOB z.pattern))
+         OR (p.is_while_true
+             AND NOT EXISTS (SELECT 1 FROM exits e
+                              WHERE e.loop_id = p.id
+                                AND NOT EXISTS (SELECT 1 FROM lifecycle z
+                                                 WHERE lower(coalesce(e.names, '')) GLOB z.pattern)))))
+   AND NOT (p.awaits_more AND p.sleep GLOB '*(0)' OR p.awaits_more AND p.sleep GLOB '*(0.0)')
    AND NOT EXISTS (              -- it waits on an event, queue, condition or stream as well
          SELECT 1 FROM calls c
           WHERE c.loop_id = p.id AND c.id IN (SELECT call_id FROM sync_point_calls))
    AND NOT EXISTS (
          SELECT 1 FROM awaits a JOIN calls c ON c.id = a.call_id
           WHERE a.loop_id = p.id
-            AND c.name IN ('read', 'readline', 'readexactly', 'readuntil', 'recv', 'receive', 'receive_some',
-                           'recvfrom', 'accept', 'get_message', '__anext__'));
+            AND (c.name IN ('read', 'readline', 'readexactly', 'readuntil', 'recv', 'receive', 'receive_some',
+                            'recvfrom', 'accept', 'get_message', '__anext__')
+                 OR c.id IN (SELECT call_id FROM offloaded)));

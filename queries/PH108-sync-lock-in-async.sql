@@ -3,7 +3,7 @@
 -- @severity P2
 -- @precision high
 -- @tags async event-loop locking
--- @message {lock} ({how}) inside async def {function}: a thread lock blocks the whole event loop while another thread holds it
+-- @message {how} takes a {kind} inside async def {function}: it blocks the whole event loop while another thread holds it
 -- @fix use asyncio.Lock (async with lock:), or move the locked section into a sync function run with asyncio.to_thread()
 -- @description A threading (or multiprocessing) lock taken in a coroutine
 -- blocks the event loop's thread until the lock is free: every coroutine
@@ -33,15 +33,15 @@
 -- which never block.
 --
 -- Result: one row per `with` item or acquire() call, at the item or the call;
--- `lock` is the lock expression, `how` says `with` or `acquire()`, `function`
--- the enclosing async def.
-SELECT w.file_id, w.line, w.col, w.end_line, w.end_col, w.context AS lock, 'with' AS how,
+-- `how` is the acquisition as written (`with self._lock`, `lock.acquire()`),
+-- `kind` the lock's type, `function` the enclosing async def.
+SELECT w.file_id, w.line, w.col, w.end_line, w.end_col, 'with ' || w.context AS how, w.resolved AS kind,
        f.name AS function
   FROM withs w
   JOIN functions f ON f.id = w.function_id AND f.is_async
  WHERE w.resolved IN (SELECT qualname FROM thread_lock_types)
 UNION ALL
-SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.receiver, 'acquire()', f.name
+SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.callee || '()', c.receiver_type, f.name
   FROM calls c
   JOIN functions f ON f.id = c.async_id
  WHERE c.name = 'acquire' AND c.receiver_type IN (SELECT qualname FROM thread_lock_types);

@@ -52,22 +52,35 @@ WITH cached AS (
     JOIN functions f ON f.id = d.function_id
    WHERE d.resolved IN ('functools.lru_cache', 'functools.cache')
 ),
+-- project enums named by the annotations of those functions' parameters:
+-- classes deriving from enum.Enum & co. at any depth (bases matched by
+-- qualified name)
+enum_like(qualname) AS (
+  WITH RECURSIVE up(qualname, base) AS (
+    SELECT DISTINCT p.annotation_resolved, b.resolved
+      FROM cached c
+      JOIN params p ON p.function_id = c.function_id
+      JOIN classes k ON k.qualname = p.annotation_resolved
+      JOIN bases b ON b.class_id = k.id
+    UNION
+    SELECT up.qualname, b.resolved
+      FROM up
+      JOIN classes k ON k.qualname = up.base
+      JOIN bases b ON b.class_id = k.id)
+  SELECT qualname FROM up
+   WHERE base IN ('enum.Enum', 'enum.IntEnum', 'enum.StrEnum', 'enum.Flag', 'enum.IntFlag')
+),
 -- parameters whose domain is not known to be small: anything but bool,
 -- Literal[...], a project enum, or an unannotated flag defaulting to a bool
 open_params AS (
   SELECT p.function_id, p.idx
-    FROM params p JOIN cached c ON c.function_id = p.function_id
+    FROM cached c JOIN params p ON p.function_id = c.function_id
    WHERE NOT (c.on_class AND p.idx = 0)
      AND (p.kind <> 'plain'
           OR NOT (coalesce(p.annotation IN ('bool', 'Optional[bool]', 'typing.Optional[bool]', 'bool | None'), 0)
                   OR coalesce(p.annotation_resolved GLOB 'typing.Literal*', 0)
                   OR (p.annotation IS NULL AND coalesce(p.default_value IN ('True', 'False'), 0))
-                  OR EXISTS (SELECT 1 FROM classes k
-                               JOIN class_ancestors ca ON ca.class_id = k.id
-                               JOIN bases b ON b.class_id = ca.ancestor_id
-                              WHERE k.qualname = p.annotation_resolved
-                                AND b.resolved IN ('enum.Enum', 'enum.IntEnum', 'enum.StrEnum',
-                                                   'enum.Flag', 'enum.IntFlag'))))
+                  OR p.annotation_resolved IN (SELECT qualname FROM enum_like)))
 )
 SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
        '@' || c.text AS decorator, c.function,

@@ -31,70 +31,83 @@
 -- end_line, end_col; what (the operation, e.g. 'events.append()'); coll (the
 -- collection as written); function ('def name()' or 'module code');
 -- related (the while loop).
-WITH forever AS (
+WITH forever AS MATERIALIZED (
   SELECT id, file_id, function_id, line, col, end_line, end_col FROM loops
    WHERE kind = 'while' AND is_while_true AND NOT has_break
 ),
-mut AS MATERIALIZED (
-  SELECT * FROM collection_mutations
+-- what grows inside those loops; attr is the collection's name without
+-- its `self.`/`cls.`/`Class.` head, class_id the class of the method
+grow AS MATERIALIZED (
+  SELECT l.id AS forever_id, l.line AS loop_line, l.col AS loop_col, l.end_line AS loop_end, m.*,
+         CASE WHEN instr(m.coll, '.') THEN substr(m.coll, instr(m.coll, '.') + 1) ELSE m.coll END AS attr,
+         (SELECT class_id FROM function_classes fc WHERE fc.function_id = m.function_id) AS class_id
+    FROM (SELECT * FROM collection_mutations
+           WHERE effect = 'grow'
+             AND (file_id, coalesce(function_id, 0)) IN (SELECT file_id, coalesce(function_id, 0) FROM forever)) m
+    JOIN forever l ON l.file_id = m.file_id AND l.function_id IS m.function_id
+                  AND m.line BETWEEN l.line AND l.end_line
 ),
-grow AS (
-  SELECT l.id AS forever_id, l.line AS loop_line, l.col AS loop_col, l.end_line AS loop_end,
-         l.end_col AS loop_end_col, m.*
-    FROM forever l
-    JOIN mut m ON m.file_id = l.file_id AND m.function_id IS l.function_id
-              AND m.line BETWEEN l.line AND l.end_line
-   WHERE m.effect = 'grow'
+-- every other change to a collection of the same name in those files
+mut AS MATERIALIZED (
+  SELECT m.*, CASE WHEN instr(m.coll, '.') THEN substr(m.coll, instr(m.coll, '.') + 1) ELSE m.coll END AS attr
+    FROM collection_mutations m
+   WHERE m.effect IN ('shrink', 'rebind')
+     AND (m.file_id, CASE WHEN instr(m.coll, '.') THEN substr(m.coll, instr(m.coll, '.') + 1) ELSE m.coll END)
+         IN (SELECT file_id, attr FROM grow)
 ),
 owned AS (
-  -- a local created before the loop
-  SELECT g.*, 'local' AS owner, d.id AS def_id
+  SELECT g.*,
+         CASE WHEN g.coll = g.attr AND g.function_id IS NOT NULL AND EXISTS (
+                     SELECT 1 FROM collection_defs d
+                      WHERE d.function_id = g.function_id AND d.name = g.coll AND NOT d.bounded
+                        AND d.line NOT BETWEEN g.loop_line AND g.loop_end)
+                THEN 'local'
+              WHEN g.coll = g.attr AND (g.function_id IS NULL OR NOT EXISTS (
+                     SELECT 1 FROM params p WHERE p.function_id = g.function_id AND p.name = g.coll)
+                     AND NOT EXISTS (SELECT 1 FROM assignments a
+                                      WHERE a.function_id = g.function_id AND a.target = g.coll
+                                        AND a.target_kind = 'name'))
+                   AND EXISTS (
+                     SELECT 1 FROM collection_defs d
+                      WHERE d.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
+                        AND d.function_id IS NULL AND d.class_id IS NULL AND d.name = g.coll AND NOT d.bounded)
+                THEN 'module'
+              WHEN g.coll = 'self.' || g.attr AND g.class_id IS NOT NULL AND EXISTS (
+                     SELECT 1 FROM collection_defs d
+                      WHERE d.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
+                        AND NOT d.bounded
+                        AND ((d.name = g.coll
+                              AND d.function_id IN (SELECT function_id FROM function_classes
+                                                     WHERE class_id = g.class_id)
+                              AND NOT (d.function_id = g.function_id
+                                       AND d.line BETWEEN g.loop_line AND g.loop_end))
+                             OR (d.name = g.attr AND d.class_id = g.class_id AND d.function_id IS NULL)))
+                THEN 'attribute'
+         END AS owner
     FROM grow g
-    JOIN collection_defs d ON d.function_id = g.function_id AND d.name = g.coll
-   WHERE g.function_id IS NOT NULL AND instr(g.coll, '.') = 0 AND NOT d.bounded
-     AND d.line NOT BETWEEN g.loop_line AND g.loop_end
-  UNION ALL
-  -- a module-level or class-level collection
-  SELECT g.*, 'shared', s.collection_id
-    FROM grow g
-    JOIN shared_collection_mutations s ON s.file_id = g.file_id AND s.line = g.line AND s.col = g.col
-                                      AND s.coll = g.coll AND s.effect = 'grow'
-    JOIN shared_collections d ON d.id = s.collection_id
-   WHERE NOT d.bounded
-  UNION ALL
-  -- an attribute of self, created in a method of the same class
-  SELECT g.*, 'attribute', d.id
-    FROM grow g
-    JOIN function_classes fc ON fc.function_id = g.function_id
-    JOIN function_classes dc ON dc.class_id = fc.class_id
-    JOIN collection_defs d ON d.function_id = dc.function_id AND d.name = g.coll
-   WHERE g.coll GLOB 'self.*' AND NOT d.bounded
-     AND NOT (d.function_id = g.function_id AND d.line BETWEEN g.loop_line AND g.loop_end)
-),
-unbounded AS (
-  SELECT o.* FROM owned o
-   WHERE NOT EXISTS (              -- the loop removes from it or starts it afresh
-           SELECT 1 FROM mut e
-            WHERE e.file_id = o.file_id AND e.function_id IS o.function_id AND e.coll = o.coll
-              AND e.effect IN ('shrink', 'rebind') AND e.line BETWEEN o.loop_line AND o.loop_end)
-     AND NOT (o.owner = 'shared' AND EXISTS (
-           SELECT 1 FROM shared_collection_mutations e
-            WHERE e.collection_id = o.def_id
-              AND (e.effect = 'shrink' OR (e.effect = 'rebind' AND e.function_id IS NOT NULL))))
-     AND NOT (o.owner = 'attribute' AND EXISTS (
-           SELECT 1 FROM mut e
-             JOIN function_classes ec ON ec.function_id = e.function_id
-             JOIN function_classes oc ON oc.class_id = ec.class_id AND oc.function_id = o.function_id
-             JOIN functions ef ON ef.id = e.function_id
-            WHERE e.file_id = o.file_id AND e.coll = o.coll
-              AND (e.effect = 'shrink'
-                   OR (e.effect = 'rebind' AND ef.name <> '__init__' AND e.function_id <> o.function_id))))
 )
-SELECT u.file_id, min(u.line) AS line, u.col, u.end_line, u.end_col, u.what, u.coll,
+SELECT o.file_id, min(o.line) AS line, o.col, o.end_line, o.end_col, o.what, o.coll,
        coalesce('def ' || f.name || '()', 'module code') AS function,
-       json_array(json_object('file_id', u.file_id, 'line', u.loop_line, 'col', u.loop_col,
-                              'end_line', u.loop_line, 'end_col', u.loop_col + 5,
+       json_array(json_object('file_id', o.file_id, 'line', o.loop_line, 'col', o.loop_col,
+                              'end_line', o.loop_line, 'end_col', o.loop_col + 5,
                               'message', 'the loop that never ends')) AS related
-  FROM unbounded u
-  LEFT JOIN functions f ON f.id = u.function_id
- GROUP BY u.file_id, u.function_id, u.coll;
+  FROM owned o
+  LEFT JOIN functions f ON f.id = o.function_id
+ WHERE o.owner IS NOT NULL
+   -- the loop removes from it or starts it afresh
+   AND NOT EXISTS (SELECT 1 FROM mut e
+                    WHERE e.file_id = o.file_id AND e.function_id IS o.function_id AND e.coll = o.coll
+                      AND e.line BETWEEN o.loop_line AND o.loop_end)
+   -- a shared collection is emptied elsewhere: a shrink, or a rebind in a
+   -- function that declares it global
+   AND NOT (o.owner = 'module' AND EXISTS (
+              SELECT 1 FROM mut e
+               WHERE e.file_id = o.file_id AND e.coll = o.coll
+                 AND (e.effect = 'shrink' OR e.function_id IN (SELECT function_id FROM global_declaring_functions))))
+   -- an attribute is emptied or replaced by another method of the class
+   AND NOT (o.owner = 'attribute' AND EXISTS (
+              SELECT 1 FROM mut e JOIN functions ef ON ef.id = e.function_id
+               WHERE e.file_id = o.file_id AND e.attr = o.attr
+                 AND e.function_id IN (SELECT function_id FROM function_classes WHERE class_id = o.class_id)
+                 AND (e.effect = 'shrink' OR (ef.name <> '__init__' AND e.function_id <> o.function_id))))
+ GROUP BY o.file_id, o.function_id, o.coll;

@@ -40,4 +40,4 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.callee,
           SELECT 1 FROM calls p WHERE p.id = c.parent_call_id AND p.resolved = 'enumerate' AND p.use = 'iter'))
     OR (c.use = 'assign' AND EXISTS (
           SELECT 1 FROM assignments a JOIN iterated_once i ON i.assignment_id = a.id
-           WHERE a.value_call_id = c.id));
+           WHERE a.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1 AND a.value_call_id = c.id));

@@ -48,18 +48,21 @@ list_calls AS (
    WHERE c.name = 'list' AND c.resolved = 'list' AND c.nargs = 1 AND c.kwargs = '' AND NOT c.star_args
      AND c.use IN ('iter', 'assign')
 ),
--- list comprehensions bound to a name; the source is the first iterable
+-- list comprehensions bound to a name (the outermost comprehension of the
+-- value is the first to start); the source is its first iterable
 comps AS (
-  SELECT a.id AS assignment_id, l.file_id, l.function_id, l.line, l.col, l.end_line, l.end_col,
+  SELECT c.assignment_id, l.file_id, l.function_id, l.line, l.col, l.end_line, l.end_col,
          CASE WHEN k.name IN ('keys', 'values', 'items') AND k.receiver IS NOT NULL AND k.nargs = 0
               THEN k.receiver ELSE l.iter END AS source
-    FROM assignments a
-    JOIN loops l ON l.stmt_id = a.stmt_id AND l.kind = 'list_comp' AND l.parent_id IS a.loop_id
+    FROM (SELECT a.id AS assignment_id,
+                 (SELECT l.id FROM loops l
+                   WHERE l.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
+                     AND l.stmt_id = a.stmt_id AND l.kind = 'list_comp' AND l.parent_id IS a.loop_id
+                   ORDER BY l.line, l.col LIMIT 1) AS comp_id
+            FROM assignments a
+           WHERE a.value_kind = 'list_comprehension' AND a.target_kind = 'name' AND a.op = '=') c
+    JOIN loops l ON l.id = c.comp_id
     LEFT JOIN calls k ON k.id = l.iter_call_id
-   WHERE a.value_kind = 'list_comprehension' AND a.target_kind = 'name' AND a.op = '='
-     AND NOT EXISTS (SELECT 1 FROM loops o
-                      WHERE o.stmt_id = a.stmt_id AND o.kind = 'list_comp' AND o.parent_id IS a.loop_id
-                        AND (o.line < l.line OR (o.line = l.line AND o.col < l.col)))
 ),
 found AS (
   -- for x in list(...)

@@ -40,7 +40,8 @@ static int set_flag(PhRepl *r, const char *cmd, const char *arg, bool *flag) {
     return 0;
 }
 
-/* Column widths for a list of words laid out in columns (as .tables). */
+/* Words laid out in columns down then across, 80 characters wide (as the
+ * sqlite3 shell's .tables). */
 static void print_columns(FILE *out, char **words, size_t n) {
     size_t w = 0;
     for (size_t i = 0; i < n; i++)
@@ -67,6 +68,8 @@ static void print_columns(FILE *out, char **words, size_t n) {
  * .help
  */
 
+/* .help: every row of the table, or one command's usage, summary and
+ * details. */
 static int cmd_help(PhRepl *r, int argc, char **argv) {
     FILE *out = r->out;
     if (argc > 1) {
@@ -95,6 +98,8 @@ static int cmd_help(PhRepl *r, int argc, char **argv) {
  * .tables, .schema
  */
 
+/* .tables [PATTERN]: the names matching the LIKE pattern, tables then
+ * views. */
 static int cmd_tables(PhRepl *r, int argc, char **argv) {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(r->db, ph_db_statement("tables"), -1, &st, NULL) != SQLITE_OK) {
@@ -197,6 +202,8 @@ static void schema_one(PhRepl *r, const char *name, bool view) {
     columns_free(cols, n);
 }
 
+/* .schema [TABLE]: one table or view in full, or a line for each; an
+ * unknown name gets "did you mean". */
 static int cmd_schema(PhRepl *r, int argc, char **argv) {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(r->db, ph_db_statement("tables"), -1, &st, NULL) != SQLITE_OK) {
@@ -257,6 +264,7 @@ static bool rule_matches(const PhRule *rule, const char *pat) {
     return false;
 }
 
+/* .rules [PATTERN]: the rule set as a grid in the current mode. */
 static int cmd_rules(PhRepl *r, int argc, char **argv) {
     const char *names[] = {"id", "severity", "name", "source"};
     PhGrid *g = ph_grid_begin(r->mode, r->out, 4, names);
@@ -316,6 +324,8 @@ static const char *rule_body(const PhRule *rule) {
     return p;
 }
 
+/* .explain ID: what `pyhunt rules --explain` says, plus the rule's file
+ * and its SQL without the header. */
 static int cmd_explain(PhRepl *r, int argc, char **argv) {
     const PhRule *rule = find_rule(r, argv[1]);
     if (!rule)
@@ -347,6 +357,10 @@ static int cmd_explain(PhRepl *r, int argc, char **argv) {
     return 0;
 }
 
+/* .run ID...: the rules named (exactly, else by prefix) run in catalogue
+ * order, their findings sorted and printed by the text report of `audit`;
+ * the findings' locations become the rows .show N reads. PH_REPL_QUERY
+ * when a rule's SQL fails (the others still run). */
 static int cmd_run(PhRepl *r, int argc, char **argv) {
     /* The rules named, in catalogue order; an id may be a prefix (PH1). */
     size_t n = ph_rules_len(r->rules);
@@ -368,6 +382,7 @@ static int cmd_run(PhRepl *r, int argc, char **argv) {
     PhFindings fs;
     memset(&fs, 0, sizeof fs);
     PhDiags *d = ph_diags_new();
+    ph_repl_interrupted(true);
     for (size_t i = 0; i < n; i++) {
         if (!pick[i])
             continue;
@@ -375,6 +390,10 @@ static int cmd_run(PhRepl *r, int argc, char **argv) {
         if (ph_rules_run(r->db, ph_rules_at(r->rules, i), &fs, d) != 0)
             rc = PH_REPL_QUERY;
         ph_repl_running(NULL);
+        if (ph_repl_interrupted(true)) {   /* Ctrl-C stops the whole run, not one rule */
+            rc = PH_REPL_QUERY;
+            break;
+        }
     }
     free(pick);
     ph_repl_print_diags(r, d);
@@ -399,7 +418,7 @@ static int cmd_run(PhRepl *r, int argc, char **argv) {
     rep.color = r->out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
     ph_report_text(r->out, &rep);
     /* .show N shows finding N */
-    ph_repl_rows_reset(r, "findings", true);
+    ph_repl_rows_reset(r, true, true);
     for (size_t i = 0; i < fs.len; i++) {
         const PhLocation *l = &fs.items[i].loc;
         PhReplLoc loc = {l->file_id, l->line, l->col, l->end_line, l->end_col};
@@ -413,7 +432,7 @@ static int cmd_run(PhRepl *r, int argc, char **argv) {
  * .show
  */
 
-/* Display columns of the first `chars` characters of s (tabs kept apart). */
+/* s after its first `chars` characters (UTF-8 code points). */
 static const char *skip_chars(const char *s, int chars) {
     for (int i = 0; i < chars && *s; i++) {
         s++;
@@ -446,6 +465,10 @@ static void underline(FILE *out, int w, const char *text, int from, int to, bool
     putc('\n', out);
 }
 
+/* .show N [LINES]: the file of row N (files.path under the root the
+ * database was built from), the row's lines marked with '>' and its span
+ * underlined (a long span shows its first and last lines), LINES of
+ * context around. */
 static int cmd_show(PhRepl *r, int argc, char **argv) {
     char *end;
     long n = strtol(argv[1], &end, 10);
@@ -461,7 +484,7 @@ static int cmd_show(PhRepl *r, int argc, char **argv) {
             return PH_REPL_USAGE;
         }
     }
-    if (!r->rows_what) {
+    if (!r->have_result) {
         ph_repl_error(r, "no result yet: run a query first");
         return PH_REPL_USAGE;
     }
@@ -651,6 +674,11 @@ static char *answer(PhRepl *r, const char *question) {
     return out;
 }
 
+/* .save ID [NAME]: the last query with a metadata header, written to
+ * RULES_DIR/ID-NAME.sql after asking for what the header needs, then the
+ * rules reloaded. Refuses built-in ids and ids another file of the folder
+ * holds; saving the same id and name again replaces the file. The header
+ * is checked by the rule loader itself before anything is written. */
 static int cmd_save(PhRepl *r, int argc, char **argv) {
     const char *id = argv[1];
     if (!r->last_sql) {
@@ -752,6 +780,9 @@ out:
     return rc;
 }
 
+/* .edit: the last query in a temporary .sql file, the editor run on it
+ * through the shell (so EDITOR may carry arguments), and what it saved run
+ * as SQL, which makes it the last query. */
 static int cmd_edit(PhRepl *r, int argc, char **argv) {
     const char *editor = getenv("VISUAL");
     if (!editor || !*editor)
@@ -790,6 +821,7 @@ static int cmd_edit(PhRepl *r, int argc, char **argv) {
     } else {
         if (r->interactive)
             fputs(text, stdout);
+        ph_repl_remember(r, text);   /* Up brings the edited query back */
         rc = ph_repl_run_sql(r, text, "edit", 1);
     }
     free(text);
@@ -802,6 +834,7 @@ static int cmd_edit(PhRepl *r, int argc, char **argv) {
  * Settings, input and output, the session.
  */
 
+/* .mode [MODE]: one of the grid's modes, or the current one printed. */
 static int cmd_mode(PhRepl *r, int argc, char **argv) {
     if (argc < 2) {
         fprintf(r->out, "%s\n", r->mode);
@@ -822,6 +855,7 @@ static int cmd_timer(PhRepl *r, int argc, char **argv) { return set_flag(r, argv
 
 static int cmd_eqp(PhRepl *r, int argc, char **argv) { return set_flag(r, argv[0], argv[1], &r->eqp); }
 
+/* .read FILE: the file as a nested source; its errors name it. */
 static int cmd_read(PhRepl *r, int argc, char **argv) {
     if (r->depth >= MAX_READ_DEPTH) {
         ph_repl_error(r, "too many nested .read (is %s reading itself?)", argv[1]);
@@ -840,6 +874,7 @@ static int cmd_read(PhRepl *r, int argc, char **argv) {
     return rc;
 }
 
+/* .output [FILE|stdout]: where results go from now on. */
 static int cmd_output(PhRepl *r, int argc, char **argv) {
     FILE *f = stdout;
     if (argc > 1 && strcmp(argv[1], "stdout") != 0 && !(f = fopen(argv[1], "w"))) {
@@ -852,10 +887,16 @@ static int cmd_output(PhRepl *r, int argc, char **argv) {
     return 0;
 }
 
+/* .reload: incremental extraction of the root, the database reopened. */
 static int cmd_reload(PhRepl *r, int argc, char **argv) {
     PhExtractStats st;
     memset(&st, 0, sizeof st);
     int rc = ph_repl_reopen(r, &st);
+    if (!r->db) {
+        ph_repl_error(r, "the database cannot be opened again; leaving");
+        r->status = PH_REPL_USAGE;
+        return PH_REPL_LEAVE;
+    }
     if (rc == 0)
         printf("reloaded %s: %d file%s re-extracted, %d unchanged, %d removed\n", r->root, st.parsed,
                st.parsed == 1 ? "" : "s", st.unchanged, st.removed);

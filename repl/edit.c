@@ -4,9 +4,9 @@
  * libedit's readline() handles SIGINT by itself (it restores the terminal
  * and, on a second signal, returns NULL as if the input had ended), which is
  * not what a shell wants. So lines are read through the callback interface
- * instead: our own select() loop feeds libedit one character at a time, a
- * SIGINT interrupts select() (the handler is installed without SA_RESTART),
- * and we drop the line and report PH_EDIT_INTERRUPT. Everything the REPL
+ * instead: our own pselect() loop feeds libedit one character at a time, a
+ * SIGINT interrupts pselect() (the only place it is unblocked while a line
+ * is read), and we drop the line and report PH_EDIT_INTERRUPT. Everything the REPL
  * knows of the terminal goes through the five functions of this file.
  */
 #include "internal.h"
@@ -102,29 +102,42 @@ PhEditStatus ph_edit_read(const char *prompt, char **line) {
     ed.line = NULL;
     *ed.interrupted = 0;
     fflush(stdout);
+    /* SIGINT stays blocked except inside pselect(): a Ctrl-C that comes
+     * while libedit handles a key waits for the next pselect() instead of
+     * being missed between the flag test and the wait. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigprocmask(SIG_BLOCK, &block, &old);
+    PhEditStatus st = PH_EDIT_LINE;
     rl_callback_handler_install(prompt, on_line);
     while (!ed.done) {
-        fd_set in;
-        FD_ZERO(&in);
-        FD_SET(STDIN_FILENO, &in);
-        int n = select(STDIN_FILENO + 1, &in, NULL, NULL, NULL);
-        if (n < 0 && errno == EINTR && *ed.interrupted) {
+        if (*ed.interrupted) {
             /* Ctrl-C: drop the line, show that we did, and start afresh. */
             *ed.interrupted = 0;
             rl_replace_line("", 0);
             rl_callback_handler_remove();
             fputs("^C\n", stdout);
             fflush(stdout);
-            return PH_EDIT_INTERRUPT;
+            st = PH_EDIT_INTERRUPT;
+            break;
         }
+        fd_set in;
+        FD_ZERO(&in);
+        FD_SET(STDIN_FILENO, &in);
+        int n = pselect(STDIN_FILENO + 1, &in, NULL, NULL, NULL, &old);
         if (n < 0 && errno == EINTR)
-            continue;                   /* a window resize, say */
+            continue;                   /* Ctrl-C (see above), or a window resize */
         if (n < 0) {
             rl_callback_handler_remove();
-            return PH_EDIT_EOF;
+            st = PH_EDIT_EOF;
+            break;
         }
         rl_callback_read_char();
     }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (st != PH_EDIT_LINE)
+        return st;
     if (!ed.line) {
         fputc('\n', stdout);            /* Ctrl-D leaves the cursor after the prompt */
         return PH_EDIT_EOF;

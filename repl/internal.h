@@ -51,7 +51,7 @@ struct PhRepl {
     char *last_sql;           /* the last statement that returned columns */
     PhVec(PhReplLoc) rows;    /* locations of the last result's rows */
     bool rows_have_loc;       /* the last result had file_id and line columns */
-    char *rows_what;          /* what the last result was, for .show's messages */
+    bool have_result;         /* a query or .run printed a result since the start (or .reload) */
     PhReplSource *src;        /* the input being read */
     sqlite3_str *pending;     /* the statement being gathered: completion reads it */
     int depth;                /* .read nesting */
@@ -80,20 +80,29 @@ int ph_repl_process(PhRepl *r, PhReplSource *src);
  * or on Ctrl-C. Caller frees with free(). */
 char *ph_repl_ask(PhRepl *r, const char *question);
 
+/* Add an entry typed at the terminal to the history, a statement of several
+ * lines joined into one. Does nothing for scripts and .read files. */
+void ph_repl_remember(PhRepl *r, const char *entry);
+
 /* (Re)load the rules: built-in plus the user's folder, when it exists.
  * Bad rule files are reported and skipped. */
 void ph_repl_load_rules(PhRepl *r);
 
 /* Close the database and open it again, extracting first when there is a
- * source root. Returns 0 or PH_REPL_USAGE (then r->db may be NULL). */
+ * source root. Returns 0 or PH_REPL_USAGE; when the extraction fails the
+ * database is opened as it was, and r->db is NULL if even that fails. */
 int ph_repl_reopen(PhRepl *r, PhExtractStats *stats);
 
 /* Mark a database call as running, so that Ctrl-C interrupts it (NULL:
  * nothing runs). */
 void ph_repl_running(sqlite3 *db);
 
-/* Forget the last result's rows and start recording a new one. */
-void ph_repl_rows_reset(PhRepl *r, const char *what, bool have_loc);
+/* Has Ctrl-C been pressed (since the flag was last cleared)? */
+bool ph_repl_interrupted(bool clear);
+
+/* Forget the last result's rows and start recording a new one (or none:
+ * have_result false); have_loc says whether its rows have locations. */
+void ph_repl_rows_reset(PhRepl *r, bool have_result, bool have_loc);
 
 /* ---- dot.c ---- */
 
@@ -130,12 +139,12 @@ const PhDotCommand *ph_repl_dot_find(const char *name);
 
 /* The documentation of a column: the `-- comment` after it in
  * schema/tables.sql (continuation comment lines joined). NULL when it has
- * none. Static. */
+ * none. Borrowed, valid until ph_schemadoc_free(). */
 const char *ph_schemadoc_column(const char *table, const char *column);
 
 /* A view's description: the comment block above its CREATE in
  * schema/views*.sql, first line (the signature) dropped. NULL when none.
- * Static. */
+ * Borrowed, valid until ph_schemadoc_free(). */
 const char *ph_schemadoc_view(const char *view);
 
 /* Free what the two functions above cached (at exit, for leak checkers). */

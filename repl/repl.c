@@ -45,6 +45,13 @@ static void on_sigint(int sig) {
 
 void ph_repl_running(sqlite3 *db) { running_db = db; }
 
+bool ph_repl_interrupted(bool clear) {
+    bool seen = sigint_seen;
+    if (clear)
+        sigint_seen = 0;
+    return seen;
+}
+
 /* ---------------------------------------------------------------------------
  * Messages.
  */
@@ -147,7 +154,6 @@ void ph_repl_close(PhRepl *self) {
     free(self->root);
     free(self->last_sql);
     free(self->rows.items);
-    free(self->rows_what);
     ph_schemadoc_free();
     free(self);
 }
@@ -162,23 +168,19 @@ int ph_repl_reopen(PhRepl *r, PhExtractStats *stats) {
     ph_db_close(r->db);
     r->db = r->o.open_db(r->root, r->o.db_path, true, stats);
     if (!r->db) {
-        /* Keep the session alive on the database as it was. */
+        /* Extraction failed (and said why): go on with the database as it
+         * was, if it can still be opened. */
         r->db = r->o.open_db(r->root, r->o.db_path, false, NULL);
-        if (!r->db) {
-            ph_repl_error(r, "the database is gone; leaving");
-            return PH_REPL_USAGE;
-        }
         return PH_REPL_USAGE;
     }
-    ph_repl_rows_reset(r, NULL, false);
+    ph_repl_rows_reset(r, false, false);
     return 0;
 }
 
-void ph_repl_rows_reset(PhRepl *r, const char *what, bool have_loc) {
+void ph_repl_rows_reset(PhRepl *r, bool have_result, bool have_loc) {
     r->rows.len = 0;
+    r->have_result = have_result;
     r->rows_have_loc = have_loc;
-    free(r->rows_what);
-    r->rows_what = dup_or_null(what);
 }
 
 /* ---------------------------------------------------------------------------
@@ -326,7 +328,7 @@ static int print_rows(PhRepl *r, sqlite3_stmt *st, const char *text, size_t len)
     int c_file = find_column(st, n, "file_id"), c_line = find_column(st, n, "line");
     int c_col = find_column(st, n, "col"), c_eline = find_column(st, n, "end_line");
     int c_ecol = find_column(st, n, "end_col");
-    ph_repl_rows_reset(r, "query", c_file >= 0 && c_line >= 0);
+    ph_repl_rows_reset(r, true, c_file >= 0 && c_line >= 0);
     free(r->last_sql);
     r->last_sql = ph_xstrndup(text, len);
     PhGrid *g = NULL;   /* begun at the first row: a failed query prints no empty table */
@@ -431,6 +433,7 @@ typedef enum { IN_LINE, IN_EOF, IN_INTERRUPT } InStatus;
 static InStatus read_line(PhRepl *r, const char *prompt, char **line) {
     PhReplSource *src = r->src;
     *line = NULL;
+    fflush(r->out);
     if (!src->f) {
         PhEditStatus s = ph_edit_read(prompt, line);
         if (s == PH_EDIT_LINE)
@@ -441,7 +444,6 @@ static InStatus read_line(PhRepl *r, const char *prompt, char **line) {
         fputs(prompt, stdout);
         fflush(stdout);
     }
-    fflush(r->out);
     size_t cap = 0;
     ssize_t n = getline(line, &cap, src->f);
     if (n < 0) {
@@ -471,7 +473,7 @@ static bool failed(PhRepl *r, int rc) {
 
 /* History entries are one line: a statement typed on several lines comes
  * back joined, each line break and the indentation after it one space. */
-static void remember(PhRepl *r, const char *entry) {
+void ph_repl_remember(PhRepl *r, const char *entry) {
     if (!r->tty || r->src->f)
         return;
     sqlite3_str *s = sqlite3_str_new(NULL);
@@ -516,7 +518,7 @@ int ph_repl_process(PhRepl *r, PhReplSource *src) {
                 continue;
             }
             if (*t == '.') {
-                remember(r, t);
+                ph_repl_remember(r, t);
                 int d = ph_repl_dot(r, t);
                 free(line);
                 if (d == PH_REPL_LEAVE) {
@@ -544,7 +546,7 @@ int ph_repl_process(PhRepl *r, PhReplSource *src) {
             continue;
         char *sql = sqlite3_str_finish(buf);
         buf = NULL;
-        remember(r, sql);
+        ph_repl_remember(r, sql);
         int q = ph_repl_run_sql(r, sql, src->name, start);
         sqlite3_free(sql);
         if (q && failed(r, q)) {

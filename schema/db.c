@@ -183,6 +183,10 @@ int ph_db_load_library(sqlite3 *db, PhDiags *diags) {
     return SQLITE_OK;
 }
 
+int ph_db_derive(sqlite3 *db, PhDiags *diags) {
+    return ph_db_exec_script(db, "schema/derive.sql", ph_db_embedded("schema/derive.sql"), diags);
+}
+
 int ph_db_create_indexes(sqlite3 *db, PhDiags *diags) {
     return ph_db_exec_script(db, "schema/indexes.sql", ph_db_embedded("schema/indexes.sql"), diags);
 }

@@ -50,6 +50,10 @@ sqlite3 *ph_db_memory(void);
 
 int ph_db_create_indexes(sqlite3 *db, PhDiags *diags);
 
+/* Recompute the derived relations (call_graph, class_ancestry) from the
+ * facts with schema/derive.sql. Needs the library views loaded. */
+int ph_db_derive(sqlite3 *db, PhDiags *diags);
+
 /* Views of schema/views.sql (as TEMP views) and SQL functions. */
 int ph_db_load_library(sqlite3 *db, PhDiags *diags);
 

@@ -307,3 +307,19 @@ CREATE TABLE comments(
                                    -- `# noqa`, `# noqa: IDS`, `# pyhunt: ignore[IDS]`
   line INTEGER, col INTEGER, end_line INTEGER, end_col INTEGER
 );
+
+-- Derived relations. Not extracted: computed from the tables above by
+-- schema/derive.sql after every extraction that changed something (the
+-- library views call_targets, call_edges and class_ancestors read them).
+
+CREATE TABLE call_graph(
+  call_id INTEGER NOT NULL,        -- a call...
+  caller INTEGER,                  -- ...in this function (NULL at module level)...
+  callee INTEGER NOT NULL          -- ...runs this project function
+);
+
+CREATE TABLE class_ancestry(
+  class_id INTEGER NOT NULL,
+  ancestor_id INTEGER NOT NULL,    -- a project base class at any depth, or the class itself
+  depth INTEGER NOT NULL           -- 0 for the class itself
+);

@@ -48,23 +48,29 @@ CREATE TEMP VIEW import_bindings(name, target) AS
    WHERE i.function_id IS NULL AND i.bound = '*' AND f.module <> '' AND d.name NOT GLOB '_*';
 
 -- name_aliases(name, target)
--- import_bindings followed to the end of re-export chains, kept when the end
--- is a project function, class or module: pkg.Store -> pkg.sub.Store ->
+-- import_bindings followed along re-export chains (up to 4 bindings) to a
+-- project function, class or module: pkg.Store -> pkg.sub.Store ->
 -- pkg.sub.impl.Store gives (pkg.Store, pkg.sub.impl.Store). The shortest
--- chain wins; chains stop after 8 steps, so import cycles terminate.
+-- chain wins. Written as four joins rather than a recursion so that every
+-- step is an indexed lookup; import cycles end with the fourth binding.
 CREATE TEMP VIEW name_aliases(name, target) AS
-  WITH RECURSIVE
-    b(name, target) AS MATERIALIZED (SELECT name, target FROM import_bindings),
-    r(name, target, depth) AS (
-      SELECT name, target, 0 FROM b
-      UNION
-      SELECT r.name, b.target, r.depth + 1 FROM r JOIN b ON b.name = r.target WHERE r.depth < 8),
-    p(name, target, depth, best) AS (
+  WITH
+    b(name, target) AS MATERIALIZED (SELECT DISTINCT name, target FROM import_bindings),
+    hops(name, t1, t2, t3, t4) AS (
+      SELECT b1.name, b1.target, b2.target, b3.target, b4.target
+        FROM b b1
+        LEFT JOIN b b2 ON b2.name = b1.target
+        LEFT JOIN b b3 ON b3.name = b2.target
+        LEFT JOIN b b4 ON b4.name = b3.target),
+    cand(name, target, depth) AS (
+      SELECT name, t1, 1 FROM hops UNION SELECT name, t2, 2 FROM hops WHERE t2 IS NOT NULL
+      UNION SELECT name, t3, 3 FROM hops WHERE t3 IS NOT NULL UNION SELECT name, t4, 4 FROM hops WHERE t4 IS NOT NULL),
+    proj(name, target, depth, best) AS (
       SELECT name, target, depth, min(depth) OVER (PARTITION BY name)
-        FROM r
+        FROM cand
        WHERE target IN (SELECT qualname FROM functions) OR target IN (SELECT qualname FROM classes)
           OR target IN (SELECT module FROM files))
-  SELECT DISTINCT name, target FROM p WHERE depth = best;
+  SELECT DISTINCT name, target FROM proj WHERE depth = best;
 
 -- reexports(name, target)
 -- Names a package's __init__.py imports at module level: `from pkg import f`
@@ -75,27 +81,24 @@ CREATE TEMP VIEW reexports(name, target) AS
     FROM imports i JOIN files f ON f.id = i.file_id
    WHERE f.is_package AND i.function_id IS NULL AND i.bound <> '*' AND f.module <> '';
 
+-- class_bases(class_id, base_id)
+-- A project class and each of its direct project base classes, matched by
+-- qualified name through imports and name_aliases (a base re-exported by a
+-- package). Keyword arguments (metaclass=...) are not bases.
+CREATE TEMP VIEW class_bases(class_id, base_id) AS
+  SELECT b.class_id, c.id FROM bases b JOIN classes c ON c.qualname = b.resolved
+   WHERE b.text NOT GLOB '*=*'
+  UNION
+  SELECT b.class_id, c.id
+    FROM bases b JOIN name_aliases n ON n.name = b.resolved JOIN classes c ON c.qualname = n.target
+   WHERE b.text NOT GLOB '*=*';
+
 -- class_ancestors(class_id, ancestor_id, depth)
--- A project class and its project base classes at any depth (depth 0: itself).
--- Bases are matched by qualified name through imports and name_aliases
--- (a base re-exported by a package); keyword arguments (metaclass=) are not
--- bases. Cycles stop at depth 20.
+-- A project class and its project base classes at any depth (depth 0:
+-- itself), the transitive closure of class_bases (cycles stop at depth 20).
+-- Derived after each extraction (schema/derive.sql) into class_ancestry.
 CREATE TEMP VIEW class_ancestors(class_id, ancestor_id, depth) AS
-  WITH RECURSIVE
-    base(class_id, base_id) AS MATERIALIZED (
-      SELECT b.class_id, c.id FROM bases b JOIN classes c ON c.qualname = b.resolved
-       WHERE b.text NOT GLOB '*=*'
-      UNION
-      SELECT b.class_id, c.id
-        FROM bases b JOIN name_aliases n ON n.name = b.resolved JOIN classes c ON c.qualname = n.target
-       WHERE b.text NOT GLOB '*=*'),
-    a(class_id, ancestor_id, depth) AS (
-      SELECT id, id, 0 FROM classes
-      UNION
-      SELECT a.class_id, base.base_id, a.depth + 1
-        FROM a JOIN base ON base.class_id = a.ancestor_id
-       WHERE a.depth < 20)
-  SELECT class_id, ancestor_id, min(depth) FROM a GROUP BY class_id, ancestor_id;
+  SELECT class_id, ancestor_id, depth FROM class_ancestry;
 
 -- class_inherited(class_id, name, function_id, depth)
 -- The method a project class inherits under a name: the one defined by its
@@ -139,10 +142,7 @@ CREATE TEMP VIEW project_names(name, function_id) AS
   UNION ALL
   SELECT al.name, f.id FROM al JOIN functions f ON f.qualname = al.target WHERE NOT f.is_lambda
   UNION ALL
-  SELECT al.name, m.function_id
-    FROM al JOIN classes k ON k.qualname = al.target JOIN m ON m.class_id = k.id AND m.name = '__init__'
-  UNION ALL
-  SELECT al.name || '.' || m.name, m.function_id
+  SELECT al.name || CASE WHEN m.name = '__init__' THEN '' ELSE '.' || m.name END, m.function_id
     FROM al JOIN classes k ON k.qualname = al.target JOIN m ON m.class_id = k.id
   UNION ALL
   SELECT al.name || substr(f.qualname, length(al.target) + 1), f.id
@@ -156,16 +156,17 @@ CREATE TEMP VIEW project_names(name, function_id) AS
     JOIN classes k ON k.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215
     JOIN m ON m.class_id = k.id AND (m.depth > 0 OR m.name = '__init__');
 
--- call_targets(call_id, function_id)
--- The project function a call runs: the function of that qualified name
--- (module functions, `self.m()`, `cls.m()`, `Class.m()`, typed receivers
--- such as attributes bound in __init__, nested defs), a class's __init__ for
--- a constructor call, a method inherited from a project base class, a name
--- re-exported by a package or imported through an alias (project_names),
--- and `super().m()` (the nearest base's m). Calls that resolve to nothing in
--- the project are absent: never guessed. A call may have several targets
--- when a name is defined more than once (conditional definitions).
-CREATE TEMP VIEW call_targets(call_id, function_id) AS
+-- call_resolution(call_id, function_id)
+-- The project function a call runs, computed from the facts: a call whose
+-- resolved name is in project_names (module functions, `self.m()`,
+-- `cls.m()`, `Class.m()`, typed receivers such as attributes bound in
+-- __init__, nested defs, constructors, inherited methods, re-exports and
+-- aliases), and `super().m()` (the nearest base's m). Calls that resolve to
+-- nothing in the project are absent: never guessed. A call may have several
+-- targets when a name is defined more than once (conditional definitions).
+-- schema/derive.sql stores it as call_graph after each extraction; rules
+-- read it through call_targets.
+CREATE TEMP VIEW call_resolution(call_id, function_id) AS
   SELECT c.id, p.function_id
     FROM (SELECT DISTINCT name, function_id FROM project_names) p
     JOIN calls c ON c.resolved = p.name
@@ -174,12 +175,17 @@ CREATE TEMP VIEW call_targets(call_id, function_id) AS
     FROM calls c JOIN class_inherited i ON i.class_id = c.class_id AND i.name = c.name
    WHERE c.resolved GLOB 'super.*' AND c.receiver GLOB 'super(*)';
 
+-- call_targets(call_id, function_id)
+-- The project function a call runs (call_resolution, as stored in the
+-- call_graph table): indexed by call_id and by function.
+CREATE TEMP VIEW call_targets(call_id, function_id) AS
+  SELECT call_id, callee FROM call_graph;
+
 -- call_edges(caller, callee, call_id)
 -- Project function -> project function, one row per call site and target.
+-- Indexed both ways (call_graph_caller, call_graph_callee).
 CREATE TEMP VIEW call_edges(caller, callee, call_id) AS
-  SELECT c.function_id, t.function_id, c.id
-    FROM calls c JOIN call_targets t ON t.call_id = c.id
-   WHERE c.function_id IS NOT NULL;
+  SELECT caller, callee, call_id FROM call_graph WHERE caller IS NOT NULL;
 
 -- reaches(caller, callee, depth)
 -- The transitive closure of call_edges with the shortest depth. It stops on
@@ -189,12 +195,11 @@ CREATE TEMP VIEW call_edges(caller, callee, call_id) AS
 -- instead (as blocking_reach does), see docs/callgraph.md.
 CREATE TEMP VIEW reaches(caller, callee, depth) AS
   WITH RECURSIVE
-    e(caller, callee) AS MATERIALIZED (SELECT DISTINCT caller, callee FROM call_edges),
     r(caller, callee, depth) AS (
-      SELECT caller, callee, 1 FROM e
+      SELECT caller, callee, 1 FROM call_edges
       UNION
       SELECT r.caller, e.callee, r.depth + 1
-        FROM r JOIN e ON e.caller = r.callee
+        FROM r JOIN call_edges e ON e.caller = r.callee
        WHERE r.depth < 30)
   SELECT caller, callee, min(depth) FROM r GROUP BY caller, callee;
 
@@ -279,14 +284,13 @@ CREATE TEMP VIEW offloaded_functions(function_id, decorator) AS
 -- function at any depth (up to 10).
 CREATE TEMP VIEW called_in_loop(function_id, loop_call_id, depth) AS
   WITH RECURSIVE
-    e(caller, callee) AS MATERIALIZED (SELECT DISTINCT caller, callee FROM call_edges),
     r(function_id, loop_call_id, depth) AS (
       SELECT t.function_id, c.id, 1
         FROM calls c JOIN call_targets t ON t.call_id = c.id
        WHERE c.loop_id IS NOT NULL
       UNION
       SELECT e.callee, r.loop_call_id, r.depth + 1
-        FROM r JOIN e ON e.caller = r.function_id
+        FROM r JOIN call_edges e ON e.caller = r.function_id
        WHERE r.depth < 10)
   SELECT function_id, loop_call_id, min(depth) FROM r GROUP BY function_id, loop_call_id;
 

@@ -59,19 +59,6 @@ CREATE TEMP VIEW bounded_functions(function_id) AS
               AND (c.receiver_type IN (SELECT qualname FROM semaphore_types)
                    OR lower(c.receiver) GLOB '*sem*' OR lower(c.receiver) GLOB '*limit*')));
 
--- fixed_iterables(loop_id)
--- Loops and comprehensions over data of a known, small size: a literal
--- list/tuple/set/dict/string, range(...), or a module-level name bound to a
--- literal collection.
-CREATE TEMP VIEW fixed_iterables(loop_id) AS
-  SELECT l.id FROM loops l
-   WHERE l.iter_kind IN ('list', 'tuple', 'set', 'dictionary', 'string', 'concatenated_string')
-      OR (l.iter_kind = 'call' AND (SELECT c.resolved FROM calls c WHERE c.id = l.iter_call_id) = 'range')
-      OR (l.iter_kind = 'identifier' AND EXISTS (
-            SELECT 1 FROM assignments a
-             WHERE a.file_id = l.file_id AND a.scope = 'module' AND a.target = l.iter
-               AND a.value_kind IN ('list', 'tuple', 'set', 'dictionary')));
-
 -- async_sleeps(call_id)
 -- Calls of the async frameworks' sleep (asyncio, trio, anyio).
 CREATE TEMP VIEW async_sleeps(call_id) AS
@@ -90,3 +77,26 @@ CREATE TEMP VIEW sync_point_calls(call_id) AS
                OR lower(receiver) GLOB '*queue*' OR lower(receiver) GLOB '*[._]q'
                OR lower(receiver) = 'q' OR lower(receiver) GLOB '*inbox*' OR lower(receiver) GLOB '*outbox*'
                OR lower(receiver) GLOB '*channel*' OR lower(receiver) GLOB '*chan'));
+
+-- registering_decorators(function_id, decorator)
+-- Functions handed to a framework by a decorator, which then decides how to
+-- call them (and may require a coroutine function): attribute decorators of
+-- an object (`@app.get("/")`, `@router.post`, `@client.event`,
+-- `@bot.command()`), decorators of a third-party module other than the
+-- standard helpers (`@pytest.fixture`, `@pytest.mark.asyncio`), and plain
+-- names known to register (`@fixture`, `@receiver(...)`, `@hookimpl`).
+CREATE TEMP VIEW registering_decorators(function_id, decorator) AS
+  SELECT d.function_id, d.text
+    FROM decorators d
+   WHERE d.function_id IS NOT NULL
+     AND ((instr(d.name, '.') > 0
+           AND substr(coalesce(d.resolved, d.name), 1, instr(coalesce(d.resolved, d.name) || '.', '.') - 1)
+               NOT IN ('functools', 'typing', 'typing_extensions', 'abc', 'contextlib', 'asyncio', 'builtins',
+                       'dataclasses', 'unittest', 'mock', 'warnings', 'types', 'enum', 'inspect', 'trio', 'anyio',
+                       'self', 'cls'))
+          OR d.resolved IN ('pytest.fixture', 'pytest_asyncio.fixture', 'django.dispatch.receiver',
+                            'celery.shared_task', 'asgiref.sync.sync_to_async', 'strawberry.field',
+                            'strawberry.mutation', 'strawberry.subscription')
+          OR d.name IN ('fixture', 'hookimpl', 'receiver', 'route', 'shared_task', 'task', 'listener',
+                        'subscriber', 'subscribe', 'handler', 'on_event', 'event', 'command', 'callback',
+                        'register', 'websocket_route', 'view', 'resolver', 'field', 'mutation', 'subscription'));

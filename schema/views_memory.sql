@@ -43,8 +43,7 @@ CREATE TEMP VIEW collection_defs(id, file_id, function_id, class_id, stmt_id, lo
               ELSE k.kind END,
          CASE WHEN k.kind = 'deque' THEN EXISTS (
                 SELECT 1 FROM call_args m
-                 WHERE m.call_id = c.id AND m.text <> 'None'
-                   AND (m.keyword = 'maxlen' OR m.pos = 1))
+                 WHERE m.call_id = c.id AND m.text <> 'None' AND (m.keyword = 'maxlen' OR m.pos = 1))
               ELSE 0 END,
          c.id, s.line, s.col, s.end_line, s.end_col
     FROM assignments a
@@ -52,9 +51,9 @@ CREATE TEMP VIEW collection_defs(id, file_id, function_id, class_id, stmt_id, lo
     LEFT JOIN calls c ON c.id = a.value_call_id
     LEFT JOIN collection_constructors k ON k.qualname = c.resolved
    WHERE a.op = '=' AND a.target_kind IN ('name', 'attribute')
-     AND (a.value_kind IN ('dictionary', 'dictionary_comprehension', 'list', 'list_comprehension',
-                           'set', 'set_comprehension')
-          OR k.kind IS NOT NULL);
+     AND a.value_kind IN ('dictionary', 'dictionary_comprehension', 'list', 'list_comprehension',
+                          'set', 'set_comprehension', 'call')
+     AND (a.value_kind <> 'call' OR k.kind IS NOT NULL);
 
 -- collection_mutations(file_id, function_id, stmt_id, loop_id, coll, effect, what,
 --                      call_id, line, col, end_line, end_col)
@@ -74,41 +73,41 @@ CREATE TEMP VIEW collection_mutations(file_id, function_id, stmt_id, loop_id, co
     FROM calls c JOIN collection_methods m ON m.name = c.name
    WHERE c.receiver IS NOT NULL
   UNION ALL
-  SELECT a.file_id, a.function_id, a.stmt_id, a.loop_id, substr(a.target, 1, instr(a.target, '[') - 1),
-         CASE WHEN a.op = '=' AND substr(a.target, instr(a.target, '[')) GLOB '*:*' THEN 'shrink'
-              ELSE 'grow' END,
-         substr(a.target, 1, instr(a.target, '[') - 1) || '[...] ' || a.op, NULL, a.line, a.col, a.end_line, a.end_col
+  SELECT a.file_id, a.function_id, a.stmt_id, a.loop_id,
+         CASE WHEN a.target_kind = 'subscript' THEN substr(a.target, 1, instr(a.target, '[') - 1)
+              ELSE a.target END,
+         CASE WHEN a.target_kind = 'subscript' THEN
+                CASE WHEN a.op = '=' AND substr(a.target, instr(a.target, '[')) GLOB '*:*' THEN 'shrink'
+                     ELSE 'grow' END
+              WHEN a.op IN ('+=', '|=') THEN 'grow'
+              ELSE 'rebind' END,
+         CASE WHEN a.target_kind = 'subscript' THEN substr(a.target, 1, instr(a.target, '[') - 1) || '[...] '
+              ELSE a.target || ' ' END || a.op,
+         NULL, a.line, a.col, a.end_line, a.end_col
     FROM assignments a
-   WHERE a.target_kind = 'subscript' AND a.op NOT IN ('for', 'with', 'import') AND instr(a.target, '[') > 1
-  UNION ALL
-  SELECT a.file_id, a.function_id, a.stmt_id, a.loop_id, a.target,
-         CASE WHEN a.op IN ('+=', '|=') THEN 'grow' ELSE 'rebind' END,
-         a.target || ' ' || a.op, NULL, a.line, a.col, a.end_line, a.end_col
-    FROM assignments a
-   WHERE a.target_kind IN ('name', 'attribute') AND a.op IN ('=', ':=', 'for', 'with', '+=', '|=')
+   WHERE (a.target_kind = 'subscript' AND a.op NOT IN ('for', 'with', 'import') AND instr(a.target, '[') > 1)
+      OR (a.target_kind IN ('name', 'attribute') AND a.op IN ('=', ':=', 'for', 'with', '+=', '|='))
   UNION ALL
   SELECT n.file_id, n.function_id, n.stmt_id, n.loop_id, n.name,
          CASE WHEN n.ctx = 'del' THEN 'rebind' ELSE 'shrink' END, 'del ' || n.name, NULL,
          n.line, n.col, n.end_line, n.end_col
-    FROM statements s JOIN names n ON n.stmt_id = s.id
+    FROM statements s
+    CROSS JOIN names n
+      -- a simple statement's names come after it and before the next
+      -- statement in its file's id sequence (see tables.sql, `id`)
+      ON n.id > s.id AND n.id < coalesce((SELECT min(x.id) FROM statements x
+                                          WHERE x.id > s.id AND x.id < (s.file_id + 1) << 24),
+                                         (s.file_id + 1) << 24)
+     AND +n.stmt_id = s.id
    WHERE s.kind = 'delete_statement' AND (n.ctx = 'del' OR n.role = 'subscript');
 
 -- global_declaring_functions(function_id)
 -- Functions with a `global` statement: there, assigning a module-level
--- name rebinds the global instead of creating a local.
+-- name rebinds the global instead of creating a local (taken to hold for
+-- every name they assign: the statement's names are not facts).
 CREATE TEMP VIEW global_declaring_functions(function_id) AS
   SELECT DISTINCT function_id FROM statements
    WHERE kind = 'global_statement' AND function_id IS NOT NULL;
-
--- function_locals(function_id, name)
--- Names local to a function: its parameters and the names it binds, unless
--- it declares globals (then its bindings may be the module's).
-CREATE TEMP VIEW function_locals(function_id, name) AS
-  SELECT p.function_id, p.name FROM params p
-  UNION
-  SELECT a.function_id, a.target FROM assignments a
-   WHERE a.function_id IS NOT NULL AND a.target_kind = 'name'
-     AND a.function_id NOT IN (SELECT function_id FROM global_declaring_functions);
 
 -- function_classes(function_id, class_id)
 -- The class whose method a function is or is nested in (a def or lambda
@@ -130,40 +129,50 @@ CREATE TEMP VIEW shared_collections(id, file_id, class_id, class_name, name, kin
                                     line, col, end_line, end_col) AS
   SELECT d.id, d.file_id, d.class_id, k.name, d.name, d.kind, d.bounded, d.stmt_id,
          d.line, d.col, d.end_line, d.end_col
-    FROM collection_defs d
+    FROM (SELECT *, row_number() OVER (PARTITION BY file_id, class_id, name ORDER BY id) AS nth
+            FROM collection_defs WHERE function_id IS NULL AND instr(name, '.') = 0) d
     LEFT JOIN classes k ON k.id = d.class_id
-   WHERE d.function_id IS NULL AND instr(d.name, '.') = 0
-     AND NOT EXISTS (SELECT 1 FROM collection_defs e
-                      WHERE e.file_id = d.file_id AND e.function_id IS NULL AND e.class_id IS d.class_id
-                        AND e.name = d.name AND e.id < d.id);
+   WHERE d.nth = 1;
 
 -- shared_collection_mutations(collection_id, file_id, function_id, stmt_id, loop_id, coll, effect,
 --                             what, call_id, line, col, end_line, end_col)
 -- collection_mutations of a shared collection, in its own file: a
--- module-level name used where no local hides it; a class attribute
--- through `self.`/`cls.` in the class's methods or through the class name.
+-- module-level name used where no parameter or assignment of the function
+-- makes it local; a class attribute through `self.`/`cls.` in the class's
+-- methods or through the class name.
+--
+-- Shaped for speed without table statistics: mutations are first cut down
+-- to the names shared collections have (an IN list, which SQLite indexes),
+-- and each survivor finds its collection within its own file's rowid range.
 CREATE TEMP VIEW shared_collection_mutations(collection_id, file_id, function_id, stmt_id, loop_id, coll,
                                              effect, what, call_id, line, col, end_line, end_col) AS
-  SELECT d.id, m.file_id, m.function_id, m.stmt_id, m.loop_id, m.coll, m.effect, m.what, m.call_id,
-         m.line, m.col, m.end_line, m.end_col
-    FROM shared_collections d
-    JOIN collection_mutations m ON m.file_id = d.file_id AND m.coll = d.name
-   WHERE d.class_id IS NULL
-     AND (m.function_id IS NULL
-          OR NOT EXISTS (SELECT 1 FROM function_locals l WHERE l.function_id = m.function_id AND l.name = d.name))
-  UNION ALL
-  SELECT d.id, m.file_id, m.function_id, m.stmt_id, m.loop_id, m.coll, m.effect, m.what, m.call_id,
-         m.line, m.col, m.end_line, m.end_col
-    FROM shared_collections d
-    JOIN collection_mutations m ON m.file_id = d.file_id AND m.coll = d.class_name || '.' || d.name
-   WHERE d.class_id IS NOT NULL
-  UNION ALL
-  SELECT d.id, m.file_id, m.function_id, m.stmt_id, m.loop_id, m.coll, m.effect, m.what, m.call_id,
-         m.line, m.col, m.end_line, m.end_col
-    FROM shared_collections d
-    JOIN collection_mutations m ON m.file_id = d.file_id AND m.coll IN ('self.' || d.name, 'cls.' || d.name)
-    JOIN function_classes fc ON fc.function_id = m.function_id AND fc.class_id = d.class_id
-   WHERE d.class_id IS NOT NULL;
+  SELECT collection_id, file_id, function_id, stmt_id, loop_id, coll, effect, what, call_id,
+         line, col, end_line, end_col
+    FROM (
+      SELECT m.*,
+             (SELECT min(a.id) FROM assignments a
+               WHERE a.id BETWEEN m.file_id << 24 AND ((m.file_id + 1) << 24) - 1
+                 AND a.target = m.attr AND a.id IN (SELECT id FROM shared_collections)
+                 AND CASE WHEN m.head IS NULL THEN a.class_id IS NULL
+                          WHEN m.head IN ('self', 'cls') THEN a.class_id = (
+                            SELECT class_id FROM function_classes WHERE function_id = m.function_id)
+                          ELSE a.class_id IN (
+                            SELECT k.id FROM classes k
+                             WHERE k.id BETWEEN m.file_id << 24 AND ((m.file_id + 1) << 24) - 1
+                               AND k.name = m.head) END) AS collection_id
+        FROM (
+          -- coll split at its first dot: 'x' -> (NULL, 'x'), 'self.x' -> ('self', 'x')
+          SELECT *, CASE WHEN instr(coll, '.') THEN substr(coll, 1, instr(coll, '.') - 1) END AS head,
+                    CASE WHEN instr(coll, '.') THEN substr(coll, instr(coll, '.') + 1) ELSE coll END AS attr
+            FROM collection_mutations) m
+       WHERE m.attr IN (SELECT name FROM shared_collections)
+         AND (m.head IS NOT NULL OR m.function_id IS NULL
+              OR m.function_id IN (SELECT function_id FROM global_declaring_functions)
+              OR NOT (EXISTS (SELECT 1 FROM params p WHERE p.function_id = m.function_id AND p.name = m.attr)
+                      OR EXISTS (SELECT 1 FROM assignments l
+                                  WHERE l.function_id = m.function_id AND l.target = m.attr
+                                    AND l.target_kind = 'name'))))
+   WHERE collection_id IS NOT NULL;
 
 -- iterated_once(assignment_id, name_id, loop_id)
 -- `x = value` whose name is read exactly once afterwards in its scope
@@ -173,17 +182,37 @@ CREATE TEMP VIEW shared_collection_mutations(collection_id, file_id, function_id
 -- walked once, front to back, and never indexed, measured, mutated, passed
 -- on or returned.
 CREATE TEMP VIEW iterated_once(assignment_id, name_id, loop_id) AS
-  SELECT a.id, n.id, l.id
+  SELECT a.id, n.id,
+         CASE WHEN n.role = 'iter' THEN
+                (SELECT l.id FROM loops l
+                  WHERE l.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
+                    AND l.stmt_id = n.stmt_id AND l.iter = n.name)
+              ELSE
+                (SELECT l.id FROM calls e, loops l
+                  WHERE e.id = n.call_id AND e.resolved = 'enumerate' AND e.use = 'iter'
+                    AND l.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
+                    AND l.iter_call_id = e.id) END
     FROM assignments a
     JOIN names n ON n.function_id IS a.function_id AND n.name = a.target AND n.file_id = a.file_id
-                AND n.ctx = 'load' AND n.loop_id IS a.loop_id
+                AND n.ctx = 'load' AND n.loop_id IS a.loop_id AND n.role IN ('iter', 'arg')
                 AND (n.line > a.end_line OR (n.line = a.end_line AND n.col >= a.end_col))
-    LEFT JOIN calls e ON n.role = 'arg' AND e.id = n.call_id
-    JOIN loops l ON (n.role = 'iter' AND l.stmt_id = n.stmt_id AND l.iter = n.name)
-                 OR (e.resolved = 'enumerate' AND e.use = 'iter' AND l.iter_call_id = e.id)
    WHERE a.target_kind = 'name' AND a.op = '='
-     AND NOT EXISTS (
-           SELECT 1 FROM names o
-            WHERE o.name = a.target AND o.file_id = a.file_id AND o.ctx = 'load' AND o.id <> n.id
-              AND (a.function_id IS NULL OR o.function_id = a.function_id
-                   OR o.function_id IN (SELECT id FROM functions WHERE parent_id = a.function_id)));
+     AND CASE WHEN n.role = 'iter' THEN
+                EXISTS (SELECT 1 FROM loops l
+                         WHERE l.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
+                           AND l.stmt_id = n.stmt_id AND l.iter = n.name)
+              ELSE
+                EXISTS (SELECT 1 FROM calls e, loops l
+                         WHERE e.id = n.call_id AND e.resolved = 'enumerate' AND e.use = 'iter'
+                           AND l.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
+                           AND l.iter_call_id = e.id) END
+     -- no other read in the scope itself
+     AND NOT EXISTS (SELECT 1 FROM names o
+                      WHERE o.function_id IS a.function_id AND o.name = a.target AND o.file_id = a.file_id
+                        AND o.ctx = 'load' AND o.id <> n.id)
+     -- nor in a function nested in it (any function of the file, for a module-level name)
+     -- (o.id <> n.id holds anyway: it makes SQLite test this last)
+     AND NOT EXISTS (SELECT 1 FROM functions cf CROSS JOIN names o ON o.function_id = cf.id AND o.name = a.target
+                      WHERE cf.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
+                        AND (a.function_id IS NULL OR cf.parent_id = a.function_id)
+                        AND o.ctx = 'load' AND o.id <> n.id);

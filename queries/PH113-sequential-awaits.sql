@@ -1,0 +1,154 @@
+-- @id PH113
+-- @name sequential-awaits
+-- @severity P2
+-- @precision high
+-- @tags async latency concurrency
+-- @message {n} independent awaits could run concurrently (~{n}x): {steps}
+-- @fix run them together: a, b = await asyncio.gather(get_a(), get_b()) (or tasks in an asyncio.TaskGroup)
+-- @description Each await waits for the previous one to finish. When none of
+-- the awaited calls needs another's result, the function takes the sum of
+-- their latencies where it could take the longest one: a handler that makes
+-- three 100 ms calls in a row answers in 300 ms instead of 100 ms.
+-- @bad
+-- async def dashboard(uid):
+--     user = await get_user(uid)
+--     orders = await get_orders(uid)
+--     return user, orders
+-- @good
+-- async def dashboard(uid):
+--     user, orders = await asyncio.gather(get_user(uid), get_orders(uid))
+--     return user, orders
+-- @accepted a later await that reads an earlier result; awaits on the same
+-- receiver (an ordered protocol: conn.execute then conn.commit); awaits of
+-- sleep, locks, events, queues, drain, gather/wait and already-running tasks;
+-- awaits inside `async with` of a transaction or a lock; awaits separated by
+-- another statement or in different blocks; set-up and tear-down steps
+-- (connect, start, close, stop...), stream reads and writes; awaits that
+-- share a connection, cursor or transaction argument; test files, whose
+-- steps run in order on purpose.
+--
+-- Result: one row per run, at its first await; `n` is the run's length,
+-- `steps` names every await of the run with its line, `related` holds their
+-- locations (JSON).
+--
+-- A run is a sequence of consecutive statements of one block (statements
+-- idx, idx+1, ...) that are each a single await of a call, as an expression
+-- statement or the value of an assignment. The recursive CTE walks each such
+-- sequence in order and cuts it greedily: an await that reads a name bound by
+-- an earlier await of the current run, or that shares its receiver with one,
+-- starts a new run.
+WITH RECURSIVE
+ordered_withs AS MATERIALIZED (  -- async with / with of a transaction or a lock: order matters inside
+  SELECT w.function_id, s.line, s.end_line
+    FROM withs w JOIN statements s ON s.id = w.stmt_id
+   WHERE w.function_id IS NOT NULL
+     AND (lower(w.context) GLOB '*transaction*' OR lower(w.context) GLOB '*atomic*'
+          OR lower(w.context) GLOB '*lock*' OR lower(w.context) GLOB '*mutex*'
+          OR lower(w.context) GLOB '*begin(*' OR lower(w.context) GLOB '*savepoint*'
+          OR w.resolved IN ('asyncio.Lock', 'asyncio.Condition', 'trio.Lock', 'anyio.Lock'))),
+ordered_verbs(pattern) AS (
+  VALUES ('*close*'), ('*stop*'), ('*start*'), ('*connect*'), ('*shutdown*'), ('cancel*'), ('*_cancel'),
+         ('open*'), ('*_open'), ('login*'), ('logout*'), ('auth*'), ('*handshake*'), ('init*'), ('setup*'),
+         ('prepare*'), ('commit*'), ('rollback*'), ('flush*'), ('write*'), ('read*'), ('recv*'),
+         ('receive*'), ('send'), ('sendall'), ('send_bytes'), ('send_text'), ('send_json'), ('send_str'),
+         ('send_frame'), ('release*'), ('reset*'), ('ready'), ('wait*'), ('finish*'), ('begin*'),
+         ('__aenter__'), ('__aexit__'), ('enter_async_context'), ('terminate'), ('kill'), ('send_all'),
+         ('sendto'), ('accept*'), ('bind*'), ('unbind*'), ('listen*'), ('subscribe*'), ('unsubscribe*'),
+         -- already concurrent, or synchronisation rather than I/O
+         ('spawn'), ('create_task'), ('start_soon'), ('set'), ('clear'), ('notify*'), ('sleep*'),
+         ('checkpoint*')),
+single AS MATERIALIZED (         -- statements holding exactly one await
+  SELECT a.stmt_id FROM awaits a GROUP BY a.stmt_id HAVING count(*) = 1),
+steps AS MATERIALIZED (          -- eligible await statements, with what they bind and their receiver
+  SELECT s.id, s.block_id, s.idx, s.file_id, s.function_id,
+         a.line, a.col, a.end_line, a.end_col, a.names, c.callee,
+         -- what two steps must not share: the receiver, and a connection,
+         -- cursor or transaction passed in (one connection runs one query
+         -- at a time: `await insert_order(conn, o); await insert_items(conn, i)`)
+         -- (a function called for its effect twice, `await send(a); await
+         -- send(b)`, counts as its own receiver)
+         ' ' || coalesce(c.receiver, CASE WHEN a.use = 'discard' THEN c.callee END, '') || ' '
+           || coalesce((SELECT group_concat(j.value, ' ')
+                          FROM json_each('["' || replace(trim(a.names), ' ', '","') || '"]') j
+                         WHERE j.value IN ('conn', 'connection', 'cursor', 'cur', 'tx', 'txn', 'transaction',
+                                           'db', 'uow')
+                            OR j.value GLOB 'conn_*' OR j.value GLOB '*_conn' OR j.value GLOB '*_connection'
+                            OR j.value GLOB '*_cursor' OR j.value GLOB '*_tx'), '') || ' ' AS keys,
+         CASE WHEN a.target IS NULL THEN ''
+              ELSE ' ' || replace(replace(replace(replace(replace(replace(replace(replace(
+                     a.target, ',', ' '), '(', ' '), ')', ' '), '[', ' '), ']', ' '), '*', ' '), '.', ' '), '"', ' ')
+                   || ' ' END AS binds
+    FROM awaits a
+    JOIN statements s ON s.id = a.stmt_id AND s.kind = 'expression_statement'
+    JOIN calls c ON c.id = a.call_id
+    JOIN files fl ON fl.id = s.file_id AND NOT fl.is_test
+   WHERE a.use IN ('discard', 'assign')
+     AND a.stmt_id IN (SELECT stmt_id FROM single)
+     AND a.call_id NOT IN (SELECT call_id FROM async_sleeps)
+     AND a.call_id NOT IN (SELECT call_id FROM sync_point_calls)
+     AND coalesce(c.resolved, '') NOT IN ('asyncio.gather', 'asyncio.wait', 'asyncio.as_completed',
+                                          'asyncio.shield', 'trio.sleep', 'anyio.sleep')
+     AND NOT EXISTS (SELECT 1 FROM ordered_withs o
+                      WHERE o.function_id = s.function_id AND s.line > o.line AND s.line <= o.end_line)
+     -- an independent service: a known function, a plain name (a parameter,
+     -- a local client) or one attribute of self; not self itself, super(),
+     -- nor a part of another object (conn.cursor, self.ws.transport)
+     AND ((c.receiver IS NULL AND c.resolved IS NOT NULL)
+          OR (c.receiver GLOB '[A-Za-z_]*' AND c.receiver NOT GLOB '*[^A-Za-z0-9_]*'
+              AND c.receiver NOT IN ('self', 'cls'))
+          OR ((c.receiver GLOB 'self.[A-Za-z_]*' OR c.receiver GLOB 'cls.[A-Za-z_]*')
+              AND substr(c.receiver, instr(c.receiver, '.') + 1) NOT GLOB '*[^A-Za-z0-9_]*'))
+     -- not a step of a protocol whose order matters: set-up and tear-down,
+     -- stream reads and writes, transactions
+     AND NOT EXISTS (SELECT 1 FROM ordered_verbs v WHERE lower(coalesce(c.name, '')) GLOB v.pattern)),
+walk(first_id, id, block_id, idx, state) AS (
+  -- Each maximal sequence starts where the previous statement is not a step.
+  -- state: the current run, as {start, binds, recv, n, items}: its first
+  -- statement's idx, the names its awaits bind, their receivers, its length
+  -- and its statement ids.
+  SELECT t.id, t.id, t.block_id, t.idx,
+         json_object('start', t.idx, 'binds', t.binds, 'keys', t.keys, 'reads', t.names, 'n', 1,
+                     'items', json_array(t.id))
+    FROM steps t
+   WHERE NOT EXISTS (SELECT 1 FROM steps p WHERE p.block_id = t.block_id AND p.idx = t.idx - 1)
+  UNION ALL
+  SELECT w.first_id, t.id, t.block_id, t.idx,
+         CASE WHEN EXISTS (      -- shares a receiver or a connection with the run
+                     SELECT 1 FROM json_each('["' || replace(trim(t.keys), ' ', '","') || '"]') j
+                      WHERE j.value <> '' AND instr(w.state ->> '$.keys', ' ' || j.value || ' ') > 0)
+                   OR EXISTS (   -- reads a name an earlier step bound
+                     SELECT 1 FROM json_each('["' || replace(trim(t.names), ' ', '","') || '"]') j
+                      WHERE j.value <> '' AND instr(w.state ->> '$.binds', ' ' || j.value || ' ') > 0)
+                   OR EXISTS (   -- rebinds a name an earlier step read or bound (loop-carried)
+                     SELECT 1 FROM json_each('["' || replace(trim(t.binds), ' ', '","') || '"]') j
+                      WHERE j.value <> '' AND (instr(w.state ->> '$.reads', ' ' || j.value || ' ') > 0
+                                               OR instr(w.state ->> '$.binds', ' ' || j.value || ' ') > 0))
+              THEN json_object('start', t.idx, 'binds', t.binds, 'keys', t.keys, 'reads', t.names, 'n', 1,
+                               'items', json_array(t.id))
+              ELSE json_object('start', w.state ->> '$.start', 'binds', (w.state ->> '$.binds') || t.binds,
+                               'keys', (w.state ->> '$.keys') || t.keys,
+                               'reads', (w.state ->> '$.reads') || t.names,
+                               'n', (w.state ->> '$.n') + 1,
+                               'items', json_insert(w.state -> '$.items', '$[#]', t.id))
+         END
+    FROM walk w
+    JOIN steps t ON t.block_id = w.block_id AND t.idx = w.idx + 1),
+runs AS (                        -- the longest state of each run
+  SELECT first_id, state ->> '$.start' AS start, max(state ->> '$.n') AS n, state ->> '$.items' AS items
+    FROM walk GROUP BY first_id, state ->> '$.start'),
+members AS MATERIALIZED (
+  SELECT r.first_id, r.start, r.n, j.key AS k, t.*
+    FROM runs r, json_each(r.items) j JOIN steps t ON t.id = j.value
+   WHERE r.n >= 2)
+SELECT f.file_id, f.line, f.col, l.end_line, l.end_col, f.n,
+       (SELECT group_concat(m.callee || '() (line ' || m.line || ')', ', ')
+          FROM (SELECT * FROM members m WHERE m.first_id = f.first_id AND m.start = f.start ORDER BY m.k) m)
+         AS steps,
+       (SELECT json_group_array(json_object('file_id', m.file_id, 'line', m.line, 'col', m.col,
+                                            'end_line', m.end_line, 'end_col', m.end_col,
+                                            'message', 'await ' || m.callee || '()'))
+          FROM (SELECT * FROM members m WHERE m.first_id = f.first_id AND m.start = f.start ORDER BY m.k) m)
+         AS related
+  FROM members f
+  JOIN members l ON l.first_id = f.first_id AND l.start = f.start AND l.k = f.n - 1
+ WHERE f.k = 0;
