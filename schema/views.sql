@@ -38,14 +38,19 @@ CREATE TEMP VIEW import_bindings(name, target) AS
   UNION
   SELECT f.module || '.' || d.name, d.qualname
     FROM imports i
-    JOIN files f ON f.id = i.file_id
-    JOIN files t ON t.module = i.target
-    JOIN (SELECT file_id, name, qualname FROM functions
-           WHERE parent_id IS NULL AND class_id IS NULL AND NOT is_lambda
-          UNION ALL
-          SELECT file_id, name, qualname FROM classes WHERE parent_id IS NULL AND function_id IS NULL) d
-      ON d.file_id = t.id
-   WHERE i.function_id IS NULL AND i.bound = '*' AND f.module <> '' AND d.name NOT GLOB '_*';
+    CROSS JOIN files f ON f.id = i.file_id
+    CROSS JOIN files t ON t.module = i.target
+    CROSS JOIN functions d ON d.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215
+   WHERE i.function_id IS NULL AND i.bound = '*' AND f.module <> ''
+     AND d.parent_id IS NULL AND d.class_id IS NULL AND NOT d.is_lambda AND d.name NOT GLOB '_*'
+  UNION
+  SELECT f.module || '.' || d.name, d.qualname
+    FROM imports i
+    CROSS JOIN files f ON f.id = i.file_id
+    CROSS JOIN files t ON t.module = i.target
+    CROSS JOIN classes d ON d.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215
+   WHERE i.function_id IS NULL AND i.bound = '*' AND f.module <> ''
+     AND d.parent_id IS NULL AND d.function_id IS NULL AND d.name NOT GLOB '_*';
 
 -- name_aliases(name, target)
 -- import_bindings followed along re-export chains (up to 4 bindings) to a
@@ -56,15 +61,17 @@ CREATE TEMP VIEW import_bindings(name, target) AS
 CREATE TEMP VIEW name_aliases(name, target) AS
   WITH
     b(name, target) AS MATERIALIZED (SELECT DISTINCT name, target FROM import_bindings),
-    hops(name, t1, t2, t3, t4) AS (
-      SELECT b1.name, b1.target, b2.target, b3.target, b4.target
-        FROM b b1
-        LEFT JOIN b b2 ON b2.name = b1.target
-        LEFT JOIN b b3 ON b3.name = b2.target
-        LEFT JOIN b b4 ON b4.name = b3.target),
     cand(name, target, depth) AS (
-      SELECT name, t1, 1 FROM hops UNION SELECT name, t2, 2 FROM hops WHERE t2 IS NOT NULL
-      UNION SELECT name, t3, 3 FROM hops WHERE t3 IS NOT NULL UNION SELECT name, t4, 4 FROM hops WHERE t4 IS NOT NULL),
+      SELECT name, target, 1 FROM b
+      UNION ALL
+      SELECT b1.name, b2.target, 2 FROM b b1 JOIN b b2 ON b2.name = b1.target
+      UNION ALL
+      SELECT b1.name, b3.target, 3
+        FROM b b1 JOIN b b2 ON b2.name = b1.target JOIN b b3 ON b3.name = b2.target
+      UNION ALL
+      SELECT b1.name, b4.target, 4
+        FROM b b1 JOIN b b2 ON b2.name = b1.target JOIN b b3 ON b3.name = b2.target
+                  JOIN b b4 ON b4.name = b3.target),
     proj(name, target, depth, best) AS (
       SELECT name, target, depth, min(depth) OVER (PARTITION BY name)
         FROM cand
