@@ -49,7 +49,7 @@ WITH RECURSIVE
   step(function_id, call_id, next_id, what) AS MATERIALIZED (
     SELECT b.function_id, b.via_call_id,
            CASE WHEN b.depth > 1 THEN
-             (SELECT t.function_id FROM call_targets t JOIN best n ON n.function_id = t.function_id
+             (SELECT t.function_id FROM call_targets t CROSS JOIN best n ON n.function_id = t.function_id
                WHERE t.call_id = b.via_call_id AND n.depth = b.depth - 1
                ORDER BY t.function_id LIMIT 1)
            END,

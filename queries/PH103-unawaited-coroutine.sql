@@ -42,18 +42,15 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, k.callee,
        CASE WHEN c.use = 'assign' THEN ' (bound to ' || c.target || ')' ELSE '' END AS "where"
   FROM coro_calls k
   JOIN calls c ON c.id = k.call_id
+  LEFT JOIN functions fn ON fn.id = c.function_id
  WHERE NOT c.awaited
    AND (c.use = 'discard'
         OR (c.use = 'assign'
             AND c.target NOT GLOB '*[^A-Za-z0-9_]*'
             AND NOT EXISTS (
-              -- the name is read somewhere in the function (nested defs included)
-              -- or, at module level, anywhere in the file
+              -- the name is read somewhere in the function (nested defs
+              -- included) or, at module level, anywhere in the file
               SELECT 1 FROM names n
-               WHERE n.file_id = c.file_id AND n.name = c.target AND n.ctx = 'load'
-                 AND (c.function_id IS NULL
-                      OR n.function_id = c.function_id
-                      OR EXISTS (SELECT 1 FROM functions fn
-                                  WHERE fn.id = c.function_id
-                                    AND (n.line > fn.line OR (n.line = fn.line AND n.col >= fn.col))
-                                    AND (n.line < fn.end_line OR (n.line = fn.end_line AND n.col < fn.end_col)))))));
+               WHERE n.id BETWEEN c.file_id << 24 AND (c.file_id << 24) + 16777215
+                 AND n.name = c.target AND n.ctx = 'load'
+                 AND (fn.id IS NULL OR n.line BETWEEN fn.line AND fn.end_line))));

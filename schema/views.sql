@@ -134,34 +134,44 @@ CREATE TEMP VIEW class_members(class_id, name, function_id, depth) AS
 -- Every qualified name a call may resolve to that runs a project function:
 -- the function's own qualname; Class.m for a method a class inherits;
 -- Class for its constructor (__init__, own or inherited); and the same names
--- under every alias of name_aliases (pkg.f for a re-exported pkg.io.f,
--- pkg.Store.load for a re-exported class, alias.f for a module alias).
+-- under the aliases of name_aliases: pkg.f for a re-exported pkg.io.f,
+-- pkg.Store for a re-exported class's constructor, and, for the aliases
+-- some call's resolved name starts with, pkg.Store.load (a re-exported
+-- class's members) and alias.f (a module alias). That last condition keeps
+-- `import os` in every module from naming every function of os again.
 CREATE TEMP VIEW project_names(name, function_id) AS
   WITH
     m(class_id, name, function_id, depth) AS MATERIALIZED (
       SELECT class_id, name, function_id, depth FROM class_members),
-    al(name, target) AS MATERIALIZED (SELECT name, target FROM name_aliases)
+    al(name, target) AS MATERIALIZED (SELECT name, target FROM name_aliases),
+    -- '/' follows '.' in ASCII: the range holds the names that start with "name."
+    used(name, target) AS MATERIALIZED (
+      SELECT name, target FROM al
+       WHERE EXISTS (SELECT 1 FROM calls c WHERE c.resolved > al.name || '.' AND c.resolved < al.name || '/'))
   SELECT qualname, id FROM functions WHERE NOT is_lambda
   UNION ALL
-  SELECT k.qualname || '.' || m.name, m.function_id FROM m JOIN classes k ON k.id = m.class_id WHERE m.depth > 0
+  SELECT k.qualname || '.' || m.name, m.function_id FROM m CROSS JOIN classes k ON k.id = m.class_id WHERE m.depth > 0
   UNION ALL
-  SELECT k.qualname, m.function_id FROM m JOIN classes k ON k.id = m.class_id WHERE m.name = '__init__'
+  SELECT k.qualname, m.function_id FROM m CROSS JOIN classes k ON k.id = m.class_id WHERE m.name = '__init__'
   UNION ALL
-  SELECT al.name, f.id FROM al JOIN functions f ON f.qualname = al.target WHERE NOT f.is_lambda
+  SELECT al.name, f.id FROM al CROSS JOIN functions f ON f.qualname = al.target WHERE NOT f.is_lambda
   UNION ALL
   SELECT al.name || CASE WHEN m.name = '__init__' THEN '' ELSE '.' || m.name END, m.function_id
-    FROM al JOIN classes k ON k.qualname = al.target JOIN m ON m.class_id = k.id
+    FROM al CROSS JOIN classes k ON k.qualname = al.target CROSS JOIN m ON m.class_id = k.id
+   WHERE m.name = '__init__' OR al.name IN (SELECT name FROM used)
   UNION ALL
-  SELECT al.name || substr(f.qualname, length(al.target) + 1), f.id
-    FROM al JOIN files t ON t.module = al.target
-    JOIN functions f ON f.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215
+  SELECT used.name || substr(f.qualname, length(used.target) + 1), f.id
+    FROM used CROSS JOIN files t ON t.module = used.target
+    CROSS JOIN functions f ON f.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215
    WHERE NOT f.is_lambda
   UNION ALL
-  SELECT al.name || substr(k.qualname, length(al.target) + 1) || CASE WHEN m.name = '__init__' THEN '' ELSE '.' || m.name END,
+  SELECT used.name || substr(k.qualname, length(used.target) + 1)
+         || CASE WHEN m.name = '__init__' THEN '' ELSE '.' || m.name END,
          m.function_id
-    FROM al JOIN files t ON t.module = al.target
-    JOIN classes k ON k.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215
-    JOIN m ON m.class_id = k.id AND (m.depth > 0 OR m.name = '__init__');
+    FROM used CROSS JOIN files t ON t.module = used.target
+    CROSS JOIN classes k ON k.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215
+    CROSS JOIN m ON m.class_id = k.id
+   WHERE m.depth > 0 OR m.name = '__init__';
 
 -- call_resolution(call_id, function_id)
 -- The project function a call runs, computed from the facts: a call whose

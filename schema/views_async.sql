@@ -161,25 +161,31 @@ CREATE TEMP VIEW blocking_calls(call_id, what) AS
 -- recursion terminate and its cost is linear in the call edges.
 CREATE TEMP VIEW blocking_reach(function_id, via_call_id, depth) AS
   WITH RECURSIVE
-    sync(id) AS MATERIALIZED (
-      SELECT id FROM functions
-       WHERE NOT is_async AND NOT is_lambda
-         AND id NOT IN (SELECT function_id FROM offloaded_functions)),
+    off(function_id) AS MATERIALIZED (SELECT function_id FROM offloaded_functions),
     sink(function_id, call_id) AS MATERIALIZED (
       SELECT c.function_id, c.id
-        FROM blocking_calls b JOIN calls c ON c.id = b.call_id
-       WHERE c.function_id IN (SELECT id FROM sync)),
-    e(caller, callee, call_id) AS MATERIALIZED (
-      SELECT caller, callee, call_id FROM call_edges
-       WHERE caller IN (SELECT id FROM sync) AND callee IN (SELECT id FROM sync)),
+        FROM blocking_calls b
+        CROSS JOIN calls c ON c.id = b.call_id
+        CROSS JOIN functions f ON f.id = c.function_id
+       WHERE NOT f.is_async AND NOT f.is_lambda AND f.id NOT IN (SELECT function_id FROM off)),
+    -- one row per (function, depth): walk call_edges backwards from the sinks
+    -- (index call_graph_callee), to sync callers only
     d(function_id, depth) AS (
       SELECT function_id, 1 FROM sink
       UNION
-      SELECT e.caller, d.depth + 1 FROM d JOIN e ON e.callee = d.function_id WHERE d.depth < 30),
+      SELECT g.caller, d.depth + 1
+        FROM d
+        CROSS JOIN call_edges g ON g.callee = d.function_id
+        CROSS JOIN functions a ON a.id = g.caller
+       WHERE d.depth < 30 AND NOT a.is_async AND NOT a.is_lambda
+         AND a.id NOT IN (SELECT function_id FROM off)),
     best(function_id, depth) AS MATERIALIZED (
       SELECT function_id, min(depth) FROM d GROUP BY function_id)
   SELECT function_id, call_id, 1 FROM sink
   UNION ALL
-  SELECT e.caller, e.call_id, min(b.depth) + 1
-    FROM e JOIN best b ON b.function_id = e.callee
-   GROUP BY e.caller, e.call_id;
+  SELECT g.caller, g.call_id, min(b.depth) + 1
+    FROM best b
+    CROSS JOIN call_edges g ON g.callee = b.function_id
+    CROSS JOIN functions a ON a.id = g.caller
+   WHERE NOT a.is_async AND NOT a.is_lambda AND a.id NOT IN (SELECT function_id FROM off)
+   GROUP BY g.caller, g.call_id;
