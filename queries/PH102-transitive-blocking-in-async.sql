@@ -64,7 +64,11 @@ WITH RECURSIVE
         JOIN call_targets t ON t.call_id = c.id
         JOIN best b ON b.function_id = t.function_id
        WHERE c.async_id IS NOT NULL
-         AND c.id NOT IN (SELECT call_id FROM sinks))
+         AND c.id NOT IN (SELECT call_id FROM sinks)
+         -- every (non-stub) definition the call may run reaches: not guessed
+         AND NOT EXISTS (SELECT 1 FROM call_targets t2 JOIN functions f2 ON f2.id = t2.function_id
+                          WHERE t2.call_id = c.id AND NOT f2.is_stub
+                            AND t2.function_id NOT IN (SELECT function_id FROM best)))
      WHERE rn = 1),
   chain(site, n, function_id, names, related) AS (
     SELECT s.call_id, 0, s.target_id,

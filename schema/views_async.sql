@@ -121,14 +121,18 @@ CREATE TEMP VIEW blocking_methods(type, method, label) AS
 -- (the receiver's type, or for a chained call such as
 -- `ex.submit(f).result()` the name of the call it is made on). `what` names
 -- it for messages: 'time.sleep', 'requests.Session.get', 'sqlite3.Cursor.execute'.
--- Not blocking: queue get/put with block=False; methods of a socket the same
--- function sets non-blocking (setblocking).
+-- Not blocking: queue get/put with block=False; put on a queue the file
+-- only ever makes unbounded (queue.Queue() with no maxsize); methods of a
+-- socket the same function sets non-blocking (setblocking);
+-- socket.getaddrinfo with AI_NUMERICHOST/NUMERICSERV (no lookup).
 CREATE TEMP VIEW blocking_calls(call_id, what) AS
   SELECT c.id, c.resolved
     FROM blocking_names n JOIN calls c ON c.resolved = n.qualname
+   WHERE NOT (n.qualname = 'socket.getaddrinfo'
+              AND EXISTS (SELECT 1 FROM call_args a WHERE a.call_id = c.id AND a.text GLOB '*NUMERIC*'))
   UNION ALL
   SELECT id, min(what) FROM (
-    SELECT c.id, m.label || '.' || m.method AS what, m.label, c.name, c.function_id, c.receiver
+    SELECT c.id, m.label || '.' || m.method AS what, m.label, c.name, c.function_id, c.receiver, c.file_id
       FROM (SELECT DISTINCT method FROM blocking_methods) u
       JOIN calls c ON c.name = u.method
       JOIN blocking_methods m ON m.method = c.name
@@ -142,34 +146,65 @@ CREATE TEMP VIEW blocking_calls(call_id, what) AS
                            WHERE a.call_id = x.id AND a.text IN ('False', '0')
                              AND (a.keyword = 'block'
                                   OR (a.keyword IS NULL AND a.pos = CASE x.name WHEN 'get' THEN 0 ELSE 1 END))))
+     AND NOT (x.label GLOB 'queue.*' AND x.name = 'put'
+              AND EXISTS (SELECT 1 FROM assignments a JOIN calls k ON k.id = a.value_call_id
+                           WHERE a.target = x.receiver AND a.file_id = x.file_id
+                             AND k.resolved GLOB 'queue.*Queue' AND k.nargs = 0 AND k.kwargs NOT GLOB '*,maxsize,*')
+              AND NOT EXISTS (SELECT 1 FROM assignments a JOIN calls k ON k.id = a.value_call_id
+                               WHERE a.target = x.receiver AND a.file_id = x.file_id
+                                 AND k.resolved GLOB 'queue.*Queue' AND (k.nargs > 0 OR k.kwargs GLOB '*,maxsize,*')))
      AND NOT (x.label = 'socket.socket'
               AND EXISTS (SELECT 1 FROM calls s
                            WHERE s.function_id IS x.function_id AND s.receiver = x.receiver
                              AND s.name = 'setblocking'))
    GROUP BY id;
 
+-- blocking_exempt_modules(module)
+-- Modules whose own I/O async code accepts by convention: logging handlers,
+-- traceback and warning formatting (they read source lines through
+-- linecache), and threading's start-up handshake. Their functions neither
+-- reach nor pass on reach; this matters only when they are part of the
+-- audited tree (auditing the standard library itself), since a project's
+-- calls into the installed stdlib resolve to nothing in the project.
+CREATE TEMP VIEW blocking_exempt_modules(module) AS
+  VALUES ('logging'), ('traceback'), ('linecache'), ('warnings'), ('threading'), ('asyncio.format_helpers');
+
 -- blocking_reach(function_id, via_call_id, depth)
 -- Sync project functions that reach a blocking call at any depth, across
 -- modules: via_call_id is a call in the function that leads there (a
 -- blocking call itself at depth 1, else a call to another such function),
 -- depth the length of the shortest chain through that call. Async
--- functions, lambdas and functions a decorator offloads to a thread
--- (offloaded_functions) neither reach nor pass reach on; a function only
--- passed to to_thread/run_in_executor is not called, so the chain is cut
--- there. The closure is seeded at the blocking calls and walks call_edges
--- backwards, one row per (function, depth), depth <= 30, so cycles and
--- recursion terminate and its cost is linear in the call edges.
+-- functions, lambdas, functions a decorator offloads to a thread
+-- (offloaded_functions) and functions of blocking_exempt_modules neither
+-- reach nor pass reach on; a function only passed to to_thread or
+-- run_in_executor is not called, so the chain is cut there. A call passes
+-- reach on only when it has a single target that is not a stub: a name
+-- defined twice (per platform, `if sys.platform == ...: def f()`) may run
+-- either definition, and the chain is not guessed.
+-- The closure is seeded at the blocking calls and walks call_edges
+-- backwards (index call_graph_callee), one row per (function, depth),
+-- depth <= 30: cycles and recursion terminate, and the cost is linear in
+-- the call edges (30 x edges at worst), never functions x functions.
 CREATE TEMP VIEW blocking_reach(function_id, via_call_id, depth) AS
   WITH RECURSIVE
-    off(function_id) AS MATERIALIZED (SELECT function_id FROM offloaded_functions),
+    off(function_id) AS MATERIALIZED (
+      SELECT function_id FROM offloaded_functions
+      UNION
+      SELECT f.id
+        FROM blocking_exempt_modules x
+        JOIN files fl ON fl.module = x.module OR fl.module GLOB x.module || '.*'
+        JOIN functions f ON f.id BETWEEN fl.id << 24 AND (fl.id << 24) + 16777215),
     sink(function_id, call_id) AS MATERIALIZED (
       SELECT c.function_id, c.id
         FROM blocking_calls b
         CROSS JOIN calls c ON c.id = b.call_id
         CROSS JOIN functions f ON f.id = c.function_id
        WHERE NOT f.is_async AND NOT f.is_lambda AND f.id NOT IN (SELECT function_id FROM off)),
+    -- calls with more than one non-stub target pass nothing on
+    ambiguous(call_id) AS MATERIALIZED (
+      SELECT g.call_id FROM call_edges g JOIN functions f ON f.id = g.callee
+       WHERE NOT f.is_stub GROUP BY g.call_id HAVING count(*) > 1),
     -- one row per (function, depth): walk call_edges backwards from the sinks
-    -- (index call_graph_callee), to sync callers only
     d(function_id, depth) AS (
       SELECT function_id, 1 FROM sink
       UNION
@@ -178,7 +213,8 @@ CREATE TEMP VIEW blocking_reach(function_id, via_call_id, depth) AS
         CROSS JOIN call_edges g ON g.callee = d.function_id
         CROSS JOIN functions a ON a.id = g.caller
        WHERE d.depth < 30 AND NOT a.is_async AND NOT a.is_lambda
-         AND a.id NOT IN (SELECT function_id FROM off)),
+         AND a.id NOT IN (SELECT function_id FROM off)
+         AND g.call_id NOT IN (SELECT call_id FROM ambiguous)),
     best(function_id, depth) AS MATERIALIZED (
       SELECT function_id, min(depth) FROM d GROUP BY function_id)
   SELECT function_id, call_id, 1 FROM sink
@@ -188,4 +224,5 @@ CREATE TEMP VIEW blocking_reach(function_id, via_call_id, depth) AS
     CROSS JOIN call_edges g ON g.callee = b.function_id
     CROSS JOIN functions a ON a.id = g.caller
    WHERE NOT a.is_async AND NOT a.is_lambda AND a.id NOT IN (SELECT function_id FROM off)
+     AND g.call_id NOT IN (SELECT call_id FROM ambiguous)
    GROUP BY g.caller, g.call_id;
