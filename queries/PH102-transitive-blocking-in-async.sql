@@ -65,9 +65,9 @@ WITH RECURSIVE
         JOIN best b ON b.function_id = t.function_id
        WHERE c.async_id IS NOT NULL
          AND c.id NOT IN (SELECT call_id FROM sinks)
-         -- every (non-stub) definition the call may run reaches: not guessed
+         -- every definition the call may run reaches (@overload stubs aside): not guessed
          AND NOT EXISTS (SELECT 1 FROM call_targets t2 JOIN functions f2 ON f2.id = t2.function_id
-                          WHERE t2.call_id = c.id AND NOT f2.is_stub
+                          WHERE t2.call_id = c.id AND NOT (f2.is_stub AND f2.n_decorators > 0)
                             AND t2.function_id NOT IN (SELECT function_id FROM best)))
      WHERE rn = 1),
   chain(site, n, function_id, names, related) AS (

@@ -178,9 +178,10 @@ CREATE TEMP VIEW blocking_exempt_modules(module) AS
 -- (offloaded_functions) and functions of blocking_exempt_modules neither
 -- reach nor pass reach on; a function only passed to to_thread or
 -- run_in_executor is not called, so the chain is cut there. A call passes
--- reach on only when it has a single target that is not a stub: a name
--- defined twice (per platform, `if sys.platform == ...: def f()`) may run
--- either definition, and the chain is not guessed.
+-- reach on only when it has a single target (decorated stubs such as
+-- @overload signatures aside): a name defined twice (per platform, `if
+-- sys.platform == ...: def f()`) may run either definition, and the chain
+-- is not guessed.
 -- The closure is seeded at the blocking calls and walks call_edges
 -- backwards (index call_graph_callee), one row per (function, depth),
 -- depth <= 30: cycles and recursion terminate, and the cost is linear in
@@ -203,7 +204,7 @@ CREATE TEMP VIEW blocking_reach(function_id, via_call_id, depth) AS
     -- calls with more than one non-stub target pass nothing on
     ambiguous(call_id) AS MATERIALIZED (
       SELECT g.call_id FROM call_edges g JOIN functions f ON f.id = g.callee
-       WHERE NOT f.is_stub GROUP BY g.call_id HAVING count(*) > 1),
+       WHERE NOT (f.is_stub AND f.n_decorators > 0) GROUP BY g.call_id HAVING count(*) > 1),
     -- one row per (function, depth): walk call_edges backwards from the sinks
     d(function_id, depth) AS (
       SELECT function_id, 1 FROM sink
