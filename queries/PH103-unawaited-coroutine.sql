@@ -22,18 +22,19 @@
 -- @accepted results awaited, returned, yielded, passed to any call
 -- (create_task, gather, wait, TaskGroup.create_task, asyncio.run...), stored
 -- on an object or in a collection, or bound to a name read later; async
--- generators; calls whose target is ambiguous between an async and a sync
--- definition; calls that resolve to nothing known.
+-- generators; coroutines behind a decorator that may change what a call
+-- returns (coroutine_functions); calls whose target is ambiguous between an
+-- async and a sync definition; calls that resolve to nothing known.
 --
 -- Result: one row per call, at the call; `where` says where the result went
 -- (empty when discarded, " (bound to x)" when bound to an unused name).
 WITH
   coro_calls(call_id, callee) AS MATERIALIZED (
-    -- project coroutines: every target of the call is an async def (not a generator)
+    -- project coroutines: every target of the call returns a coroutine
     SELECT t.call_id, min(f.name)
       FROM call_targets t JOIN functions f ON f.id = t.function_id
      GROUP BY t.call_id
-    HAVING min(f.is_async AND NOT f.is_generator) = 1
+    HAVING min(f.id IN (SELECT function_id FROM coroutine_functions)) = 1
     UNION ALL
     SELECT c.id, c.resolved
       FROM known_coroutines k JOIN calls c ON c.resolved = k.qualname

@@ -258,9 +258,30 @@ CREATE TEMP VIEW known_coroutines(qualname) AS
          ('httpx.AsyncClient.options'), ('httpx.AsyncClient.request'), ('httpx.AsyncClient.send');
 
 -- coroutine_functions(function_id, qualname)
--- Project `async def` functions that return a coroutine (not async generators).
+-- Project `async def` functions whose call returns a coroutine: not async
+-- generators, and not decorated by anything that may wrap them otherwise
+-- (a project `@blocking` that runs the coroutine to completion, a framework
+-- registration). Decorators that keep the coroutine: staticmethod,
+-- classmethod, abstractmethod, overload, override, functools.wraps and the
+-- functools caches, and project decorators that define an async def
+-- themselves (the usual `@retry` wrapper: `async def wrapper(...)`).
 CREATE TEMP VIEW coroutine_functions(function_id, qualname) AS
-  SELECT id, qualname FROM functions WHERE is_async AND NOT is_generator;
+  SELECT f.id, f.qualname
+    FROM functions f
+   WHERE f.is_async AND NOT f.is_generator
+     AND NOT EXISTS (
+       SELECT 1 FROM decorators d
+        WHERE d.function_id = f.id
+          AND d.name NOT IN ('staticmethod', 'classmethod', 'abstractmethod', 'overload', 'override', 'wraps')
+          AND coalesce(d.resolved, '') NOT IN (
+                'abc.abstractmethod', 'typing.overload', 'typing.override', 'typing_extensions.overload',
+                'typing_extensions.override', 'functools.wraps', 'functools.lru_cache', 'functools.cache',
+                'async_lru.alru_cache')
+          AND NOT EXISTS (              -- a project decorator with an async def inside
+                SELECT 1 FROM functions w
+                  JOIN functions n ON n.id BETWEEN w.file_id << 24 AND (w.file_id << 24) + 16777215
+                                  AND n.line > w.line AND n.line <= w.end_line AND n.is_async
+                 WHERE w.qualname = d.resolved));
 
 -- offloaders(qualname, name)
 -- Calls that run a function they are given on a worker thread: the function

@@ -124,12 +124,17 @@ CREATE TEMP VIEW blocking_methods(type, method, label) AS
 -- Not blocking: queue get/put with block=False; put on a queue the file
 -- only ever makes unbounded (queue.Queue() with no maxsize); methods of a
 -- socket the same function sets non-blocking (setblocking);
--- socket.getaddrinfo with AI_NUMERICHOST/NUMERICSERV (no lookup).
+-- socket.getaddrinfo with AI_NUMERICHOST/NUMERICSERV (no lookup);
+-- psycopg2.connect in asynchronous mode (async_=True, or kwargs["async_"] set).
 CREATE TEMP VIEW blocking_calls(call_id, what) AS
   SELECT c.id, c.resolved
     FROM blocking_names n JOIN calls c ON c.resolved = n.qualname
    WHERE NOT (n.qualname = 'socket.getaddrinfo'
               AND EXISTS (SELECT 1 FROM call_args a WHERE a.call_id = c.id AND a.text GLOB '*NUMERIC*'))
+     AND NOT (n.qualname = 'psycopg2.connect'
+              AND (EXISTS (SELECT 1 FROM call_args a WHERE a.call_id = c.id AND a.keyword IN ('async_', 'async'))
+                   OR EXISTS (SELECT 1 FROM assignments a
+                               WHERE a.function_id = c.function_id AND a.target GLOB '*[[]*async*]')))
   UNION ALL
   SELECT id, min(what) FROM (
     SELECT c.id, m.label || '.' || m.method AS what, m.label, c.name, c.function_id, c.receiver, c.file_id
