@@ -123,14 +123,19 @@ CREATE TEMP VIEW blocking_methods(type, method, label) AS
 -- it for messages: 'time.sleep', 'requests.Session.get', 'sqlite3.Cursor.execute'.
 -- Not blocking: queue get/put with block=False; put on a queue the file
 -- only ever makes unbounded (queue.Queue() with no maxsize); methods of a
--- socket the same function sets non-blocking (setblocking);
--- socket.getaddrinfo with AI_NUMERICHOST/NUMERICSERV (no lookup);
+-- socket the same function sets non-blocking (setblocking), or called in a
+-- try that catches BlockingIOError (the socket is non-blocking);
+-- socket.getaddrinfo/gethostbyname with AI_NUMERICHOST/NUMERICSERV or a
+-- numeric address literal (no lookup);
 -- psycopg2.connect in asynchronous mode (async_=True, or kwargs["async_"] set).
 CREATE TEMP VIEW blocking_calls(call_id, what) AS
   SELECT c.id, c.resolved
     FROM blocking_names n JOIN calls c ON c.resolved = n.qualname
-   WHERE NOT (n.qualname = 'socket.getaddrinfo'
-              AND EXISTS (SELECT 1 FROM call_args a WHERE a.call_id = c.id AND a.text GLOB '*NUMERIC*'))
+   WHERE NOT (n.qualname IN ('socket.getaddrinfo', 'socket.gethostbyname')
+              AND EXISTS (SELECT 1 FROM call_args a
+                           WHERE a.call_id = c.id
+                             AND (a.text GLOB '*NUMERIC*'
+                                  OR (a.pos = 0 AND a.kind = 'string' AND a.text NOT GLOB '*[A-Za-z]*'))))
      AND NOT (n.qualname = 'psycopg2.connect'
               AND (EXISTS (SELECT 1 FROM call_args a WHERE a.call_id = c.id AND a.keyword IN ('async_', 'async'))
                    OR EXISTS (SELECT 1 FROM assignments a
@@ -159,9 +164,15 @@ CREATE TEMP VIEW blocking_calls(call_id, what) AS
                                WHERE a.target = x.receiver AND a.file_id = x.file_id
                                  AND k.resolved GLOB 'queue.*Queue' AND (k.nargs > 0 OR k.kwargs GLOB '*,maxsize,*')))
      AND NOT (x.label = 'socket.socket'
-              AND EXISTS (SELECT 1 FROM calls s
-                           WHERE s.function_id IS x.function_id AND s.receiver = x.receiver
-                             AND s.name = 'setblocking'))
+              AND (EXISTS (SELECT 1 FROM calls s
+                            WHERE s.function_id IS x.function_id AND s.receiver = x.receiver
+                              AND s.name = 'setblocking')
+                   OR EXISTS (SELECT 1 FROM calls cc JOIN handlers h ON h.function_id IS cc.function_id
+                                                                  AND h.try_id = cc.try_id
+                               WHERE cc.id = x.id AND cc.in_try
+                                 AND (h.resolved_types GLOB '*,BlockingIOError,*'
+                                      OR h.resolved_types GLOB '*,ssl.SSLWantReadError,*'
+                                      OR h.resolved_types GLOB '*,ssl.SSLWantWriteError,*'))))
    GROUP BY id;
 
 -- blocking_exempt_modules(module)
