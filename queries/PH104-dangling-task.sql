@@ -22,7 +22,9 @@
 --     task.add_done_callback(background_tasks.discard)
 -- @accepted a result kept in a set, list or dict, on an attribute, returned,
 -- awaited, passed on, or given add_done_callback; TaskGroup.create_task and
--- nursery start_soon (the group keeps its tasks).
+-- nursery start_soon (the group keeps its tasks); ensure_future() of a
+-- future that already exists (run_in_executor(), create_task(), gather()...),
+-- which returns it unchanged.
 --
 -- Result: one row per call, at the call; `fate` is "discarded" or "bound to
 -- X and never used".
@@ -41,6 +43,12 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
                           OR c.receiver GLOB '*_loop' OR c.receiver GLOB 'asyncio.get_event_loop()'
                           OR c.receiver GLOB 'asyncio.get_running_loop()')))))
    AND NOT c.awaited
+   -- ensure_future() of something that already is a future returns it: no new task
+   AND NOT (c.resolved = 'asyncio.ensure_future'
+            AND EXISTS (SELECT 1 FROM calls i
+                         WHERE i.parent_call_id = c.id AND i.arg_idx = 0 AND i.use = 'arg'
+                           AND i.name IN ('run_in_executor', 'create_task', 'ensure_future', 'create_future',
+                                          'wrap_future', 'gather', 'shield', 'run_coroutine_threadsafe')))
    AND (c.use = 'discard'
         OR (c.use = 'assign'
             AND c.target NOT GLOB '*[^A-Za-z0-9_]*'
