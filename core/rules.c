@@ -150,13 +150,6 @@ int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool built
             else if (!strcmp(tag, "bad")) f = &r->bad;
             else if (!strcmp(tag, "good")) f = &r->good;
             else if (!strcmp(tag, "accepted")) f = &r->accepted;
-            if (!f && (last == &r->bad || last == &r->good)) {
-                /* `@name` in a code example is a decorator, not a tag */
-                size_t from = dash + 3 <= i ? dash + 3 : i;
-                append_field(last, p + from, ve - from);
-                p = next;
-                continue;
-            }
             bool in_example = last && (last == &r->bad || last == &r->good || last == &r->description ||
                                        last == &r->accepted);
             if (!f && in_example) {

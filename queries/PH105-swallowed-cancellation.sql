@@ -97,7 +97,7 @@ SELECT h.file_id, h.line, h.col, h.end_line, h.end_col, h.function,
                   AND (coalesce(c.resolved, '') NOT IN ('asyncio.gather', 'asyncio.wait', 'asyncio.wait_for',
                                                        'asyncio.shield')
                        OR EXISTS (SELECT 1 FROM call_args g
-                                   WHERE g.call_id = c.id AND g.keyword IS NULL
+                                   WHERE g.call_id = c.id AND g.keyword IS NULL AND g.star < 2
                                      AND (g.kind NOT IN ('identifier', 'attribute', 'list', 'tuple', 'set',
                                                          'subscript')
                                           OR g.text GLOB '*(*'))))

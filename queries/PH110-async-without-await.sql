@@ -46,9 +46,10 @@
 --     change both sides.
 --
 -- The base classes are walked here from the candidate methods' classes only
--- (set semantics, so cycles and diamonds end): the class_ancestors view
--- enumerates every path of every class in the project, which is slow on
--- large hierarchies.
+-- (a few dozen in a large project; set semantics, so cycles and diamonds
+-- end), and also see third-party bases, which class_ancestors leaves out.
+-- (HEAD's class_ancestors view, a recursion over every class, took 494 s on
+-- Debian's dist-packages.)
 WITH RECURSIVE cand AS (
   SELECT f.* FROM functions f
    WHERE f.is_async AND NOT f.has_await AND NOT f.is_generator AND NOT f.is_stub
@@ -80,31 +81,47 @@ ancestors(class_id, ancestor_id) AS (
    WHERE b.base_id IS NOT NULL),
 async_methods AS MATERIALIZED (
   SELECT DISTINCT name, class_id FROM functions WHERE is_async AND is_method),
-project_roots AS MATERIALIZED (
-  SELECT DISTINCT substr(module, 1, instr(module || '.', '.') - 1) AS root FROM files WHERE module <> ''),
-value_refs AS MATERIALIZED (     -- candidates passed as arguments to code outside the project
-  SELECT f.id AS function_id, c.resolved AS consumer
+value_refs AS MATERIALIZED (     -- candidates passed as arguments, with the call they are passed to
+  SELECT f.id AS function_id, c.id AS call_id, c.name, c.resolved
     FROM cand f
     JOIN call_args a ON a.id BETWEEN (f.file_id << 24) AND ((f.file_id + 1) << 24) - 1
                     AND a.kind IN ('identifier', 'attribute')
                     AND (a.text = f.name OR (f.is_method AND a.kind = 'attribute' AND a.text GLOB '*.' || f.name))
     JOIN calls c ON c.id = a.call_id
   UNION ALL
-  SELECT f.id, c.resolved
+  SELECT f.id, c.id, c.name, c.resolved
     FROM call_args a
     JOIN cand f ON f.qualname = a.resolved AND a.file_id <> f.file_id
     JOIN calls c ON c.id = a.call_id
    WHERE a.resolved IN (SELECT qualname FROM cand)),
+project_calls AS MATERIALIZED (  -- those calls that run a project function: by its qualified name, or a
+  -- method of a module-level instance of a project class (`rate_cache.get_or_fetch`)
+  SELECT v.call_id
+    FROM (SELECT *, replace(prefix, rtrim(prefix, replace(prefix, '.', '')), '') AS owner
+            FROM (SELECT *, substr(resolved, 1, length(resolved) - length(name) - 1) AS prefix
+                    FROM value_refs)) v
+   WHERE EXISTS (SELECT 1 FROM functions p WHERE p.qualname = v.resolved)
+      OR EXISTS (SELECT 1 FROM assignments a JOIN files fl ON fl.id = a.file_id
+                  WHERE a.target = v.owner AND a.scope = 'module'
+                    AND fl.module || '.' || a.target || '.' || v.name = v.resolved
+                    AND a.value_type IN (SELECT qualname FROM classes))),
 handed_on AS MATERIALIZED (
-  SELECT function_id FROM value_refs
-   WHERE consumer IS NULL
-      OR substr(consumer, 1, instr(consumer || '.', '.') - 1) NOT IN (SELECT root FROM project_roots)
+  SELECT function_id FROM value_refs WHERE call_id NOT IN (SELECT call_id FROM project_calls)
   UNION
   SELECT f.id                    -- stored, returned, put in a collection
     FROM cand f
     JOIN names n ON n.id BETWEEN (f.file_id << 24) AND ((f.file_id + 1) << 24) - 1
                 AND +n.ctx = 'load' AND +n.role NOT IN ('receiver', 'arg', 'cond')
-                AND (n.name = f.name OR (f.is_method AND n.name GLOB '*.' || f.name)))
+                AND (n.name = f.name OR (f.is_method AND n.name GLOB '*.' || f.name))
+  UNION
+  SELECT f.id                    -- ... in a module that imports it
+    FROM imports i                -- (CROSS JOIN keeps this order: the names of one file by rowid range)
+    CROSS JOIN cand f
+    CROSS JOIN names n
+   WHERE i.target IN (SELECT qualname FROM cand)
+     AND f.qualname = i.target AND i.file_id <> f.file_id
+     AND n.id BETWEEN (i.file_id << 24) AND ((i.file_id + 1) << 24) - 1
+     AND +n.ctx = 'load' AND +n.role NOT IN ('receiver', 'arg', 'cond') AND +n.name = i.bound)
 SELECT f.file_id, f.line, f.col, f.line AS end_line, f.col AS end_col, f.name AS function
   FROM cand f
  WHERE NOT EXISTS (              -- overrides an async method of a project base class

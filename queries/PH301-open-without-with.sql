@@ -54,6 +54,7 @@ WITH
       JOIN calls p ON p.id = c.parent_call_id
       JOIN non_owning_consumers n ON n.qualname = p.resolved
      WHERE c.use = 'arg'),
+  nested(function_id, name) AS MATERIALIZED (SELECT function_id, name FROM closed_by_nested),
   -- bound to a local name: what becomes of that name
   bound(id, name, function_id, closes, closes_in_finally) AS (
     SELECT c.id, r.name, r.function_id,
@@ -63,12 +64,17 @@ WITH
              WHERE k.function_id = r.function_id AND k.receiver = r.name AND k.name = 'close')
       FROM opens o JOIN calls c ON c.id = o.id
       JOIN resource_names r ON r.call_id = c.id
+     -- not handed on
      WHERE NOT EXISTS (
-             SELECT 1 FROM name_escapes e
-              WHERE e.function_id = r.function_id AND e.name = r.name
-                AND (e.how <> 'arg'
-                     OR NOT EXISTS (SELECT 1 FROM calls p JOIN non_owning_consumers n ON n.qualname = p.resolved
-                                     WHERE p.id = e.call_id)))),
+             SELECT 1 FROM name_uses u
+              WHERE u.function_id = r.function_id AND u.name IN (r.name, r.name || '.close')
+                AND (u.how IN ('return', 'yield', 'store', 'with', 'callback')
+                     OR (u.how = 'arg' AND NOT EXISTS (SELECT 1 FROM calls p JOIN non_owning_consumers n
+                                                         ON n.qualname = p.resolved WHERE p.id = u.call_id))))
+       AND NOT EXISTS (SELECT 1 FROM nested WHERE nested.function_id = r.function_id AND nested.name = r.name)
+       AND NOT (r.function_id IN (SELECT function_id FROM global_declarers)
+                AND EXISTS (SELECT 1 FROM assignments a WHERE a.target = r.name AND a.scope = 'module'
+                               AND a.file_id = c.file_id))),
   found(id, what, how, severity) AS (
     SELECT i.id, c.callee || '()', i.how, NULL FROM inline i JOIN calls c ON c.id = i.id
     UNION ALL

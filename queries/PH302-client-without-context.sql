@@ -50,6 +50,7 @@ WITH
     SELECT d.function_id FROM decorators d
      WHERE d.function_id IS NOT NULL
        AND (d.name GLOB '*on_event' OR d.name GLOB '*on_startup*' OR d.name GLOB '*.startup')),
+  nested(function_id, name) AS MATERIALIZED (SELECT function_id, name FROM closed_by_nested),
   inline(id, how) AS (
     SELECT c.id,
            CASE c.use WHEN 'attr' THEN 'is used inline and never closed'
@@ -67,11 +68,17 @@ WITH
                AND k.name IN ('close', 'aclose', 'shutdown', 'terminate', 'kill', 'wait', 'communicate'))
       FROM clients k JOIN calls c ON c.id = k.id
       JOIN resource_names r ON r.call_id = c.id
-     WHERE NOT EXISTS (SELECT 1 FROM name_escapes e
-                        WHERE e.function_id = r.function_id AND e.name = r.name
-                          AND (e.how <> 'arg'
-                               OR NOT EXISTS (SELECT 1 FROM calls p JOIN non_owning_consumers n
-                                                ON n.qualname = p.resolved WHERE p.id = e.call_id)))
+     -- not handed on
+     WHERE NOT EXISTS (
+             SELECT 1 FROM name_uses u
+              WHERE u.function_id = r.function_id AND u.name IN (r.name, r.name || '.close', r.name || '.aclose')
+                AND (u.how IN ('return', 'yield', 'store', 'with', 'callback')
+                     OR (u.how = 'arg' AND NOT EXISTS (SELECT 1 FROM calls p JOIN non_owning_consumers n
+                                                         ON n.qualname = p.resolved WHERE p.id = u.call_id))))
+       AND NOT EXISTS (SELECT 1 FROM nested WHERE nested.function_id = r.function_id AND nested.name = r.name)
+       AND NOT (r.function_id IN (SELECT function_id FROM global_declarers)
+                AND EXISTS (SELECT 1 FROM assignments a WHERE a.target = r.name AND a.scope = 'module'
+                               AND a.file_id = c.file_id))
        AND NOT EXISTS (SELECT 1 FROM calls k JOIN finally_calls f ON f.call_id = k.id
                         WHERE k.function_id = r.function_id AND k.receiver = r.name
                           AND k.name IN ('close', 'aclose', 'shutdown', 'terminate', 'kill', 'wait',

@@ -64,9 +64,12 @@ WITH
                         WHERE k.function_id = c.function_id AND k.receiver = r.name
                           AND k.name IN ('release', 'close'))
        -- handed on: returned, stored, used as a context manager
-       AND NOT EXISTS (SELECT 1 FROM name_escapes e
-                        WHERE e.function_id = r.function_id AND e.name = r.name
-                          AND e.how IN ('return', 'store', 'with', 'callback', 'closure', 'global')))
+       AND NOT EXISTS (SELECT 1 FROM name_uses u
+                        WHERE u.function_id = r.function_id AND u.name = r.name
+                          AND u.how IN ('return', 'store', 'with'))
+       AND NOT (r.function_id IN (SELECT function_id FROM global_declarers)
+                AND EXISTS (SELECT 1 FROM assignments a WHERE a.target = r.name AND a.scope = 'module'
+                               AND a.file_id = c.file_id)))
 SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
        coalesce(v.name || ' = ', '') || c.callee || '()' AS what, v.how, fn.name AS function
   FROM verdict v

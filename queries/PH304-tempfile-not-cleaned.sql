@@ -50,16 +50,17 @@ WITH
                 -- fd, path = mkstemp(): the second name of the statement
                 WHEN c.use = 'assign' AND t.kind = 'mkstemp' THEN
                   (SELECT a.target FROM assignments a
-                    WHERE a.stmt_id = c.stmt_id AND a.value_kind = 'unpack' AND a.target_kind = 'name'
+                    WHERE a.function_id IS c.function_id AND a.stmt_id = c.stmt_id AND a.value_kind = 'unpack' AND a.target_kind = 'name'
                     ORDER BY a.line, a.col LIMIT 1 OFFSET 1)
                 -- path = NamedTemporaryFile(delete=False).name, path = mkstemp()[1]
                 ELSE (SELECT a.target FROM assignments a
-                       WHERE a.stmt_id = c.stmt_id AND a.target_kind = 'name' LIMIT 1) END
+                       WHERE a.function_id IS c.function_id AND a.stmt_id = c.stmt_id AND a.target_kind = 'name'
+                       LIMIT 1) END
       FROM temps t JOIN calls c ON c.id = t.id
      WHERE c.use NOT IN ('return', 'yield', 'arg')
        -- the file or its path returned or stored on an object by the statement itself
        AND NOT EXISTS (SELECT 1 FROM statements s WHERE s.id = c.stmt_id AND s.kind = 'return_statement')
-       AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.stmt_id = c.stmt_id
+       AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.function_id IS c.function_id AND a.stmt_id = c.stmt_id
                           AND a.target_kind IN ('attribute', 'subscript'))),
   -- the holder and names bound from it (`path = tmp.name`, `p = Path(raw)`)
   names_of(id, function_id, name) AS (
@@ -68,7 +69,7 @@ WITH
     SELECT h.id, h.function_id, a.target
       FROM holder h
       JOIN names n ON n.function_id IS h.function_id AND n.name = h.name AND n.ctx = 'load'
-      JOIN assignments a ON a.stmt_id = n.stmt_id AND a.target_kind = 'name'
+      JOIN assignments a ON a.function_id IS n.function_id AND a.stmt_id = n.stmt_id AND a.target_kind = 'name'
      WHERE h.name IS NOT NULL)
 SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
        coalesce(h.name || ' = ', '') || c.callee || '(' || CASE WHEN h.kind = 'named' THEN 'delete=False' ELSE '' END || ')'
@@ -84,19 +85,19 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
             AND (
               -- removed or moved away: a remover call in the statement that reads it
               EXISTS (SELECT 1 FROM calls k
-                       WHERE k.stmt_id = n.stmt_id
+                       WHERE k.function_id IS n.function_id AND k.stmt_id = n.stmt_id
                          AND (k.name IN ('unlink', 'remove', 'rmtree', 'rename', 'replace', 'renames', 'move',
                                          'cleanup', 'delete')
                               OR k.name GLOB '*remove*' OR k.name GLOB '*unlink*' OR k.name GLOB '*delete*'
                               OR k.name GLOB '*cleanup*'))
               -- handed on: returned, yielded, stored on an object, registered
               OR n.role IN ('return', 'yield')
-              OR EXISTS (SELECT 1 FROM returns r WHERE r.stmt_id = n.stmt_id)
-              OR EXISTS (SELECT 1 FROM assignments a WHERE a.stmt_id = n.stmt_id
+              OR EXISTS (SELECT 1 FROM returns r WHERE r.function_id IS n.function_id AND r.stmt_id = n.stmt_id)
+              OR EXISTS (SELECT 1 FROM assignments a WHERE a.function_id IS n.function_id AND a.stmt_id = n.stmt_id
                             AND a.target_kind IN ('attribute', 'subscript'))
               OR EXISTS (SELECT 1 FROM calls k WHERE k.id = n.call_id
                             AND k.name IN ('append', 'add', 'extend', 'register', 'callback', 'push',
                                            'enter_context', 'addCleanup', 'add_done_callback'))))
    -- a nested function that removes files is a cleanup callback
-   AND NOT EXISTS (SELECT 1 FROM calls k JOIN functions f ON f.id = k.function_id
-                    WHERE f.parent_id = h.function_id AND k.name IN ('unlink', 'remove', 'rmtree'));
+   AND h.function_id NOT IN (SELECT k.function_id FROM closed_by_nested k JOIN calls kc ON kc.id = k.call_id
+                              WHERE kc.name IN ('unlink', 'remove'));

@@ -35,15 +35,17 @@
 WITH cached AS (
   SELECT d.id, d.file_id, d.function_id, d.text, d.resolved, d.line, d.col, d.end_line, d.end_col,
          f.name AS function, f.class_id,
-         -- an instance method: defined in a class, not static or class method
-         f.is_method AND NOT EXISTS (
+         -- an instance method: defined in a class, not a static or class
+         -- method (__new__ is implicitly static, __init_subclass__ and
+         -- __class_getitem__ implicitly class methods)
+         f.is_method AND f.name NOT IN ('__new__', '__init_subclass__', '__class_getitem__') AND NOT EXISTS (
            SELECT 1 FROM decorators o
             WHERE o.function_id = d.function_id
               AND o.resolved IN ('staticmethod', 'classmethod', 'builtins.staticmethod', 'builtins.classmethod'))
            AS on_instance,
-         f.is_method AND EXISTS (
+         f.is_method AND (f.name IN ('__new__', '__init_subclass__', '__class_getitem__') OR EXISTS (
            SELECT 1 FROM decorators o WHERE o.function_id = d.function_id
-              AND o.resolved IN ('classmethod', 'builtins.classmethod')) AS on_class,
+              AND o.resolved IN ('classmethod', 'builtins.classmethod'))) AS on_class,
          d.resolved = 'functools.cache'
            OR EXISTS (SELECT 1 FROM call_args a
                        WHERE a.call_id = d.call_id AND a.text = 'None'

@@ -22,9 +22,17 @@
 -- def country_of(ip):
 --     return resolve(ip)
 -- @accepted collections evicted from anywhere in the module (pop, del, clear,
--- popitem, remove, discard, reassignment); registries filled at import time
--- by module-level statements or by decorators that return their argument;
--- instance attributes and locals; read-only tables; deques (PH403).
+-- popitem, remove, discard, reassignment), or handed on where that may
+-- happen (aliased, returned, passed to a function other than a builtin
+-- reader such as len() or sorted()); registries filled at import time: by
+-- module-level statements, by functions only called at module level, by
+-- decorators (functions used with @, the functions they wrap, and functions
+-- that return what they were given), by registration functions
+-- (register*, add_*/addName, install*) and by setters that store their own
+-- two arguments (`REGISTRY[name] = value`); growth in a function that checks
+-- len() of the collection (kept under a limit); item assignment to a list
+-- (it replaces, it does not grow); instance attributes and locals;
+-- read-only tables; deques (PH403); test files.
 
 -- Result: one row per collection, at the statement creating it. Columns:
 -- file_id, line, col, end_line, end_col; scope ('module-level' or
@@ -32,30 +40,83 @@
 -- attributes); function (where it first grows); what (the growing
 -- operation); related (that growth, as a related location).
 WITH m AS MATERIALIZED (
-  SELECT * FROM shared_collection_mutations
+  SELECT s.*, d.kind, d.name AS attr
+    FROM shared_collection_mutations s
+    JOIN collection_defs d ON d.id = s.collection_id
+    JOIN files fl ON fl.id = s.file_id
+   WHERE d.kind IN ('dict', 'list', 'set') AND NOT fl.is_test
+),
+decorator_names AS MATERIALIZED (
+  SELECT DISTINCT resolved FROM decorators WHERE resolved IS NOT NULL
 ),
 evicted(collection_id) AS (
   SELECT collection_id FROM m
    WHERE effect = 'shrink' OR (effect = 'rebind' AND function_id IS NOT NULL)
 ),
+-- functions that fill a registry rather than a cache
+registrars(function_id) AS (
+  SELECT f.id
+    FROM (SELECT DISTINCT function_id FROM m WHERE effect = 'grow') g
+    JOIN functions f ON f.id = g.function_id
+    LEFT JOIN functions pf ON pf.id = f.parent_id
+   WHERE lower(f.name) GLOB '*register*' OR f.name GLOB 'add[A-Z_]*' OR f.name GLOB '_add[A-Z_]*'
+      OR f.name GLOB 'Add[A-Z]*' OR lower(f.name) GLOB 'install*'
+      -- a decorator, or the function a decorator wraps or registers
+      OR f.qualname IN (SELECT resolved FROM decorator_names)
+      OR pf.qualname IN (SELECT resolved FROM decorator_names)
+      OR EXISTS (SELECT 1 FROM returns r JOIN params p ON p.function_id = r.function_id AND p.name = r.value
+                  WHERE r.function_id = f.id AND r.kind = 'return')
+      -- called, and only at import time: from module level, or from
+      -- functions that are themselves only called from module level
+      OR (EXISTS (SELECT 1 FROM calls c WHERE c.resolved = f.qualname)
+          AND NOT EXISTS (
+                SELECT 1 FROM calls c JOIN functions cf ON cf.id = c.function_id
+                 WHERE c.resolved = f.qualname
+                   AND (NOT EXISTS (SELECT 1 FROM calls u WHERE u.resolved = cf.qualname)
+                        OR EXISTS (SELECT 1 FROM calls u
+                                    WHERE u.resolved = cf.qualname AND u.function_id IS NOT NULL))))
+),
 grows AS (
   SELECT m.*, f.name AS function
     FROM m JOIN functions f ON f.id = m.function_id
-   WHERE m.effect = 'grow'
-     -- a registering decorator returns the function or class it was given
-     AND NOT EXISTS (SELECT 1 FROM returns r JOIN params p ON p.function_id = r.function_id AND p.name = r.value
-                      WHERE r.function_id = m.function_id AND r.kind = 'return')
+   WHERE m.effect = 'grow' AND NOT (m.kind = 'list' AND m.how = 'item')
+     AND m.function_id NOT IN (SELECT function_id FROM registrars)
+     -- a setter storing its own arguments: REGISTRY[name] = value
+     AND NOT (m.how = 'item'
+              AND EXISTS (SELECT 1 FROM params p WHERE p.function_id = m.function_id AND p.name = m.item)
+              AND EXISTS (SELECT 1 FROM params p WHERE p.function_id = m.function_id AND p.name = m.value))
+     -- growth kept under a size limit the function checks: len(c)
+     AND NOT EXISTS (SELECT 1 FROM names n
+                      WHERE n.function_id = m.function_id AND n.name = m.coll AND n.role = 'len')
 ),
 first_growth AS (
   SELECT collection_id, function, what, file_id, min(line) AS line, col, end_line, end_col
     FROM grows GROUP BY collection_id
+),
+-- the collection read as a value that goes elsewhere: bound to another
+-- name, returned, yielded, or passed to a function that may change it
+escaped(collection_id) AS (
+  SELECT g.collection_id
+    FROM first_growth g
+    JOIN collection_defs d ON d.id = g.collection_id
+    LEFT JOIN classes k ON k.id = d.class_id
+    CROSS JOIN names n ON n.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
+                      AND +n.name IN (d.name, 'self.' || d.name, 'cls.' || d.name, k.name || '.' || d.name)
+    LEFT JOIN calls c ON c.id = n.call_id
+   WHERE +n.ctx = 'load'
+     AND (n.role IN ('assign', 'return', 'yield')
+          OR (n.role = 'arg' AND coalesce(c.resolved, '') NOT IN (
+                'len', 'list', 'tuple', 'set', 'frozenset', 'sorted', 'dict', 'iter', 'str', 'repr',
+                'print', 'any', 'all', 'sum', 'min', 'max', 'enumerate', 'zip', 'map', 'filter',
+                'isinstance', 'bool', 'reversed', 'id', 'hash', 'format', 'copy.copy', 'copy.deepcopy')))
 )
 SELECT d.file_id, d.line, d.col, d.end_line, d.end_col,
        CASE WHEN d.class_id IS NULL THEN 'module-level' ELSE 'class-level' END AS scope,
-       d.kind, coalesce(d.class_name || '.', '') || d.name AS name, g.function, g.what,
+       d.kind, coalesce(k.name || '.', '') || d.name AS name, g.function, g.what,
        json_array(json_object('file_id', g.file_id, 'line', g.line, 'col', g.col, 'end_line', g.end_line,
                               'end_col', g.end_col, 'message', 'grows here: ' || g.what)) AS related
-  FROM shared_collections d
-  JOIN first_growth g ON g.collection_id = d.id
- WHERE d.kind IN ('dict', 'list', 'set')
-   AND d.id NOT IN (SELECT collection_id FROM evicted);
+  FROM first_growth g
+  JOIN collection_defs d ON d.id = g.collection_id
+  LEFT JOIN classes k ON k.id = d.class_id
+ WHERE g.collection_id NOT IN (SELECT collection_id FROM evicted)
+   AND g.collection_id NOT IN (SELECT collection_id FROM escaped);

@@ -23,8 +23,11 @@
 --         events.append(queue.get())
 --         report(len(events))
 -- @accepted loops that clear, pop from or rebind the collection; loops with
--- an exit condition, break or return; for loops; collections created inside
--- the loop; deques given a maxlen.
+-- an exit condition, break or return, or ended by an exception they expect
+-- (`try: while True: ... except StopIteration:`); for loops; collections
+-- created inside the loop; deques given a maxlen; attributes and
+-- module-level collections emptied or replaced by another function; test
+-- files.
 
 -- Result: one row per collection and function, at its first growing call or
 -- subscript assignment inside the loop. Columns: file_id, line, col,
@@ -32,8 +35,21 @@
 -- collection as written); function ('def name()' or 'module code');
 -- related (the while loop).
 WITH forever AS MATERIALIZED (
-  SELECT id, file_id, function_id, line, col, end_line, end_col FROM loops
-   WHERE kind = 'while' AND is_while_true AND NOT has_break
+  SELECT l.id, l.file_id, l.function_id, l.line, l.col, l.end_line, l.end_col
+    FROM loops l JOIN files f ON f.id = l.file_id
+   WHERE l.kind = 'while' AND l.is_while_true AND NOT l.has_break AND NOT f.is_test
+     -- not ended by an expected exception: a try around the loop whose
+     -- handler names a specific type (StopIteration, EOFError, queue.Empty...),
+     -- rather than only broad or interrupt types that leave the loop
+     -- running for the life of the process
+     AND NOT EXISTS (
+           SELECT 1 FROM handlers h JOIN statements t ON t.id = h.try_id
+            WHERE h.function_id IS l.function_id AND h.file_id = l.file_id
+              AND h.line > l.end_line AND t.line <= l.line AND NOT h.is_bare
+              AND replace(replace(replace(replace(replace(replace(replace(h.resolved_types,
+                    ',Exception,', ','), ',BaseException,', ','), ',KeyboardInterrupt,', ','),
+                    ',SystemExit,', ','), ',GeneratorExit,', ','), ',asyncio.CancelledError,', ','),
+                    ',asyncio.exceptions.CancelledError,', ',') NOT IN (',', ''))
 ),
 -- what grows inside those loops; attr is the collection's name without
 -- its `self.`/`cls.`/`Class.` head, class_id the class of the method
@@ -59,7 +75,7 @@ owned AS (
   SELECT g.*,
          CASE WHEN g.coll = g.attr AND g.function_id IS NOT NULL AND EXISTS (
                      SELECT 1 FROM collection_defs d
-                      WHERE d.function_id = g.function_id AND d.name = g.coll AND NOT d.bounded
+                      WHERE d.function_id = g.function_id AND d.name = g.coll AND NOT d.bounded AND (g.how <> 'item' OR d.kind = 'dict')
                         AND d.line NOT BETWEEN g.loop_line AND g.loop_end)
                 THEN 'local'
               WHEN g.coll = g.attr AND (g.function_id IS NULL OR NOT EXISTS (
@@ -70,12 +86,12 @@ owned AS (
                    AND EXISTS (
                      SELECT 1 FROM collection_defs d
                       WHERE d.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
-                        AND d.function_id IS NULL AND d.class_id IS NULL AND d.name = g.coll AND NOT d.bounded)
+                        AND d.function_id IS NULL AND d.class_id IS NULL AND d.name = g.coll AND NOT d.bounded AND (g.how <> 'item' OR d.kind = 'dict'))
                 THEN 'module'
               WHEN g.coll = 'self.' || g.attr AND g.class_id IS NOT NULL AND EXISTS (
                      SELECT 1 FROM collection_defs d
                       WHERE d.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
-                        AND NOT d.bounded
+                        AND NOT d.bounded AND (g.how <> 'item' OR d.kind = 'dict')
                         AND ((d.name = g.coll
                               AND d.function_id IN (SELECT function_id FROM function_classes
                                                      WHERE class_id = g.class_id)

@@ -31,12 +31,10 @@
 -- Result: one row per list(...) call or comprehension, at it. Columns:
 -- file_id, line, col, end_line, end_col; what ('list(...)' or 'the list
 -- comprehension'); source (what it copies); where (' in def name()' or '').
-WITH mut AS MATERIALIZED (
-  SELECT file_id, function_id, coll, line FROM collection_mutations WHERE effect IN ('grow', 'shrink')
-),
+WITH
 -- list(x) with one plain argument: x is the source; for list(d.keys()),
 -- list(d.values()), list(d.items()) the source is d
-list_calls AS (
+list_calls AS MATERIALIZED (
   SELECT c.id, c.file_id, c.function_id, c.use, c.line, c.col, c.end_line, c.end_col,
          CASE WHEN a.kind = 'call' AND k.name IN ('keys', 'values', 'items') AND k.receiver IS NOT NULL
                    AND k.nargs = 0
@@ -48,9 +46,17 @@ list_calls AS (
    WHERE c.name = 'list' AND c.resolved = 'list' AND c.nargs = 1 AND c.kwargs = '' AND NOT c.star_args
      AND c.use IN ('iter', 'assign')
 ),
+-- xs = list(...): the assignment of each list(...) call bound to a name
+list_assignments AS MATERIALIZED (
+  SELECT c.*, a.id AS assignment_id
+    FROM list_calls c
+    CROSS JOIN assignments a ON a.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                            AND a.value_call_id = c.id
+   WHERE c.use = 'assign'
+),
 -- list comprehensions bound to a name (the outermost comprehension of the
 -- value is the first to start); the source is its first iterable
-comps AS (
+comps AS MATERIALIZED (
   SELECT c.assignment_id, l.file_id, l.function_id, l.line, l.col, l.end_line, l.end_col,
          CASE WHEN k.name IN ('keys', 'values', 'items') AND k.receiver IS NOT NULL AND k.nargs = 0
               THEN k.receiver ELSE l.iter END AS source
@@ -64,7 +70,7 @@ comps AS (
     JOIN loops l ON l.id = c.comp_id
     LEFT JOIN calls k ON k.id = l.iter_call_id
 ),
-found AS (
+found AS MATERIALIZED (
   -- for x in list(...)
   SELECT c.file_id, c.function_id, c.line, c.col, c.end_line, c.end_col, 'list(...)' AS what, c.source,
          l.line AS loop_line, l.end_line AS loop_end
@@ -74,9 +80,8 @@ found AS (
   -- xs = list(...); for x in xs
   SELECT c.file_id, c.function_id, c.line, c.col, c.end_line, c.end_col, 'list(...)', c.source,
          l.line, l.end_line
-    FROM list_calls c
-    JOIN assignments a ON a.value_call_id = c.id
-    JOIN iterated_once i ON i.assignment_id = a.id
+    FROM list_assignments c
+    CROSS JOIN iterated_once i ON i.assignment_id = c.assignment_id
     JOIN loops l ON l.id = i.loop_id
    WHERE c.use = 'assign'
   UNION ALL
@@ -84,8 +89,13 @@ found AS (
   SELECT c.file_id, c.function_id, c.line, c.col, c.end_line, c.end_col, 'the list comprehension', c.source,
          l.line, l.end_line
     FROM comps c
-    JOIN iterated_once i ON i.assignment_id = c.assignment_id
+    CROSS JOIN iterated_once i ON i.assignment_id = c.assignment_id
     JOIN loops l ON l.id = i.loop_id
+),
+-- changes to the copied sources, in their files
+mut AS MATERIALIZED (
+  SELECT file_id, function_id, coll, line FROM collection_mutations
+   WHERE effect IN ('grow', 'shrink') AND (file_id, coll) IN (SELECT file_id, source FROM found)
 )
 SELECT f.file_id, f.line, f.col, f.end_line, f.end_col, f.what, f.source,
        coalesce(' in def ' || fn.name || '()', '') AS "where"

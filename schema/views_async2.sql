@@ -95,7 +95,7 @@ CREATE TEMP VIEW registering_decorators(function_id, decorator) AS
                        'dataclasses', 'unittest', 'mock', 'warnings', 'types', 'enum', 'inspect', 'trio', 'anyio',
                        'self', 'cls'))
           OR d.resolved IN ('pytest.fixture', 'pytest_asyncio.fixture', 'django.dispatch.receiver',
-                            'celery.shared_task', 'asgiref.sync.sync_to_async', 'strawberry.field',
+                            'celery.shared_task', 'strawberry.field',
                             'strawberry.mutation', 'strawberry.subscription')
           OR d.name IN ('fixture', 'hookimpl', 'receiver', 'route', 'shared_task', 'task', 'listener',
                         'subscriber', 'subscribe', 'handler', 'on_event', 'event', 'command', 'callback',

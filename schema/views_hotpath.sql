@@ -2,8 +2,10 @@
 -- work in hot paths (PH701-PH705): what creates a connection or a pool, which
 -- functions run once per process and which once per request or per item,
 -- and the call chain that makes them so. Loaded after views.sql (name
--- order) and built on its call graph (call_edges, request_handlers); they
--- know nothing of messages or severities.
+-- order) and built on its call graph (call_edges, request_handlers); also
+-- reads loop_ancestors and fixed_loops (views_io.sql) and
+-- global_declaring_functions (views_memory.sql), which SQLite resolves when
+-- a rule runs. They know nothing of messages or severities.
 
 -- ---------------------------------------------------------------------------
 -- What opens connections
@@ -49,18 +51,33 @@ CREATE TEMP VIEW pool_constructors(qualname, kind) AS
          ('pymongo.MongoClient', 'client'), ('motor.motor_asyncio.AsyncIOMotorClient', 'client'),
          ('sqlite3.connect', 'local'), ('aiosqlite.connect', 'local');
 
--- pool_creations(call_id, kind, what)
+-- pool_creations(call_id, kind)
 -- Calls of pool_constructors that really open something new: not a client
 -- built over a pool it is given (`redis.Redis(connection_pool=pool)`,
--- `aiohttp.ClientSession(connector=shared, ...)`). `what` is the callee as
--- written, for messages.
-CREATE TEMP VIEW pool_creations(call_id, kind, what) AS
-  SELECT c.id, p.kind, c.callee
+-- `aiohttp.ClientSession(connector=shared, ...)`).
+CREATE TEMP VIEW pool_creations(call_id, kind) AS
+  SELECT c.id, p.kind
     FROM pool_constructors p JOIN calls c ON c.resolved = p.qualname
    WHERE NOT EXISTS (SELECT 1 FROM call_args a
                       WHERE a.call_id = c.id
                         AND (a.keyword = 'connection_pool'
                              OR (a.keyword = 'connector' AND a.kind <> 'call')));
+
+-- engines_on_sqlite(call_id)
+-- Engine calls whose URL says SQLite: in the call (`"sqlite:///app.db"`,
+-- `f"sqlite:///{path}"`, `SQLITE_URL`), or through a name the module binds
+-- to such a string. An embedded database has no server connections to pool.
+CREATE TEMP VIEW engines_on_sqlite(call_id) AS
+  WITH url(call_id, text) AS (
+    SELECT a.call_id, a.text
+      FROM pool_constructors p JOIN calls c ON c.resolved = p.qualname
+      JOIN call_args a ON a.call_id = c.id AND (a.pos = 0 OR a.keyword = 'url')
+     WHERE p.kind = 'engine')
+  SELECT call_id FROM url WHERE lower(text) GLOB '*sqlite*'
+  UNION
+  SELECT u.call_id FROM url u JOIN calls c ON c.id = u.call_id
+    JOIN assignments s ON s.file_id = c.file_id AND s.target = u.text AND s.op = '='
+   WHERE s.value_kind IN ('string', 'concatenated_string') AND lower(s.value) GLOB '*sqlite*';
 
 -- http_helpers(qualname)
 -- Module-level HTTP helpers that build a throw-away client per call (no
@@ -111,13 +128,16 @@ CREATE TEMP VIEW once_functions(function_id, why) AS
           OR d.name GLOB '*.listener' OR d.name GLOB '*.on_ready')
   UNION
   SELECT f.id, 'setup'
-    FROM call_args a JOIN calls c ON c.id = a.call_id
-    JOIN functions f ON f.file_id = a.file_id AND f.parent_id IS NULL AND f.class_id IS NULL
+    FROM (SELECT a.file_id, a.names FROM call_args a WHERE a.keyword IN ('lifespan', 'on_startup', 'startup')
+          UNION ALL
+          SELECT a.file_id, a.names
+            FROM calls c JOIN call_args a ON a.call_id = c.id
+           WHERE (c.name = 'append' AND (c.receiver GLOB '*on_startup' OR c.receiver GLOB '*on_cleanup'
+                                         OR c.receiver GLOB '*cleanup_ctx'))
+              OR (c.name = 'add_event_handler' AND a.pos = 1)) a
+    JOIN functions f ON f.id BETWEEN a.file_id << 24 AND (a.file_id << 24) + 16777215
+                    AND f.parent_id IS NULL AND f.class_id IS NULL
                     AND instr(' ' || a.names || ' ', ' ' || f.name || ' ') > 0
-   WHERE a.keyword IN ('lifespan', 'on_startup', 'startup')
-      OR (c.name = 'append' AND (c.receiver GLOB '*on_startup' OR c.receiver GLOB '*on_cleanup'
-                                 OR c.receiver GLOB '*cleanup_ctx'))
-      OR (c.name = 'add_event_handler' AND a.pos = 1)
   UNION
   SELECT d.function_id, 'cli' FROM decorators d
    WHERE d.function_id IS NOT NULL
@@ -137,23 +157,52 @@ CREATE TEMP VIEW once_functions(function_id, why) AS
      AND (d.name GLOB '*lru_cache' OR d.name GLOB '*cache' OR d.name GLOB '*cached_property'
           OR d.name GLOB '*cached' OR d.name GLOB '*memoize*' OR d.name GLOB '*cache_resource');
 
--- paced_loops(loop_id)
--- Loops whose body sleeps (time.sleep, asyncio/trio/anyio/gevent sleep) in
--- the loop itself or a loop nested in it: polling and retry loops run at a
--- pace of their own choosing, they are not hot paths.
-CREATE TEMP VIEW paced_loops(loop_id) AS
-  SELECT DISTINCT a.ancestor_id
-    FROM calls c JOIN loop_ancestors a ON a.loop_id = c.loop_id
-   WHERE c.loop_id IS NOT NULL
-     AND c.resolved IN ('time.sleep', 'asyncio.sleep', 'asyncio.tasks.sleep', 'trio.sleep', 'anyio.sleep',
-                        'gevent.sleep', 'eventlet.sleep');
+-- small_loops(loop_id)
+-- Loops that run a known, small number of times: over a literal tuple, list
+-- or set (fixed_loops), or over range() of an integer literal below 100.
+CREATE TEMP VIEW small_loops(loop_id) AS
+  SELECT loop_id FROM fixed_loops
+  UNION
+  SELECT id FROM loops
+   WHERE iter_kind = 'call' AND (replace(iter, ' ', '') GLOB 'range([0-9])'
+                                 OR replace(iter, ' ', '') GLOB 'range([0-9][0-9])');
+
+-- cold_loops(loop_id)
+-- Loops that are not hot paths: polling and retry loops, whose body (or a
+-- loop nested in it) sleeps (time.sleep, asyncio/trio/anyio/gevent sleep),
+-- running at a pace of their own choosing; and small_loops inside no other
+-- loop but cold ones.
+CREATE TEMP VIEW cold_loops(loop_id) AS
+  WITH paced(loop_id) AS MATERIALIZED (
+    SELECT DISTINCT a.ancestor_id
+      FROM calls c JOIN loop_ancestors a ON a.loop_id = c.loop_id
+     WHERE c.loop_id IS NOT NULL
+       AND c.resolved IN ('time.sleep', 'asyncio.sleep', 'asyncio.tasks.sleep', 'trio.sleep', 'anyio.sleep',
+                          'gevent.sleep', 'eventlet.sleep'))
+  SELECT loop_id FROM paced
+  UNION
+  SELECT f.loop_id FROM small_loops f
+   WHERE NOT EXISTS (SELECT 1 FROM loop_ancestors a
+                      WHERE a.loop_id = f.loop_id AND a.ancestor_id NOT IN (SELECT loop_id FROM paced)
+                        AND a.ancestor_id NOT IN (SELECT loop_id FROM small_loops));
+
+-- loop_labels(loop_id, label)
+-- A loop as a message names it: 'for loop over orders', 'while loop',
+-- 'list comprehension over range(n)'.
+CREATE TEMP VIEW loop_labels(loop_id, label) AS
+  SELECT id,
+         CASE kind WHEN 'for' THEN 'for loop' WHEN 'async_for' THEN 'async for loop' WHEN 'while' THEN 'while loop'
+                   WHEN 'list_comp' THEN 'list comprehension' WHEN 'set_comp' THEN 'set comprehension'
+                   WHEN 'dict_comp' THEN 'dict comprehension' ELSE 'generator expression' END
+         || coalesce(' over ' || iter, '')
+    FROM loops;
 
 -- hot_sinks(call_id, rule)
 -- The calls PH604 (a database or Redis connection) and PH605 (a module-level
 -- HTTP helper) report when they run per request or per item, before asking
 -- the call graph whether they do: made inside a function that is not run
 -- once (once_functions), not under `if __name__ == "__main__":`, not in a
--- paced loop; PH604's connection is not memoized (stored on an attribute,
+-- cold loop; PH604's connection is not memoized (stored on an attribute,
 -- in a subscript or a module global).
 CREATE TEMP VIEW hot_sinks(call_id, rule) AS
   SELECT c.id, 'PH604'
@@ -161,7 +210,7 @@ CREATE TEMP VIEW hot_sinks(call_id, rule) AS
    WHERE p.kind IN ('connection', 'client')
      AND c.function_id IS NOT NULL AND NOT c.in_main_guard
      AND c.function_id NOT IN (SELECT function_id FROM once_functions)
-     AND (c.loop_id IS NULL OR c.loop_id NOT IN (SELECT loop_id FROM paced_loops))
+     AND (c.loop_id IS NULL OR c.loop_id NOT IN (SELECT loop_id FROM cold_loops))
      AND NOT (c.use = 'assign' AND (c.target GLOB '*[.[]*'
                                     OR c.function_id IN (SELECT function_id FROM global_declaring_functions)))
   UNION ALL
@@ -169,33 +218,37 @@ CREATE TEMP VIEW hot_sinks(call_id, rule) AS
     FROM http_helpers h JOIN calls c ON c.resolved = h.qualname
    WHERE c.function_id IS NOT NULL AND NOT c.in_main_guard
      AND c.function_id NOT IN (SELECT function_id FROM once_functions)
-     AND (c.loop_id IS NULL OR c.loop_id NOT IN (SELECT loop_id FROM paced_loops));
+     AND (c.loop_id IS NULL OR c.loop_id NOT IN (SELECT loop_id FROM cold_loops));
 
 -- hot_chains(call_id, rule, root, steps, related)
--- For every hot_sinks call: why it runs per request or per item, shortest
+-- For every hot_sinks call, one row: why it runs per request or per item, shortest
 -- reason first (ties: loops before handlers, then source order).
 --   root    'loop'    the call is in a loop body or comprehension
 --           'handler' its function is a request handler
---           'chain'   its function is called, at any depth (up to 10
---                     calls), from a loop body or from a request handler
+--           'called_in_loop', 'called_by_handler'
+--                     its function is called, at any depth (up to 10
+--                     calls), from a loop body / from a request handler
 --   steps   the chain as text: 'ingest -> save_reading' ('' for loop/handler)
 --   related JSON array of the locations that show it, in order: the loop,
 --           or the handler's decorator, then every call of the chain.
 -- The closure is seeded at the functions holding a sink and walks
 -- call_edges backwards (one row per function, sink function and depth), so
 -- its cost follows the sinks' callers, not the whole call graph. Roots in
--- test files and paced loops do not count.
+-- test files and cold loops do not count.
 CREATE TEMP VIEW hot_chains(call_id, rule, root, steps, related) AS
   WITH RECURSIVE
     sink(call_id, rule, function_id) AS MATERIALIZED (
       SELECT s.call_id, s.rule, c.function_id FROM hot_sinks s JOIN calls c ON c.id = s.call_id),
-    e(caller, callee, call_id) AS MATERIALIZED (
-      SELECT DISTINCT ce.caller, ce.callee, ce.call_id FROM call_edges ce),
+    -- sink functions that need the call graph: not request handlers, with
+    -- a sink outside a loop
+    need(function_id) AS MATERIALIZED (
+      SELECT DISTINCT s.function_id FROM sink s JOIN calls c ON c.id = s.call_id
+       WHERE c.loop_id IS NULL AND s.function_id NOT IN (SELECT function_id FROM request_handlers)),
     up(function_id, sink_fn, depth) AS (
-      SELECT DISTINCT function_id, function_id, 0 FROM sink
+      SELECT function_id, function_id, 0 FROM need
       UNION
       SELECT e.caller, up.sink_fn, up.depth + 1
-        FROM up JOIN e ON e.callee = up.function_id
+        FROM up JOIN call_edges e ON e.callee = up.function_id
        WHERE up.depth < 10),
     dist(function_id, sink_fn, depth) AS MATERIALIZED (
       SELECT function_id, sink_fn, min(depth) FROM up GROUP BY function_id, sink_fn),
@@ -203,9 +256,9 @@ CREATE TEMP VIEW hot_chains(call_id, rule, root, steps, related) AS
     -- candidate roots per sink function: (length, kind order, root id)
     roots(sink_fn, len, ord, kind, root_id, first_fn) AS (
       SELECT d.sink_fn, d.depth + 1, 0, 'loop', c.id, d.function_id
-        FROM dist d JOIN e ON e.callee = d.function_id
+        FROM dist d JOIN call_edges e ON e.callee = d.function_id
         JOIN calls c ON c.id = e.call_id
-       WHERE c.loop_id IS NOT NULL AND c.loop_id NOT IN (SELECT loop_id FROM paced_loops)
+       WHERE c.loop_id IS NOT NULL AND c.loop_id NOT IN (SELECT loop_id FROM cold_loops)
          AND c.file_id IN (SELECT file_id FROM live)
       UNION ALL
       SELECT d.sink_fn, d.depth, 1, 'handler', h.function_id, h.function_id
@@ -216,16 +269,26 @@ CREATE TEMP VIEW hot_chains(call_id, rule, root, steps, related) AS
       SELECT sink_fn, len, kind, root_id, first_fn FROM (
         SELECT r.*, row_number() OVER (PARTITION BY sink_fn ORDER BY len, ord, root_id) AS rn FROM roots r)
        WHERE rn = 1),
-    -- the chain from the root down to the sink function, one call per step:
-    -- in each function, the first call to a function one step closer
+    -- one step down from every function towards a sink function: its first
+    -- call (in source order) of a function one call closer
+    step(function_id, sink_fn, call_id, callee) AS MATERIALIZED (
+      SELECT s.function_id, s.sink_fn, s.call_id,
+             (SELECT min(e.callee) FROM call_edges e JOIN dist d ON d.function_id = e.callee
+               WHERE e.call_id = s.call_id AND d.sink_fn = s.sink_fn AND d.depth = s.depth - 1)
+        FROM (SELECT here.function_id, here.sink_fn, here.depth, min(e.call_id) AS call_id
+                FROM dist here JOIN call_edges e ON e.caller = here.function_id
+                JOIN dist d ON d.function_id = e.callee AND d.sink_fn = here.sink_fn AND d.depth = here.depth - 1
+               WHERE here.depth > 0
+               GROUP BY here.function_id, here.sink_fn) s),
+    -- the chain from the root down to the sink function, one step per call
     walk(sink_fn, n, function_id, steps, related) AS (
       SELECT b.sink_fn, 0, b.first_fn,
              CASE b.kind WHEN 'loop' THEN rf.name || ' -> ' || tf.name ELSE tf.name END,
              CASE b.kind
                WHEN 'loop' THEN
                  json_array(json_object('file_id', l.file_id, 'line', l.line, 'col', l.col,
-                                        'end_line', l.line, 'end_col', l.col,
-                                        'message', 'a ' || replace(l.kind, '_', ' ') || ' loop in ' || rf.name || '()'),
+                                        'end_line', l.end_line, 'end_col', l.end_col,
+                                        'message', 'the ' || ll.label || ' in ' || rf.name || '()'),
                             json_object('file_id', c.file_id, 'line', c.line, 'col', c.col,
                                         'end_line', c.end_line, 'end_col', c.end_col,
                                         'message', rf.name || '() calls ' || tf.name || '() once per iteration'))
@@ -238,36 +301,29 @@ CREATE TEMP VIEW hot_chains(call_id, rule, root, steps, related) AS
         JOIN functions tf ON tf.id = b.first_fn
         LEFT JOIN calls c ON b.kind = 'loop' AND c.id = b.root_id
         LEFT JOIN loops l ON l.id = c.loop_id
+        LEFT JOIN loop_labels ll ON ll.loop_id = c.loop_id
         LEFT JOIN functions rf ON rf.id = c.function_id
         LEFT JOIN decorators d ON b.kind = 'handler'
                               AND d.id = (SELECT min(x.id) FROM decorators x JOIN request_handlers h
                                                                   ON h.function_id = x.function_id AND h.decorator = x.text
                                            WHERE x.function_id = b.first_fn)
       UNION ALL
-      SELECT w.sink_fn, w.n + 1, nx.callee, w.steps || ' -> ' || g.name,
+      SELECT w.sink_fn, w.n + 1, st.callee, w.steps || ' -> ' || g.name,
              json_insert(w.related, '$[#]',
                          json_object('file_id', c.file_id, 'line', c.line, 'col', c.col,
                                      'end_line', c.end_line, 'end_col', c.end_col,
                                      'message', f.name || '() calls ' || g.name || '()'))
         FROM walk w
-        JOIN dist here ON here.function_id = w.function_id AND here.sink_fn = w.sink_fn
-        JOIN (SELECT e.call_id, min(e.callee) AS callee, e.caller, d.sink_fn, d.depth
-                FROM e JOIN dist d ON d.function_id = e.callee
-               GROUP BY e.call_id, d.sink_fn, d.depth) nx
-          ON nx.caller = w.function_id AND nx.sink_fn = w.sink_fn AND nx.depth = here.depth - 1
-         AND nx.call_id = (SELECT min(e2.call_id) FROM e e2 JOIN dist d2 ON d2.function_id = e2.callee
-                            WHERE e2.caller = w.function_id AND d2.sink_fn = w.sink_fn
-                              AND d2.depth = here.depth - 1)
-        JOIN calls c ON c.id = nx.call_id
+        JOIN step st ON st.function_id = w.function_id AND st.sink_fn = w.sink_fn
+        JOIN calls c ON c.id = st.call_id
         JOIN functions f ON f.id = w.function_id
-        JOIN functions g ON g.id = nx.callee
-       WHERE here.depth > 0 AND w.n < 12)
+        JOIN functions g ON g.id = st.callee
+       WHERE w.n < 12)
   SELECT s.call_id, s.rule, 'loop', '',
-         json_array(json_object('file_id', l.file_id, 'line', l.line, 'col', l.col, 'end_line', l.line,
-                                'end_col', l.col,
-                                'message', 'a ' || replace(l.kind, '_', ' ') || ' loop'
-                                           || coalesce(' over ' || l.iter, '')))
+         json_array(json_object('file_id', l.file_id, 'line', l.line, 'col', l.col, 'end_line', l.end_line,
+                                'end_col', l.end_col, 'message', 'the ' || ll.label))
     FROM sink s JOIN calls c ON c.id = s.call_id JOIN loops l ON l.id = c.loop_id
+    JOIN loop_labels ll ON ll.loop_id = l.id
   UNION ALL
   SELECT s.call_id, s.rule, 'handler', '',
          json_array(json_object('file_id', d.file_id, 'line', d.line, 'col', d.col, 'end_line', d.end_line,
@@ -279,9 +335,128 @@ CREATE TEMP VIEW hot_chains(call_id, rule, root, steps, related) AS
                                   WHERE x.function_id = s.function_id)
    WHERE c.loop_id IS NULL AND f.file_id IN (SELECT file_id FROM live)
   UNION ALL
-  SELECT s.call_id, s.rule, 'chain', w.steps, w.related
+  SELECT s.call_id, s.rule, CASE b.kind WHEN 'loop' THEN 'called_in_loop' ELSE 'called_by_handler' END,
+         w.steps, w.related
     FROM sink s JOIN calls c ON c.id = s.call_id
     JOIN walk w ON w.sink_fn = s.function_id AND w.function_id = s.function_id
     JOIN best b ON b.sink_fn = s.function_id
    WHERE c.loop_id IS NULL AND b.len > 0
      AND s.function_id NOT IN (SELECT function_id FROM request_handlers);
+
+-- ---------------------------------------------------------------------------
+-- Work repeated on the same value
+
+-- repeat_candidates(call_id, rule, key, names)
+-- Calls whose result depends only on their argument (while it is not
+-- rebound or changed): PH702's json.loads/json.dumps/pickle.loads, keyed by
+-- callee and every argument as written; PH703's os.path.exists/isfile/isdir
+-- keyed by callee and path, and pathlib.Path.exists keyed by its receiver (a
+-- name or a dotted name). `names` holds the identifiers the key reads, as
+-- ' a b '.
+CREATE TEMP VIEW repeat_candidates(call_id, rule, key, names) AS
+  SELECT c.id, 'PH702',
+         c.resolved || '(' || (SELECT group_concat(t, ', ') FROM (
+                                 SELECT coalesce(a.keyword || '=', '') || a.text AS t FROM call_args a
+                                  WHERE a.call_id = c.id ORDER BY a.idx)) || ')',
+         ' ' || (SELECT group_concat(trim(a.names), ' ') FROM call_args a WHERE a.call_id = c.id) || ' '
+    FROM calls c
+   WHERE c.resolved IN ('json.loads', 'json.dumps', 'pickle.loads') AND c.nargs >= 1 AND NOT c.star_args
+  UNION ALL
+  SELECT c.id, 'PH703', c.resolved || '(' || a.text || ')', a.names
+    FROM calls c JOIN call_args a ON a.call_id = c.id AND a.pos = 0 AND a.star = 0
+   WHERE c.resolved IN ('os.path.exists', 'os.path.isfile', 'os.path.isdir') AND c.nargs = 1
+  UNION ALL
+  SELECT c.id, 'PH703', c.resolved || ':' || c.receiver,
+         ' ' || substr(c.receiver, 1, instr(c.receiver || '.', '.') - 1) || ' '
+    FROM calls c
+   WHERE c.resolved = 'pathlib.Path.exists' AND c.nargs = 0 AND c.receiver NOT GLOB '*[^A-Za-z0-9_.]*';
+
+-- fs_mutators(name)
+-- Calls (by last name) after which a path may have appeared or gone: a
+-- check of the same path after them is not a repeat.
+CREATE TEMP VIEW fs_mutators(name) AS
+  VALUES ('remove'), ('unlink'), ('rmdir'), ('removedirs'), ('rmtree'), ('mkdir'), ('makedirs'), ('touch'),
+         ('rename'), ('renames'), ('replace'), ('move'), ('copy'), ('copy2'), ('copyfile'), ('copytree'),
+         ('symlink'), ('symlink_to'), ('link'), ('hardlink_to'), ('write_text'), ('write_bytes'), ('open'),
+         ('mkstemp'), ('mkdtemp'), ('extractall'), ('extract'), ('urlretrieve'), ('system'), ('run'),
+         ('call'), ('check_call'), ('check_output'), ('Popen'), ('sleep'), ('wait'), ('save'), ('write'),
+         ('dump'), ('download'), ('mount'), ('chdir');
+
+-- harmless_statements(name)
+-- Calls made for their effect (an expression statement) that cannot touch
+-- the disk: printing, logging, collection updates. Any other call made as a
+-- statement between two checks of a path may have changed it.
+CREATE TEMP VIEW harmless_statements(name) AS
+  VALUES ('print'), ('debug'), ('info'), ('warning'), ('warn'), ('error'), ('exception'), ('critical'),
+         ('log'), ('append'), ('appendleft'), ('extend'), ('add'), ('update'), ('setdefault'), ('insert'),
+         ('discard'), ('pop'), ('sort'), ('reverse');
+
+-- repeated_calls(rule, call_id, first_id)
+-- A repeat_candidates call and the nearest earlier call of the same key in
+-- the same function (or module body) whose value it recomputes: nothing
+-- between the two rebinds a name the key reads (assignment, augmented
+-- assignment, loop target, with ... as, walrus, import); for PH702 no
+-- method is called on such a name (`payload.update(...)` changes what
+-- dumps() returns); for PH703 nothing between may touch the disk (a
+-- fs_mutators call, a call of a project function, a call made as a
+-- statement other than harmless_statements, a yield); the two are
+-- not in different branches of one if/elif/else or match statement; and
+-- the second is not in an `except` of the try whose body holds the first
+-- (which may have failed there).
+CREATE TEMP VIEW repeated_calls(rule, call_id, first_id) AS
+  WITH
+    pairs(rule, a_id, b_id, names, fn) AS MATERIALIZED (
+      SELECT ra.rule, a.id, b.id, rb.names, b.function_id
+        FROM repeat_candidates ra
+        JOIN repeat_candidates rb ON rb.rule = ra.rule AND rb.key = ra.key AND rb.call_id <> ra.call_id
+        JOIN calls a ON a.id = ra.call_id
+        JOIN calls b ON b.id = rb.call_id
+       WHERE a.file_id = b.file_id AND a.function_id IS b.function_id
+         AND (a.line < b.line OR (a.line = b.line AND a.col < b.col))
+         AND (a.end_line < b.line OR (a.end_line = b.line AND a.end_col <= b.col))),
+    valid(rule, a_id, b_id) AS (
+      SELECT p.rule, p.a_id, p.b_id
+        FROM pairs p JOIN calls a ON a.id = p.a_id JOIN calls b ON b.id = p.b_id
+       WHERE NOT (a.in_try AND b.in_except AND b.try_id = a.try_id)
+         AND NOT EXISTS (
+               SELECT 1 FROM assignments x
+                WHERE x.file_id = b.file_id AND x.function_id IS p.fn
+                  AND instr(p.names, ' ' || x.target_root || ' ') > 0
+                  AND (x.end_line > a.line OR (x.end_line = a.line AND x.end_col > a.col))
+                  AND (x.line < b.line OR (x.line = b.line AND x.col < b.col)))
+         AND NOT EXISTS (
+               SELECT 1 FROM calls u
+                WHERE u.file_id = b.file_id AND u.function_id IS p.fn AND u.id NOT IN (p.a_id, p.b_id)
+                  AND (u.line > a.line OR (u.line = a.line AND u.col > a.col))
+                  AND (u.line < b.line OR (u.line = b.line AND u.col < b.col))
+                  AND ((u.receiver IS NOT NULL
+                        AND instr(p.names, ' ' || substr(u.receiver, 1, instr(u.receiver || '.', '.') - 1) || ' ') > 0
+                        AND (p.rule = 'PH702' OR u.name IN (SELECT name FROM fs_mutators)))
+                       OR (p.rule = 'PH703'
+                           AND (u.name IN (SELECT name FROM fs_mutators)
+                                OR (u.use = 'discard' AND u.name NOT IN (SELECT name FROM harmless_statements))
+                                OR EXISTS (SELECT 1 FROM call_targets t WHERE t.call_id = u.id)))))
+         AND NOT (p.rule = 'PH703' AND EXISTS (
+               SELECT 1 FROM returns y
+                WHERE y.file_id = b.file_id AND y.function_id IS p.fn AND y.kind <> 'return'
+                  AND (y.line > a.line OR (y.line = a.line AND y.col > a.col))
+                  AND (y.line < b.line OR (y.line = b.line AND y.col < b.col))))),
+    -- statements holding the calls, and their enclosing statements
+    anc(call_id, stmt_id) AS (
+      SELECT c.id, c.stmt_id FROM calls c WHERE c.id IN (SELECT a_id FROM valid UNION SELECT b_id FROM valid)
+      UNION
+      SELECT anc.call_id, s.parent_id FROM anc JOIN statements s ON s.id = anc.stmt_id
+       WHERE s.parent_id IS NOT NULL),
+    branchy(call_id, parent_id, block_id) AS MATERIALIZED (
+      SELECT anc.call_id, s.parent_id, s.block_id
+        FROM anc JOIN statements s ON s.id = anc.stmt_id JOIN statements p ON p.id = s.parent_id
+       WHERE p.kind IN ('if_statement', 'match_statement')),
+    kept(rule, a_id, b_id) AS (
+      SELECT v.rule, v.a_id, v.b_id FROM valid v
+       WHERE NOT EXISTS (SELECT 1 FROM branchy x JOIN branchy y ON y.parent_id = x.parent_id
+                          WHERE x.call_id = v.a_id AND y.call_id = v.b_id AND x.block_id <> y.block_id))
+  SELECT rule, b_id, a_id FROM (
+    SELECT k.rule, k.a_id, k.b_id,
+           row_number() OVER (PARTITION BY k.b_id ORDER BY a.line DESC, a.col DESC) AS rn
+      FROM kept k JOIN calls a ON a.id = k.a_id)
+   WHERE rn = 1;

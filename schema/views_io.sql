@@ -183,7 +183,6 @@ CREATE TEMP VIEW db_query_calls(call_id, kind) AS
 -- shortest chain). Chains stop at depth 6.
 CREATE TEMP VIEW query_functions(function_id, depth, via_call_id) AS
   WITH RECURSIVE
-    e(caller, callee, call_id) AS MATERIALIZED (SELECT caller, callee, call_id FROM call_edges),
     r(function_id, depth, via_call_id) AS (
       SELECT c.function_id, 0, min(c.id)
         FROM db_query_calls q JOIN calls c ON c.id = q.call_id
@@ -191,7 +190,7 @@ CREATE TEMP VIEW query_functions(function_id, depth, via_call_id) AS
        GROUP BY c.function_id
       UNION
       SELECT e.caller, r.depth + 1, e.call_id
-        FROM r JOIN e ON e.callee = r.function_id
+        FROM r JOIN call_edges e ON e.callee = r.function_id
        WHERE r.depth < 6 AND e.caller <> r.function_id)
   SELECT function_id, min(depth), via_call_id FROM r GROUP BY function_id;
 
@@ -243,6 +242,10 @@ CREATE TEMP VIEW io_coroutines(function_id, depth, via_call_id) AS
 
 -- ---------------------------------------------------------------------------
 -- Resources bound to local names
+--
+-- These views are single SELECTs (no UNION) on purpose: SQLite can then
+-- flatten them into a rule's join and reach the facts of the few candidate
+-- calls through indexes, instead of deriving the view for every call.
 
 -- resource_names(call_id, function_id, name)
 -- The local name a call's value is bound to inside a function: `fh =
@@ -250,61 +253,72 @@ CREATE TEMP VIEW io_coroutines(function_id, depth, via_call_id) AS
 -- `conn = await asyncio.wait_for(pool.acquire(), 2)`. Not `with ... as`
 -- targets (see withs.as_name), attributes or unpacking.
 CREATE TEMP VIEW resource_names(call_id, function_id, name) AS
-  SELECT c.id, c.function_id, c.target FROM calls c
-   WHERE c.use = 'assign' AND c.function_id IS NOT NULL
-     AND c.target <> '' AND c.target NOT GLOB '*[^A-Za-z0-9_]*'
-  UNION ALL
-  SELECT c.id, c.function_id, w.target
-    FROM calls c JOIN calls w ON w.id = c.parent_call_id
-   WHERE c.use = 'arg' AND c.arg_idx = 0 AND c.function_id IS NOT NULL
-     AND w.name IN ('wait_for', 'shield') AND w.use = 'assign'
-     AND w.target <> '' AND w.target NOT GLOB '*[^A-Za-z0-9_]*';
+  SELECT c.id, c.function_id,
+         CASE WHEN c.use = 'assign' THEN c.target
+              ELSE (SELECT w.target FROM calls w
+                     WHERE w.id = c.parent_call_id AND w.use = 'assign' AND w.name IN ('wait_for', 'shield')) END
+    FROM calls c
+   WHERE c.function_id IS NOT NULL
+     AND CASE WHEN c.use = 'assign' THEN c.target
+              WHEN c.use = 'arg' AND c.arg_idx = 0 THEN
+                (SELECT w.target FROM calls w
+                  WHERE w.id = c.parent_call_id AND w.use = 'assign' AND w.name IN ('wait_for', 'shield')) END
+         NOT GLOB '*[^A-Za-z0-9_]*'
+     AND CASE WHEN c.use = 'assign' THEN c.target
+              WHEN c.use = 'arg' AND c.arg_idx = 0 THEN
+                (SELECT w.target FROM calls w
+                  WHERE w.id = c.parent_call_id AND w.use = 'assign' AND w.name IN ('wait_for', 'shield')) END
+         <> '';
 
--- name_escapes(function_id, name, how, call_id, stmt_id)
--- Where a local name's object is handed on, so that the function no longer
--- owns it: `return` / `yield` (alone or in a tuple), `store` (assigned to an
--- attribute, a subscript or another name, alone or in a display), `arg`
--- (passed to a call: call_id), `with` (`with fh:` closes it), `callback`
--- (`atexit.register(fh.close)`), `closure` (a nested def or lambda closes
--- it: `def cleanup(): fh.close()`), `global` (declared `global` in a function
--- of a module that binds the name at module level: it lives on).
-CREATE TEMP VIEW name_escapes(function_id, name, how, call_id, stmt_id) AS
+-- name_uses(function_id, name, how, call_id, stmt_id)
+-- Every read of a name in a function, with what it does to the object the
+-- name holds. `how` is one of:
+--   return, yield  handed to the caller (alone or in a tuple: `return fh, n`);
+--   store          assigned to an attribute, a subscript or another name,
+--                  alone or in a display (`self.fh = fh`, `files = [fh]`);
+--   arg            passed to a call (call_id);
+--   with           used as a context manager (`with fh:`), which closes it;
+--   callback       its close method handed over: `atexit.register(fh.close)`
+--                  (the row's name is then `fh.close` or `fh.aclose`);
+--   use            anything else (a method call on it, a test, an f-string).
+-- Rules join it on (function_id, name), which is indexed.
+CREATE TEMP VIEW name_uses(function_id, name, how, call_id, stmt_id) AS
   SELECT n.function_id, n.name,
-         CASE n.role WHEN 'return' THEN 'return' WHEN 'yield' THEN 'yield' WHEN 'assign' THEN 'store'
-                     WHEN 'arg' THEN 'arg' ELSE 'with' END,
+         CASE WHEN n.name GLOB '*.close' OR n.name GLOB '*.aclose' THEN
+                CASE WHEN n.role = 'arg' THEN 'callback' ELSE 'use' END
+              WHEN n.name GLOB '*.*' THEN 'use'
+              WHEN n.role IN ('return', 'yield', 'arg', 'with') THEN n.role
+              WHEN n.role = 'assign' THEN 'store'
+              WHEN n.role = 'other' AND n.call_id IS NULL THEN
+                CASE WHEN (SELECT s.kind FROM statements s WHERE s.id = n.stmt_id) = 'return_statement' THEN 'return'
+                     WHEN EXISTS (SELECT 1 FROM returns r
+                                   WHERE r.function_id = n.function_id AND r.stmt_id = n.stmt_id
+                                     AND r.kind <> 'return') THEN 'yield'
+                     WHEN EXISTS (SELECT 1 FROM assignments a
+                                   WHERE a.function_id = n.function_id AND a.stmt_id = n.stmt_id AND a.op = '='
+                                     AND a.value_kind IN ('tuple', 'list', 'dictionary', 'set', 'expression_list'))
+                       THEN 'store'
+                     ELSE 'use' END
+              ELSE 'use' END,
          n.call_id, n.stmt_id
     FROM names n
-   WHERE n.ctx = 'load' AND n.role IN ('return', 'yield', 'assign', 'arg', 'with')
-  UNION ALL
-  SELECT n.function_id, n.name,
-         CASE WHEN s.kind = 'return_statement' THEN 'return'
-              WHEN EXISTS (SELECT 1 FROM returns r WHERE r.stmt_id = n.stmt_id AND r.kind <> 'return'
-                              AND instr(r.names, ' ' || n.name || ' ') > 0) THEN 'yield'
-              ELSE 'store' END,
-         NULL, n.stmt_id
-    FROM names n JOIN statements s ON s.id = n.stmt_id
-   WHERE n.ctx = 'load' AND n.role = 'other' AND n.call_id IS NULL
-     AND (s.kind = 'return_statement'
-          OR EXISTS (SELECT 1 FROM returns r WHERE r.stmt_id = n.stmt_id AND r.kind <> 'return'
-                        AND instr(r.names, ' ' || n.name || ' ') > 0)
-          OR EXISTS (SELECT 1 FROM assignments a WHERE a.stmt_id = n.stmt_id AND a.op = '='
-                        AND a.value_kind IN ('tuple', 'list', 'dictionary', 'set', 'expression_list')))
-  UNION ALL
-  SELECT n.function_id,
-         CASE WHEN n.name GLOB '*.close' THEN substr(n.name, 1, length(n.name) - 6)
-              ELSE substr(n.name, 1, length(n.name) - 7) END,
-         'callback', n.call_id, n.stmt_id
-    FROM names n
-   WHERE n.ctx = 'load' AND n.role = 'arg' AND (n.name GLOB '?*.close' OR n.name GLOB '?*.aclose')
-  UNION ALL
-  SELECT f.parent_id, c.receiver, 'closure', c.id, c.stmt_id
-    FROM calls c JOIN functions f ON f.id = c.function_id
-   WHERE c.name IN ('close', 'aclose', 'shutdown', 'release', 'putconn', 'unlink', 'remove')
-     AND f.parent_id IS NOT NULL
-  UNION ALL
-  SELECT s.function_id, a.target, 'global', NULL, s.id
-    FROM statements s JOIN assignments a ON a.file_id = s.file_id
-   WHERE s.kind = 'global_statement' AND a.scope = 'module' AND a.target_kind = 'name';
+   WHERE n.ctx = 'load';
+
+-- closed_by_nested(function_id, name, call_id)
+-- A def or lambda nested in the function closes, releases or removes what the
+-- name holds (`def cleanup(): fh.close()`): a cleanup callback.
+CREATE TEMP VIEW closed_by_nested(function_id, name, call_id) AS
+  SELECT f.parent_id, c.receiver, c.id
+    FROM functions f JOIN calls c ON c.function_id = f.id
+   WHERE f.parent_id IS NOT NULL
+     AND c.name IN ('close', 'aclose', 'shutdown', 'release', 'putconn', 'unlink', 'remove');
+
+-- global_declarers(function_id)
+-- Functions with a `global` statement: a name they bind that the module
+-- also binds at module level lives on after the call. (The statement's names
+-- are not extracted; rules pair this with a module-level assignment.)
+CREATE TEMP VIEW global_declarers(function_id) AS
+  SELECT function_id FROM statements WHERE kind = 'global_statement';
 
 -- finally_calls(call_id)
 -- Calls that run on every way out of a try: in its finally clause, or in a
@@ -312,12 +326,14 @@ CREATE TEMP VIEW name_escapes(function_id, name, how, call_id, stmt_id) AS
 -- fh.close() except OSError: pass`). That enclosing try's `else:` block is
 -- not told apart from its finally.
 CREATE TEMP VIEW finally_calls(call_id) AS
-  SELECT id FROM calls WHERE in_finally
-  UNION ALL
-  SELECT c.id
-    FROM calls c JOIN statements t ON t.id = c.try_id JOIN statements s ON s.id = t.parent_id
-   WHERE NOT c.in_finally AND s.kind = 'try_statement' AND t.block_id > s.id + 1
-     AND NOT EXISTS (SELECT 1 FROM handlers h WHERE h.try_id = s.id AND t.line BETWEEN h.line AND h.end_line);
+  SELECT c.id FROM calls c
+   WHERE c.in_finally
+      OR (c.try_id IS NOT NULL
+          AND EXISTS (SELECT 1 FROM statements t JOIN statements s ON s.id = t.parent_id
+                       WHERE t.id = c.try_id AND s.kind = 'try_statement' AND t.block_id > s.id + 1
+                         AND NOT EXISTS (SELECT 1 FROM handlers h
+                                          WHERE h.function_id IS s.function_id AND h.try_id = s.id
+                                            AND t.line BETWEEN h.line AND h.end_line)));
 
 -- non_owning_consumers(qualname)
 -- Calls that use a file or connection passed to them without taking it

@@ -55,8 +55,8 @@ CREATE TEMP VIEW collection_defs(id, file_id, function_id, class_id, stmt_id, lo
                           'set', 'set_comprehension', 'call')
      AND (a.value_kind <> 'call' OR k.kind IS NOT NULL);
 
--- collection_mutations(file_id, function_id, stmt_id, loop_id, coll, effect, what,
---                      call_id, line, col, end_line, end_col)
+-- collection_mutations(file_id, function_id, stmt_id, loop_id, coll, effect, how, what,
+--                      item, value, call_id, line, col, end_line, end_col)
 -- Every place a collection-like expression changes: `coll` is the
 -- collection as written, `effect` one of
 --   grow    c.append(x) and the other growing methods, c[k] = v, c[k] += v,
@@ -64,11 +64,18 @@ CREATE TEMP VIEW collection_defs(id, file_id, function_id, class_id, stmt_id, lo
 --   shrink  c.pop() and the other shrinking methods, del c[k], del c[:],
 --           c[:] = ... (a slice assignment replaces the contents)
 --   rebind  c = ..., del c: the name now holds another object
--- `what` shows the operation for messages ('c.append()', 'c[...] =', 'del c', 'c ='),
--- `call_id` is the method call when there is one.
-CREATE TEMP VIEW collection_mutations(file_id, function_id, stmt_id, loop_id, coll, effect, what,
-                                      call_id, line, col, end_line, end_col) AS
-  SELECT c.file_id, c.function_id, c.stmt_id, c.loop_id, c.receiver, m.effect, c.receiver || '.' || c.name || '()',
+-- `how` is 'call' (a method), 'item' (c[k] = v, c[k] op= v, c[:] = ...), 'augmented'
+-- (c += ...), 'bind' (c = ...) or 'del'; `what` shows the operation for
+-- messages ('c.append()', 'c[...] =', 'del c', 'c ='); `item` and `value`
+-- are, for an assignment, the subscript and the right-hand side as written
+-- (`k` and `v` in c[k] = v); `call_id` is the method call when there is one.
+--
+-- `c[k] = v` grows a dict but only replaces an item of a list: rules that
+-- know the collection's kind tell them apart.
+CREATE TEMP VIEW collection_mutations(file_id, function_id, stmt_id, loop_id, coll, effect, how, what,
+                                      item, value, call_id, line, col, end_line, end_col) AS
+  SELECT c.file_id, c.function_id, c.stmt_id, c.loop_id, c.receiver, m.effect, 'call',
+         c.receiver || '.' || c.name || '()', NULL, NULL,
          c.id, c.line, c.col, c.end_line, c.end_col
     FROM calls c JOIN collection_methods m ON m.name = c.name
    WHERE c.receiver IS NOT NULL
@@ -81,15 +88,19 @@ CREATE TEMP VIEW collection_mutations(file_id, function_id, stmt_id, loop_id, co
                      ELSE 'grow' END
               WHEN a.op IN ('+=', '|=') THEN 'grow'
               ELSE 'rebind' END,
+         CASE WHEN a.target_kind = 'subscript' THEN 'item' WHEN a.op IN ('+=', '|=') THEN 'augmented'
+              ELSE 'bind' END,
          CASE WHEN a.target_kind = 'subscript' THEN substr(a.target, 1, instr(a.target, '[') - 1) || '[...] '
               ELSE a.target || ' ' END || a.op,
-         NULL, a.line, a.col, a.end_line, a.end_col
+         CASE WHEN a.target_kind = 'subscript'
+              THEN substr(a.target, instr(a.target, '[') + 1, length(a.target) - instr(a.target, '[') - 1) END,
+         a.value, NULL, a.line, a.col, a.end_line, a.end_col
     FROM assignments a
    WHERE (a.target_kind = 'subscript' AND a.op NOT IN ('for', 'with', 'import') AND instr(a.target, '[') > 1)
       OR (a.target_kind IN ('name', 'attribute') AND a.op IN ('=', ':=', 'for', 'with', '+=', '|='))
   UNION ALL
   SELECT n.file_id, n.function_id, n.stmt_id, n.loop_id, n.name,
-         CASE WHEN n.ctx = 'del' THEN 'rebind' ELSE 'shrink' END, 'del ' || n.name, NULL,
+         CASE WHEN n.ctx = 'del' THEN 'rebind' ELSE 'shrink' END, 'del', 'del ' || n.name, NULL, NULL, NULL,
          n.line, n.col, n.end_line, n.end_col
     FROM statements s
     CROSS JOIN names n
@@ -135,7 +146,7 @@ CREATE TEMP VIEW shared_collections(id, file_id, class_id, class_name, name, kin
    WHERE d.nth = 1;
 
 -- shared_collection_mutations(collection_id, file_id, function_id, stmt_id, loop_id, coll, effect,
---                             what, call_id, line, col, end_line, end_col)
+--                             how, what, item, value, call_id, line, col, end_line, end_col)
 -- collection_mutations of a shared collection, in its own file: a
 -- module-level name used where no parameter or assignment of the function
 -- makes it local; a class attribute through `self.`/`cls.` in the class's
@@ -145,14 +156,14 @@ CREATE TEMP VIEW shared_collections(id, file_id, class_id, class_name, name, kin
 -- to the names shared collections have (an IN list, which SQLite indexes),
 -- and each survivor finds its collection within its own file's rowid range.
 CREATE TEMP VIEW shared_collection_mutations(collection_id, file_id, function_id, stmt_id, loop_id, coll,
-                                             effect, what, call_id, line, col, end_line, end_col) AS
-  SELECT collection_id, file_id, function_id, stmt_id, loop_id, coll, effect, what, call_id,
-         line, col, end_line, end_col
-    FROM (
+                                             effect, how, what, item, value, call_id, line, col, end_line,
+                                             end_col) AS
+  WITH shared AS MATERIALIZED (SELECT id, name FROM shared_collections),
+  resolved AS MATERIALIZED (
       SELECT m.*,
              (SELECT min(a.id) FROM assignments a
                WHERE a.id BETWEEN m.file_id << 24 AND ((m.file_id + 1) << 24) - 1
-                 AND a.target = m.attr AND a.id IN (SELECT id FROM shared_collections)
+                 AND a.target = m.attr AND a.id IN (SELECT id FROM shared)
                  AND CASE WHEN m.head IS NULL THEN a.class_id IS NULL
                           WHEN m.head IN ('self', 'cls') THEN a.class_id = (
                             SELECT class_id FROM function_classes WHERE function_id = m.function_id)
@@ -165,13 +176,16 @@ CREATE TEMP VIEW shared_collection_mutations(collection_id, file_id, function_id
           SELECT *, CASE WHEN instr(coll, '.') THEN substr(coll, 1, instr(coll, '.') - 1) END AS head,
                     CASE WHEN instr(coll, '.') THEN substr(coll, instr(coll, '.') + 1) ELSE coll END AS attr
             FROM collection_mutations) m
-       WHERE m.attr IN (SELECT name FROM shared_collections)
+       WHERE m.attr IN (SELECT name FROM shared)
          AND (m.head IS NOT NULL OR m.function_id IS NULL
               OR m.function_id IN (SELECT function_id FROM global_declaring_functions)
               OR NOT (EXISTS (SELECT 1 FROM params p WHERE p.function_id = m.function_id AND p.name = m.attr)
                       OR EXISTS (SELECT 1 FROM assignments l
                                   WHERE l.function_id = m.function_id AND l.target = m.attr
                                     AND l.target_kind = 'name'))))
+  SELECT collection_id, file_id, function_id, stmt_id, loop_id, coll, effect, how, what, item, value,
+         call_id, line, col, end_line, end_col
+    FROM resolved
    WHERE collection_id IS NOT NULL;
 
 -- iterated_once(assignment_id, name_id, loop_id)
