@@ -310,7 +310,13 @@ CREATE TABLE comments(
 
 -- Derived relations. Not extracted: computed from the tables above by
 -- schema/derive.sql after every extraction that changed something (the
--- library views call_targets, call_edges and class_ancestors read them).
+-- library views call_targets, call_edges, class_ancestors and name_aliases
+-- read them).
+
+CREATE TABLE alias_map(
+  name TEXT NOT NULL,              -- a qualified name bound by imports: 'pkg.Store'...
+  target TEXT NOT NULL             -- ...means this project function, class or module: 'pkg.sub.impl.Store'
+);
 
 CREATE TABLE call_graph(
   call_id INTEGER NOT NULL,        -- a call...

@@ -56,28 +56,10 @@ CREATE TEMP VIEW import_bindings(name, target) AS
 -- import_bindings followed along re-export chains (up to 4 bindings) to a
 -- project function, class or module: pkg.Store -> pkg.sub.Store ->
 -- pkg.sub.impl.Store gives (pkg.Store, pkg.sub.impl.Store). The shortest
--- chain wins. Written as four joins rather than a recursion so that every
--- step is an indexed lookup; import cycles end with the fourth binding.
+-- chain wins. Derived after each extraction (schema/derive.sql) into the
+-- alias_map table, indexed by name and by target.
 CREATE TEMP VIEW name_aliases(name, target) AS
-  WITH
-    b(name, target) AS MATERIALIZED (SELECT DISTINCT name, target FROM import_bindings),
-    cand(name, target, depth) AS (
-      SELECT name, target, 1 FROM b
-      UNION ALL
-      SELECT b1.name, b2.target, 2 FROM b b1 JOIN b b2 ON b2.name = b1.target
-      UNION ALL
-      SELECT b1.name, b3.target, 3
-        FROM b b1 JOIN b b2 ON b2.name = b1.target JOIN b b3 ON b3.name = b2.target
-      UNION ALL
-      SELECT b1.name, b4.target, 4
-        FROM b b1 JOIN b b2 ON b2.name = b1.target JOIN b b3 ON b3.name = b2.target
-                  JOIN b b4 ON b4.name = b3.target),
-    proj(name, target, depth, best) AS (
-      SELECT name, target, depth, min(depth) OVER (PARTITION BY name)
-        FROM cand
-       WHERE target IN (SELECT qualname FROM functions) OR target IN (SELECT qualname FROM classes)
-          OR target IN (SELECT module FROM files))
-  SELECT DISTINCT name, target FROM proj WHERE depth = best;
+  SELECT name, target FROM alias_map;
 
 -- reexports(name, target)
 -- Names a package's __init__.py imports at module level: `from pkg import f`
@@ -130,67 +112,86 @@ CREATE TEMP VIEW class_members(class_id, name, function_id, depth) AS
    WHERE NOT EXISTS (SELECT 1 FROM functions f
                       WHERE f.class_id = i.class_id AND f.name = i.name AND f.is_method);
 
--- project_names(name, function_id)
--- Every qualified name a call may resolve to that runs a project function:
--- the function's own qualname; Class.m for a method a class inherits;
--- Class for its constructor (__init__, own or inherited); and the same names
--- under the aliases of name_aliases: pkg.f for a re-exported pkg.io.f,
--- pkg.Store for a re-exported class's constructor, and, for the aliases
--- some call's resolved name starts with, pkg.Store.load (a re-exported
--- class's members) and alias.f (a module alias). That last condition keeps
--- `import os` in every module from naming every function of os again.
-CREATE TEMP VIEW project_names(name, function_id) AS
-  WITH
-    m(class_id, name, function_id, depth) AS MATERIALIZED (
-      SELECT class_id, name, function_id, depth FROM class_members),
-    al(name, target) AS MATERIALIZED (SELECT name, target FROM name_aliases),
-    -- '/' follows '.' in ASCII: the range holds the names that start with "name."
-    used(name, target) AS MATERIALIZED (
-      SELECT name, target FROM al
-       WHERE EXISTS (SELECT 1 FROM calls c WHERE c.resolved > al.name || '.' AND c.resolved < al.name || '/'))
-  SELECT qualname, id FROM functions WHERE NOT is_lambda
-  UNION ALL
-  SELECT k.qualname || '.' || m.name, m.function_id FROM m CROSS JOIN classes k ON k.id = m.class_id WHERE m.depth > 0
-  UNION ALL
-  SELECT k.qualname, m.function_id FROM m CROSS JOIN classes k ON k.id = m.class_id WHERE m.name = '__init__'
-  UNION ALL
-  SELECT al.name, f.id FROM al CROSS JOIN functions f ON f.qualname = al.target WHERE NOT f.is_lambda
-  UNION ALL
-  SELECT al.name || CASE WHEN m.name = '__init__' THEN '' ELSE '.' || m.name END, m.function_id
-    FROM al CROSS JOIN classes k ON k.qualname = al.target CROSS JOIN m ON m.class_id = k.id
-   WHERE m.name = '__init__' OR al.name IN (SELECT name FROM used)
-  UNION ALL
-  SELECT used.name || substr(f.qualname, length(used.target) + 1), f.id
-    FROM used CROSS JOIN files t ON t.module = used.target
-    CROSS JOIN functions f ON f.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215
-   WHERE NOT f.is_lambda
-  UNION ALL
-  SELECT used.name || substr(k.qualname, length(used.target) + 1)
-         || CASE WHEN m.name = '__init__' THEN '' ELSE '.' || m.name END,
-         m.function_id
-    FROM used CROSS JOIN files t ON t.module = used.target
-    CROSS JOIN classes k ON k.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215
-    CROSS JOIN m ON m.class_id = k.id
-   WHERE m.depth > 0 OR m.name = '__init__';
+-- module_aliases(name, module)
+-- The aliases of name_aliases that mean a project module and that some
+-- call's resolved name goes through: `import shop.payments as pay` in
+-- app.py, then `from app import pay; pay.charge()` elsewhere. (An alias
+-- used in its own file is resolved by the extractor already.) Aliases no
+-- call uses are left out, so that `import os` in every module does not
+-- name every function of os again.
+CREATE TEMP VIEW module_aliases(name, module) AS
+  SELECT al.name, al.target FROM name_aliases al
+   WHERE al.target IN (SELECT module FROM files)
+     -- '/' follows '.' in ASCII: the range holds the names that start with "name."
+     AND EXISTS (SELECT 1 FROM calls c WHERE c.resolved > al.name || '.' AND c.resolved < al.name || '/');
+
+-- class_names(name, class_id)
+-- Every qualified name that means a project class: its own qualname, the
+-- aliases of name_aliases (pkg.Store for a re-exported pkg.sub.Store), and
+-- the class under a module alias (pay.Gateway).
+CREATE TEMP VIEW class_names(name, class_id) AS
+  SELECT qualname, id FROM classes
+  UNION
+  SELECT al.name, k.id FROM name_aliases al CROSS JOIN classes k ON k.qualname = al.target
+  UNION
+  SELECT u.name || substr(k.qualname, length(u.module) + 1), k.id
+    FROM module_aliases u CROSS JOIN files t ON t.module = u.module
+    CROSS JOIN classes k ON k.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215;
 
 -- call_resolution(call_id, function_id)
--- The project function a call runs, computed from the facts: a call whose
--- resolved name is in project_names (module functions, `self.m()`,
--- `cls.m()`, `Class.m()`, typed receivers such as attributes bound in
--- __init__, nested defs, constructors, inherited methods, re-exports and
--- aliases), and `super().m()` (the nearest base's m). Calls that resolve to
--- nothing in the project are absent: never guessed. A call may have several
--- targets when a name is defined more than once (conditional definitions).
+-- The project function a call runs, computed from the facts. Calls that
+-- resolve to nothing in the project are absent: never guessed. A call may
+-- have several targets when a name is defined more than once (conditional
+-- definitions). Four ways:
+--   - the resolved name is a function's qualname (module functions, nested
+--     defs, `self.m()` / `cls.m()` / `Class.m()` on the defining class);
+--   - it is an alias of one (a re-export) or one under a module alias
+--     (module_aliases: pay.charge);
+--   - it names a class (class_names): the constructor, `__init__` of the
+--     class or of its nearest project base;
+--   - it is a class name and a member, `Child.save` or `obj.save` on a typed
+--     receiver: the method of the class or of its nearest project base that
+--     defines it; `super().m()`: the nearest base's, skipping the class.
+-- Driven from the calls: a class's inherited methods are looked up only
+-- when some call names them (class_members enumerates them all).
 -- schema/derive.sql stores it as call_graph after each extraction; rules
 -- read it through call_targets.
 CREATE TEMP VIEW call_resolution(call_id, function_id) AS
-  SELECT c.id, p.function_id
-    FROM (SELECT DISTINCT name, function_id FROM project_names) p
-    JOIN calls c ON c.resolved = p.name
+  WITH
+    cn(name, class_id) AS MATERIALIZED (SELECT name, class_id FROM class_names),
+    -- (call, class, member name, lowest depth searched)
+    member_calls(call_id, class_id, member, from_depth) AS (
+      SELECT c.id, cn.class_id, '__init__', 0 FROM cn CROSS JOIN calls c ON c.resolved = cn.name
+      UNION ALL
+      SELECT c.id, cn.class_id, c.name, 0
+        FROM cn CROSS JOIN calls c ON c.resolved > cn.name || '.' AND c.resolved < cn.name || '/'
+       WHERE c.resolved = cn.name || '.' || c.name
+      UNION ALL
+      SELECT id, class_id, name, 1 FROM calls
+       WHERE resolved GLOB 'super.*' AND receiver GLOB 'super(*)' AND class_id IS NOT NULL)
+  SELECT c.id, f.id FROM functions f CROSS JOIN calls c ON c.resolved = f.qualname
+   WHERE NOT f.is_lambda
   UNION
-  SELECT c.id, i.function_id
-    FROM calls c JOIN class_inherited i ON i.class_id = c.class_id AND i.name = c.name
-   WHERE c.resolved GLOB 'super.*' AND c.receiver GLOB 'super(*)';
+  SELECT c.id, f.id
+    FROM name_aliases al CROSS JOIN functions f ON f.qualname = al.target
+    CROSS JOIN calls c ON c.resolved = al.name
+   WHERE NOT f.is_lambda
+  UNION
+  SELECT c.id, f.id
+    FROM module_aliases u
+    CROSS JOIN calls c ON c.resolved > u.name || '.' AND c.resolved < u.name || '/'
+    CROSS JOIN functions f ON f.qualname = u.module || substr(c.resolved, length(u.name) + 1)
+   WHERE NOT f.is_lambda
+  UNION
+  SELECT m.call_id, f.id
+    FROM member_calls m
+    CROSS JOIN class_ancestry a ON a.class_id = m.class_id AND a.depth >= m.from_depth
+    CROSS JOIN functions f ON f.class_id = a.ancestor_id AND f.name = m.member
+   WHERE f.is_method AND NOT f.is_lambda
+     AND a.depth = (SELECT min(a2.depth)
+                      FROM class_ancestry a2 CROSS JOIN functions f2 ON f2.class_id = a2.ancestor_id
+                     WHERE a2.class_id = m.class_id AND a2.depth >= m.from_depth
+                       AND f2.name = m.member AND f2.is_method AND NOT f2.is_lambda);
 
 -- call_targets(call_id, function_id)
 -- The project function a call runs (call_resolution, as stored in the
