@@ -392,12 +392,36 @@ static void add_related(Lookup *lk, PhFinding *f, const char *json) {
     f->nrelated = v.len;
 }
 
-int ph_rules_run(sqlite3 *db, const PhRule *rule, PhFindings *out, PhDiags *diags) {
-    /* Skip the header: prepare from the first non-comment byte so that error
-     * offsets map to the file. */
+/* One result row of a rule, as the query returned it (message expanded). */
+typedef struct Row {
+    int64_t file_id;
+    int line, col, end_line, end_col;
+    char *severity;        /* NULL: the rule's */
+    char *message;
+    char *related;         /* JSON, or NULL */
+} Row;
+
+typedef PhVec(Row) Rows;
+
+static char *column_dup(sqlite3_stmt *st, int c) {
+    const char *v = c >= 0 ? (const char *)sqlite3_column_text(st, c) : NULL;
+    return v ? ph_xstrdup(v) : NULL;
+}
+
+static void rows_free(Rows *rows) {
+    for (size_t i = 0; i < rows->len; i++) {
+        free(rows->items[i].severity);
+        free(rows->items[i].message);
+        free(rows->items[i].related);
+    }
+    free(rows->items);
+}
+
+/* Run the rule's query into rows. On errors adds a diagnostic
+ * `rule-file:line: message` and returns -1. */
+static int query_rows(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diags) {
     sqlite3_stmt *st = NULL;
-    const char *tail = NULL;
-    int rc = sqlite3_prepare_v2(db, rule->sql, -1, &st, &tail);
+    int rc = sqlite3_prepare_v2(db, rule->sql, -1, &st, NULL);
     if (rc != SQLITE_OK) {
         int off = sqlite3_error_offset(db);
         ph_diags_add(diags, PH_ERROR, rule->path, sql_line(rule, off >= 0 ? off : 0), 0, 0, NULL, "%s",
@@ -432,48 +456,161 @@ int ph_rules_run(sqlite3 *db, const PhRule *rule, PhFindings *out, PhDiags *diag
         sqlite3_finalize(st);
         return -1;
     }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        Row r;
+        r.file_id = sqlite3_column_int64(st, c_file);
+        r.line = sqlite3_column_int(st, c_line);
+        r.col = sqlite3_column_int(st, c_col);
+        r.end_line = c_eline >= 0 ? sqlite3_column_int(st, c_eline) : r.line;
+        r.end_col = c_ecol >= 0 ? sqlite3_column_int(st, c_ecol) : r.col;
+        r.severity = column_dup(st, c_sev);
+        r.message = c_msg >= 0 && sqlite3_column_type(st, c_msg) != SQLITE_NULL ? column_dup(st, c_msg)
+                                                                                 : expand(rule->message, st, ncols);
+        r.related = column_dup(st, c_rel);
+        ph_vec_push(rows, r);
+    }
+    if (rc != SQLITE_DONE)
+        ph_diags_add(diags, PH_ERROR, rule->path, 1, 0, 0, NULL, "rule %s failed: %s", rule->id, sqlite3_errmsg(db));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------------------
+ * Result cache. A rule's rows are kept in the database (rule_runs and
+ * rule_rows, schema/tables.sql) under a key hashing the rule's SQL and the
+ * library it ran with; schema/derive.sql empties them whenever the facts
+ * change. An audit of an unchanged tree so reads its findings back instead
+ * of running every query again. A database that cannot be written
+ * (read-only, locked by a writer) just runs the queries every time.
+ */
+
+static void cache_key(const PhRule *rule, char key[24]) {
+    const char *lib = ph_db_library_version();
+    uint64_t h = ph_hash64(lib, strlen(lib)) * 1099511628211u ^ ph_hash64(rule->sql, strlen(rule->sql));
+    snprintf(key, 24, "%016llx", (unsigned long long)h);
+}
+
+/* The cached rows under key, if the rule ran over these facts before. */
+static bool cache_read(sqlite3 *db, const char *key, Rows *rows) {
+    sqlite3_stmt *st;
+    bool hit = false;
+    if (sqlite3_prepare_v2(db, ph_db_statement("cache_rows"), -1, &st, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        hit = true;
+        if (sqlite3_column_type(st, 0) == SQLITE_NULL)    /* the run's own row: no results */
+            continue;
+        Row r = {.file_id = sqlite3_column_int64(st, 0),
+                 .line = sqlite3_column_int(st, 1),
+                 .col = sqlite3_column_int(st, 2),
+                 .end_line = sqlite3_column_int(st, 3),
+                 .end_col = sqlite3_column_int(st, 4),
+                 .severity = column_dup(st, 5),
+                 .message = column_dup(st, 6),
+                 .related = column_dup(st, 7)};
+        ph_vec_push(rows, r);
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {     /* a partial read is no read */
+        rows_free(rows);
+        memset(rows, 0, sizeof *rows);
+        return false;
+    }
+    return hit;
+}
+
+/* Store rows under key, unless the facts changed since `data_version` (an
+ * extraction committed meanwhile) or the database cannot be written now. */
+static void cache_write(sqlite3 *db, const char *key, const Rows *rows, int data_version) {
+    if (sqlite3_db_readonly(db, "main") == 1 || !sqlite3_get_autocommit(db))
+        return;
+    sqlite3_busy_timeout(db, 0);     /* a cache never waits for a writer */
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_stmt *run = NULL, *row = NULL;
+    int rc = ph_db_data_version(db) == data_version ? SQLITE_OK : SQLITE_ABORT;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO rule_runs(key) VALUES(?1)", -1, &run, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, ph_db_statement("cache_insert"), -1, &row, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(run, 1, key, -1, SQLITE_STATIC);
+        rc = sqlite3_step(run) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+    }
+    for (size_t i = 0; rc == SQLITE_OK && i < rows->len; i++) {
+        const Row *r = &rows->items[i];
+        sqlite3_bind_text(row, 1, key, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(row, 2, (sqlite3_int64)i);
+        sqlite3_bind_int64(row, 3, r->file_id);
+        sqlite3_bind_int(row, 4, r->line);
+        sqlite3_bind_int(row, 5, r->col);
+        sqlite3_bind_int(row, 6, r->end_line);
+        sqlite3_bind_int(row, 7, r->end_col);
+        sqlite3_bind_text(row, 8, r->severity, -1, SQLITE_STATIC);
+        sqlite3_bind_text(row, 9, r->message, -1, SQLITE_STATIC);
+        sqlite3_bind_text(row, 10, r->related, -1, SQLITE_STATIC);
+        rc = sqlite3_step(row) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+        sqlite3_reset(row);
+    }
+    sqlite3_finalize(run);
+    sqlite3_finalize(row);
+    sqlite3_exec(db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    if (!sqlite3_get_autocommit(db))     /* COMMIT failed: do not leave it open */
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+out:
+    sqlite3_busy_timeout(db, PH_DB_BUSY_MS);
+}
+
+int ph_rules_run(sqlite3 *db, const PhRule *rule, PhFindings *out, PhDiags *diags) {
+    char key[24];
+    cache_key(rule, key);
+    Rows rows = {0};
+    if (!cache_read(db, key, &rows)) {
+        int version = ph_db_data_version(db);
+        if (query_rows(db, rule, &rows, diags) != 0) {
+            rows_free(&rows);
+            return -1;
+        }
+        cache_write(db, key, &rows, version);
+    }
+
     Lookup lk = {0};
     sqlite3_prepare_v2(db, ph_db_statement("file_path"), -1, &lk.path, NULL);
     sqlite3_prepare_v2(db, ph_db_statement("suppressions"), -1, &lk.noqa, NULL);
     sqlite3_prepare_v2(db, ph_db_statement("related"), -1, &lk.related, NULL);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        int64_t fid = sqlite3_column_int64(st, c_file);
-        int line = sqlite3_column_int(st, c_line);
-        if (suppressed(&lk, fid, line, rule->id)) {
+    for (size_t i = 0; i < rows.len; i++) {
+        Row *r = &rows.items[i];
+        if (suppressed(&lk, r->file_id, r->line, rule->id)) {
             out->suppressed++;
             continue;
         }
         PhFinding f;
         memset(&f, 0, sizeof f);
         f.rule = rule;
-        const char *sev = c_sev >= 0 ? (const char *)sqlite3_column_text(st, c_sev) : NULL;
-        snprintf(f.severity, sizeof f.severity, "%s", ph_severity_rank(sev) <= 3 ? sev : rule->severity);
-        f.loc.file_id = (int)fid;
-        f.loc.path = file_path(&lk, fid);
-        f.loc.line = line;
-        f.loc.col = sqlite3_column_int(st, c_col);
-        f.loc.end_line = c_eline >= 0 ? sqlite3_column_int(st, c_eline) : line;
-        f.loc.end_col = c_ecol >= 0 ? sqlite3_column_int(st, c_ecol) : f.loc.col;
-        const char *m = c_msg >= 0 ? (const char *)sqlite3_column_text(st, c_msg) : NULL;
-        f.message = m ? ph_xstrdup(m) : expand(rule->message, st, ncols);
-        const char *rel = c_rel >= 0 ? (const char *)sqlite3_column_text(st, c_rel) : NULL;
-        if (rel && *rel)
-            add_related(&lk, &f, rel);
+        snprintf(f.severity, sizeof f.severity, "%s", ph_severity_rank(r->severity) <= 3 ? r->severity : rule->severity);
+        f.loc.file_id = (int)r->file_id;
+        f.loc.path = file_path(&lk, r->file_id);
+        f.loc.line = r->line;
+        f.loc.col = r->col;
+        f.loc.end_line = r->end_line;
+        f.loc.end_col = r->end_col;
+        f.message = r->message;           /* moved */
+        r->message = NULL;
+        if (r->related && *r->related)
+            add_related(&lk, &f, r->related);
         if (out->len == out->cap) {
             out->cap = out->cap ? out->cap * 2 : 64;
             out->items = ph_xrealloc(out->items, out->cap * sizeof *out->items);
         }
         out->items[out->len++] = f;
     }
-    if (rc != SQLITE_DONE) {
-        ph_diags_add(diags, PH_ERROR, rule->path, 1, 0, 0, NULL, "rule %s failed: %s", rule->id, sqlite3_errmsg(db));
-    }
     sqlite3_finalize(lk.path);
     sqlite3_finalize(lk.noqa);
     sqlite3_finalize(lk.related);
-    sqlite3_finalize(st);
-    (void)tail;
-    return rc == SQLITE_DONE ? 0 : -1;
+    rows_free(&rows);
+    return 0;
 }
 
 static int cmp_finding(const void *a, const void *b) {

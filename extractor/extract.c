@@ -462,9 +462,10 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
         }
     ph_writer_close(w);
     w = NULL;
-    /* Derived relations follow the facts: in the same transaction when
-     * updating; after the indexes they need when building. */
-    bool changed = stats->parsed || stats->removed || cold;
+    /* Derived relations follow the facts (and the library that derives
+     * them): in the same transaction when updating; after the indexes they
+     * need when building. */
+    bool changed = stats->parsed || stats->removed || cold || !ph_db_library_current(db);
     if (rc == SQLITE_OK && !cold && changed)
         rc = ph_db_derive(db, diags);
     if (rc == SQLITE_OK)

@@ -45,6 +45,30 @@ const char *ph_db_version(void) {
     return version;
 }
 
+const char *ph_db_library_version(void) {
+    static char version[24];
+    if (!version[0]) {
+        uint64_t h = 0;
+        for (const PhEmbedded *e = ph_embedded; e->path; e++)
+            if ((ph_str_starts(e->path, "schema/views") && ph_str_ends(e->path, ".sql")) ||
+                strcmp(e->path, "schema/derive.sql") == 0)
+                h = (h * 1099511628211u) ^ ph_hash64(e->text, strlen(e->text));
+        snprintf(version, sizeof version, "%016llx", (unsigned long long)h);
+    }
+    return version;
+}
+
+bool ph_db_library_current(sqlite3 *db) {
+    sqlite3_stmt *st;
+    bool current = false;
+    if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'library_version'", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            current = strcmp((const char *)sqlite3_column_text(st, 0), ph_db_library_version()) == 0;
+        sqlite3_finalize(st);
+    }
+    return current;
+}
+
 /* Line (1-based) of byte offset `off` in `text`. */
 static int line_of(const char *text, size_t off) {
     int line = 1;
@@ -184,15 +208,35 @@ int ph_db_load_library(sqlite3 *db, PhDiags *diags) {
 }
 
 int ph_db_derive(sqlite3 *db, PhDiags *diags) {
-    return ph_db_exec_script(db, "schema/derive.sql", ph_db_embedded("schema/derive.sql"), diags);
+    int rc = ph_db_exec_script(db, "schema/derive.sql", ph_db_embedded("schema/derive.sql"), diags);
+    sqlite3_stmt *st;
+    if (rc == SQLITE_OK &&
+        (rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('library_version', ?1)", -1,
+                                 &st, NULL)) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, ph_db_library_version(), -1, SQLITE_STATIC);
+        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+        sqlite3_finalize(st);
+    }
+    return rc;
 }
 
 int ph_db_create_indexes(sqlite3 *db, PhDiags *diags) {
     return ph_db_exec_script(db, "schema/indexes.sql", ph_db_embedded("schema/indexes.sql"), diags);
 }
 
+int ph_db_data_version(sqlite3 *db) {
+    sqlite3_stmt *st;
+    int v = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK) {
+        if (sqlite3_step(st) == SQLITE_ROW)
+            v = sqlite3_column_int(st, 0);
+        sqlite3_finalize(st);
+    }
+    return v;
+}
+
 static void tune(sqlite3 *db) {
-    sqlite3_busy_timeout(db, 5000);
+    sqlite3_busy_timeout(db, PH_DB_BUSY_MS);
     sqlite3_exec(db, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;", NULL, NULL, NULL);
 }
 

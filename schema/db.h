@@ -15,6 +15,8 @@
  * holds a checksum of the extractor's sources and schema (ph_db_version()). */
 #define PH_EXTRACTOR_VERSION 1
 #define PH_TOOL_VERSION "0.1.0"
+/* How long a connection waits for another one's write lock. */
+#define PH_DB_BUSY_MS 5000
 
 typedef enum {
     PH_DB_OK,          /* opened, current version */
@@ -50,8 +52,14 @@ sqlite3 *ph_db_memory(void);
 
 int ph_db_create_indexes(sqlite3 *db, PhDiags *diags);
 
-/* Recompute the derived relations (call_graph, class_ancestry) from the
- * facts with schema/derive.sql. Needs the library views loaded. */
+/* A checksum of the library that derived data is computed with: the views
+ * (schema/views*.sql) and schema/derive.sql. Static. */
+const char *ph_db_library_version(void);
+/* Was the database's derived data computed with this library? */
+bool ph_db_library_current(sqlite3 *db);
+/* Recompute everything derived from the facts with schema/derive.sql (the
+ * call graph, class ancestry, aliases; cached rule results are dropped) and
+ * record the library version. Needs the library views loaded. */
 int ph_db_derive(sqlite3 *db, PhDiags *diags);
 
 /* Views of schema/views.sql (as TEMP views) and SQL functions. */
@@ -62,6 +70,8 @@ int ph_db_load_library(sqlite3 *db, PhDiags *diags);
 int ph_db_exec_script(sqlite3 *db, const char *what, const char *sql, PhDiags *diags);
 
 void ph_db_close(sqlite3 *db);    /* NULL is a no-op */
+/* PRAGMA data_version: changes whenever another connection commits. */
+int ph_db_data_version(sqlite3 *db);
 
 
 

@@ -6,6 +6,10 @@
 -- Each relation needs the ones before it: class_bases reads alias_map
 -- (through name_aliases), call_resolution reads both.
 
+-- Rule results computed over the previous facts are stale.
+DELETE FROM rule_runs;
+DELETE FROM rule_rows;
+
 -- alias_map (name_aliases): import_bindings followed along re-export chains
 -- to a project function, class or module, the shortest chain winning.
 -- Written as four joins rather than a recursion so that every step is an

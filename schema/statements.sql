@@ -27,6 +27,20 @@ SELECT json_extract(value, '$.file_id'), json_extract(value, '$.line'), json_ext
        json_extract(value, '$.end_line'), json_extract(value, '$.end_col'), json_extract(value, '$.message')
   FROM json_each(?1);
 
+-- name: cache_rows
+-- A rule's cached results (core/rules.c): no row when the rule has not run
+-- over these facts, one row of NULLs when it ran and found nothing.
+-- ?1 = cache key.
+SELECT r.file_id, r.line, r.col, r.end_line, r.end_col, r.severity, r.message, r.related
+  FROM rule_runs k LEFT JOIN rule_rows r ON r.key = k.key
+ WHERE k.key = ?1
+ ORDER BY r.seq;
+
+-- name: cache_insert
+-- One cached result row. ?1 = cache key, ?2 = its order, then the row.
+INSERT OR REPLACE INTO rule_rows(key, seq, file_id, line, col, end_line, end_col, severity, message, related)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10);
+
 -- name: counts
 -- Files, lines and functions in the database.
 SELECT (SELECT count(*) FROM files), (SELECT coalesce(sum(lines), 0) FROM files),

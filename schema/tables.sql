@@ -329,3 +329,22 @@ CREATE TABLE class_ancestry(
   ancestor_id INTEGER NOT NULL,    -- a project base class at any depth, or the class itself
   depth INTEGER NOT NULL           -- 0 for the class itself
 );
+
+-- Rule results over these facts, kept so that an audit of an unchanged tree
+-- reads them back instead of running the queries again (core/rules.c).
+-- schema/derive.sql empties both tables whenever the facts change.
+
+CREATE TABLE rule_runs(
+  key TEXT PRIMARY KEY             -- checksum of a rule's SQL and of the library it ran with
+);
+
+CREATE TABLE rule_rows(
+  key TEXT NOT NULL,               -- the rule_runs row these results belong to
+  seq INTEGER NOT NULL,            -- order in which the query returned them
+  file_id INTEGER NOT NULL,
+  line INTEGER NOT NULL, col INTEGER NOT NULL, end_line INTEGER NOT NULL, end_col INTEGER NOT NULL,
+  severity TEXT,                   -- the row's own severity column, if any
+  message TEXT NOT NULL,           -- the message, template expanded
+  related TEXT,                    -- the row's related JSON, if any
+  PRIMARY KEY (key, seq)
+) WITHOUT ROWID;
