@@ -180,8 +180,11 @@ typedef struct HandlerInfo {
     bool reraises, returns;
 } HandlerInfo;
 
+/* A try statement being visited: does its body await (at any depth, nested
+ * try statements and their handlers included)? */
 typedef struct TryInfo {
     bool awaits;
+    struct TryInfo *outer;   /* the try whose body holds this one, or NULL */
 } TryInfo;
 
 /* Identifiers read inside an expression, gathered as ' a b c '. */
@@ -507,7 +510,10 @@ static void syntax_error(Parser *p, TSNode n) {
         size_t cut = 0;
         while (cut < len && cut < 30 && s[cut] != '\n')
             cut++;
-        snprintf(msg, sizeof msg, "syntax error: unexpected '%.*s'", (int)cut, s);
+        if (cut)
+            snprintf(msg, sizeof msg, "syntax error: unexpected '%.*s'", (int)cut, s);
+        else    /* an empty error node: the parser gave up at this point */
+            snprintf(msg, sizeof msg, "syntax error%s", len ? ": unexpected end of line" : "");
     }
     PhVal *v = row(p, PH_T_diagnostics, NULL);
     ph_val_str(p->f, &v[PH_C_diagnostics_severity], "warning");
@@ -989,11 +995,23 @@ static void visit_call(Parser *p, Ctx *c, TSNode n, Role r, Value *out) {
     }
 }
 
+/* An await at this point: every try whose body holds it awaits. */
+static void mark_try_awaits(Ctx *c) {
+    for (TryInfo *t = c->try_info; t; t = t->outer)
+        t->awaits = true;
+}
+
+/* `(expr)` -> expr, through any number of parentheses. */
+static TSNode unparenthesized(TSNode n) {
+    while (!ts_node_is_null(n) && kind(n) == K_parenthesized_expression && ts_node_named_child_count(n) == 1)
+        n = ts_node_named_child(n, 0);
+    return n;
+}
+
 static void visit_await(Parser *p, Ctx *c, TSNode n, Role r, Value *out) {
     if (c->fn)
         c->fn->has_await = true;
-    if (c->try_info && c->try_part == 1)
-        c->try_info->awaits = true;
+    mark_try_awaits(c);
     PhVal *v = row(p, PH_T_awaits, NULL);
     ph_val_id(&v[PH_C_awaits_function_id], c->function_id);
     ph_val_id(&v[PH_C_awaits_stmt_id], c->stmt_id);
@@ -1017,7 +1035,7 @@ static void visit_await(Parser *p, Ctx *c, TSNode n, Role r, Value *out) {
     if (!ts_node_is_null(operand))
         val = visit_expr(p, &ac, operand, inner);
     sink_close(p, &s, &v[PH_C_awaits_names]);
-    ph_val_id(&v[PH_C_awaits_call_id], kind(operand) == K_call ? val.call_id : 0);
+    ph_val_id(&v[PH_C_awaits_call_id], kind(unparenthesized(operand)) == K_call ? val.call_id : 0);
     *out = val;
 }
 
@@ -1788,8 +1806,7 @@ static void visit_with(Parser *p, Ctx *c, TSNode n) {
     if (is_async) {
         if (c->fn)
             c->fn->has_await = true;
-        if (c->try_info && c->try_part == 1)
-            c->try_info->awaits = true;
+        mark_try_awaits(c);
     }
     int idx = 0;
     Kids k;
@@ -1854,7 +1871,7 @@ static void visit_with(Parser *p, Ctx *c, TSNode n) {
 }
 
 static void visit_try(Parser *p, Ctx *c, TSNode n) {
-    TryInfo ti = {false};
+    TryInfo ti = {false, c->try_info};
     Ctx body = *c;
     body.try_id = c->stmt_id;
     body.try_part = 1;
@@ -1976,8 +1993,8 @@ static void visit_loop(Parser *p, Ctx *c, TSNode n, bool is_for) {
     ph_val_int(&v[PH_C_loops_stmt_id], c->stmt_id);
     if (is_async && c->fn)
         c->fn->has_await = true;
-    if (is_async && c->try_info && c->try_part == 1)
-        c->try_info->awaits = true;
+    if (is_async)
+        mark_try_awaits(c);
     Ctx in = *c;
     in.loop_id = id;
     in.loop_depth = c->loop_depth + 1;
