@@ -15,12 +15,13 @@ int ph_cmd_extract(int argc, char **argv) {
         {"db", required_argument, 0, 'd'},      {"jobs", required_argument, 0, 'j'},
         {"exclude", required_argument, 0, 'x'}, {"force", no_argument, 0, 'F'},
         {"parse-only", no_argument, 0, 'P'},    {"dump-tree", required_argument, 0, 'T'},
-        {"quiet", no_argument, 0, 'q'},         {0, 0, 0, 0},
+        {"quiet", no_argument, 0, 'q'},         {"timings", no_argument, 0, 't'},
+        {0, 0, 0, 0},
     };
     PhExtractOptions o;
     memset(&o, 0, sizeof o);
     PhStrList excludes = {0};
-    bool quiet = false;
+    bool quiet = false, timings = false;
     const char *dump = NULL;
     optind = 1;
     for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
@@ -32,6 +33,7 @@ int ph_cmd_extract(int argc, char **argv) {
         case 'P': o.parse_only = true; break;
         case 'T': dump = optarg; break;
         case 'q': quiet = true; break;
+        case 't': timings = true; break;
         default: free(excludes.items); return ph_cli_usage_error("extract", "bad option");
         }
     }
@@ -69,6 +71,9 @@ int ph_cmd_extract(int argc, char **argv) {
                     st.files, st.parsed, st.lines, st.unchanged, st.removed, st.failed, dt,
                     st.rebuilt ? " (new database)" : "");
     }
+    if (timings && !o.parse_only)
+        fprintf(stderr, "pyhunt: facts %.3fs, indexes %.3fs, derived relations %.3fs\n", st.t_facts, st.t_indexes,
+                st.t_derive);
     if (rc != 0)
         return PH_EXIT_USAGE;
     return errors ? PH_EXIT_USAGE : PH_EXIT_CLEAN;

@@ -33,7 +33,8 @@ const PhCommand ph_commands[] = {
      "  --exclude GLOB      skip matching paths (repeatable)\n"
      "  --force             re-extract every file\n"
      "  --dump-tree FILE    print FILE's tree-sitter parse tree and exit\n"
-     "  --quiet             no summary line\n",
+     "  --quiet             no summary line\n"
+     "  --timings           where the time went: facts, indexes, derived relations\n",
      false},
     {"query", ph_cmd_query, "['SQL' | -f FILE] [options]", "run SQL against the fact database",
      "  -f, --file FILE     read the SQL from FILE (a rule file works too)\n"

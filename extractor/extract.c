@@ -318,6 +318,7 @@ static int nproc(void) {
 
 int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *diags) {
     memset(stats, 0, sizeof *stats);
+    double t0 = ph_now();
     ph_parse_init();
     PhWalk walk;
     if (ph_walk(o->root, o->excludes, o->n_excludes, &walk, diags) != 0)
@@ -466,16 +467,23 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
      * them): in the same transaction when updating; after the indexes they
      * need when building. */
     bool changed = stats->parsed || stats->removed || cold || !ph_db_library_current(db);
+    double t1 = ph_now(), t2 = t1;
     if (rc == SQLITE_OK && !cold && changed)
         rc = ph_db_derive(db, diags);
     if (rc == SQLITE_OK)
         rc = exec(db, "COMMIT");
-    if (rc == SQLITE_OK && cold)
+    if (rc == SQLITE_OK && cold) {
+        t1 = ph_now();
         rc = ph_db_create_indexes(db, diags);
+        t2 = ph_now();
+    }
     if (rc == SQLITE_OK && cold)
         rc = ph_db_load_library(db, diags);
     if (rc == SQLITE_OK && cold)
         rc = ph_db_derive(db, diags);
+    stats->t_facts = t1 - t0;
+    stats->t_indexes = t2 - t1;
+    stats->t_derive = ph_now() - t2;
     if (rc != SQLITE_OK) {
         ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot write database: %s", sqlite3_errmsg(db));
         if (!cold)

@@ -31,6 +31,9 @@ typedef struct PhExtractStats {
     int syntax_errors;
     long lines;                        /* lines of the files parsed */
     bool rebuilt;                      /* database created or rebuilt from scratch */
+    double t_facts;                    /* seconds: walk, parse and store the facts */
+    double t_indexes;                  /* seconds: build the indexes (new databases only) */
+    double t_derive;                   /* seconds: derive the call graph and other relations */
 } PhExtractStats;
 
 /* The default database of a root: ROOT/.pyhunt/facts.db (for a file root,

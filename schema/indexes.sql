@@ -4,7 +4,7 @@
 -- by loop, by statement.
 
 CREATE INDEX IF NOT EXISTS functions_qualname ON functions(qualname);
-CREATE INDEX IF NOT EXISTS functions_class ON functions(class_id);
+CREATE INDEX IF NOT EXISTS functions_class ON functions(class_id, name);
 CREATE INDEX IF NOT EXISTS classes_qualname ON classes(qualname);
 CREATE INDEX IF NOT EXISTS calls_function ON calls(function_id);
 CREATE INDEX IF NOT EXISTS calls_resolved ON calls(resolved);

@@ -42,7 +42,7 @@ CREATE TEMP VIEW import_bindings(name, target) AS
     CROSS JOIN files t ON t.module = i.target
     CROSS JOIN functions d ON d.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215
    WHERE i.function_id IS NULL AND i.bound = '*' AND f.module <> ''
-     AND d.parent_id IS NULL AND d.class_id IS NULL AND NOT d.is_lambda AND d.name NOT GLOB '_*'
+     AND d.parent_id IS NULL AND +d.class_id IS NULL AND NOT d.is_lambda AND d.name NOT GLOB '_*'
   UNION
   SELECT f.module || '.' || d.name, d.qualname
     FROM imports i

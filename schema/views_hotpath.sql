@@ -136,7 +136,7 @@ CREATE TEMP VIEW once_functions(function_id, why) AS
                                          OR c.receiver GLOB '*cleanup_ctx'))
               OR (c.name = 'add_event_handler' AND a.pos = 1)) a
     JOIN functions f ON f.id BETWEEN a.file_id << 24 AND (a.file_id << 24) + 16777215
-                    AND f.parent_id IS NULL AND f.class_id IS NULL
+                    AND f.parent_id IS NULL AND +f.class_id IS NULL
                     AND instr(' ' || a.names || ' ', ' ' || f.name || ' ') > 0
   UNION
   SELECT d.function_id, 'cli' FROM decorators d
