@@ -34,7 +34,7 @@ median() {
 cold_extract() { rm -f "$WORK/db"*; "$PYHUNT" extract "$TREE" $EXCL --db "$WORK/db" --quiet; }
 cold_audit() { rm -f "$WORK/db"*; "$PYHUNT" audit "$TREE" $EXCL --db "$WORK/db" --format json --exit-zero; }
 warm_audit() { "$PYHUNT" audit "$TREE" $EXCL --db "$WORK/db" --format json --exit-zero; }
-rules_only() { "$PYHUNT" audit "$TREE" $EXCL --db "$WORK/db" --format json --exit-zero --select "$1"; }
+rules_only() { "$PYHUNT" audit "$TREE" $EXCL --db "$WORK/db" --format json --exit-zero --no-cache --select "$1"; }
 
 files=$(find "$TREE" -name site-packages -prune -o -name '*.py' -print | wc -l)
 lines=$(find "$TREE" -name site-packages -prune -o -name '*.py' -print0 | xargs -0 cat | wc -l)

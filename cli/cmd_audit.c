@@ -216,11 +216,11 @@ int ph_cmd_audit(int argc, char **argv) {
         {"diff", required_argument, 0, 'D'},    {"queries", required_argument, 0, 'Q'},
         {"db", required_argument, 0, 'd'},      {"exclude", required_argument, 0, 'x'},
         {"jobs", required_argument, 0, 'j'},    {"no-color", no_argument, 0, 'C'},
-        {0, 0, 0, 0},
+        {"no-cache", no_argument, 0, 'N'},      {0, 0, 0, 0},
     };
     const char *format = "text", *output = NULL, *select = NULL, *ignore = NULL, *min_sev = NULL, *db_path = NULL;
     const char *diff_base = NULL;
-    bool exit_zero = false, no_color = false;
+    bool exit_zero = false, no_color = false, no_cache = false;
     PhStrList queries = {0}, excludes = {0};
     PhExtractOptions xo;
     memset(&xo, 0, sizeof xo);
@@ -240,6 +240,7 @@ int ph_cmd_audit(int argc, char **argv) {
         case 'x': ph_strlist_push(&excludes, optarg); break;
         case 'j': xo.jobs = atoi(optarg); break;
         case 'C': no_color = true; break;
+        case 'N': no_cache = true; break;
         default: status = ph_cli_usage_error("audit", "bad option"); goto out;
         }
     }
@@ -298,7 +299,7 @@ int ph_cmd_audit(int argc, char **argv) {
     PhDiags *d = ph_diags_new();
     bool query_error = false;
     for (size_t i = 0; i < ph_rules_len(rules); i++)
-        query_error |= ph_rules_run(db, ph_rules_at(rules, i), &fs, d) != 0;
+        query_error |= ph_rules_run(db, ph_rules_at(rules, i), !no_cache, &fs, d) != 0;
     ph_cli_print_diags(d);
     ph_diags_free(d);
     if (min_sev)

@@ -180,7 +180,7 @@ static void run_case(Runner *r, const char *file, int case_line, const char *tit
     ph_extract_memory(db, files.items, files.len, d);
     PhFindings fs;
     memset(&fs, 0, sizeof fs);
-    int rc = rule ? ph_rules_run(db, rule, &fs, d) : -1;
+    int rc = rule ? ph_rules_run(db, rule, false, &fs, d) : -1;
     bool ok = !bad && rc == 0;
     PhVec(char *) problems = {0};
     if (!rule)

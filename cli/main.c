@@ -25,7 +25,8 @@ const PhCommand ph_commands[] = {
      "  --db FILE           fact database (default PATH/.pyhunt/facts.db)\n"
      "  --exclude GLOB      skip matching paths (repeatable)\n"
      "  --jobs N            parse with N threads (default: one per core)\n"
-     "  --no-color          plain text even on a terminal\n",
+     "  --no-color          plain text even on a terminal\n"
+     "  --no-cache          run every rule, even over facts it already ran on\n",
      false},
     {"extract", ph_cmd_extract, "[PATH] [options]", "bring the fact database up to date with PATH",
      "  --db FILE           fact database (default PATH/.pyhunt/facts.db)\n"

@@ -563,17 +563,18 @@ out:
     sqlite3_busy_timeout(db, PH_DB_BUSY_MS);
 }
 
-int ph_rules_run(sqlite3 *db, const PhRule *rule, PhFindings *out, PhDiags *diags) {
+int ph_rules_run(sqlite3 *db, const PhRule *rule, bool cached, PhFindings *out, PhDiags *diags) {
     char key[24];
     cache_key(rule, key);
     Rows rows = {0};
-    if (!cache_read(db, key, &rows)) {
+    if (!cached || !cache_read(db, key, &rows)) {
         int version = ph_db_data_version(db);
         if (query_rows(db, rule, &rows, diags) != 0) {
             rows_free(&rows);
             return -1;
         }
-        cache_write(db, key, &rows, version);
+        if (cached)
+            cache_write(db, key, &rows, version);
     }
 
     Lookup lk = {0};

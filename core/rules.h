@@ -94,9 +94,11 @@ bool ph_rules_match(const char *list, const char *id);
 /* Keep only rules selected (NULL = all) and not ignored (NULL = none). */
 void ph_rules_filter(PhRuleSet *self, const char *select, const char *ignore);
 
-/* Run one rule; its findings are appended to out. On SQL errors adds a
+/* Run one rule; its findings are appended to out. With `cached`, results
+ * stored by an earlier run over the same facts are read back instead, and a
+ * fresh run stores its results (see rules.c). On SQL errors adds a
  * diagnostic `rule-file:line: message` and returns -1. */
-int ph_rules_run(sqlite3 *db, const PhRule *rule, PhFindings *out, PhDiags *diags);
+int ph_rules_run(sqlite3 *db, const PhRule *rule, bool cached, PhFindings *out, PhDiags *diags);
 
 /* Sort by path, line, column, rule id. */
 void ph_findings_sort(PhFindings *self);

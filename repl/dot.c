@@ -387,7 +387,7 @@ static int cmd_run(PhRepl *r, int argc, char **argv) {
         if (!pick[i])
             continue;
         ph_repl_running(r->db);
-        if (ph_rules_run(r->db, ph_rules_at(r->rules, i), &fs, d) != 0)
+        if (ph_rules_run(r->db, ph_rules_at(r->rules, i), true, &fs, d) != 0)
             rc = PH_REPL_QUERY;
         ph_repl_running(NULL);
         if (ph_repl_interrupted(true)) {   /* Ctrl-C stops the whole run, not one rule */
