@@ -57,3 +57,19 @@ echo "database:      ${size} MB"
 echo "cold extract / parse-only:    $(ratio "$ce" "$p")x   (target <= 1.3x)"
 echo "warm / cold audit:            $(ratio "$wa" "$ca")x   (target <= 0.15x)"
 echo "interprocedural / cold audit: $(ratio "$inter" "$ca")x   (target <= 0.25x)"
+
+# The whole library, site-packages included (issue: scale), one run each:
+# it takes minutes. WHOLE=0 skips it.
+[ "${WHOLE:-1}" = 0 ] && exit 0
+rm -f "$WORK/db"*
+wfiles=$(find "$TREE" -name '*.py' | wc -l)
+s=$(date +%s.%N); "$PYHUNT" audit "$TREE" --db "$WORK/db" --format json --exit-zero >/dev/null 2>&1 || true; e=$(date +%s.%N)
+wca=$(awk "BEGIN {printf \"%.3f\", $e - $s}")
+s=$(date +%s.%N); rules_only_whole() { "$PYHUNT" audit "$TREE" --db "$WORK/db" --format json --exit-zero --no-cache --select "$1"; }
+rules_only_whole PH102,PH103,PH201,PH202,PH604,PH605 >/dev/null 2>&1 || true; e=$(date +%s.%N)
+winter=$(awk "BEGIN {printf \"%.3f\", $e - $s}")
+echo
+echo "whole library: $TREE ($wfiles files, site-packages included; one run)"
+echo "cold audit:    ${wca}s"
+echo "interproc.:    ${winter}s"
+echo "interprocedural / cold audit: $(ratio "$winter" "$wca")x   (target <= 0.25x)"
