@@ -18,8 +18,9 @@
 --     await loop.run_in_executor(None, work)
 -- @accepted get_event_loop() outside coroutines (start-up code, sync functions, nested sync defs).
 --
--- Result: one row per call, at the call.
+-- Result: one row per call, at the call (asyncio.events is where the
+-- function lives: `from asyncio import events; events.get_event_loop()`).
 SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, f.name AS function
   FROM calls c
   JOIN functions f ON f.id = c.async_id
- WHERE c.resolved = 'asyncio.get_event_loop';
+ WHERE c.resolved IN ('asyncio.get_event_loop', 'asyncio.events.get_event_loop');

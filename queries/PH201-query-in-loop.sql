@@ -37,8 +37,36 @@
 -- query), `severity` (P3 under a main guard or in a migration), `related`
 -- (the loop, then each step of the chain).
 WITH
-  qf(function_id, depth, via_call_id) AS MATERIALIZED (SELECT * FROM query_functions),
-  -- candidate calls in loops: queries, and calls of project functions that query
+  qp(function_id, param, role, depth, via_call_id) AS MATERIALIZED (SELECT * FROM query_params),
+  -- project functions that run a query with values a parameter brings in:
+  -- the shortest chain down to it
+  qf(function_id, depth, via_call_id) AS MATERIALIZED (
+    SELECT function_id, min(depth), via_call_id FROM qp WHERE role = 'param' GROUP BY function_id),
+  -- what feeds each call in a loop that queries: the inputs of a query
+  -- (query_inputs); for a call of a project function that queries, each
+  -- argument, in the role of the parameter it goes to (query_params)
+  inp(call_id, role, names) AS MATERIALIZED (
+    SELECT i.call_id, i.role, i.names
+      FROM query_inputs i JOIN calls c ON c.id = i.call_id
+     WHERE c.loop_id IS NOT NULL
+    UNION ALL
+    SELECT c.id, qp.role, x.names
+      FROM qp
+      JOIN call_graph g ON g.callee = qp.function_id
+      JOIN calls c ON c.id = g.call_id
+      JOIN functions tf ON tf.id = qp.function_id
+      JOIN params tp ON tp.function_id = qp.function_id AND tp.name = qp.param
+      JOIN call_args x ON x.call_id = c.id
+     WHERE c.loop_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM db_query_calls d WHERE d.call_id = c.id)
+       AND (x.keyword = tp.name
+            OR (x.keyword IS NULL AND x.star = 0
+                AND x.pos + CASE WHEN tf.is_method AND (c.receiver IS NOT NULL OR tf.name = '__init__')
+                                      AND NOT EXISTS (SELECT 1 FROM decorators d
+                                                       WHERE d.function_id = tf.id AND d.name = 'staticmethod')
+                                 THEN 1 ELSE 0 END = tp.idx))),
+  -- candidate calls in loops: queries, and calls of project functions that
+  -- query with what they are given
   cand(call_id, loop_id, kind, target_id) AS MATERIALIZED (
     SELECT c.id, c.loop_id, d.kind, NULL
       FROM db_query_calls d JOIN calls c ON c.id = d.call_id
@@ -47,31 +75,69 @@ WITH
     SELECT c.id, c.loop_id, 'helper', (SELECT t.function_id FROM call_targets t JOIN qf ON qf.function_id = t.function_id
                                         WHERE t.call_id = c.id ORDER BY qf.depth LIMIT 1)
       FROM calls c
-     WHERE c.loop_id IS NOT NULL
-       AND EXISTS (SELECT 1 FROM call_targets t JOIN qf ON qf.function_id = t.function_id WHERE t.call_id = c.id)
+     WHERE c.id IN (SELECT call_id FROM inp WHERE role = 'param')
        AND NOT EXISTS (SELECT 1 FROM db_query_calls d WHERE d.call_id = c.id)),
-  -- each candidate with the innermost loop, not over a literal, whose varying
-  -- names feed its arguments or those of calls chained on it
-  hit(call_id, kind, target_id, loop_id) AS (
+  -- each candidate with the loops around it, innermost first, but those
+  -- that run it a known, small number of times (over a literal) or once
+  -- per batch: over range(start, stop, step), or a while loop or a loop
+  -- over range() that slices a chunk off a collection each turn (`chunk =
+  -- ids[i * 500:(i + 1) * 500]`)
+  anc(call_id, loop_id, depth) AS MATERIALIZED (
+    SELECT cand.call_id, la.ancestor_id, la.depth
+      FROM cand CROSS JOIN loop_ancestors la ON la.loop_id = cand.loop_id
+      CROSS JOIN loops l ON l.id = la.ancestor_id
+     WHERE NOT EXISTS (SELECT 1 FROM fixed_loops f WHERE f.loop_id = l.id)
+       AND NOT (l.kind = 'for' AND replace(l.iter, ' ', '') GLOB 'range(*,*,*)')
+       AND NOT EXISTS (SELECT 1 FROM assignments a
+                        WHERE (l.kind = 'while' OR (l.kind = 'for' AND l.iter GLOB 'range(*'))
+                          AND a.function_id IS l.function_id AND a.loop_id = l.id
+                          AND a.op = '=' AND a.target_kind = 'name' AND a.value_kind = 'subscript'
+                          AND a.value GLOB '*[[]*:*]' AND a.value NOT GLOB '*[[][''"]*'
+                          AND NOT EXISTS (SELECT 1 FROM loop_targets t
+                                           WHERE t.loop_id = l.id AND a.value GLOB t.name || '[[]*'))),
+  -- loop_vars of those loops only (the view derives them for every loop):
+  -- the names bound by each and by the loops nested in it, and the names
+  -- assigned in its body (in a while loop) or from one of those names
+  nest(loop_id, inner_id, kind) AS MATERIALIZED (
+    SELECT x.loop_id, la.loop_id, l.kind
+      FROM (SELECT DISTINCT loop_id FROM anc) x
+      CROSS JOIN loop_ancestors la ON la.ancestor_id = x.loop_id
+      CROSS JOIN loops l ON l.id = x.loop_id),
+  lt(loop_id, name) AS MATERIALIZED (
+    SELECT nest.loop_id, t.name FROM nest CROSS JOIN loop_targets t ON t.loop_id = nest.inner_id),
+  lv(loop_id, name) AS MATERIALIZED (
+    SELECT loop_id, name FROM lt
+    UNION
+    SELECT nest.loop_id, a.target
+      FROM nest CROSS JOIN loops li ON li.id = nest.inner_id
+      CROSS JOIN assignments a ON a.function_id IS li.function_id AND a.loop_id = li.id
+     WHERE a.target_kind = 'name' AND a.op <> 'for'
+       AND (nest.kind = 'while'
+            OR EXISTS (SELECT 1 FROM lt JOIN names n ON n.function_id = a.function_id AND n.name = lt.name
+                        WHERE lt.loop_id = nest.loop_id AND n.stmt_id = a.stmt_id AND n.ctx = 'load'))),
+  -- each candidate with the innermost of those loops whose varying names
+  -- feed it as values (role param) and not as the statement (role stmt:
+  -- then each turn runs a different statement)
+  hit(call_id, kind, target_id, loop_id) AS MATERIALIZED (
     SELECT cand.call_id, cand.kind, cand.target_id,
-           (SELECT la.ancestor_id FROM loop_ancestors la
-             WHERE la.loop_id = cand.loop_id
-               AND la.ancestor_id NOT IN (SELECT loop_id FROM fixed_loops)
-               AND EXISTS (SELECT 1 FROM call_chain_links k
-                             JOIN call_args a ON a.call_id = k.link_id
-                             JOIN loop_vars v ON v.loop_id = la.ancestor_id
-                            WHERE k.call_id = cand.call_id AND instr(a.names, ' ' || v.name || ' ') > 0)
-             ORDER BY la.depth LIMIT 1)
+           (SELECT anc.loop_id FROM anc
+             WHERE anc.call_id = cand.call_id
+               AND EXISTS (SELECT 1 FROM inp i JOIN lv v ON v.loop_id = anc.loop_id
+                            WHERE i.call_id = cand.call_id AND i.role = 'param'
+                              AND instr(i.names, ' ' || v.name || ' ') > 0)
+               AND NOT EXISTS (SELECT 1 FROM inp i JOIN lv v ON v.loop_id = anc.loop_id
+                                WHERE i.call_id = cand.call_id AND i.role = 'stmt'
+                                  AND instr(i.names, ' ' || v.name || ' ') > 0)
+             ORDER BY anc.depth LIMIT 1)
       FROM cand),
   -- one per loop: the first in source order
-  pick(call_id, kind, target_id, loop_id) AS (
-    SELECT h.call_id, h.kind, h.target_id, h.loop_id
-      FROM hit h JOIN calls c ON c.id = h.call_id
-     WHERE h.loop_id IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM hit h2 JOIN calls c2 ON c2.id = h2.call_id
-                        WHERE h2.loop_id = h.loop_id
-                          AND (c2.line < c.line OR (c2.line = c.line AND c2.col < c.col)
-                               OR (c2.line = c.line AND c2.col = c.col AND c2.id > c.id)))),
+  pick(call_id, kind, target_id, loop_id) AS MATERIALIZED (
+    SELECT call_id, kind, target_id, loop_id FROM (
+      SELECT h.call_id, h.kind, h.target_id, h.loop_id,
+             row_number() OVER (PARTITION BY h.loop_id ORDER BY c.line, c.col, c.id DESC) AS n
+        FROM hit h JOIN calls c ON c.id = h.call_id
+       WHERE h.loop_id IS NOT NULL)
+     WHERE n = 1),
   -- the chain of a helper call: each function and the call it makes next
   chain(pick_id, step, function_id, call_id, depth) AS (
     SELECT p.call_id, 1, p.target_id, qf.via_call_id, qf.depth
@@ -84,9 +150,24 @@ WITH
                AND n.function_id = (SELECT t.function_id FROM call_targets t JOIN qf q2 ON q2.function_id = t.function_id
                                      WHERE t.call_id = ch.call_id AND q2.depth = ch.depth - 1 LIMIT 1)
      WHERE ch.depth > 0),
-  last(pick_id, query_id, kind) AS (
-    SELECT ch.pick_id, ch.call_id, (SELECT d.kind FROM db_query_calls d WHERE d.call_id = ch.call_id LIMIT 1)
-      FROM chain ch WHERE ch.depth = 0)
+  -- each chain in order, as text and as related locations, and its query
+  -- (one reference to each CTE above: SQLite compiles a CTE once per use)
+  steps(pick_id, name, depth, call_id, callee, loc) AS MATERIALIZED (
+    SELECT ch.pick_id, f2.name, ch.depth, v.id, v.callee,
+           json_object('file_id', v.file_id, 'line', v.line, 'col', v.col,
+                       'end_line', v.end_line, 'end_col', v.end_col,
+                       'message', f2.name || '() ' || CASE WHEN ch.depth = 0 THEN 'runs the query ' ELSE 'calls ' END
+                                  || v.callee || '()')
+      FROM chain ch JOIN calls v ON v.id = ch.call_id JOIN functions f2 ON f2.id = ch.function_id
+     ORDER BY ch.pick_id, ch.step),
+  trail(pick_id, names, locs, query_id, query_callee) AS (
+    SELECT pick_id, group_concat(name || '()', ' -> '), group_concat(loc, ','),
+           max(CASE WHEN depth = 0 THEN call_id END), max(CASE WHEN depth = 0 THEN callee END)
+      FROM steps GROUP BY pick_id),
+  found(call_id, kind, loop_id, names, locs, query_id, query_callee) AS (
+    SELECT p.call_id, coalesce((SELECT d.kind FROM db_query_calls d WHERE d.call_id = tr.query_id LIMIT 1), p.kind),
+           p.loop_id, tr.names, tr.locs, coalesce(tr.query_id, p.call_id), tr.query_callee
+      FROM pick p LEFT JOIN trail tr ON tr.pick_id = p.call_id)
 SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
        c.callee || '()' AS what,
        coalesce(fn.name, '<module>') AS function,
@@ -94,22 +175,16 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
                    WHEN 'for' THEN 'the loop over ' || substr(l.iter, 1, 60)
                    WHEN 'async_for' THEN 'the async for loop over ' || substr(l.iter, 1, 60)
                    ELSE 'the comprehension over ' || substr(l.iter, 1, 60) END AS loop,
-       CASE WHEN p.kind = 'helper' THEN
-              ' through ' || coalesce(fn.name, '<module>') || ' -> '
-              || (SELECT group_concat(x, ' -> ') FROM (
-                    SELECT f2.name || '()' AS x FROM chain ch JOIN functions f2 ON f2.id = ch.function_id
-                     WHERE ch.pick_id = p.call_id ORDER BY ch.step))
-              || ' -> ' || (SELECT q.callee || '()' FROM last JOIN calls q ON q.id = last.query_id
-                             WHERE last.pick_id = p.call_id)
+       CASE WHEN p.names IS NOT NULL THEN
+              ' through ' || coalesce(fn.name, '<module>') || ' -> ' || p.names || ' -> ' || p.query_callee || '()'
             ELSE '' END AS through,
-       CASE coalesce((SELECT kind FROM last WHERE last.pick_id = p.call_id), p.kind)
+       CASE p.kind
          WHEN 'orm' THEN 'load them in one query (.where(Model.id.in_(ids))) or eagerly with selectinload()/joinedload()'
          WHEN 'django' THEN 'fetch them in one query with filter(pk__in=ids), select_related() or prefetch_related()'
          WHEN 'mongo' THEN 'use one find({"_id": {"$in": ids}}) or bulk_write()'
          WHEN 'repository' THEN 'add a batch lookup (WHERE id IN (...)) and call it once'
          ELSE CASE WHEN EXISTS (SELECT 1 FROM call_args a
-                                 WHERE a.call_id = coalesce((SELECT query_id FROM last WHERE last.pick_id = p.call_id), p.call_id)
-                                   AND a.idx = 0
+                                 WHERE a.call_id = p.query_id AND a.idx = 0
                                    AND (upper(a.text) GLOB '*INSERT *' OR upper(a.text) GLOB '*UPDATE *'
                                         OR upper(a.text) GLOB '*DELETE *'))
                    THEN 'send every row at once with executemany() or one multi-row statement'
@@ -118,19 +193,11 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
        CASE WHEN c.in_main_guard OR l.in_main_guard OR f.path GLOB '*migrations/*'
                  OR f.path GLOB '*alembic/versions/*'
             THEN 'P3' END AS severity,
-       (SELECT json_group_array(json(r)) FROM (
-          SELECT json_object('file_id', l.file_id, 'line', l.line, 'col', l.col,
-                             'end_line', l.line, 'end_col', l.col,
-                             'message', 'the loop: once per iteration') AS r
-          UNION ALL
-          SELECT r FROM (
-            SELECT json_object('file_id', v.file_id, 'line', v.line, 'col', v.col,
-                               'end_line', v.end_line, 'end_col', v.end_col,
-                               'message', f2.name || '() ' || CASE WHEN ch.depth = 0 THEN 'runs the query ' ELSE 'calls ' END
-                                          || v.callee || '()') AS r
-              FROM chain ch JOIN calls v ON v.id = ch.call_id JOIN functions f2 ON f2.id = ch.function_id
-             WHERE ch.pick_id = p.call_id ORDER BY ch.step))) AS related
-  FROM pick p
+       '[' || json_object('file_id', l.file_id, 'line', l.line, 'col', l.col,
+                          'end_line', l.line, 'end_col', l.col,
+                          'message', 'the loop: once per iteration')
+           || coalesce(',' || p.locs, '') || ']' AS related
+  FROM found p
   JOIN calls c ON c.id = p.call_id
   JOIN loops l ON l.id = p.loop_id
   JOIN files f ON f.id = c.file_id

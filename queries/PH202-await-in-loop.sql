@@ -44,39 +44,156 @@ WITH
   qf(function_id) AS MATERIALIZED (SELECT function_id FROM query_functions),
   -- awaited calls in for loops and comprehensions; `eff` is the call that
   -- does the work (the coroutine inside asyncio.wait_for/shield)
-  aw(await_id, call_id, eff_id, loop_id, names, stmt_id, line, col) AS MATERIALIZED (
+  aw(await_id, call_id, eff_id, loop_id, names, stmt_id, line, col, with_id) AS MATERIALIZED (
     SELECT a.id, c.id,
            coalesce((SELECT i.id FROM calls i WHERE i.parent_call_id = c.id AND i.arg_idx = 0
                       AND c.name IN ('wait_for', 'shield', 'timeout') LIMIT 1), c.id),
-           a.loop_id, a.names, a.stmt_id, a.line, a.col
+           a.loop_id, a.names, a.stmt_id, a.line, a.col, a.with_id
       FROM awaits a
       JOIN calls c ON c.id = a.call_id
       JOIN loops l ON l.id = a.loop_id
      WHERE l.kind IN ('for', 'list_comp', 'set_comp', 'dict_comp', 'generator')
        AND NOT l.has_break),
-  hit(call_id, eff_id, loop_id, target_id) AS (
-    SELECT aw.call_id, aw.eff_id, aw.loop_id,
-           (SELECT t.function_id FROM call_targets t WHERE t.call_id = aw.eff_id LIMIT 1)
+  -- loop_vars of those loops only (the view derives them for every loop):
+  -- the names bound by each and by the loops nested in it, and the names
+  -- assigned in its body from one of those names
+  nest(loop_id, inner_id) AS MATERIALIZED (
+    SELECT x.loop_id, la.loop_id
+      FROM (SELECT DISTINCT loop_id FROM aw) x
+      CROSS JOIN loop_ancestors la ON la.ancestor_id = x.loop_id),
+  lt(loop_id, name) AS MATERIALIZED (
+    SELECT nest.loop_id, t.name FROM nest CROSS JOIN loop_targets t ON t.loop_id = nest.inner_id),
+  lv(loop_id, name) AS MATERIALIZED (
+    SELECT loop_id, name FROM lt
+    UNION
+    SELECT nest.loop_id, a.target
+      FROM nest CROSS JOIN loops li ON li.id = nest.inner_id
+      CROSS JOIN assignments a ON a.function_id IS li.function_id AND a.loop_id = li.id
+     WHERE a.target_kind = 'name' AND a.op <> 'for'
+       AND EXISTS (SELECT 1 FROM lt JOIN names n ON n.function_id = a.function_id AND n.name = lt.name
+                    WHERE lt.loop_id = nest.loop_id AND n.stmt_id = a.stmt_id AND n.ctx = 'load')),
+  -- ordered reads and writes on one stream or connection, the same every
+  -- turn (not reached from the loop variable): a stream operation (send,
+  -- write*, read, receive, *_frame... by name) on it, or through a local
+  -- alias of one (`write = stream.write`); any call on a receiver, or with
+  -- an argument, that names a connection, channel, protocol, transport or
+  -- stream (`await queue.restore(channel)`, `await
+  -- self._protocol.close_statement(s)`): one connection runs one
+  -- operation at a time
+  ordered(call_id, loop_id) AS MATERIALIZED (
+    SELECT aw.call_id, aw.loop_id
       FROM aw JOIN calls e ON e.id = aw.eff_id
-     -- not a timer, lock, event or queue; not already concurrent
+     WHERE ((e.name IN ('send', 'sendall', 'send_all', 'sendto', 'write', 'writelines', 'send_json',
+                        'send_text', 'send_bytes', 'send_str', 'send_message', 'recv', 'receive',
+                        'receive_json', 'receive_text', 'receive_bytes', 'read', 'readline',
+                        'readexactly', 'readuntil', 'flush')
+             OR e.name GLOB 'write*' OR e.name GLOB '_write*' OR e.name GLOB '*_frame')
+            AND (e.receiver IS NOT NULL
+                 OR EXISTS (SELECT 1 FROM assignments a
+                             WHERE a.function_id = e.function_id AND a.target = e.callee AND a.op = '=')))
+       AND NOT EXISTS (SELECT 1 FROM lv v
+                        WHERE v.loop_id = aw.loop_id
+                          AND v.name = substr(e.receiver, 1, instr(e.receiver || '.', '.') - 1))
+    UNION
+    SELECT aw.call_id, aw.loop_id
+      FROM aw JOIN calls e ON e.id = aw.eff_id
+      JOIN (SELECT e2.id AS call_id, e2.receiver AS what FROM aw a2 JOIN calls e2 ON e2.id = a2.eff_id
+             WHERE e2.receiver IS NOT NULL
+            UNION ALL
+            SELECT x.call_id, x.text FROM aw a2 JOIN call_args x ON x.call_id = a2.eff_id
+             WHERE x.kind IN ('identifier', 'attribute')) h ON h.call_id = e.id
+     WHERE (lower(h.what) GLOB '*conn' OR lower(h.what) GLOB '*connection' OR lower(h.what) GLOB '*channel'
+            OR lower(h.what) GLOB '*transport' OR lower(h.what) GLOB '*protocol' OR lower(h.what) GLOB '*proto'
+            OR lower(h.what) GLOB '*stream' OR lower(h.what) GLOB '*writer' OR lower(h.what) GLOB '*reader'
+            OR lower(h.what) GLOB '*websocket' OR lower(h.what) GLOB '*socket' OR lower(h.what) GLOB '*sock'
+            OR lower(h.what) = 'ws' OR lower(h.what) GLOB '*[._]ws')
+       AND NOT EXISTS (SELECT 1 FROM lv v
+                        WHERE v.loop_id = aw.loop_id
+                          AND v.name = substr(h.what, 1, instr(h.what || '.', '.') - 1))),
+  -- the package a file belongs to: its shortest module prefix that is a
+  -- package (`aiohttp` for aiohttp/client.py), else its module
+  pre(file_id, prefix, rest) AS (
+    SELECT id, substr(module, 1, instr(module || '.', '.') - 1), substr(module, instr(module || '.', '.') + 1)
+      FROM files WHERE module IS NOT NULL
+    UNION ALL
+    SELECT file_id, prefix || '.' || substr(rest, 1, instr(rest || '.', '.') - 1),
+           substr(rest, instr(rest || '.', '.') + 1)
+      FROM pre WHERE rest <> ''),
+  pkg(file_id, root) AS MATERIALIZED (
+    SELECT f.id, coalesce((SELECT p.prefix FROM pre p JOIN files g ON g.module = p.prefix AND g.is_package
+                            WHERE p.file_id = f.id ORDER BY length(p.prefix) LIMIT 1), f.module)
+      FROM files f),
+  -- async methods of the project by package and name: a method call on a
+  -- receiver of unknown type runs one of them when its package defines
+  -- the name; `io_id` is one that reaches I/O (or a stub, whose body is
+  -- elsewhere), NULL when none does
+  byname(root, name, io_id) AS MATERIALIZED (
+    SELECT pkg.root, f.name, max(CASE WHEN f.is_stub OR io.function_id IS NOT NULL THEN f.id END)
+      FROM functions f JOIN pkg ON pkg.file_id = f.file_id LEFT JOIN io ON io.function_id = f.id
+     WHERE f.is_async AND f.is_method
+     GROUP BY pkg.root, f.name),
+  hit(call_id, eff_id, loop_id, target_id) AS MATERIALIZED (
+    SELECT aw.call_id, aw.eff_id, aw.loop_id,
+           coalesce((SELECT t.function_id FROM call_targets t WHERE t.call_id = aw.eff_id LIMIT 1),
+                    (SELECT b.io_id FROM pkg JOIN byname b ON b.root = pkg.root AND b.name = e.name
+                      WHERE pkg.file_id = e.file_id AND e.receiver IS NOT NULL))
+      FROM aw JOIN calls e ON e.id = aw.eff_id JOIN loops l ON l.id = aw.loop_id
+     -- not a timer, lock, event, queue, start/stop/close, callback or log;
+     -- not already concurrent
      WHERE NOT EXISTS (SELECT 1 FROM await_non_io n WHERE n.call_id IN (aw.call_id, aw.eff_id))
+       AND l.iter NOT GLOB '*as_completed(*'
        -- the loop variable feeds the awaited call
-       AND EXISTS (SELECT 1 FROM loop_vars v
+       AND EXISTS (SELECT 1 FROM lv v
                     WHERE v.loop_id = aw.loop_id AND instr(aw.names, ' ' || v.name || ' ') > 0)
-       -- nothing carried over: no name it reads is assigned at or after it in the body
+       -- nothing carried over: no name it reads is assigned at or after it
+       -- in the body, or from itself (`path = join(path, part)`)
        AND NOT EXISTS (SELECT 1 FROM assignments s JOIN loop_ancestors la ON la.loop_id = s.loop_id
                         WHERE la.ancestor_id = aw.loop_id AND s.target_kind = 'name' AND s.op <> 'for'
                           AND instr(aw.names, ' ' || s.target || ' ') > 0
                           AND (s.stmt_id = aw.stmt_id OR s.line > aw.line
-                               OR (s.line = aw.line AND s.col > aw.col)))
-       -- ordered reads and writes on one stream: same receiver every turn
-       AND NOT (e.name IN ('send', 'sendall', 'send_all', 'sendto', 'write', 'writelines', 'send_json',
-                           'send_text', 'send_bytes', 'send_str', 'send_message', 'recv', 'receive',
-                           'receive_json', 'receive_text', 'receive_bytes', 'read', 'readline',
-                           'readexactly', 'readuntil', 'flush')
-                AND NOT EXISTS (SELECT 1 FROM loop_vars v
-                                 WHERE v.loop_id = aw.loop_id
-                                   AND v.name = substr(e.receiver, 1, instr(e.receiver || '.', '.') - 1)))
+                               OR (s.line = aw.line AND s.col > aw.col) OR s.op <> '='
+                               OR EXISTS (SELECT 1 FROM names n
+                                           WHERE n.function_id = s.function_id AND n.name = s.target
+                                             AND n.stmt_id = s.stmt_id AND n.ctx = 'load')))
+       -- nor a running result: the await's statement updates a name from
+       -- itself (`ok = ok and await f(x)`, `total += await f(x)`)
+       AND NOT EXISTS (SELECT 1 FROM assignments s
+                        WHERE s.function_id = e.function_id AND s.stmt_id = aw.stmt_id AND s.target_kind = 'name'
+                          AND (s.op NOT IN ('=', 'for')
+                               OR EXISTS (SELECT 1 FROM names n
+                                           WHERE n.function_id = s.function_id AND n.name = s.target
+                                             AND n.stmt_id = s.stmt_id AND n.ctx = 'load')))
+       -- nor state kept across turns: a collection the body reads before
+       -- the await and stores into at or after it (`if k in seen: ...;
+       -- seen[k] = await f(k)`)
+       AND NOT EXISTS (SELECT 1 FROM names n JOIN loop_ancestors la ON la.loop_id = n.loop_id
+                        WHERE la.ancestor_id = aw.loop_id AND n.function_id = e.function_id AND n.ctx = 'load'
+                          AND n.role NOT IN ('receiver', 'store_target')
+                          AND (n.line < aw.line OR (n.line = aw.line AND n.col < aw.col))
+                          AND n.name NOT GLOB '*.*'
+                          AND (EXISTS (SELECT 1 FROM assignments s JOIN loop_ancestors lb ON lb.loop_id = s.loop_id
+                                        WHERE lb.ancestor_id = aw.loop_id AND s.function_id = n.function_id
+                                          AND s.target_root = n.name AND s.target_kind = 'subscript'
+                                          AND (s.line > aw.line OR (s.line = aw.line AND s.col >= aw.col)))
+                               OR EXISTS (SELECT 1 FROM calls m JOIN loop_ancestors lb ON lb.loop_id = m.loop_id
+                                           WHERE lb.ancestor_id = aw.loop_id AND m.function_id = n.function_id
+                                             AND m.receiver = n.name
+                                             AND m.name IN ('append', 'add', 'update', 'setdefault', 'extend', 'insert')
+                                             AND (m.line > aw.line OR (m.line = aw.line AND m.col >= aw.col)))))
+       -- ordered reads and writes on one stream: the call, or another await
+       -- of the body
+       AND NOT EXISTS (SELECT 1 FROM ordered o JOIN loop_ancestors la ON la.loop_id = o.loop_id
+                        WHERE la.ancestor_id = aw.loop_id)
+       -- writes in a transaction, under a lock: in order on purpose
+       AND NOT EXISTS (SELECT 1 FROM withs w
+                        WHERE w.stmt_id = aw.with_id
+                          AND (lower(w.context) GLOB '*transaction*' OR lower(w.context) GLOB '*atomic*'
+                               OR lower(w.context) GLOB '*lock*'))
+       -- a method of unknown receiver whose name only project coroutines
+       -- that reach no I/O define (`await trace.send_request_start()`)
+       AND NOT EXISTS (SELECT 1 FROM pkg JOIN byname b ON b.root = pkg.root AND b.name = e.name
+                        WHERE pkg.file_id = e.file_id AND e.receiver IS NOT NULL AND b.io_id IS NULL
+                          AND NOT EXISTS (SELECT 1 FROM call_targets t WHERE t.call_id = aw.eff_id))
        -- database queries are PH201's
        AND NOT EXISTS (SELECT 1 FROM db_query_calls d WHERE d.call_id = aw.eff_id)
        AND NOT EXISTS (SELECT 1 FROM call_targets t JOIN qf ON qf.function_id = t.function_id
@@ -86,13 +203,12 @@ WITH
                         WHERE t.call_id = aw.eff_id AND f.is_async AND NOT f.is_stub
                           AND NOT EXISTS (SELECT 1 FROM io WHERE io.function_id = f.id))),
   -- one per loop: the first in source order
-  pick(call_id, eff_id, loop_id, target_id) AS (
-    SELECT h.call_id, h.eff_id, h.loop_id,
-           (SELECT io.function_id FROM io WHERE io.function_id = h.target_id)
-      FROM hit h JOIN calls c ON c.id = h.call_id
-     WHERE NOT EXISTS (SELECT 1 FROM hit h2 JOIN calls c2 ON c2.id = h2.call_id
-                        WHERE h2.loop_id = h.loop_id
-                          AND (c2.line < c.line OR (c2.line = c.line AND c2.col < c.col)))),
+  pick(call_id, eff_id, loop_id, target_id) AS MATERIALIZED (
+    SELECT call_id, eff_id, loop_id, (SELECT io.function_id FROM io WHERE io.function_id = target_id)
+      FROM (SELECT h.call_id, h.eff_id, h.loop_id, h.target_id,
+                   row_number() OVER (PARTITION BY h.loop_id ORDER BY c.line, c.col) AS n
+              FROM hit h JOIN calls c ON c.id = h.call_id)
+     WHERE n = 1),
   -- the chain of a project coroutine down to the awaited I/O call
   chain(pick_id, step, function_id, call_id, depth) AS (
     SELECT p.call_id, 1, io.function_id, io.via_call_id, io.depth

@@ -23,20 +23,35 @@
 --     with open(path) as fh:
 --         return fh.read().strip()
 -- @accepted `with` items and ExitStack.enter_context(); a close() in a
--- `finally`; ownership handed on (returned, yielded, stored on an object or
--- in a collection, passed to another call, closed by a callback); module
--- globals; `open(p, "w").close()` (creates the file and closes it at once);
--- os.open() and webbrowser.open(), which are not file objects.
+-- `finally`, or in a catch-all `except:` that re-raises when the normal path
+-- closes it too; ownership handed on (returned, yielded, stored on an object, also
+-- by a chained `self.fh = fh = open(p)`, or in a collection, passed to
+-- another call, closed by a callback); module globals; `open(p,
+-- "w").close()` (creates the file and closes it at once); `open(fd,
+-- closefd=False)`, which does not own the descriptor; a call expected to
+-- raise (the last statement of a `with assertRaises(...)` or `pytest.raises`
+-- block); os.open() and webbrowser.open(), which are not file objects.
 --
 -- Result: one row per call, at the call. Columns: the location; `what`
 -- (`open()`, or `fh = open()` when bound), `function`, `how` (what happens to
 -- it), `severity` (P3 when closed outside a finally).
 WITH
   opens(id) AS MATERIALIZED (
-    SELECT id FROM calls
-     WHERE resolved IN ('open', 'io.open', 'os.fdopen', 'codecs.open', 'gzip.open', 'gzip.GzipFile',
-                        'bz2.open', 'bz2.BZ2File', 'lzma.open', 'lzma.LZMAFile', 'tarfile.open',
-                        'tarfile.TarFile', 'tarfile.TarFile.open', 'zipfile.ZipFile', 'pathlib.Path.open')),
+    SELECT c.id
+      FROM calls c
+     WHERE c.resolved IN ('open', 'io.open', 'os.fdopen', 'codecs.open', 'gzip.open', 'gzip.GzipFile',
+                          'bz2.open', 'bz2.BZ2File', 'lzma.open', 'lzma.LZMAFile', 'tarfile.open',
+                          'tarfile.TarFile', 'tarfile.TarFile.open', 'zipfile.ZipFile', 'pathlib.Path.open')
+       -- open(fd, closefd=False): the descriptor stays its owner's
+       AND NOT EXISTS (SELECT 1 FROM call_args a WHERE a.call_id = c.id AND a.keyword = 'closefd'
+                          AND a.text IN ('False', '0'))
+       -- expected to raise: the last statement of a `with self.assertRaises(...)` block
+       AND NOT EXISTS (SELECT 1 FROM withs w JOIN calls wc ON wc.id = w.call_id
+                         JOIN statements s ON s.id = c.stmt_id
+                        WHERE w.stmt_id = c.with_id AND s.parent_id = c.with_id
+                          AND (wc.name GLOB 'assertRaises*' OR wc.resolved = 'pytest.raises')
+                          AND NOT EXISTS (SELECT 1 FROM statements n WHERE n.block_id = s.block_id
+                                             AND n.idx > s.idx))),
   -- used without a name: inline, iterated, discarded, or given to a reader that keeps it open
   inline(id, how) AS (
     SELECT c.id,
@@ -56,16 +71,15 @@ WITH
      WHERE c.use = 'arg'),
   nested(function_id, name) AS MATERIALIZED (SELECT function_id, name FROM closed_by_nested),
   -- bound to a local name: what becomes of that name
-  bound(id, name, function_id, closes, closes_in_finally) AS (
-    SELECT c.id, r.name, r.function_id,
-           (SELECT count(*) FROM calls k
-             WHERE k.function_id = r.function_id AND k.receiver = r.name AND k.name = 'close'),
-           (SELECT count(*) FROM calls k JOIN finally_calls f ON f.call_id = k.id
-             WHERE k.function_id = r.function_id AND k.receiver = r.name AND k.name = 'close')
+  named(id, name, function_id, stmt_id) AS (
+    SELECT c.id, r.name, r.function_id, c.stmt_id
       FROM opens o JOIN calls c ON c.id = o.id
       JOIN resource_names r ON r.call_id = c.id
-     -- not handed on
-     WHERE NOT EXISTS (
+       -- stored on an object by the statement itself: self.fh = fh = open(p)
+       AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.function_id = c.function_id AND a.stmt_id = c.stmt_id
+                          AND a.target_kind IN ('attribute', 'subscript'))
+       -- not handed on
+       AND NOT EXISTS (
              SELECT 1 FROM name_uses u
               WHERE u.function_id = r.function_id AND u.name IN (r.name, r.name || '.close')
                 AND (u.how IN ('return', 'yield', 'store', 'with', 'callback')
@@ -75,6 +89,24 @@ WITH
        AND NOT (r.function_id IN (SELECT function_id FROM global_declarers)
                 AND EXISTS (SELECT 1 FROM assignments a WHERE a.target = r.name AND a.scope = 'module'
                                AND a.file_id = c.file_id))),
+  -- the close() calls on that name: `guarded` when in a finally, or in a catch-all
+  -- `except:` / `except BaseException:` that re-raises (the error path of a finally)
+  closes(id, call_id, guarded, in_handler) AS (
+    SELECT b.id, k.id,
+           EXISTS (SELECT 1 FROM finally_calls f WHERE f.call_id = k.id) OR h.id IS NOT NULL,
+           k.in_except
+      FROM named b
+      JOIN calls k ON k.function_id = b.function_id AND k.receiver = b.name AND k.name = 'close'
+      LEFT JOIN handlers h ON h.function_id IS k.function_id AND h.try_id = k.try_id AND k.in_except
+                          AND k.line BETWEEN h.line AND h.end_line AND h.reraises
+                          AND (h.is_bare OR h.resolved_types GLOB '*,BaseException,*')),
+  bound(id, name, closes, protected) AS (
+    SELECT b.id, b.name,
+           (SELECT count(*) FROM closes k WHERE k.id = b.id),
+           EXISTS (SELECT 1 FROM closes k WHERE k.id = b.id AND k.guarded
+                         AND (NOT k.in_handler
+                              OR EXISTS (SELECT 1 FROM closes o WHERE o.id = b.id AND NOT o.in_handler)))
+      FROM named b),
   found(id, what, how, severity) AS (
     SELECT i.id, c.callee || '()', i.how, NULL FROM inline i JOIN calls c ON c.id = i.id
     UNION ALL
@@ -84,7 +116,7 @@ WITH
                      || '.close() leaks it' END,
            CASE WHEN b.closes > 0 THEN 'P3' END
       FROM bound b JOIN calls c ON c.id = b.id
-     WHERE b.closes_in_finally = 0)
+     WHERE NOT b.protected)
 SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, fd.what, fd.how, fd.severity,
        coalesce(fn.name, '<module>') AS function
   FROM found fd

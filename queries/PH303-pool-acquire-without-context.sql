@@ -23,8 +23,11 @@
 --         await conn.execute("INSERT INTO events VALUES ($1)", event.id)
 -- @accepted `async with pool.acquire()`; a release()/putconn() (or the
 -- connection's own release()/close()) in a `finally`; connections returned
--- to the caller or stored on an object (the owner releases them);
--- acquire() on locks, semaphores and conditions.
+-- to the caller, stored on an object (`self._conn = await
+-- pool.acquire()`), or wrapped in an object that is (`return
+-- Wrapper(conn)`): the owner releases them; acquire() on locks, semaphores
+-- and conditions, and on a project pool class that has no release method
+-- (nothing to give back).
 --
 -- Result: one row per acquire()/getconn() call, at that call. Columns: the
 -- location; `what` (`conn = pool.acquire()`), `function`, `how`.
@@ -53,6 +56,20 @@ WITH
       FROM acquires q JOIN calls c ON c.id = q.id
       LEFT JOIN resource_names r ON r.call_id = c.id
      WHERE c.use <> 'with' AND c.use <> 'return'
+       -- stored on an object: self._conn = await self._pool.acquire(), also chained
+       -- (self._conn = conn = await ...)
+       AND NOT (c.use = 'assign' AND (instr(c.target, '.') > 0 OR instr(c.target, '[') > 0))
+       AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.function_id = c.function_id AND a.stmt_id = c.stmt_id
+                          AND a.target_kind IN ('attribute', 'subscript'))
+       -- a project pool class (or a class of its family) without release*/putconn: nothing to give back
+       AND NOT EXISTS (SELECT 1 FROM call_graph g JOIN functions m ON m.id = g.callee
+                        WHERE g.call_id = c.id AND m.class_id IS NOT NULL
+                          AND NOT EXISTS (SELECT 1 FROM class_ancestry a JOIN functions x ON x.class_id = a.ancestor_id
+                                           WHERE a.class_id = m.class_id
+                                             AND (x.name GLOB 'release*' OR x.name = 'putconn'))
+                          AND NOT EXISTS (SELECT 1 FROM class_ancestry a JOIN functions x ON x.class_id = a.class_id
+                                           WHERE a.ancestor_id = m.class_id
+                                             AND (x.name GLOB 'release*' OR x.name = 'putconn')))
        AND NOT (c.use = 'arg' AND NOT EXISTS (SELECT 1 FROM calls w WHERE w.id = c.parent_call_id
                                                  AND w.name IN ('wait_for', 'shield')))
        -- released in a finally
@@ -63,10 +80,21 @@ WITH
        AND NOT EXISTS (SELECT 1 FROM calls k JOIN finally_calls f ON f.call_id = k.id
                         WHERE k.function_id = c.function_id AND k.receiver = r.name
                           AND k.name IN ('release', 'close'))
-       -- handed on: returned, stored, used as a context manager
+       -- handed on: returned, stored, used as a context manager, or wrapped in an
+       -- object that is returned or stored (`return Wrapper(conn)`, `w = Wrapper(conn); return w`)
        AND NOT EXISTS (SELECT 1 FROM name_uses u
                         WHERE u.function_id = r.function_id AND u.name = r.name
-                          AND u.how IN ('return', 'store', 'with'))
+                          AND (u.how IN ('return', 'store', 'with')
+                               OR (u.how = 'arg'
+                                   AND EXISTS (SELECT 1 FROM calls p WHERE p.id = u.call_id
+                                                  AND (p.use IN ('return', 'yield')
+                                                       OR (p.use = 'assign'
+                                                           AND (instr(p.target, '.') > 0 OR instr(p.target, '[') > 0
+                                                                OR EXISTS (SELECT 1 FROM name_uses w
+                                                                            WHERE w.function_id = p.function_id
+                                                                              AND w.name = p.target
+                                                                              AND w.how IN ('return', 'yield',
+                                                                                            'store')))))))))
        AND NOT (r.function_id IN (SELECT function_id FROM global_declarers)
                 AND EXISTS (SELECT 1 FROM assignments a WHERE a.target = r.name AND a.scope = 'module'
                                AND a.file_id = c.file_id)))

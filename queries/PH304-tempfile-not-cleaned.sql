@@ -30,7 +30,9 @@
 -- (os.unlink, os.remove, Path.unlink, shutil.rmtree) or moved into place
 -- (os.replace, os.rename, shutil.move) in the function or its finally, or by
 -- a nested cleanup function; a path returned or yielded to the caller,
--- stored on an object or registered for later removal.
+-- stored on an object or registered for later removal; a file made in a
+-- scratch directory that goes away with it (`dir=` a `with` target such as
+-- `with TemporaryDirectory() as d`, or a directory the function removes).
 --
 -- Result: one row per call, at the call. Columns: the location; `what`
 -- (`tmp = tempfile.NamedTemporaryFile(delete=False)`), `function`.
@@ -61,7 +63,17 @@ WITH
        -- the file or its path returned or stored on an object by the statement itself
        AND NOT EXISTS (SELECT 1 FROM statements s WHERE s.id = c.stmt_id AND s.kind = 'return_statement')
        AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.function_id IS c.function_id AND a.stmt_id = c.stmt_id
-                          AND a.target_kind IN ('attribute', 'subscript'))),
+                          AND a.target_kind IN ('attribute', 'subscript'))
+       -- made in a scratch directory: removed with it, by the `with` that made it
+       -- (TemporaryDirectory() as d) or by the function (shutil.rmtree(d))
+       AND NOT EXISTS (
+             SELECT 1 FROM call_args d
+              WHERE d.call_id = c.id AND d.kind IN ('identifier', 'attribute')
+                AND (d.keyword = 'dir' OR (d.keyword IS NULL AND d.pos = CASE t.kind WHEN 'mkstemp' THEN 2 ELSE 6 END))
+                AND (EXISTS (SELECT 1 FROM withs w WHERE w.function_id IS c.function_id AND w.as_name = d.text)
+                     OR EXISTS (SELECT 1 FROM names n JOIN calls k ON k.id = n.call_id
+                                 WHERE n.function_id IS c.function_id AND n.name = d.text AND n.ctx = 'load'
+                                   AND n.role = 'arg' AND k.name IN ('rmtree', 'cleanup', 'rmdir'))))),
   -- the holder and names bound from it (`path = tmp.name`, `p = Path(raw)`)
   names_of(id, function_id, name) AS (
     SELECT h.id, h.function_id, h.name FROM holder h WHERE h.name IS NOT NULL

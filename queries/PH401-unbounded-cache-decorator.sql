@@ -74,15 +74,23 @@ enum_like(qualname) AS (
 ),
 -- parameters whose domain is not known to be small: anything but bool,
 -- Literal[...], a project enum, or an unannotated flag defaulting to a bool
+-- (every test is coalesced: a NULL from an unresolved annotation must count
+-- as "not small", never make the whole NOT unknown)
 open_params AS (
   SELECT p.function_id, p.idx
     FROM cached c JOIN params p ON p.function_id = c.function_id
    WHERE NOT (c.on_class AND p.idx = 0)
      AND (p.kind <> 'plain'
           OR NOT (coalesce(p.annotation IN ('bool', 'Optional[bool]', 'typing.Optional[bool]', 'bool | None'), 0)
-                  OR coalesce(p.annotation_resolved GLOB 'typing.Literal*', 0)
+                  -- Literal[...]: the extractor resolves no subscripted
+                  -- annotation, so its head is looked up in the imports
+                  OR coalesce(p.annotation GLOB 'typing.Literal[[]*' OR p.annotation GLOB 'typing_extensions.Literal[[]*'
+                              OR EXISTS (SELECT 1 FROM imports i
+                                          WHERE i.id BETWEEN p.file_id << 24 AND ((p.file_id + 1) << 24) - 1
+                                            AND i.bound = substr(p.annotation, 1, instr(p.annotation, '[') - 1)
+                                            AND i.target IN ('typing.Literal', 'typing_extensions.Literal')), 0)
                   OR (p.annotation IS NULL AND coalesce(p.default_value IN ('True', 'False'), 0))
-                  OR p.annotation_resolved IN (SELECT qualname FROM enum_like)))
+                  OR coalesce(p.annotation_resolved IN (SELECT qualname FROM enum_like), 0)))
 )
 SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
        '@' || c.text AS decorator, c.function,

@@ -22,17 +22,22 @@
 -- def country_of(ip):
 --     return resolve(ip)
 -- @accepted collections evicted from anywhere in the module (pop, del, clear,
--- popitem, remove, discard, reassignment), or handed on where that may
--- happen (aliased, returned, passed to a function other than a builtin
--- reader such as len() or sorted()); registries filled at import time: by
--- module-level statements, by functions only called at module level, by
--- decorators (functions used with @, the functions they wrap, and functions
--- that return what they were given), by registration functions
--- (register*, add_*/addName, install*) and by setters that store their own
--- two arguments (`REGISTRY[name] = value`); growth in a function that checks
+-- popitem, remove, discard, reassignment, or such a method handed on as a
+-- callback: `task.add_done_callback(_tasks.discard)`), or handed on where
+-- that may happen (aliased, returned, passed to a function other than a
+-- builtin reader such as len() or sorted()); registries filled at import
+-- time: by module-level statements, by functions only called at module
+-- level or from functions their decorator runs at once, by decorators
+-- (functions used with @, also through a re-export, the functions they
+-- wrap, and functions that return what they were given), by registration
+-- functions (register*, add_*/addName, install*), by helpers only those
+-- call, and by setters that store their own two arguments
+-- (`REGISTRY[name] = value`); entries under a fixed key (`c["x"] = v`,
+-- `s.add("x")`: set again, not added); growth in a function that checks
 -- len() of the collection (kept under a limit); item assignment to a list
 -- (it replaces, it does not grow); instance attributes and locals;
--- read-only tables; deques (PH403); test files.
+-- declarations under `if TYPE_CHECKING:` (never run); read-only tables;
+-- deques (PH403); test files.
 
 -- Result: one row per collection, at the statement creating it. Columns:
 -- file_id, line, col, end_line, end_col; scope ('module-level' or
@@ -46,35 +51,72 @@ WITH m AS MATERIALIZED (
     JOIN files fl ON fl.id = s.file_id
    WHERE d.kind IN ('dict', 'list', 'set') AND NOT fl.is_test
 ),
-decorator_names AS MATERIALIZED (
-  SELECT DISTINCT resolved FROM decorators WHERE resolved IS NOT NULL
+-- what decorators name, also through re-exports (`from pkg import
+-- validator` names pkg.core.validator)
+decorator_names(qualname) AS MATERIALIZED (
+  SELECT resolved FROM decorators WHERE resolved IS NOT NULL
+  UNION
+  SELECT am.target FROM decorators d JOIN alias_map am ON am.name = d.resolved
 ),
 evicted(collection_id) AS (
   SELECT collection_id FROM m
    WHERE effect = 'shrink' OR (effect = 'rebind' AND function_id IS NOT NULL)
 ),
--- functions that fill a registry rather than a cache
-registrars(function_id) AS (
+-- the functions that grow a collection, and the functions that call them
+growers(id) AS MATERIALIZED (
+  SELECT DISTINCT function_id FROM m WHERE effect = 'grow'
+),
+candidates(id) AS MATERIALIZED (
+  SELECT id FROM growers
+  UNION
+  SELECT c.function_id
+    FROM growers g JOIN functions f ON f.id = g.id
+    JOIN calls c ON c.resolved = f.qualname
+   WHERE c.function_id IS NOT NULL
+),
+-- functions among them that fill a registry rather than a cache
+registering(function_id) AS MATERIALIZED (
   SELECT f.id
-    FROM (SELECT DISTINCT function_id FROM m WHERE effect = 'grow') g
-    JOIN functions f ON f.id = g.function_id
+    FROM candidates g
+    JOIN functions f ON f.id = g.id
     LEFT JOIN functions pf ON pf.id = f.parent_id
    WHERE lower(f.name) GLOB '*register*' OR f.name GLOB 'add[A-Z_]*' OR f.name GLOB '_add[A-Z_]*'
       OR f.name GLOB 'Add[A-Z]*' OR lower(f.name) GLOB 'install*'
       -- a decorator, or the function a decorator wraps or registers
-      OR f.qualname IN (SELECT resolved FROM decorator_names)
-      OR pf.qualname IN (SELECT resolved FROM decorator_names)
+      OR f.qualname IN (SELECT qualname FROM decorator_names)
+      OR pf.qualname IN (SELECT qualname FROM decorator_names)
       OR EXISTS (SELECT 1 FROM returns r JOIN params p ON p.function_id = r.function_id AND p.name = r.value
                   WHERE r.function_id = f.id AND r.kind = 'return')
       -- called, and only at import time: from module level, or from
-      -- functions that are themselves only called from module level
+      -- functions that themselves run only at import time: called only
+      -- from module level, or run by their decorator (a project decorator
+      -- that calls the function it is given: `@call_aside`)
       OR (EXISTS (SELECT 1 FROM calls c WHERE c.resolved = f.qualname)
           AND NOT EXISTS (
                 SELECT 1 FROM calls c JOIN functions cf ON cf.id = c.function_id
                  WHERE c.resolved = f.qualname
-                   AND (NOT EXISTS (SELECT 1 FROM calls u WHERE u.resolved = cf.qualname)
+                   AND ((NOT EXISTS (SELECT 1 FROM calls u WHERE u.resolved = cf.qualname)
+                         AND NOT EXISTS (
+                               SELECT 1 FROM decorators dd
+                                 JOIN functions df ON df.qualname = dd.resolved
+                                 JOIN params dp ON dp.function_id = df.id AND dp.idx = 0
+                                 JOIN calls dc ON dc.function_id = df.id AND dc.callee = dp.name
+                                WHERE dd.function_id = cf.id))
                         OR EXISTS (SELECT 1 FROM calls u
                                     WHERE u.resolved = cf.qualname AND u.function_id IS NOT NULL))))
+),
+-- those, and helpers called only by them (the decorator's own helper
+-- that does the registering: `def dec(f): _check_unique(f); return f`)
+registrars(function_id) AS (
+  SELECT function_id FROM registering
+  UNION
+  SELECT g.id
+    FROM growers g JOIN functions f ON f.id = g.id
+   WHERE EXISTS (SELECT 1 FROM calls c WHERE c.resolved = f.qualname)
+     AND NOT EXISTS (SELECT 1 FROM calls c
+                      WHERE c.resolved = f.qualname
+                        AND (c.function_id IS NULL
+                             OR c.function_id NOT IN (SELECT function_id FROM registering)))
 ),
 grows AS (
   SELECT m.*, f.name AS function
@@ -85,6 +127,19 @@ grows AS (
      AND NOT (m.how = 'item'
               AND EXISTS (SELECT 1 FROM params p WHERE p.function_id = m.function_id AND p.name = m.item)
               AND EXISTS (SELECT 1 FROM params p WHERE p.function_id = m.function_id AND p.name = m.value))
+     -- a fixed key: c["name"] = v, c.setdefault("name", v), s.add(0) set
+     -- the same entry on every call, they do not grow
+     AND NOT (m.kind IN ('dict', 'set')
+              AND CASE WHEN m.how = 'item'
+                         THEN ((m.item GLOB '[''"]*[''"]' AND m.item NOT GLOB '*[+%]*')
+                               OR (m.item GLOB '[0-9]*' AND m.item NOT GLOB '*[^0-9_]*')
+                               OR m.item IN ('True', 'False', 'None'))
+                       WHEN m.what GLOB '*.setdefault()' OR m.what GLOB '*.add()'
+                         THEN EXISTS (SELECT 1 FROM call_args a
+                                       WHERE a.call_id = m.call_id AND a.pos = 0
+                                         AND a.kind IN ('string', 'integer', 'true', 'false', 'none')
+                                         AND a.text NOT GLOB '[fF]*')
+                       ELSE 0 END)
      -- growth kept under a size limit the function checks: len(c)
      AND NOT EXISTS (SELECT 1 FROM names n
                       WHERE n.function_id = m.function_id AND n.name = m.coll AND n.role = 'len')

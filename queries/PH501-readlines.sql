@@ -20,7 +20,10 @@
 --         handle(line)
 -- @accepted results that are indexed, sliced, measured with len(), reversed,
 -- iterated twice, returned or passed on; readlines(hint); project functions
--- or methods that happen to be called readlines.
+-- or methods that happen to be called readlines; lines read inside a try
+-- whose handler covers the read and iterated after it (`try: lines =
+-- fh.readlines() except OSError: lines = []`); lines read before the same
+-- file is opened again for writing (read, then rewrite the file).
 
 -- Result: one row per readlines() call, at the call. Columns: file_id, line,
 -- col, end_line, end_col; callee (as written); where (' in def name()' or
@@ -39,5 +42,34 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.callee,
     OR (c.use = 'arg' AND c.arg_idx = 0 AND EXISTS (
           SELECT 1 FROM calls p WHERE p.id = c.parent_call_id AND p.resolved = 'enumerate' AND p.use = 'iter'))
     OR (c.use = 'assign' AND EXISTS (
-          SELECT 1 FROM assignments a JOIN iterated_once i ON i.assignment_id = a.id
-           WHERE a.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1 AND a.value_call_id = c.id));
+          SELECT 1 FROM assignments a
+            JOIN iterated_once i ON i.assignment_id = a.id
+            JOIN names n ON n.id = i.name_id
+            JOIN loops l ON l.id = i.loop_id
+           WHERE a.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1 AND a.value_call_id = c.id
+             -- not read in the body of a try that ends before the loop: the
+             -- handler is there for errors of the read itself
+             AND NOT EXISTS (
+                   SELECT 1 FROM statements t
+                    WHERE t.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                      AND t.kind = 'try_statement' AND t.function_id IS c.function_id
+                      AND (t.line < c.line OR (t.line = c.line AND t.col <= c.col))
+                      AND (t.end_line > c.end_line OR (t.end_line = c.end_line AND t.end_col >= c.end_col))
+                      AND (t.end_line < n.line OR (t.end_line = n.line AND t.end_col <= n.col))
+                      AND NOT EXISTS (SELECT 1 FROM handlers h
+                                       WHERE h.try_id = t.id AND h.function_id IS c.function_id
+                                         AND h.line <= c.line AND h.end_line >= c.end_line))
+             -- nor read from a file that is opened again for writing before
+             -- the loop ends (the lines must be in memory when it is rewritten)
+             AND NOT EXISTS (
+                   SELECT 1 FROM withs w
+                     CROSS JOIN call_args p ON p.call_id = w.call_id AND p.pos = 0
+                     CROSS JOIN calls o ON o.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                                       AND o.function_id IS c.function_id AND o.name = 'open'
+                                       AND o.line > c.line AND o.line <= l.end_line
+                     CROSS JOIN call_args q ON q.call_id = o.id AND q.pos = 0 AND q.text = p.text
+                    WHERE w.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                      AND w.as_name = c.receiver AND w.function_id IS c.function_id AND w.line <= c.line
+                      AND EXISTS (SELECT 1 FROM call_args m
+                                   WHERE m.call_id = o.id AND (m.pos = 1 OR m.keyword = 'mode')
+                                     AND m.text GLOB '*[wax+]*'))));

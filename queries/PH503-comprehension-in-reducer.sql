@@ -20,7 +20,9 @@
 -- total = sum(i.price * i.quantity for i in items)
 -- @accepted str.join (it builds a list anyway and is faster given one);
 -- generator expressions, list literals, set and dict comprehensions; len()
--- (PH504); library functions that need a real sequence (numpy).
+-- (PH504); library functions that need a real sequence (numpy); async
+-- comprehensions (`sum([x async for x in aiter()])`), whose generator
+-- form is an async generator the reducer cannot consume.
 
 -- Result: one row per call, at the reducer call. Columns: file_id, line,
 -- col, end_line, end_col; callee (as written); where (' in def name()' or
@@ -32,7 +34,13 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.callee,
   FROM calls c
   JOIN call_args a ON a.call_id = c.id AND a.pos = 0 AND a.star = 0 AND a.kind = 'list_comprehension'
   LEFT JOIN functions f ON f.id = c.function_id
- WHERE c.name IN ('sum', 'any', 'all', 'min', 'max', 'set', 'frozenset', 'tuple', 'sorted', 'dict',
+ WHERE -- an async comprehension (`async for`, or an await inside) has no
+       -- generator twin the reducer could consume
+       ' ' || replace(a.text, char(10), ' ') NOT GLOB '*[^A-Za-z0-9_]async for[^A-Za-z0-9_]*'
+   AND NOT EXISTS (SELECT 1 FROM awaits w
+                    WHERE w.function_id = c.function_id AND w.stmt_id = c.stmt_id
+                      AND w.line * 100000 + w.col BETWEEN a.line * 100000 + a.col AND a.end_line * 100000 + a.end_col)
+   AND c.name IN ('sum', 'any', 'all', 'min', 'max', 'set', 'frozenset', 'tuple', 'sorted', 'dict',
                   'enumerate', 'zip', 'map', 'filter')
    AND c.resolved IN ('sum', 'any', 'all', 'min', 'max', 'set', 'frozenset', 'tuple', 'sorted', 'dict',
                       'enumerate', 'zip', 'map', 'filter');

@@ -16,7 +16,8 @@
 -- n = sum(1 for l in lines if "ERROR" in l)
 -- rows = sum(1 for _ in cursor)
 -- @accepted len() of a name, a list literal, a set or a set comprehension
--- (they count distinct values); a list that is kept and reused.
+-- (they count distinct values); a list that is kept and reused; an async
+-- comprehension (`len([x async for x in aiter()])`: there is no async sum).
 
 -- Result: one row per len() call, at it. Columns: file_id, line, col,
 -- end_line, end_col; arg ('list(...)' or '[...]'); where (' in def name()'
@@ -28,7 +29,13 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
   JOIN call_args a ON a.call_id = c.id AND a.pos = 0 AND a.star = 0
   LEFT JOIN functions f ON f.id = c.function_id
  WHERE c.name = 'len' AND c.resolved = 'len' AND c.nargs = 1
-   AND (a.kind = 'list_comprehension'
+   AND ((a.kind = 'list_comprehension'
+         -- not an async comprehension: sum(1 async for ...) does not exist
+         AND ' ' || replace(a.text, char(10), ' ') NOT GLOB '*[^A-Za-z0-9_]async for[^A-Za-z0-9_]*'
+         AND NOT EXISTS (SELECT 1 FROM awaits w
+                          WHERE w.function_id = c.function_id AND w.stmt_id = c.stmt_id
+                            AND w.line * 100000 + w.col
+                                BETWEEN a.line * 100000 + a.col AND a.end_line * 100000 + a.end_col))
         OR (a.kind = 'call' AND EXISTS (
               SELECT 1 FROM calls l
                WHERE l.parent_call_id = c.id AND l.arg_idx = 0 AND l.line = a.line AND l.col = a.col

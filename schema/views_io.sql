@@ -54,10 +54,38 @@ CREATE TEMP VIEW loop_vars(loop_id, name) AS
                       WHERE t.loop_id = la.ancestor_id AND n.stmt_id = a.stmt_id AND n.ctx = 'load'));
 
 -- fixed_loops(loop_id)
--- Loops over a literal list, tuple or set (`for table in ("a", "b")`): they
--- run a known, small number of times.
+-- Loops over a literal list, tuple or set (`for table in ("a", "b")`, `for
+-- v in 1, 2:`), or over a name bound once to such a literal and never
+-- added to: in the loop's function (`dataset = (...)`), or, when the
+-- function neither binds it nor takes it as a parameter, at module level
+-- (`TABLES = ["a", "b"]`). They run a known, small number of times.
 CREATE TEMP VIEW fixed_loops(loop_id) AS
-  SELECT id FROM loops WHERE iter_kind IN ('list', 'tuple', 'set');
+  SELECT id FROM loops
+   WHERE iter_kind IN ('list', 'tuple', 'set')
+      OR (iter_kind = 'expression_list' AND iter NOT GLOB '[*]*' AND iter NOT GLOB '*, [*]*')
+  UNION ALL
+  SELECT l.id FROM loops l
+   WHERE l.iter_kind = 'identifier'
+     AND NOT EXISTS (SELECT 1 FROM params p WHERE p.function_id = l.function_id AND p.name = l.iter)
+     -- its bindings in the scope that binds it: exactly one, a literal display
+     AND (SELECT count(*) = 1 AND sum(a.op = '=' AND a.value_kind IN ('list', 'tuple', 'set')
+                                      AND a.value NOT IN ('[]', '()'))
+            FROM assignments a
+           WHERE a.id BETWEEN l.file_id << 24 AND ((l.file_id + 1) << 24) - 1
+             AND a.target = l.iter AND a.target_kind = 'name'
+             AND CASE WHEN EXISTS (SELECT 1 FROM assignments b
+                                    WHERE b.id BETWEEN l.file_id << 24 AND ((l.file_id + 1) << 24) - 1
+                                      AND b.function_id IS l.function_id AND b.target = l.iter)
+                      THEN a.function_id IS l.function_id
+                      ELSE a.function_id IS NULL AND a.class_id IS NULL END)
+     -- nothing in the file adds to it
+     AND NOT EXISTS (SELECT 1 FROM calls c
+                      WHERE c.id BETWEEN l.file_id << 24 AND ((l.file_id + 1) << 24) - 1
+                        AND c.receiver = l.iter
+                        AND c.name IN ('append', 'extend', 'insert', 'add', 'update', '__setitem__'))
+     AND NOT EXISTS (SELECT 1 FROM assignments s
+                      WHERE s.id BETWEEN l.file_id << 24 AND ((l.file_id + 1) << 24) - 1
+                        AND s.target_root = l.iter AND s.target_kind = 'subscript');
 
 -- call_chain_links(call_id, link_id)
 -- A call and the calls chained on its value (`session.query(X).filter(...)
@@ -194,29 +222,244 @@ CREATE TEMP VIEW query_functions(function_id, depth, via_call_id) AS
        WHERE r.depth < 6 AND e.caller <> r.function_id)
   SELECT function_id, min(depth), via_call_id FROM r GROUP BY function_id;
 
+-- query_inputs(call_id, role, names)
+-- What each database query (db_query_calls, kind other than 'result') is run
+-- with: one row per argument of the query and of the calls chained on it
+-- (`.filter(User.id == uid).first()`), with the identifiers it reads (' a b
+-- '). `role` says what a value that changes from one call to the next does:
+--   param  the same query runs with other values (N+1): a bound parameter
+--          (`execute(sql, (uid,))`), a keyword, a chained filter, any
+--          argument of an ORM, Django, Mongo or repository lookup, and the
+--          statement itself when it is a SELECT/INSERT/UPDATE/DELETE/WITH
+--          string written in place (directly or in the name it was last
+--          bound to by `=`, in the function or at module level) or a
+--          SQLAlchemy construction (`select(...)`, `.where(...)`,
+--          `.values(...)`, `insert(...)`);
+--   stmt   a different statement runs: the statement when it is anything
+--          else (a name holding SQL from elsewhere, DDL, PRAGMA, transaction
+--          control, a string that interpolates a table name: `FROM %s`,
+--          "FROM `{t}`"), and the object a construction starts from
+--          (`table.delete()`: another table each time).
+-- The statement is the first positional argument (or `sql=`, `statement=`,
+-- `query=`, `operation=`, `stmt=`) of execute/executescript/fetch/fetchrow/
+-- fetchval on a DB-API or asyncpg handle and of an ORM session's
+-- execute/scalar/scalars.
+CREATE TEMP VIEW query_inputs(call_id, role, names) AS
+  WITH
+    q(id, takes_stmt) AS MATERIALIZED (
+      SELECT c.id, d.kind IN ('sql', 'orm')
+                   AND c.name IN ('execute', 'executescript', 'fetch', 'fetchrow', 'fetchval', 'scalar', 'scalars')
+        FROM db_query_calls d JOIN calls c ON c.id = d.call_id
+       WHERE d.kind <> 'result'),
+    -- the statement argument, and the identifier its text starts with
+    s(call_id, kind, text, names, lead) AS MATERIALIZED (
+      SELECT q.id, x.kind, x.text, x.names,
+             CASE WHEN x.text GLOB '[A-Za-z_]*' THEN
+                    substr(x.text, 1, length(x.text) - length(ltrim(x.text,
+                      'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'))) END
+        FROM q JOIN call_args x ON x.call_id = q.id
+       WHERE q.takes_stmt AND x.star = 0
+         AND (coalesce(x.pos, -1) = 0 OR coalesce(x.keyword, '') IN ('sql', 'statement', 'stmt', 'query', 'operation'))),
+    -- the value that identifier was last bound to by `=` before the query,
+    -- in its function, else (the function never binding it) at module level
+    b(call_id, kind, text, names, bound) AS MATERIALIZED (
+      SELECT s.call_id, s.kind, s.text, s.names,
+             CASE WHEN s.lead IS NOT NULL THEN nullif(coalesce(
+               (SELECT CASE WHEN a.op = '=' THEN a.value ELSE '' END FROM assignments a
+                 WHERE a.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                   AND a.function_id IS c.function_id AND a.target = s.lead AND a.target_kind = 'name'
+                   AND (a.line < c.line OR (a.line = c.line AND a.col < c.col))
+                 ORDER BY a.line DESC, a.col DESC LIMIT 1),
+               (SELECT CASE WHEN a.op = '=' THEN a.value ELSE '' END FROM assignments a
+                 WHERE a.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                   AND c.function_id IS NOT NULL AND a.function_id IS NULL AND a.class_id IS NULL
+                   AND a.target = s.lead AND a.target_kind = 'name'
+                   AND NOT EXISTS (SELECT 1 FROM assignments e
+                                    WHERE e.function_id = c.function_id AND e.target = s.lead)
+                 ORDER BY a.line DESC, a.col DESC LIMIT 1)), '') END
+        FROM s JOIN calls c ON c.id = s.call_id),
+    -- the SQL text to read: a string's, after `text(`, its prefix and quotes
+    t(call_id, names, src, builder_text) AS (
+      SELECT b.call_id, b.names,
+             CASE WHEN b.bound IS NOT NULL AND b.kind <> 'string' THEN b.bound ELSE b.text END,
+             lower(b.text || ' ' || coalesce(b.bound, ''))
+        FROM b),
+    u(call_id, names, src, builder_text, s1) AS (
+      SELECT t.*,
+             CASE WHEN substr(t.src, 1, instr(t.src, '(') - 1) GLOB 'text'
+                    OR substr(t.src, 1, instr(t.src, '(') - 1) GLOB '*.text'
+                  THEN ltrim(substr(t.src, instr(t.src, '(') + 1), ' ' || char(9, 10, 13)) ELSE t.src END
+        FROM t),
+    v(call_id, names, src, builder_text, is_string, sql) AS (
+      SELECT u.call_id, u.names, u.src, u.builder_text,
+             u.s1 GLOB '[''"]*' OR u.s1 GLOB '[fFrRbBuU][''"]*' OR u.s1 GLOB '[fFrRbBuU][fFrRbB][''"]*',
+             ' ' || upper(replace(replace(replace(
+                      ltrim(CASE WHEN u.s1 GLOB '[fFrRbBuU][fFrRbB][''"]*' THEN substr(u.s1, 3)
+                                 WHEN u.s1 GLOB '[fFrRbBuU][''"]*' THEN substr(u.s1, 2)
+                                 ELSE u.s1 END, '"''( ' || char(9, 10, 13)),
+                      char(10), ' '), char(13), ' '), char(9), ' '))
+        FROM u),
+    w(call_id, names, src, role) AS (
+      SELECT v.call_id, v.names, v.src,
+             CASE WHEN v.is_string THEN
+                    CASE WHEN (v.sql GLOB ' SELECT[^A-Z_]*' OR v.sql GLOB ' INSERT[^A-Z_]*'
+                               OR v.sql GLOB ' UPDATE[^A-Z_]*' OR v.sql GLOB ' DELETE[^A-Z_]*'
+                               OR v.sql GLOB ' WITH[^A-Z_]*' OR v.sql GLOB ' REPLACE[^A-Z_]*'
+                               OR v.sql GLOB ' MERGE[^A-Z_]*')
+                          AND NOT EXISTS (SELECT 1 FROM (VALUES ('FROM'), ('INTO'), ('JOIN'), ('UPDATE'), ('TABLE')) k
+                                           WHERE v.sql GLOB '*[^A-Z_]' || k.column1 || ' [%{]*'
+                                              OR v.sql GLOB '*[^A-Z_]' || k.column1 || ' [`"[][%{]*')
+                         THEN 'param' ELSE 'stmt' END
+                  WHEN v.builder_text GLOB '*select(*' OR v.builder_text GLOB '*.where(*'
+                       OR v.builder_text GLOB '*.filter(*' OR v.builder_text GLOB '*.filter_by(*'
+                       OR v.builder_text GLOB '*.values(*' OR v.builder_text GLOB '*insert(*'
+                       OR v.builder_text GLOB '*update(*' OR v.builder_text GLOB '*delete(*'
+                    THEN 'builder'
+                  ELSE 'stmt' END
+        FROM v)
+  -- the statement
+  SELECT call_id, CASE role WHEN 'builder' THEN 'param' ELSE role END, names FROM w
+  UNION ALL
+  -- the object a construction starts from
+  SELECT call_id, 'stmt',
+         ' ' || substr(src, 1, length(src) - length(ltrim(src,
+                  'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'))) || ' '
+    FROM w WHERE role = 'builder' AND src GLOB '[A-Za-z_]*.*'
+  UNION ALL
+  -- the other arguments
+  SELECT q.id, 'param', x.names
+    FROM q JOIN call_args x ON x.call_id = q.id
+   WHERE NOT (q.takes_stmt AND x.star = 0
+              AND (coalesce(x.pos, -1) = 0 OR coalesce(x.keyword, '') IN ('sql', 'statement', 'stmt', 'query', 'operation')))
+  UNION ALL
+  -- the arguments of the calls chained on it (call_chain_links, spelt out:
+  -- CROSS JOIN keeps SQLite on the rowid range of the few queries)
+  SELECT q.id, 'param', x.names
+    FROM q CROSS JOIN calls c ON c.id = q.id
+    CROSS JOIN calls o ON o.id BETWEEN c.id - 24 AND c.id - 1
+    CROSS JOIN call_args x ON x.call_id = o.id
+   WHERE c.use = 'attr' AND +o.line = c.line AND +o.col = c.col AND +o.stmt_id IS c.stmt_id;
+
+-- query_params(function_id, param, role, depth, via_call_id)
+-- Parameters of project functions that feed a database query, with the role
+-- they play there (query_inputs): used directly by a query of the function
+-- or through one name bound from them (`sql = "... %s" % uid`; depth 0,
+-- via_call_id the query), or passed on, the same way, to such a parameter
+-- of a project function it calls (depth n, via_call_id that call). An
+-- argument goes to the parameter of its keyword, else of its position
+-- (counting `self`/`cls` for a method called on a receiver or a
+-- constructor, not for a @staticmethod). `self` and `cls` themselves are
+-- left out. Chains stop at depth 6; the shortest is kept.
+CREATE TEMP VIEW query_params(function_id, param, role, depth, via_call_id) AS
+  WITH RECURSIVE
+    r(function_id, param, role, depth, via_call_id) AS (
+      SELECT c.function_id, p.name, i.role, 0, i.call_id
+        FROM query_inputs i JOIN calls c ON c.id = i.call_id
+        JOIN params p ON p.function_id = c.function_id
+       WHERE p.name NOT IN ('self', 'cls')
+         AND (instr(i.names, ' ' || p.name || ' ') > 0
+              OR EXISTS (SELECT 1 FROM names n JOIN assignments a ON a.stmt_id = n.stmt_id
+                          WHERE n.function_id = c.function_id AND n.name = p.name AND n.ctx = 'load'
+                            AND a.function_id = c.function_id AND a.target_kind = 'name'
+                            AND instr(i.names, ' ' || a.target || ' ') > 0))
+      UNION
+      SELECT c.function_id, p.name, r.role, r.depth + 1, c.id
+        FROM r
+        JOIN call_graph g ON g.callee = r.function_id
+        JOIN calls c ON c.id = g.call_id
+        JOIN functions tf ON tf.id = r.function_id
+        JOIN params tp ON tp.function_id = r.function_id AND tp.name = r.param
+        JOIN call_args x ON x.call_id = c.id
+        JOIN params p ON p.function_id = c.function_id
+       WHERE r.depth < 6 AND c.function_id <> r.function_id
+         AND (x.keyword = tp.name
+              OR (x.keyword IS NULL AND x.star = 0
+                  AND x.pos + CASE WHEN tf.is_method AND (c.receiver IS NOT NULL OR tf.name = '__init__')
+                                        AND NOT EXISTS (SELECT 1 FROM decorators d
+                                                         WHERE d.function_id = tf.id AND d.name = 'staticmethod')
+                                   THEN 1 ELSE 0 END = tp.idx))
+         AND p.name NOT IN ('self', 'cls')
+         AND (instr(x.names, ' ' || p.name || ' ') > 0
+              OR EXISTS (SELECT 1 FROM names n JOIN assignments a ON a.stmt_id = n.stmt_id
+                          WHERE n.function_id = c.function_id AND n.name = p.name AND n.ctx = 'load'
+                            AND a.function_id = c.function_id AND a.target_kind = 'name'
+                            AND instr(x.names, ' ' || a.target || ' ') > 0)))
+  SELECT function_id, param, role, min(depth), via_call_id FROM r GROUP BY function_id, param, role;
+
 -- ---------------------------------------------------------------------------
 -- Awaited I/O
 
 -- await_non_io(call_id, kind)
--- Awaited calls that wait for time or for another task rather than for I/O:
--- sleep, lock/semaphore acquire, event/condition wait, queue get/put/join,
--- stream drain, and the fan-out helpers that already run concurrently
--- (gather, wait, as_completed).
+-- Awaited calls that wait for time or for another task rather than for I/O,
+-- or that are not the independent I/O a loop could run concurrently:
+--   sleep       sleep;
+--   sync        lock/semaphore acquire, event/condition wait, stream drain,
+--               wait_for/shield of a future or task already made (`await
+--               asyncio.wait_for(fut, 5)`);
+--   queue       queue/channel get/put/join/send/receive;
+--   concurrent  the fan-out helpers that already run concurrently (gather,
+--               wait, as_completed, a task group's spawn/start_soon);
+--   lifecycle   starting, stopping and closing (start, stop, close, aclose,
+--               close_*, _close*, shutdown, disconnect, cancel, __aenter__/__aexit__,
+--               __anext__, enter_async_context...): teardown and startup
+--               sequences, ordered on purpose;
+--   callback    a callable the function was given (a parameter or loop
+--               variable called by name: `await handler(event)`) or made
+--               by an expression (`await self.wrap(func)()`), an event
+--               hook (`self.on_ready.send(...)`, `emit`, `dispatch`,
+--               `notify`, `fire`, `trigger`): code of unknown kind, run in
+--               order;
+--   log         a logger's debug/info/warning/error/exception/critical/log.
 CREATE TEMP VIEW await_non_io(call_id, kind) AS
   SELECT c.id,
-         CASE WHEN c.name = 'sleep' THEN 'sleep'
-              WHEN c.name IN ('acquire', 'wait', 'wait_closed', 'drain') THEN 'sync'
-              WHEN c.name IN ('gather', 'as_completed') OR c.resolved IN ('asyncio.wait', 'trio.open_nursery')
+         CASE WHEN c.name = 'sleep' OR c.resolved IN ('asyncio.sleep', 'trio.sleep', 'anyio.sleep') THEN 'sleep'
+              WHEN c.name IN ('acquire', 'wait', 'wait_closed', 'drain', 'wait_for', 'shield') THEN 'sync'
+              WHEN c.name IN ('gather', 'as_completed', 'spawn', 'start_soon', 'create_task', 'ensure_future')
+                   OR c.resolved IN ('asyncio.wait', 'trio.open_nursery')
                 THEN 'concurrent'
-              ELSE 'queue' END
+              WHEN c.name IN ('start', 'stop', 'close', 'aclose', 'shutdown', 'disconnect', 'terminate', 'kill',
+                              'cancel', '__aenter__', '__aexit__', '__anext__', 'asend', 'athrow',
+                              'enter_async_context', 'push_async_exit', 'cleanup')
+                   OR c.name GLOB 'close_*' OR c.name GLOB '_close*'
+                THEN 'lifecycle'
+              WHEN c.name IN ('debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'log')
+                   AND (lower(c.receiver) GLOB '*log' OR lower(c.receiver) GLOB '*logger'
+                        OR lower(c.receiver) GLOB '*logging')
+                THEN 'log'
+              WHEN c.name IN ('get', 'put', 'join', 'send', 'receive')
+                   AND (c.receiver_type GLOB '*Queue*' OR c.receiver_type GLOB '*.Channel*'
+                        OR c.receiver_type GLOB '*memory_object_stream*'
+                        OR lower(c.receiver) GLOB '*queue' OR lower(c.receiver) GLOB '*_q' OR lower(c.receiver) = 'q'
+                        OR lower(c.receiver) GLOB '*channel')
+                THEN 'queue'
+              ELSE 'callback' END
     FROM calls c
-   WHERE c.name IN ('sleep', 'acquire', 'wait', 'wait_closed', 'drain', 'gather', 'as_completed')
+   WHERE c.name IN ('sleep', 'acquire', 'wait', 'wait_closed', 'drain', 'gather', 'as_completed', 'spawn',
+                    'start_soon', 'create_task', 'ensure_future', 'start', 'stop', 'close', 'aclose', 'shutdown',
+                    'disconnect', 'terminate', 'kill', 'cancel', '__aenter__', '__aexit__', '__anext__', 'asend',
+                    'athrow', 'enter_async_context', 'push_async_exit', 'cleanup', 'emit', 'dispatch', 'notify',
+                    'fire', 'trigger')
+      OR c.name GLOB 'close_*' OR c.name GLOB '_close*'
       OR c.resolved IN ('asyncio.wait', 'asyncio.sleep', 'trio.sleep', 'anyio.sleep')
+      OR (c.name IN ('wait_for', 'shield')
+          AND NOT EXISTS (SELECT 1 FROM calls i WHERE i.parent_call_id = c.id AND i.arg_idx = 0))
       OR (c.name IN ('get', 'put', 'join', 'send', 'receive')
           AND (c.receiver_type GLOB '*Queue*' OR c.receiver_type GLOB '*.Channel*'
                OR c.receiver_type GLOB '*memory_object_stream*'
                OR lower(c.receiver) GLOB '*queue' OR lower(c.receiver) GLOB '*_q' OR lower(c.receiver) = 'q'
-               OR lower(c.receiver) GLOB '*channel'));
+               OR lower(c.receiver) GLOB '*channel'))
+      OR (c.name IN ('debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'log')
+          AND (lower(c.receiver) GLOB '*log' OR lower(c.receiver) GLOB '*logger'
+               OR lower(c.receiver) GLOB '*logging'))
+      -- an event hook: a method of an `on_*` attribute
+      OR c.receiver GLOB 'on_*' OR c.receiver GLOB '*.on_*'
+      -- a callable made by an expression: `await self.wrap(func)()`
+      OR coalesce(c.name, '') = ''
+      -- a callable given to the function: a parameter or a loop variable
+      OR (c.receiver IS NULL AND c.function_id IS NOT NULL
+          AND (EXISTS (SELECT 1 FROM params p WHERE p.function_id = c.function_id AND p.name = c.callee)
+               OR EXISTS (SELECT 1 FROM assignments a
+                           WHERE a.function_id = c.function_id AND a.target = c.callee AND a.op = 'for')));
 
 -- io_coroutines(function_id, depth, via_call_id)
 -- Project coroutines that await I/O: an awaited call that is neither
@@ -276,19 +519,40 @@ CREATE TEMP VIEW resource_names(call_id, function_id, name) AS
 --   return, yield  handed to the caller (alone or in a tuple: `return fh, n`);
 --   store          assigned to an attribute, a subscript or another name,
 --                  alone or in a display (`self.fh = fh`, `files = [fh]`);
---   arg            passed to a call (call_id);
+--   arg            passed to a call (call_id), alone or in a display given as
+--                  an argument (`Server([sock])`, `run(files=(fh,))`);
 --   with           used as a context manager (`with fh:`), which closes it;
---   callback       its close method handed over: `atexit.register(fh.close)`
---                  (the row's name is then `fh.close` or `fh.aclose`);
+--   callback       a method that ends it handed over, returned or stored:
+--                  `atexit.register(fh.close)`, `self.addCleanup(proc.wait)`,
+--                  `return sock.close, port` (the row's name is then `fh.close`,
+--                  `proc.wait`...: close, aclose, shutdown, release, detach,
+--                  wait, terminate, kill);
 --   use            anything else (a method call on it, a test, an f-string).
 -- Rules join it on (function_id, name), which is indexed.
 CREATE TEMP VIEW name_uses(function_id, name, how, call_id, stmt_id) AS
   SELECT n.function_id, n.name,
-         CASE WHEN n.name GLOB '*.close' OR n.name GLOB '*.aclose' THEN
-                CASE WHEN n.role = 'arg' THEN 'callback' ELSE 'use' END
-              WHEN n.name GLOB '*.*' THEN 'use'
+         CASE WHEN n.name GLOB '*.*' THEN
+                CASE WHEN substr(n.name, length(rtrim(n.name, replace(n.name, '.', ''))) + 1)
+                            NOT IN ('close', 'aclose', 'shutdown', 'release', 'detach', 'wait', 'terminate', 'kill')
+                       THEN 'use'
+                     WHEN n.role IN ('arg', 'return', 'yield', 'assign') THEN 'callback'
+                     WHEN n.role = 'other' AND n.call_id IS NULL
+                          AND ((SELECT s.kind FROM statements s WHERE s.id = n.stmt_id) = 'return_statement'
+                               OR EXISTS (SELECT 1 FROM returns r
+                                           WHERE r.function_id = n.function_id AND r.stmt_id = n.stmt_id)
+                               OR EXISTS (SELECT 1 FROM assignments a
+                                           WHERE a.function_id = n.function_id AND a.stmt_id = n.stmt_id
+                                             AND a.op = '=')) THEN 'callback'
+                     ELSE 'use' END
               WHEN n.role IN ('return', 'yield', 'arg', 'with') THEN n.role
               WHEN n.role = 'assign' THEN 'store'
+              -- an element of a display passed as an argument: Server(self, [sock])
+              WHEN n.role = 'other' AND n.call_id IS NOT NULL THEN
+                CASE WHEN EXISTS (SELECT 1 FROM call_args a
+                                   WHERE a.call_id = n.call_id
+                                     AND a.kind IN ('list', 'tuple', 'set', 'dictionary')
+                                     AND instr(a.names, ' ' || n.name || ' ') > 0) THEN 'arg'
+                     ELSE 'use' END
               WHEN n.role = 'other' AND n.call_id IS NULL THEN
                 CASE WHEN (SELECT s.kind FROM statements s WHERE s.id = n.stmt_id) = 'return_statement' THEN 'return'
                      WHEN EXISTS (SELECT 1 FROM returns r
@@ -305,13 +569,15 @@ CREATE TEMP VIEW name_uses(function_id, name, how, call_id, stmt_id) AS
    WHERE n.ctx = 'load';
 
 -- closed_by_nested(function_id, name, call_id)
--- A def or lambda nested in the function closes, releases or removes what the
--- name holds (`def cleanup(): fh.close()`): a cleanup callback.
+-- A def or lambda nested in the function closes, releases, stops or removes
+-- what the name holds (`def cleanup(): fh.close()`, `def kill():
+-- proc.terminate()`): a cleanup callback.
 CREATE TEMP VIEW closed_by_nested(function_id, name, call_id) AS
   SELECT f.parent_id, c.receiver, c.id
     FROM functions f JOIN calls c ON c.function_id = f.id
    WHERE f.parent_id IS NOT NULL
-     AND c.name IN ('close', 'aclose', 'shutdown', 'release', 'putconn', 'unlink', 'remove');
+     AND c.name IN ('close', 'aclose', 'shutdown', 'release', 'putconn', 'detach', 'terminate', 'kill', 'wait',
+                    'unlink', 'remove');
 
 -- global_declarers(function_id)
 -- Functions with a `global` statement: a name they bind that the module

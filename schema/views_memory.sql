@@ -33,7 +33,8 @@ CREATE TEMP VIEW collection_methods(name, effect) AS
 -- comprehension. `name` is the target as written; `kind` is dict, list, set
 -- or deque; `bounded` is 1 for a deque given a maxlen other than None;
 -- `call_id` is the constructor call (NULL for literals); the location is
--- that of the whole statement.
+-- that of the whole statement. Bindings in the body of `if TYPE_CHECKING:`
+-- are left out: they never run.
 CREATE TEMP VIEW collection_defs(id, file_id, function_id, class_id, stmt_id, loop_id, name, kind, bounded,
                                  call_id, line, col, end_line, end_col) AS
   SELECT a.id, a.file_id, a.function_id, a.class_id, a.stmt_id, a.loop_id, a.target,
@@ -53,7 +54,19 @@ CREATE TEMP VIEW collection_defs(id, file_id, function_id, class_id, stmt_id, lo
    WHERE a.op = '=' AND a.target_kind IN ('name', 'attribute')
      AND a.value_kind IN ('dictionary', 'dictionary_comprehension', 'list', 'list_comprehension',
                           'set', 'set_comprehension', 'call')
-     AND (a.value_kind <> 'call' OR k.kind IS NOT NULL);
+     AND (a.value_kind <> 'call' OR k.kind IS NOT NULL)
+     -- not a declaration for type checkers (the body of `if TYPE_CHECKING:`,
+     -- which never runs): s is in the if's own body (the block of the first
+     -- statement after the if, not an elif/else), and the if's condition,
+     -- whose names lie between the if and that block in the id sequence,
+     -- is TYPE_CHECKING
+     AND NOT (s.parent_id IS NOT NULL AND EXISTS (
+           SELECT 1 FROM statements p
+            WHERE p.id = s.parent_id AND p.kind = 'if_statement'
+              AND s.block_id = (SELECT x.block_id FROM statements x WHERE x.id > p.id ORDER BY x.id LIMIT 1)
+              AND EXISTS (SELECT 1 FROM names n
+                           WHERE n.id > p.id AND n.id < s.block_id AND n.role = 'cond'
+                             AND (n.name = 'TYPE_CHECKING' OR n.name GLOB '*.TYPE_CHECKING'))));
 
 -- collection_mutations(file_id, function_id, stmt_id, loop_id, coll, effect, how, what,
 --                      item, value, call_id, line, col, end_line, end_col)
@@ -65,7 +78,9 @@ CREATE TEMP VIEW collection_defs(id, file_id, function_id, class_id, stmt_id, lo
 --           c[:] = ... (a slice assignment replaces the contents)
 --   rebind  c = ..., del c: the name now holds another object
 -- `how` is 'call' (a method), 'item' (c[k] = v, c[k] op= v, c[:] = ...), 'augmented'
--- (c += ...), 'bind' (c = ...) or 'del'; `what` shows the operation for
+-- (c += ...), 'bind' (c = ...), 'del', or 'callback' (a shrinking method
+-- passed uncalled, `t.add_done_callback(c.discard)`: a shrink that runs
+-- later); `what` shows the operation for
 -- messages ('c.append()', 'c[...] =', 'del c', 'c ='); `item` and `value`
 -- are, for an assignment, the subscript and the right-hand side as written
 -- (`k` and `v` in c[k] = v); `call_id` is the method call when there is one.
@@ -110,7 +125,18 @@ CREATE TEMP VIEW collection_mutations(file_id, function_id, stmt_id, loop_id, co
                                           WHERE x.id > s.id AND x.id < (s.file_id + 1) << 24),
                                          (s.file_id + 1) << 24)
      AND +n.stmt_id = s.id
-   WHERE s.kind = 'delete_statement' AND (n.ctx = 'del' OR n.role = 'subscript');
+   WHERE s.kind = 'delete_statement' AND (n.ctx = 'del' OR n.role = 'subscript')
+  UNION ALL
+  -- a shrinking method handed on uncalled, to run later:
+  -- task.add_done_callback(c.discard), weakref.finalize(obj, c.pop, key).
+  -- The method's name is what follows the argument's last dot.
+  SELECT c.file_id, c.function_id, c.stmt_id, c.loop_id, substr(a.text, 1, length(rtrim(a.text, replace(a.text, '.', ''))) - 1),
+         'shrink', 'callback', a.text, NULL, NULL, NULL, a.line, a.col, a.end_line, a.end_col
+    FROM call_args a
+    JOIN calls c ON c.id = a.call_id
+   WHERE a.kind = 'attribute' AND a.star = 0
+     AND substr(a.text, length(rtrim(a.text, replace(a.text, '.', ''))) + 1) IN (
+           SELECT name FROM collection_methods WHERE effect = 'shrink');
 
 -- global_declaring_functions(function_id)
 -- Functions with a `global` statement: there, assigning a module-level
@@ -194,7 +220,12 @@ CREATE TEMP VIEW shared_collection_mutations(collection_id, file_id, function_id
 -- that read is the iterable of a loop or comprehension (loop_id), directly
 -- or through enumerate(), at the assignment's own loop depth: the value is
 -- walked once, front to back, and never indexed, measured, mutated, passed
--- on or returned.
+-- on or returned. The read sees this binding (no other binding of the name
+-- comes between them in the block of either), the value is not stored
+-- elsewhere by a chained assignment, and the name is not grown by an
+-- augmented assignment. A module-level name must not be part of the
+-- module's interface: not a dunder (`__all__`), not imported by another
+-- module.
 CREATE TEMP VIEW iterated_once(assignment_id, name_id, loop_id) AS
   SELECT a.id, n.id,
          CASE WHEN n.role = 'iter' THEN
@@ -207,8 +238,8 @@ CREATE TEMP VIEW iterated_once(assignment_id, name_id, loop_id) AS
                     AND l.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
                     AND l.iter_call_id = e.id) END
     FROM assignments a
-    JOIN names n ON n.function_id IS a.function_id AND n.name = a.target AND n.file_id = a.file_id
-                AND n.ctx = 'load' AND n.loop_id IS a.loop_id AND n.role IN ('iter', 'arg')
+    JOIN names n ON n.function_id IS a.function_id AND n.name = a.target AND +n.file_id = a.file_id
+                AND +n.ctx = 'load' AND +n.loop_id IS a.loop_id AND +n.role IN ('iter', 'arg')
                 AND (n.line > a.end_line OR (n.line = a.end_line AND n.col >= a.end_col))
    WHERE a.target_kind = 'name' AND a.op = '='
      AND CASE WHEN n.role = 'iter' THEN
@@ -229,4 +260,29 @@ CREATE TEMP VIEW iterated_once(assignment_id, name_id, loop_id) AS
      AND NOT EXISTS (SELECT 1 FROM functions cf CROSS JOIN names o ON o.function_id = cf.id AND o.name = a.target
                       WHERE cf.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
                         AND (a.function_id IS NULL OR cf.parent_id = a.function_id)
-                        AND o.ctx = 'load' AND o.id <> n.id);
+                        AND o.ctx = 'load' AND o.id <> n.id)
+     -- not a chained assignment (`x = cache[k] = value` stores it as well)
+     AND NOT EXISTS (SELECT 1 FROM assignments b
+                      WHERE b.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
+                        AND +b.stmt_id = a.stmt_id AND b.value_kind = 'assignment')
+     -- the read sees this value: no other binding of the name between the
+     -- two in the block of either (`xs = a; xs = b; for x in xs`), and no
+     -- augmented assignment (`xs += more`, which grows the list) anywhere
+     AND NOT EXISTS (SELECT 1 FROM assignments b
+                      WHERE b.target = a.target AND b.function_id IS a.function_id AND b.id <> a.id
+                        AND b.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
+                        AND b.target_kind = 'name'
+                        AND (b.op NOT IN ('=', ':=', 'for', 'with', 'import')
+                             OR ((b.line > a.end_line OR (b.line = a.end_line AND b.col >= a.end_col))
+                                 AND (b.line < n.line OR (b.line = n.line AND b.col < n.col))
+                                 AND (SELECT block_id FROM statements WHERE id = b.stmt_id)
+                                     IN (SELECT block_id FROM statements WHERE id IN (a.stmt_id, n.stmt_id)))))
+     -- a module-level name is the module's interface: not `__all__` and
+     -- friends, nor a name another module imports (n.id <> 0 makes SQLite
+     -- test this last, on the few rows left)
+     AND CASE WHEN a.function_id IS NOT NULL THEN 1
+              WHEN a.target GLOB '__*__' THEN 0
+              ELSE NOT EXISTS (SELECT 1 FROM imports i
+                                WHERE i.name = a.target AND n.id <> 0
+                                  AND i.target = (SELECT module FROM files WHERE id = a.file_id) || '.' || a.target)
+          END;
