@@ -126,7 +126,7 @@ asan:
 # Children are traced (pyhunt run by the test runner and by sh: cases), but not
 # the system tools and the SARIF validator that sh: cases run: their leaks are not ours.
 valgrind: $(BUILD)/pyhunt $(SARIF_MT)
-	SARIF_MULTITOOL=$(abspath $(SARIF_MT)) PYHUNT_VALGRIND=1 valgrind --quiet --error-exitcode=99 --leak-check=full \
+	SARIF_MULTITOOL=$(abspath $(SARIF_MT)) PYHUNT_TEST_TIMEOUT=1800 valgrind --quiet --error-exitcode=99 --leak-check=full \
 		--errors-for-leak-kinds=definite,indirect --trace-children=yes \
 		--trace-children-skip='/usr/bin/*,/usr/sbin/*,/usr/local/bin/*,*/Sarif.Multitool' \
 		$(BUILD)/pyhunt test tests
