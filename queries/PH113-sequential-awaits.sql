@@ -23,9 +23,9 @@
 -- sleep, locks, events, queues, drain, gather/wait and already-running tasks;
 -- awaits inside `async with` of a transaction or a lock; awaits separated by
 -- another statement or in different blocks; set-up and tear-down steps
--- (connect, start, close, stop...), stream reads and writes; awaits that
--- share a connection, cursor or transaction argument; test files, whose
--- steps run in order on purpose.
+-- (connect, start, close, stop...) of an object, reads and writes of a
+-- stream (writer.write then reader.read); awaits that share a connection,
+-- cursor or transaction argument.
 --
 -- Result: one row per run, at its first await; `n` is the run's length,
 -- `steps` names every await of the run with its line, `related` holds their
@@ -46,17 +46,21 @@ ordered_withs AS MATERIALIZED (  -- async with / with of a transaction or a lock
           OR lower(w.context) GLOB '*lock*' OR lower(w.context) GLOB '*mutex*'
           OR lower(w.context) GLOB '*begin(*' OR lower(w.context) GLOB '*savepoint*'
           OR w.resolved IN ('asyncio.Lock', 'asyncio.Condition', 'trio.Lock', 'anyio.Lock'))),
-ordered_verbs(pattern) AS (
+ordered_verbs(pattern) AS (   -- steps whose order matters, on any object
   VALUES ('*close*'), ('*stop*'), ('*start*'), ('*connect*'), ('*shutdown*'), ('cancel*'), ('*_cancel'),
-         ('open*'), ('*_open'), ('login*'), ('logout*'), ('auth*'), ('*handshake*'), ('init*'), ('setup*'),
-         ('prepare*'), ('commit*'), ('rollback*'), ('flush*'), ('write*'), ('read*'), ('recv*'),
-         ('receive*'), ('send'), ('sendall'), ('send_bytes'), ('send_text'), ('send_json'), ('send_str'),
-         ('send_frame'), ('release*'), ('reset*'), ('ready'), ('wait*'), ('finish*'), ('begin*'),
-         ('__aenter__'), ('__aexit__'), ('enter_async_context'), ('terminate'), ('kill'), ('send_all'),
-         ('sendto'), ('accept*'), ('bind*'), ('unbind*'), ('listen*'), ('subscribe*'), ('unsubscribe*'),
+         ('open*'), ('*_open'), ('login*'), ('logout*'), ('auth*'), ('*handshake*'), ('setup*'),
+         ('prepare*'), ('commit*'), ('rollback*'), ('flush*'), ('release*'), ('reset*'), ('ready'),
+         ('finish*'), ('begin*'), ('__aenter__'), ('__aexit__'), ('enter_async_context'), ('terminate'),
+         ('kill'), ('accept*'), ('bind*'), ('unbind*'), ('listen*'), ('subscribe*'), ('unsubscribe*'),
          -- already concurrent, or synchronisation rather than I/O
-         ('spawn'), ('create_task'), ('start_soon'), ('set'), ('clear'), ('notify*'), ('sleep*'),
-         ('checkpoint*')),
+         ('spawn'), ('create_task'), ('start_soon'), ('sleep*'), ('checkpoint*')),
+stream_verbs(pattern) AS (     -- reads and writes, ordered on a stream (writer.write, then reader.read)
+  VALUES ('write*'), ('read*'), ('recv*'), ('receive*'), ('send'), ('sendall'), ('send_bytes'), ('send_text'),
+         ('send_json'), ('send_str'), ('send_frame'), ('send_all'), ('sendto')),
+stream_names(pattern) AS (     -- receivers named like a stream, a socket or a pipe
+  VALUES ('*reader*'), ('*writer*'), ('*stream*'), ('ws'), ('*_ws'), ('*websocket*'), ('*sock*'),
+         ('*transport*'), ('*pipe*'), ('*stdin*'), ('*stdout*'), ('*stderr*'), ('proc'), ('*process*'),
+         ('*serial*'), ('*channel*'), ('conn'), ('*_conn'), ('*connection*')),
 single AS MATERIALIZED (         -- statements holding exactly one await
   SELECT a.stmt_id FROM awaits a GROUP BY a.stmt_id HAVING count(*) = 1),
 steps AS MATERIALIZED (          -- eligible await statements, with what they bind and their receiver
@@ -67,7 +71,13 @@ steps AS MATERIALIZED (          -- eligible await statements, with what they bi
          -- at a time: `await insert_order(conn, o); await insert_items(conn, i)`)
          -- (a function called for its effect twice, `await send(a); await
          -- send(b)`, counts as its own receiver)
-         ' ' || coalesce(c.receiver, CASE WHEN a.use = 'discard' THEN c.callee END, '') || ' '
+         -- (a module is no receiver: `await api.get_user()` then `await
+         -- api.get_orders()` are two services of one module)
+         ' ' || coalesce(CASE WHEN NOT EXISTS (SELECT 1 FROM imports i
+                                                WHERE i.file_id = c.file_id AND i.bound = c.receiver
+                                                  AND i.name IS NULL)
+                              THEN c.receiver END,
+                         CASE WHEN a.use = 'discard' THEN c.callee END, '') || ' '
            || coalesce((SELECT group_concat(j.value, ' ')
                           FROM json_each('["' || replace(trim(a.names), ' ', '","') || '"]') j
                          WHERE j.value IN ('conn', 'connection', 'cursor', 'cur', 'tx', 'txn', 'transaction',
@@ -81,7 +91,6 @@ steps AS MATERIALIZED (          -- eligible await statements, with what they bi
     FROM awaits a
     JOIN statements s ON s.id = a.stmt_id AND s.kind = 'expression_statement'
     JOIN calls c ON c.id = a.call_id
-    JOIN files fl ON fl.id = s.file_id AND NOT fl.is_test
    WHERE a.use IN ('discard', 'assign')
      AND a.stmt_id IN (SELECT stmt_id FROM single)
      AND a.call_id NOT IN (SELECT call_id FROM async_sleeps)
@@ -98,9 +107,14 @@ steps AS MATERIALIZED (          -- eligible await statements, with what they bi
               AND c.receiver NOT IN ('self', 'cls'))
           OR ((c.receiver GLOB 'self.[A-Za-z_]*' OR c.receiver GLOB 'cls.[A-Za-z_]*')
               AND substr(c.receiver, instr(c.receiver, '.') + 1) NOT GLOB '*[^A-Za-z0-9_]*'))
-     -- not a step of a protocol whose order matters: set-up and tear-down,
-     -- stream reads and writes, transactions
-     AND NOT EXISTS (SELECT 1 FROM ordered_verbs v WHERE lower(coalesce(c.name, '')) GLOB v.pattern)),
+     -- not a step of a protocol whose order matters: set-up and tear-down
+     -- and transactions on any object, reads and writes on a stream (the
+     -- same verb on two services, `primary.read(k)` then `replica.read(k)`,
+     -- is a fan-out, not a protocol)
+     AND NOT EXISTS (SELECT 1 FROM ordered_verbs v WHERE lower(coalesce(c.name, '')) GLOB v.pattern)
+     AND NOT (c.receiver IS NOT NULL
+              AND EXISTS (SELECT 1 FROM stream_verbs v WHERE lower(c.name) GLOB v.pattern)
+              AND EXISTS (SELECT 1 FROM stream_names n WHERE lower(replace(c.receiver, 'self.', '')) GLOB n.pattern))),
 walk(first_id, id, block_id, idx, state) AS (
   -- Each maximal sequence starts where the previous statement is not a step.
   -- state: the current run, as {start, binds, recv, n, items}: its first

@@ -9,9 +9,11 @@
 -- pattern) costs one network round trip, one parse and one plan per element:
 -- 10,000 ids mean 10,000 round trips where one query would do. It is the
 -- most common cause of slow endpoints and overloaded databases. The rule
--- follows the loop variable: a query whose arguments use it (or a name
--- derived from it) runs once per iteration. A project function called in
--- the loop that runs a query at any depth counts too, and the chain is shown.
+-- follows the loop variable: a query that takes it (or a name derived from
+-- it) as a value (a bound parameter, a filter, a value written into a
+-- SELECT/INSERT/UPDATE/DELETE string) runs once per iteration. A project
+-- function called in the loop counts too when what it is given reaches such
+-- a value of its query, at any depth, and the chain is shown.
 -- @bad
 -- def load_users(cur, user_ids):
 --     users = []
@@ -23,11 +25,16 @@
 -- def load_users(cur, user_ids):
 --     cur.execute("SELECT id, name FROM users WHERE id = ANY(%s)", (list(user_ids),))
 --     return cur.fetchall()
--- @accepted executemany; loops over a fixed literal list or tuple; queries whose
--- arguments do not use the loop variable (`SELECT 1` retried); a query as the
--- loop's or comprehension's iterable (it runs once); requests/httpx sessions
--- and dict `get`; scripts under `if __name__ == "__main__"` and migrations
--- are reported at P3 only.
+-- @accepted executemany; loops over a fixed literal list or tuple (or a name
+-- bound once to one); queries whose arguments do not use the loop variable
+-- (`SELECT 1` retried); a query as the loop's or comprehension's iterable (it
+-- runs once); a different statement each turn (a list of statements, DDL,
+-- PRAGMA, transaction control, the same query on another table each time),
+-- which no batch form replaces; a project function given a statement, or
+-- whose query does not use what it is given as a value; loops that already
+-- batch (range with a step, a chunk sliced off each turn); requests/httpx
+-- sessions and dict `get`; scripts under `if __name__ == "__main__"` and
+-- migrations are reported at P3 only.
 --
 -- Result: one row per loop, at the first query (or call of a querying project
 -- function) in it whose arguments vary with the loop. Columns: the location;

@@ -26,13 +26,20 @@
 --             return (await client.get(url)).json()
 --     return await asyncio.gather(*(one(u) for u in urls))
 -- @accepted `async for` (the stream yields one item at a time); awaits on
--- sleep, locks, semaphores, events, conditions, queues and `drain`; ordered
--- writes or reads on one stream (`await ws.send(msg)` for each message);
+-- sleep, locks, semaphores, events, conditions, queues and `drain`, and
+-- the other await_non_io kinds: starting, stopping and closing resources,
+-- callbacks, event hooks and handlers, loggers, spawning into a task group,
+-- waiting for a future already made; loops over as_completed(); ordered
+-- writes or reads on one stream or connection (`await ws.send(msg)` for each
+-- message, `await queue.restore(channel)`, frames written in order); methods
+-- of the object itself that keep state in it (`await self.command(...)` on
+-- a protocol client); loops in a transaction or under a lock or condition;
 -- loops that break or return (they may stop on a result); bodies that feed
 -- the previous iteration's result into the next await (pagination cursors,
--- running totals); awaited calls that do not use the loop variable; database
--- queries (PH201 reports those: batch them instead); project coroutines that
--- await no I/O.
+-- running totals and flags, a path built up, a cache filled as it goes);
+-- awaited calls that do not use the loop variable; database queries (PH201
+-- reports those: batch them instead); project coroutines that await no I/O,
+-- also when reached by name through a receiver of unknown type.
 --
 -- Result: one row per loop, at the first such awaited call. Columns: the
 -- location; `what` (`client.get()`), `function`, `loop` (`the loop over
@@ -103,40 +110,71 @@ WITH
             SELECT x.call_id, x.text FROM aw a2 JOIN call_args x ON x.call_id = a2.eff_id
              WHERE x.kind IN ('identifier', 'attribute')) h ON h.call_id = e.id
      WHERE (lower(h.what) GLOB '*conn' OR lower(h.what) GLOB '*connection' OR lower(h.what) GLOB '*channel'
-            OR lower(h.what) GLOB '*transport' OR lower(h.what) GLOB '*protocol' OR lower(h.what) GLOB '*proto'
+            OR lower(h.what) GLOB '*transport' OR lower(h.what) GLOB '*protocol'
             OR lower(h.what) GLOB '*stream' OR lower(h.what) GLOB '*writer' OR lower(h.what) GLOB '*reader'
             OR lower(h.what) GLOB '*websocket' OR lower(h.what) GLOB '*socket' OR lower(h.what) GLOB '*sock'
             OR lower(h.what) = 'ws' OR lower(h.what) GLOB '*[._]ws')
        AND NOT EXISTS (SELECT 1 FROM lv v
                         WHERE v.loop_id = aw.loop_id
                           AND v.name = substr(h.what, 1, instr(h.what || '.', '.') - 1))),
-  -- the package a file belongs to: its shortest module prefix that is a
-  -- package (`aiohttp` for aiohttp/client.py), else its module
-  pre(file_id, prefix, rest) AS (
-    SELECT id, substr(module, 1, instr(module || '.', '.') - 1), substr(module, instr(module || '.', '.') + 1)
-      FROM files WHERE module IS NOT NULL
-    UNION ALL
-    SELECT file_id, prefix || '.' || substr(rest, 1, instr(rest || '.', '.') - 1),
-           substr(rest, instr(rest || '.', '.') + 1)
-      FROM pre WHERE rest <> ''),
-  pkg(file_id, root) AS MATERIALIZED (
-    SELECT f.id, coalesce((SELECT p.prefix FROM pre p JOIN files g ON g.module = p.prefix AND g.is_package
-                            WHERE p.file_id = f.id ORDER BY length(p.prefix) LIMIT 1), f.module)
-      FROM files f),
-  -- async methods of the project by package and name: a method call on a
-  -- receiver of unknown type runs one of them when its package defines
-  -- the name; `io_id` is one that reaches I/O (or a stub, whose body is
-  -- elsewhere), NULL when none does
-  byname(root, name, io_id) AS MATERIALIZED (
-    SELECT pkg.root, f.name, max(CASE WHEN f.is_stub OR io.function_id IS NOT NULL THEN f.id END)
+  -- async methods and functions of each package by name (async_defs): a
+  -- call that resolves to no project function runs one of them
+  -- (io_coroutines); `io_id` is one that reaches I/O (or a stub, whose body
+  -- is elsewhere), NULL when none does
+  pkg(file_id, root) AS MATERIALIZED (SELECT * FROM package_roots),
+  byname(root, name, is_method, io_id, n, function_id) AS MATERIALIZED (
+    SELECT pkg.root, f.name, f.is_method, max(CASE WHEN f.is_stub OR io.function_id IS NOT NULL THEN f.id END),
+           count(*), min(f.id)
       FROM functions f JOIN pkg ON pkg.file_id = f.file_id LEFT JOIN io ON io.function_id = f.id
-     WHERE f.is_async AND f.is_method
-     GROUP BY pkg.root, f.name),
+     WHERE f.is_async AND NOT f.is_lambda AND (f.is_method OR f.parent_id IS NULL)
+       AND f.name IN (SELECT e.name FROM aw JOIN calls e ON e.id = aw.eff_id
+                      UNION SELECT v.name FROM io JOIN calls v ON v.id = io.via_call_id)
+     GROUP BY pkg.root, f.name, f.is_method),
+  -- methods that keep state in their object: they assign to or update one
+  -- of its attributes, or talk over a stream it holds (`await
+  -- self.writer.drain()`), themselves or in a method of self they await
+  -- (up to 4 calls down). One object running them in turn (`await
+  -- self.m(x)` in the loop, directly or through a local alias `run =
+  -- self.m`) is a state machine, not independent requests. Walked down
+  -- from the methods the loops call that way.
+  own(function_id) AS MATERIALIZED (
+    SELECT t.function_id FROM aw JOIN calls e ON e.id = aw.eff_id JOIN call_targets t ON t.call_id = e.id
+     WHERE e.receiver = 'self'
+    UNION
+    SELECT f.id FROM aw JOIN calls e ON e.id = aw.eff_id
+      JOIN assignments a ON a.function_id = e.function_id AND a.target = e.callee
+      JOIN class_ancestry ca ON ca.class_id = e.class_id
+      JOIN functions f ON f.class_id = ca.ancestor_id AND f.name = substr(a.value, 6)
+     WHERE e.receiver IS NULL AND a.op = '=' AND a.value GLOB 'self.?*'
+       AND a.value NOT GLOB 'self.*[^A-Za-z0-9_]*'),
+  down(root_id, function_id, depth) AS (
+    SELECT function_id, function_id, 0 FROM own
+    UNION
+    SELECT d.root_id, t.function_id, d.depth + 1
+      FROM down d JOIN calls c ON c.function_id = d.function_id JOIN call_targets t ON t.call_id = c.id
+     WHERE d.depth < 4 AND c.receiver = 'self' AND c.awaited),
+  keeps_state(function_id) AS MATERIALIZED (
+    SELECT DISTINCT d.root_id FROM down d
+     WHERE EXISTS (SELECT 1 FROM assignments a
+                    WHERE a.function_id = d.function_id AND a.target_root = 'self'
+                      AND a.target_kind IN ('attribute', 'subscript'))
+        OR EXISTS (SELECT 1 FROM calls c
+                    WHERE c.function_id = d.function_id AND c.receiver GLOB 'self.*'
+                      AND (c.name IN ('append', 'appendleft', 'add', 'update', 'pop', 'popleft', 'remove',
+                                      'discard', 'clear', 'extend', 'insert', 'setdefault')
+                           OR (c.awaited AND (c.name IN ('write', 'writelines', 'drain', 'send', 'sendall',
+                                                         'recv', 'read', 'readline', 'readexactly',
+                                                         'readuntil', 'flush')
+                                              OR c.name GLOB 'write*' OR c.name GLOB 'send_*'
+                                              OR c.name GLOB '*_frame'))))),
   hit(call_id, eff_id, loop_id, target_id) AS MATERIALIZED (
     SELECT aw.call_id, aw.eff_id, aw.loop_id,
            coalesce((SELECT t.function_id FROM call_targets t WHERE t.call_id = aw.eff_id LIMIT 1),
                     (SELECT b.io_id FROM pkg JOIN byname b ON b.root = pkg.root AND b.name = e.name
-                      WHERE pkg.file_id = e.file_id AND e.receiver IS NOT NULL))
+                      WHERE pkg.file_id = e.file_id
+                        AND CASE WHEN b.is_method THEN e.receiver IS NOT NULL
+                                 ELSE e.receiver IS NULL OR coalesce(e.resolved, '') <> '' END
+                      ORDER BY b.io_id IS NULL LIMIT 1))
       FROM aw JOIN calls e ON e.id = aw.eff_id JOIN loops l ON l.id = aw.loop_id
      -- not a timer, lock, event, queue, start/stop/close, callback or log;
      -- not already concurrent
@@ -174,26 +212,48 @@ WITH
                           AND (EXISTS (SELECT 1 FROM assignments s JOIN loop_ancestors lb ON lb.loop_id = s.loop_id
                                         WHERE lb.ancestor_id = aw.loop_id AND s.function_id = n.function_id
                                           AND s.target_root = n.name AND s.target_kind = 'subscript'
-                                          AND (s.line > aw.line OR (s.line = aw.line AND s.col >= aw.col)))
+                                          AND s.stmt_id <> n.stmt_id
+                                          AND (s.stmt_id = aw.stmt_id OR s.line > aw.line
+                                               OR (s.line = aw.line AND s.col >= aw.col)))
                                OR EXISTS (SELECT 1 FROM calls m JOIN loop_ancestors lb ON lb.loop_id = m.loop_id
                                            WHERE lb.ancestor_id = aw.loop_id AND m.function_id = n.function_id
-                                             AND m.receiver = n.name
+                                             AND m.receiver = n.name AND m.stmt_id <> n.stmt_id
                                              AND m.name IN ('append', 'add', 'update', 'setdefault', 'extend', 'insert')
-                                             AND (m.line > aw.line OR (m.line = aw.line AND m.col >= aw.col)))))
+                                             AND (m.stmt_id = aw.stmt_id OR m.line > aw.line
+                                                  OR (m.line = aw.line AND m.col >= aw.col)))))
        -- ordered reads and writes on one stream: the call, or another await
        -- of the body
        AND NOT EXISTS (SELECT 1 FROM ordered o JOIN loop_ancestors la ON la.loop_id = o.loop_id
                         WHERE la.ancestor_id = aw.loop_id)
-       -- writes in a transaction, under a lock: in order on purpose
+       -- in a transaction, under a lock or condition: in order on purpose
        AND NOT EXISTS (SELECT 1 FROM withs w
                         WHERE w.stmt_id = aw.with_id
                           AND (lower(w.context) GLOB '*transaction*' OR lower(w.context) GLOB '*atomic*'
-                               OR lower(w.context) GLOB '*lock*'))
-       -- a method of unknown receiver whose name only project coroutines
-       -- that reach no I/O define (`await trace.send_request_start()`)
-       AND NOT EXISTS (SELECT 1 FROM pkg JOIN byname b ON b.root = pkg.root AND b.name = e.name
-                        WHERE pkg.file_id = e.file_id AND e.receiver IS NOT NULL AND b.io_id IS NULL
+                               OR lower(w.context) GLOB '*lock*' OR lower(w.context) GLOB '*cond'
+                               OR lower(w.context) GLOB '*condition*'))
+       -- a call resolved to no project function whose name, in its
+       -- package, only coroutines that reach no I/O define (`await
+       -- trace.send_request_start()` on a receiver of unknown type)
+       AND NOT (EXISTS (SELECT 1 FROM pkg JOIN byname b ON b.root = pkg.root AND b.name = e.name
+                         WHERE pkg.file_id = e.file_id
+                           AND CASE WHEN b.is_method THEN e.receiver IS NOT NULL
+                                    ELSE e.receiver IS NULL OR coalesce(e.resolved, '') <> '' END
+                           AND (b.n > 1 OR b.function_id <> e.async_id))
+                AND NOT EXISTS (SELECT 1 FROM pkg JOIN byname b ON b.root = pkg.root AND b.name = e.name
+                                 WHERE pkg.file_id = e.file_id AND b.io_id IS NOT NULL
+                                   AND CASE WHEN b.is_method THEN e.receiver IS NOT NULL
+                                            ELSE e.receiver IS NULL OR coalesce(e.resolved, '') <> '' END)
                           AND NOT EXISTS (SELECT 1 FROM call_targets t WHERE t.call_id = aw.eff_id))
+       -- a method of the object itself that keeps state in it
+       AND NOT (e.receiver = 'self'
+                AND EXISTS (SELECT 1 FROM call_targets t JOIN keeps_state k ON k.function_id = t.function_id
+                             WHERE t.call_id = e.id))
+       AND NOT EXISTS (SELECT 1 FROM assignments a
+                        JOIN class_ancestry ca ON ca.class_id = e.class_id
+                        JOIN functions f ON f.class_id = ca.ancestor_id AND f.name = substr(a.value, 6)
+                        JOIN keeps_state k ON k.function_id = f.id
+                       WHERE e.receiver IS NULL AND a.function_id = e.function_id AND a.target = e.callee
+                         AND a.op = '=' AND a.value GLOB 'self.?*' AND a.value NOT GLOB 'self.*[^A-Za-z0-9_]*')
        -- database queries are PH201's
        AND NOT EXISTS (SELECT 1 FROM db_query_calls d WHERE d.call_id = aw.eff_id)
        AND NOT EXISTS (SELECT 1 FROM call_targets t JOIN qf ON qf.function_id = t.function_id
@@ -216,9 +276,15 @@ WITH
     UNION ALL
     SELECT ch.pick_id, ch.step + 1, n.function_id, n.via_call_id, n.depth
       FROM chain ch
-      JOIN io n ON n.depth = ch.depth - 1
-               AND n.function_id = (SELECT t.function_id FROM call_targets t JOIN io i2 ON i2.function_id = t.function_id
-                                     WHERE t.call_id = ch.call_id AND i2.depth = ch.depth - 1 LIMIT 1)
+      JOIN io n ON n.depth < ch.depth
+               AND n.function_id = coalesce(
+                     (SELECT t.function_id FROM call_targets t JOIN io i2 ON i2.function_id = t.function_id
+                       WHERE t.call_id = ch.call_id AND i2.depth = ch.depth - 1 LIMIT 1),
+                     (SELECT b.io_id FROM calls v JOIN pkg ON pkg.file_id = v.file_id
+                        JOIN byname b ON b.root = pkg.root AND b.name = v.name
+                                     AND CASE WHEN b.is_method THEN v.receiver IS NOT NULL
+                                              ELSE v.receiver IS NULL OR coalesce(v.resolved, '') <> '' END
+                       WHERE v.id = ch.call_id ORDER BY b.io_id IS NULL LIMIT 1))
      WHERE ch.depth > 0)
 SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
        c.callee || '()' AS what,

@@ -98,13 +98,19 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
               -- removed or moved away: a remover call in the statement that reads it
               EXISTS (SELECT 1 FROM calls k
                        WHERE k.function_id IS n.function_id AND k.stmt_id = n.stmt_id
-                         AND (k.name IN ('unlink', 'remove', 'rmtree', 'rename', 'replace', 'renames', 'move',
+                         AND (k.name IN ('unlink', 'remove', 'rmtree', 'renames', 'move',
                                          'cleanup', 'delete')
                               OR k.name GLOB '*remove*' OR k.name GLOB '*unlink*' OR k.name GLOB '*delete*'
-                              OR k.name GLOB '*cleanup*'))
+                              OR k.name GLOB '*cleanup*'
+                              -- moved into place: os.replace/rename, Path.replace/rename (not str.replace)
+                              OR (k.name IN ('replace', 'rename')
+                                  AND (k.resolved GLOB 'os.*' OR k.resolved GLOB 'pathlib.*'
+                                       OR k.receiver = o.name))))
               -- handed on: returned, yielded, stored on an object, registered
-              OR n.role IN ('return', 'yield')
-              OR EXISTS (SELECT 1 FROM returns r WHERE r.function_id IS n.function_id AND r.stmt_id = n.stmt_id)
+              -- (the path itself: `return tmp.name`, `return path`, `yield tmp`;
+              -- not a value computed from it, `return upload(tmp.name)`)
+              OR EXISTS (SELECT 1 FROM returns r WHERE r.function_id IS n.function_id AND r.stmt_id = n.stmt_id
+                            AND r.value IN (o.name, o.name || '.name', '(' || o.name || ', ' || o.name || '.name)'))
               OR EXISTS (SELECT 1 FROM assignments a WHERE a.function_id IS n.function_id AND a.stmt_id = n.stmt_id
                             AND a.target_kind IN ('attribute', 'subscript'))
               OR EXISTS (SELECT 1 FROM calls k WHERE k.id = n.call_id

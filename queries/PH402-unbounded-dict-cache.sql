@@ -31,13 +31,12 @@
 -- (functions used with @, also through a re-export, the functions they
 -- wrap, and functions that return what they were given), by registration
 -- functions (register*, add_*/addName, install*), by helpers only those
--- call, and by setters that store their own two arguments
--- (`REGISTRY[name] = value`); entries under a fixed key (`c["x"] = v`,
+-- call; entries under a fixed key (`c["x"] = v`,
 -- `s.add("x")`: set again, not added); growth in a function that checks
 -- len() of the collection (kept under a limit); item assignment to a list
 -- (it replaces, it does not grow); instance attributes and locals;
 -- declarations under `if TYPE_CHECKING:` (never run); read-only tables;
--- deques (PH403); test files.
+-- deques (PH403).
 
 -- Result: one row per collection, at the statement creating it. Columns:
 -- file_id, line, col, end_line, end_col; scope ('module-level' or
@@ -49,7 +48,7 @@ WITH m AS MATERIALIZED (
     FROM shared_collection_mutations s
     JOIN collection_defs d ON d.id = s.collection_id
     JOIN files fl ON fl.id = s.file_id
-   WHERE d.kind IN ('dict', 'list', 'set') AND NOT fl.is_test
+   WHERE d.kind IN ('dict', 'list', 'set') 
 ),
 -- what decorators name, also through re-exports (`from pkg import
 -- validator` names pkg.core.validator)
@@ -123,10 +122,6 @@ grows AS (
     FROM m JOIN functions f ON f.id = m.function_id
    WHERE m.effect = 'grow' AND NOT (m.kind = 'list' AND m.how = 'item')
      AND m.function_id NOT IN (SELECT function_id FROM registrars)
-     -- a setter storing its own arguments: REGISTRY[name] = value
-     AND NOT (m.how = 'item'
-              AND EXISTS (SELECT 1 FROM params p WHERE p.function_id = m.function_id AND p.name = m.item)
-              AND EXISTS (SELECT 1 FROM params p WHERE p.function_id = m.function_id AND p.name = m.value))
      -- a fixed key: c["name"] = v, c.setdefault("name", v), s.add(0) set
      -- the same entry on every call, they do not grow
      AND NOT (m.kind IN ('dict', 'set')

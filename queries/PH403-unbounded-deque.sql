@@ -20,7 +20,7 @@
 -- def record(event):
 --     _recent.append(event)
 -- @accepted deques given a maxlen (by keyword or second argument); local
--- deques; instance attributes; deques no function appends to; test files.
+-- deques; instance attributes; deques no function appends to.
 
 -- Result: one row per deque, at the statement creating it. Columns: file_id,
 -- line, col, end_line, end_col; scope ('module-level' or 'class-level');
@@ -41,5 +41,4 @@ SELECT d.file_id, d.line, d.col, d.end_line, d.end_col,
                               'end_col', g.end_col, 'message', 'grows here: ' || g.what)) AS related
   FROM shared_collections d
   JOIN grows g ON g.collection_id = d.id
- WHERE d.kind = 'deque' AND NOT d.bounded
-   AND NOT (SELECT is_test FROM files WHERE id = d.file_id);
+ WHERE d.kind = 'deque' AND NOT d.bounded;

@@ -29,8 +29,7 @@
 -- ended by an exception they expect (`try: while True: ... except
 -- StopIteration:`); for loops; collections created inside the loop; deques
 -- given a maxlen; attributes and module-level collections emptied or
--- replaced by another function; declarations under `if TYPE_CHECKING:`;
--- test files.
+-- replaced by another function; declarations under `if TYPE_CHECKING:`.
 
 -- Result: one row per collection and function, at its first growing call or
 -- subscript assignment inside the loop. Columns: file_id, line, col,
@@ -40,7 +39,7 @@
 WITH forever AS MATERIALIZED (
   SELECT l.id, l.file_id, l.function_id, l.line, l.col, l.end_line, l.end_col
     FROM loops l JOIN files f ON f.id = l.file_id
-   WHERE l.kind = 'while' AND l.is_while_true AND NOT l.has_break AND NOT f.is_test
+   WHERE l.kind = 'while' AND l.is_while_true AND NOT l.has_break
      -- not ended by an expected exception: a try around the loop whose
      -- handler names a specific type (StopIteration, EOFError, queue.Empty...),
      -- rather than only broad or interrupt types that leave the loop

@@ -23,35 +23,41 @@
 --
 -- for user in (u for u in users if u.is_active):
 --     mailer.send(user.email)
--- @accepted lists that are indexed, measured, iterated twice, returned or
--- mutated; copies taken because the loop may change the source: it
--- mutates it (`for k in list(d): del d[k]`), hands it to a call, or, for a
--- collection others can reach (an attribute, a global, self), makes any
--- call that may run other code (`for c in list(self.children.values()):
--- c.destroy()`), yields or awaits; copies of a parameter whose elements'
--- own methods are called (`for x in list(map.values()): x.close()`, which
+-- @accepted lists that are indexed, measured, iterated twice, returned,
+-- stored or mutated; copies taken because the loop may change the source:
+-- it mutates it (`for k in list(d): del d[k]`), hands it or what it is
+-- read from to a call (`for k in list(self.handlers): self.remove(k)`),
+-- or changes a collection the source may be a view of; for a collection
+-- other code can reach (an attribute, an item, self, a global), any call
+-- that may run other code (`for c in list(self.children.values()):
+-- c.destroy()`), a yield or an await in the loop; for a parameter, a
+-- method of its elements (`for x in list(map.values()): x.close()`, which
 -- may unregister x); copies of globals(), locals() and vars(), which
--- change as the loop binds its names; a list bound to a name and changed,
--- rebound, or read after calls or inside a try or lock that ends before
--- the loop (a snapshot taken on purpose); lists iterated inside a loop of
--- their own (walked many times); module-level names other modules import,
--- and `__all__`.
+-- change as the loop binds its names; a list bound to a name and read only
+-- after other code ran, or built inside a try or under a lock that ends
+-- before the loop (a snapshot taken on purpose); lists iterated inside a
+-- loop of their own (walked many times);
+-- module-level names other modules import, and `__all__`.
 
 -- Result: one row per list(...) call or comprehension, at it. Columns:
 -- file_id, line, col, end_line, end_col; what ('list(...)' or 'the list
 -- comprehension'); source (what it copies); where (' in def name()' or '').
 --
--- Positions below are compared as line * 100000 + col.
+-- How: every candidate list gets a kind (what it copies), a reach (who
+-- else may change that) and the spans where other code runs while it is
+-- walked (the loop) or between building and walking it (bound forms);
+-- `kept` lists the candidates some reason protects. Positions are compared
+-- as line * 100000 + col.
 WITH
--- builtins and methods that run no code of the program's own (the calls a
--- loop may make without being suspected of changing what it iterates)
+-- builtins and methods that run none of the program's own code: the calls
+-- a loop may make without being suspected of changing what it walks
 pure_builtins(name) AS (
   VALUES ('abs'), ('all'), ('any'), ('ascii'), ('bin'), ('bool'), ('bytes'), ('callable'), ('chr'),
          ('complex'), ('dict'), ('divmod'), ('enumerate'), ('filter'), ('float'), ('format'),
-         ('frozenset'), ('getattr'), ('hasattr'), ('hash'), ('hex'), ('id'), ('int'), ('isinstance'),
-         ('issubclass'), ('len'), ('list'), ('map'), ('max'), ('min'), ('oct'), ('ord'), ('pow'),
-         ('print'), ('range'), ('repr'), ('reversed'), ('round'), ('set'), ('slice'), ('sorted'),
-         ('str'), ('sum'), ('tuple'), ('type'), ('zip')),
+         ('frozenset'), ('hash'), ('hex'), ('id'), ('int'), ('isinstance'), ('issubclass'), ('len'),
+         ('list'), ('map'), ('max'), ('min'), ('oct'), ('ord'), ('pow'), ('print'), ('range'), ('repr'),
+         ('reversed'), ('round'), ('set'), ('slice'), ('sorted'), ('str'), ('sum'), ('tuple'), ('type'),
+         ('zip')),
 pure_methods(name) AS (
   VALUES ('strip'), ('lstrip'), ('rstrip'), ('split'), ('rsplit'), ('splitlines'), ('partition'),
          ('rpartition'), ('lower'), ('upper'), ('title'), ('capitalize'), ('casefold'), ('swapcase'),
@@ -65,10 +71,11 @@ pure_methods(name) AS (
          ('insert'), ('setdefault'), ('match'), ('fullmatch'), ('search'), ('findall'), ('finditer'),
          ('sub'), ('subn'), ('group'), ('groups'), ('groupdict'), ('debug'), ('info'), ('warning'),
          ('warn'), ('error'), ('exception'), ('critical'), ('isoformat'), ('strftime')),
--- list(x) with one plain argument. kind: 'range' (list(range(...))),
--- 'namespace' (globals(), locals(), vars()), 'container' (a name, an
--- attribute, an item, or a dict view of one: list(d.keys()), list(d.items())
--- copy d) or 'call' (any other expression: an iterator, a generator...)
+-- list(x) with one plain argument; s0-s1 spans x. kind: 'range'
+-- (list(range(...))), 'namespace' (globals(), locals(), vars()),
+-- 'container' (a name, an attribute, an item, or a dict view of one:
+-- list(d.keys()) and list(d.items()) copy d), or 'call' (any other
+-- expression: an iterator, a generator, map(), filter()...)
 list_calls AS MATERIALIZED (
   SELECT c.id, c.file_id, c.function_id, c.use, c.line, c.col, c.end_line, c.end_col,
          a.line * 100000 + a.col AS s0, a.end_line * 100000 + a.end_col AS s1,
@@ -88,7 +95,8 @@ list_calls AS MATERIALIZED (
    WHERE c.name = 'list' AND c.resolved = 'list' AND c.nargs = 1 AND c.kwargs = '' AND NOT c.star_args
      AND c.use IN ('iter', 'assign')
 ),
--- xs = list(...): the assignment of each list(...) call bound to a name
+-- xs = list(...): the assignment of each list(...) call bound to a name;
+-- g0 is where the binding ends
 list_assignments AS MATERIALIZED (
   SELECT c.*, a.id AS assignment_id, a.end_line * 100000 + a.end_col AS g0
     FROM list_calls c
@@ -98,9 +106,10 @@ list_assignments AS MATERIALIZED (
 ),
 -- list comprehensions bound to a name (the outermost comprehension of the
 -- value is the first to start); the source is its first iterable, kind as
--- above; s0-s1 spans the whole comprehension
+-- above; s0-s1 spans the whole comprehension. An async comprehension
+-- counts too: the loop can `async for` over its source instead.
 comps AS MATERIALIZED (
-  SELECT c.assignment_id, l.id, l.file_id, l.function_id, l.line, l.col, l.end_line, l.end_col,
+  SELECT c.assignment_id, c.g0, l.id, l.file_id, l.function_id, l.line, l.col, l.end_line, l.end_col,
          l.line * 100000 + l.col AS s0, l.end_line * 100000 + l.end_col AS s1,
          CASE WHEN k.resolved = 'range' THEN 'range'
               WHEN (k.resolved IN ('globals', 'locals', 'vars') AND k.nargs = 0)
@@ -111,65 +120,61 @@ comps AS MATERIALIZED (
               ELSE 'call' END AS kind,
          CASE WHEN k.name IN ('keys', 'values', 'items') AND k.receiver IS NOT NULL AND k.nargs = 0
               THEN k.receiver ELSE l.iter END AS source
-    FROM (SELECT a.id AS assignment_id,
+    FROM (SELECT a.id AS assignment_id, a.end_line * 100000 + a.end_col AS g0,
                  (SELECT l.id FROM loops l
                    WHERE l.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
                      AND l.stmt_id = a.stmt_id AND l.kind = 'list_comp' AND l.parent_id IS a.loop_id
                    ORDER BY l.line, l.col LIMIT 1) AS comp_id
             FROM assignments a
-           WHERE a.value_kind = 'list_comprehension' AND a.target_kind = 'name' AND a.op = '='
-             -- an async comprehension has no generator twin a plain loop could walk
-             AND ' ' || replace(a.value, char(10), ' ') NOT GLOB '*[^A-Za-z0-9_]async for[^A-Za-z0-9_]*'
-             AND NOT EXISTS (SELECT 1 FROM awaits w
-                              WHERE w.function_id = a.function_id AND w.stmt_id = a.stmt_id)) c
+           WHERE a.value_kind = 'list_comprehension' AND a.target_kind = 'name' AND a.op = '=') c
     JOIN loops l ON l.id = c.comp_id
     LEFT JOIN calls k ON k.id = l.iter_call_id
 ),
--- each list and the loop that walks it: b0-b1 is the loop (its body is
--- what runs while the list is walked), x0-x1 the list(...) call inside it
--- (for the direct form), g0-g1 what runs between binding the list and the
--- loop (for the bound forms)
+-- each list and the loop that walks it. b0-b1 spans the loop (what runs
+-- while the list is walked), minus x0-x1, the list(...) call inside it
+-- (direct form); g0-g1 spans what runs between binding the list and
+-- the loop that reads it (bound forms, else NULL).
 found AS MATERIALIZED (
   -- for x in list(...)
   SELECT c.id AS fid, c.file_id, c.function_id, c.line, c.col, c.end_line, c.end_col,
-         'list(...)' AS what, c.source, c.kind, c.s0, c.s1, l.id AS loop_id, l.kind AS loop_kind, l.targets,
+         'list(...)' AS what, c.source, c.kind, c.s0, c.s1, l.kind AS loop_kind, l.targets,
          l.line * 100000 + l.col AS b0, l.end_line * 100000 + l.end_col AS b1,
          c.line * 100000 + c.col AS x0, c.end_line * 100000 + c.end_col AS x1,
-         NULL AS assignment_id, NULL AS g0, NULL AS g1
+         NULL AS g0, NULL AS g1
     FROM list_calls c
     CROSS JOIN loops l ON l.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1 AND l.iter_call_id = c.id
    WHERE c.use = 'iter'
   UNION ALL
   -- xs = list(...); for x in xs
   SELECT c.id, c.file_id, c.function_id, c.line, c.col, c.end_line, c.end_col, 'list(...)', c.source, c.kind,
-         c.s0, c.s1, l.id, l.kind, l.targets,
-         l.line * 100000 + l.col, l.end_line * 100000 + l.end_col, 0, 0,
-         c.assignment_id, c.g0, n.line * 100000 + n.col
+         c.s0, c.s1, l.kind, l.targets, l.line * 100000 + l.col, l.end_line * 100000 + l.end_col, 0, 0,
+         c.g0, l.line * 100000 + l.col
     FROM list_assignments c
     CROSS JOIN iterated_once i ON i.assignment_id = c.assignment_id
-    JOIN names n ON n.id = i.name_id
     JOIN loops l ON l.id = i.loop_id
   UNION ALL
   -- xs = [... for ...]; for x in xs
   SELECT c.id, c.file_id, c.function_id, c.line, c.col, c.end_line, c.end_col, 'the list comprehension',
-         c.source, c.kind, c.s0, c.s1, l.id, l.kind, l.targets,
-         l.line * 100000 + l.col, l.end_line * 100000 + l.end_col, 0, 0,
-         a.id, a.end_line * 100000 + a.end_col, n.line * 100000 + n.col
+         c.source, c.kind, c.s0, c.s1, l.kind, l.targets, l.line * 100000 + l.col,
+         l.end_line * 100000 + l.end_col, 0, 0, c.g0, l.line * 100000 + l.col
     FROM comps c
-    JOIN assignments a ON a.id = c.assignment_id
     CROSS JOIN iterated_once i ON i.assignment_id = c.assignment_id
-    JOIN names n ON n.id = i.name_id
     JOIN loops l ON l.id = i.loop_id
 ),
 -- reach: who may change a 'container' source behind the loop's back.
 -- 'fresh': a local name only ever bound to a new collection, or *args /
--- **kwargs (nobody else holds it); 'local': another local name or a
--- parameter (its elements may know it); 'shared': an attribute, an item,
--- self, a global or free name, a name at module level (any code may).
--- Other kinds keep their kind.
+-- **kwargs (no one else holds it); 'local': another local name or a
+-- parameter (the caller holds it, its elements may know it); 'shared': an
+-- attribute, an item, self, a global or free name, any name at module
+-- level (any code may reach it); 'namespace' also for a name bound to
+-- globals(), locals() or vars(). Other kinds keep their kind.
 classified AS MATERIALIZED (
   SELECT f.*,
          CASE WHEN f.kind <> 'container' THEN f.kind
+              WHEN EXISTS (SELECT 1 FROM assignments b
+                            WHERE b.id BETWEEN f.file_id << 24 AND ((f.file_id + 1) << 24) - 1
+                              AND b.target = f.source AND +b.function_id IS f.function_id
+                              AND b.value IN ('globals()', 'locals()', 'vars()')) THEN 'namespace'
               WHEN f.function_id IS NULL OR f.source IN ('self', 'cls') OR f.source GLOB '*[^A-Za-z0-9_]*'
                 THEN 'shared'
               WHEN EXISTS (SELECT 1 FROM params p WHERE p.function_id = f.function_id AND p.name = f.source
@@ -185,47 +190,48 @@ classified AS MATERIALIZED (
               WHEN EXISTS (SELECT 1 FROM assignments b LEFT JOIN calls v ON v.id = b.value_call_id
                             WHERE b.function_id = f.function_id AND b.target = f.source
                               AND b.target_kind = 'name'
-                              AND NOT (b.op = '=' AND (b.value_kind IN ('list', 'dictionary', 'set', 'tuple',
-                                         'list_comprehension', 'dictionary_comprehension', 'set_comprehension')
+                              AND NOT coalesce(b.op = '=' AND (b.value_kind IN ('list', 'dictionary', 'set',
+                                         'tuple', 'list_comprehension', 'dictionary_comprehension',
+                                         'set_comprehension')
                                        OR v.resolved IN ('list', 'dict', 'set', 'tuple', 'frozenset', 'sorted',
                                          'collections.defaultdict', 'collections.OrderedDict',
-                                         'collections.Counter', 'collections.deque'))))
+                                         'collections.Counter', 'collections.deque')), 0))
                 THEN 'local'
               ELSE 'fresh' END AS reach
     FROM found f
 ),
--- the plain names the source expression (the comprehension, for the
--- comprehension form) reads, other than its own loop variables
+-- the roots of the names the source expression (the whole comprehension,
+-- for the comprehension form) reads, other than its own loop variables:
+-- `self` for self.cache.get(k), `d` for d.items()
 snames AS MATERIALIZED (
-  SELECT DISTINCT f.fid, n.name
+  SELECT DISTINCT f.fid, substr(n.name, 1, instr(n.name || '.', '.') - 1) AS name
     FROM classified f
     CROSS JOIN names n ON n.function_id = f.function_id
                       AND n.id BETWEEN f.file_id << 24 AND ((f.file_id + 1) << 24) - 1
-   WHERE f.reach NOT IN ('range', 'namespace') AND n.ctx = 'load' AND instr(n.name, '.') = 0
+   WHERE f.reach NOT IN ('range', 'namespace') AND n.ctx = 'load'
      AND n.line * 100000 + n.col >= f.s0 AND n.line * 100000 + n.col < f.s1
-     AND NOT EXISTS (SELECT 1 FROM loops t
-                      WHERE t.id BETWEEN f.file_id << 24 AND ((f.file_id + 1) << 24) - 1
-                        AND +t.function_id = f.function_id
-                        AND t.line * 100000 + t.col >= f.s0 AND t.line * 100000 + t.col < f.s1
-                        AND instr(t.targets, ' ' || n.name || ' '))
   UNION
-  SELECT f.fid, n.name      -- at module level: by file
+  SELECT f.fid, substr(n.name, 1, instr(n.name || '.', '.') - 1)      -- at module level: by file
     FROM classified f
     CROSS JOIN names n ON n.id BETWEEN f.file_id << 24 AND ((f.file_id + 1) << 24) - 1
                       AND +n.function_id IS NULL
    WHERE f.function_id IS NULL AND f.reach NOT IN ('range', 'namespace') AND +n.ctx = 'load'
-     AND instr(n.name, '.') = 0
      AND n.line * 100000 + n.col >= f.s0 AND n.line * 100000 + n.col < f.s1
-     AND NOT EXISTS (SELECT 1 FROM loops t
+),
+sroots AS MATERIALIZED (
+  SELECT s.fid, s.name FROM snames s JOIN classified f ON f.fid = s.fid
+   WHERE NOT EXISTS (SELECT 1 FROM loops t
                       WHERE t.id BETWEEN f.file_id << 24 AND ((f.file_id + 1) << 24) - 1
-                        AND +t.function_id IS NULL
+                        AND +t.function_id IS f.function_id
                         AND t.line * 100000 + t.col >= f.s0 AND t.line * 100000 + t.col < f.s1
-                        AND instr(t.targets, ' ' || n.name || ' '))
+                        AND instr(t.targets, ' ' || s.name || ' '))
 ),
 scopes_of AS MATERIALIZED (SELECT DISTINCT file_id, function_id FROM classified),
--- calls in those scopes that may run the program's own code
+-- calls in those scopes that may run the program's own code; root is the
+-- first name of the receiver
 impure AS MATERIALIZED (
-  SELECT c.id, c.file_id, c.function_id, c.line * 100000 + c.col AS p
+  SELECT c.id, c.file_id, c.function_id, c.line * 100000 + c.col AS p,
+         substr(c.receiver, 1, instr(c.receiver || '.', '.') - 1) AS root
     FROM scopes_of g
     CROSS JOIN calls c ON c.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
                       AND c.function_id IS g.function_id
@@ -241,99 +247,117 @@ impure AS MATERIALIZED (
 -- points where the scope hands control to other code: yield, await,
 -- async for, async with
 suspends AS MATERIALIZED (
-  SELECT r.file_id, r.function_id, r.line * 100000 + r.col AS p
+  SELECT r.file_id, r.function_id, r.line * 100000 + r.col AS p, r.kind
     FROM scopes_of g JOIN returns r ON r.function_id = g.function_id
    WHERE r.kind IN ('yield', 'yield_from')
   UNION ALL
-  SELECT w.file_id, w.function_id, w.line * 100000 + w.col
+  SELECT w.file_id, w.function_id, w.line * 100000 + w.col, 'await'
     FROM scopes_of g JOIN awaits w ON w.function_id = g.function_id
   UNION ALL
-  SELECT l.file_id, l.function_id, l.line * 100000 + l.col
+  SELECT l.file_id, l.function_id, l.line * 100000 + l.col, 'await'
     FROM scopes_of g CROSS JOIN loops l ON l.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
-                                 AND +l.function_id = g.function_id AND +l.kind = 'async_for'
+                                       AND +l.function_id = g.function_id AND +l.kind = 'async_for'
   UNION ALL
-  SELECT w.file_id, w.function_id, w.line * 100000 + w.col
+  SELECT w.file_id, w.function_id, w.line * 100000 + w.col, 'await'
     FROM scopes_of g CROSS JOIN withs w ON w.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
-                                 AND +w.function_id = g.function_id AND w.is_async
+                                       AND +w.function_id = g.function_id AND w.is_async
 ),
 -- changes in those scopes: coll (as written) grows or shrinks
 -- (collection_methods, c[k] = v, c += ..., del c[k]) or is rebound
--- (c = ..., del c)
+-- (c = ..., del c); own = 1 when coll is a plain local name of the scope
+-- (not self, not a parameter), which nothing outside the scope can alias
 mut AS MATERIALIZED (
-  SELECT c.file_id, c.function_id, c.receiver AS coll, m.effect, c.line * 100000 + c.col AS p
-    FROM scopes_of g
-    CROSS JOIN calls c ON c.function_id IS g.function_id
-                      AND c.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
-    JOIN collection_methods m ON m.name = +c.name
-   WHERE c.receiver IS NOT NULL
-  UNION ALL
-  SELECT a.file_id, a.function_id,
-         CASE WHEN a.target_kind = 'subscript' THEN substr(a.target, 1, instr(a.target, '[') - 1) ELSE a.target END,
-         CASE WHEN a.target_kind = 'subscript' OR a.op NOT IN ('=', ':=', 'for', 'with', 'import') THEN 'grow'
-              ELSE 'rebind' END,
-         a.line * 100000 + a.col
-    FROM scopes_of g
-    CROSS JOIN assignments a ON a.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
-                            AND a.function_id IS g.function_id
-   WHERE (a.target_kind = 'subscript' AND instr(a.target, '[') > 1 AND a.op NOT IN ('for', 'with', 'import'))
-      OR a.target_kind IN ('name', 'attribute')
-  UNION ALL
-  SELECT n.file_id, n.function_id, n.name, CASE WHEN n.ctx = 'del' THEN 'rebind' ELSE 'shrink' END,
-         n.line * 100000 + n.col
-    FROM scopes_of g
-    CROSS JOIN statements s ON s.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
-                           AND +s.function_id IS g.function_id AND +s.kind = 'delete_statement'
-    -- a simple statement's names come after it and before the next statement
-    CROSS JOIN names n ON n.id > s.id AND n.id < s.id + 4096 AND n.stmt_id = s.id
-   WHERE n.ctx = 'del' OR n.role = 'subscript'
+  SELECT m.*, (m.function_id IS NOT NULL AND m.coll NOT GLOB '*[^A-Za-z0-9_]*'
+               AND m.coll NOT IN ('self', 'cls')
+               AND NOT EXISTS (SELECT 1 FROM params p WHERE p.function_id = m.function_id AND p.name = m.coll))
+              AS own
+    FROM (
+      SELECT c.file_id, c.function_id, c.receiver AS coll, k.effect, c.line * 100000 + c.col AS p
+        FROM scopes_of g
+        CROSS JOIN calls c ON c.function_id IS g.function_id
+                          AND c.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
+        JOIN collection_methods k ON k.name = +c.name
+       WHERE c.receiver IS NOT NULL
+      UNION ALL
+      SELECT a.file_id, a.function_id,
+             CASE WHEN a.target_kind = 'subscript' THEN substr(a.target, 1, instr(a.target, '[') - 1)
+                  ELSE a.target END,
+             CASE WHEN a.target_kind = 'subscript' OR a.op NOT IN ('=', ':=', 'for', 'with', 'import') THEN 'grow'
+                  ELSE 'rebind' END,
+             a.line * 100000 + a.col
+        FROM scopes_of g
+        CROSS JOIN assignments a ON a.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
+                                AND a.function_id IS g.function_id
+       WHERE (a.target_kind = 'subscript' AND instr(a.target, '[') > 1 AND a.op NOT IN ('for', 'with', 'import'))
+          OR a.target_kind IN ('name', 'attribute')
+      UNION ALL
+      SELECT n.file_id, n.function_id, n.name, CASE WHEN n.ctx = 'del' THEN 'rebind' ELSE 'shrink' END,
+             n.line * 100000 + n.col
+        FROM scopes_of g
+        CROSS JOIN statements s ON s.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
+                               AND +s.function_id IS g.function_id AND +s.kind = 'delete_statement'
+        -- a simple statement's names come after it and before the next statement
+        CROSS JOIN names n ON n.id > s.id AND n.id < s.id + 4096 AND n.stmt_id = s.id
+       WHERE n.ctx = 'del' OR n.role = 'subscript') m
 ),
--- a row per list and per reason to keep it
+-- one row per candidate and reason to keep its list
 kept(fid) AS (
-  -- the copy protects the source from the loop's own changes (X2), or
-  -- the loop hands the source or a name it reads to a call (X3)
+  -- the loop changes the source or a name it reads (`for k in list(d):
+  -- del d[k]`); between binding and loop, any change to them counts
   SELECT f.fid FROM classified f JOIN mut m ON m.file_id = f.file_id AND m.function_id IS f.function_id
    WHERE f.reach NOT IN ('range', 'namespace')
-     AND (m.coll = f.source OR m.coll IN (SELECT name FROM snames s WHERE s.fid = f.fid))
+     AND (m.coll = f.source OR m.coll IN (SELECT name FROM sroots s WHERE s.fid = f.fid))
      AND ((m.effect IN ('grow', 'shrink') AND m.p >= f.b0 AND m.p < f.b1 AND NOT (m.p >= f.x0 AND m.p < f.x1))
           OR (m.p >= f.g0 AND m.p < f.g1))
   UNION ALL
-  SELECT f.fid FROM classified f
-    JOIN snames s ON s.fid = f.fid
-    JOIN names n ON n.id BETWEEN f.file_id << 24 AND ((f.file_id + 1) << 24) - 1
-                AND n.function_id IS f.function_id AND n.name = s.name AND n.ctx = 'load'
-                AND ((n.line * 100000 + n.col >= f.b0 AND n.line * 100000 + n.col < f.b1
-                      AND NOT (n.line * 100000 + n.col >= f.x0 AND n.line * 100000 + n.col < f.x1))
-                     OR (n.line * 100000 + n.col >= f.g0 AND n.line * 100000 + n.col < f.g1))
-   WHERE n.call_id IN (SELECT id FROM impure)
+  -- the loop removes from a collection others may reach, or adds to self:
+  -- the source may be a view of it (`for m in list(names): del
+  -- sys.modules[m]`, `for v in list(values): self.append(v)`)
+  SELECT f.fid FROM classified f JOIN mut m ON m.file_id = f.file_id AND m.function_id IS f.function_id
+   WHERE f.reach IN ('local', 'shared', 'call') AND NOT m.own
+     AND (m.effect = 'shrink' OR (m.effect = 'grow' AND substr(m.coll, 1, instr(m.coll || '.', '.') - 1) IN ('self', 'cls')))
+     AND ((m.p >= f.b0 AND m.p < f.b1 AND NOT (m.p >= f.x0 AND m.p < f.x1)) OR (m.p >= f.g0 AND m.p < f.g1))
   UNION ALL
-  -- a shared source: any call of other code, yield or await in the loop;
-  -- a generator expression, whose consumer runs between items
+  -- the loop (or the code before it) hands the source, or what it is
+  -- read from, to other code: as the receiver or an argument
+  SELECT f.fid FROM classified f
+    JOIN impure c ON c.file_id = f.file_id AND c.function_id IS f.function_id
+                 AND ((c.p >= f.b0 AND c.p < f.b1 AND NOT (c.p >= f.x0 AND c.p < f.x1))
+                      OR (c.p >= f.g0 AND c.p < f.g1))
+   WHERE f.reach NOT IN ('range', 'namespace')
+     AND (c.root IN (SELECT name FROM sroots s WHERE s.fid = f.fid)
+          OR EXISTS (SELECT 1 FROM names n
+                      WHERE n.function_id IS f.function_id AND n.call_id = c.id AND n.ctx = 'load'
+                        AND n.id BETWEEN f.file_id << 24 AND ((f.file_id + 1) << 24) - 1
+                        AND n.line * 100000 + n.col >= c.p
+                        AND substr(n.name, 1, instr(n.name || '.', '.') - 1)
+                            IN (SELECT name FROM sroots s WHERE s.fid = f.fid)))
+  UNION ALL
+  -- a shared source: any call of other code in the loop
   SELECT f.fid FROM classified f
     JOIN impure c ON c.file_id = f.file_id AND c.function_id IS f.function_id
                  AND c.p >= f.b0 AND c.p < f.b1 AND NOT (c.p >= f.x0 AND c.p < f.x1)
    WHERE f.reach = 'shared'
   UNION ALL
+  -- a yield or an await in the loop hands control to code that may
+  -- change a shared or local source; a yield, to code that may change
+  -- what an iterator reads
   SELECT f.fid FROM classified f
     JOIN suspends s ON s.file_id = f.file_id AND s.function_id IS f.function_id
                    AND s.p >= f.b0 AND s.p < f.b1
-   WHERE f.reach IN ('shared', 'local') OR (f.reach = 'call' AND s.p IN (
-           SELECT r.line * 100000 + r.col FROM returns r
-            WHERE r.function_id = f.function_id AND r.kind IN ('yield', 'yield_from')))
+   WHERE f.reach IN ('shared', 'local') OR (f.reach = 'call' AND s.kind <> 'await')
   UNION ALL
-  SELECT f.fid FROM classified f WHERE f.reach IN ('shared', 'call', 'namespace') AND f.loop_kind = 'generator'
-  UNION ALL
-  SELECT f.fid FROM classified f WHERE f.reach = 'namespace'
+  -- a generator expression: its consumer runs between items; copies of a
+  -- namespace
+  SELECT f.fid FROM classified f
+   WHERE f.reach = 'namespace' OR (f.reach IN ('shared', 'call') AND f.loop_kind = 'generator')
   UNION ALL
   -- a local source: a method of one of its elements (which may remove
   -- itself from its container)
   SELECT f.fid FROM classified f
-    JOIN names n ON n.id BETWEEN f.file_id << 24 AND ((f.file_id + 1) << 24) - 1
-                AND n.function_id IS f.function_id AND n.role = 'receiver'
-                AND n.line * 100000 + n.col >= f.b0 AND n.line * 100000 + n.col < f.b1
-                AND NOT (n.line * 100000 + n.col >= f.x0 AND n.line * 100000 + n.col < f.x1)
-    JOIN calls c ON c.id = n.call_id
-                AND (c.receiver = n.name OR substr(c.receiver, 1, length(n.name) + 1) = n.name || '.')
-   WHERE f.reach = 'local' AND instr(f.targets, ' ' || n.name || ' ') AND n.call_id IN (SELECT id FROM impure)
+    JOIN impure c ON c.file_id = f.file_id AND c.function_id IS f.function_id
+                 AND c.p >= f.b0 AND c.p < f.b1 AND NOT (c.p >= f.x0 AND c.p < f.x1)
+   WHERE f.reach = 'local' AND instr(f.targets, ' ' || c.root || ' ')
   UNION ALL
   -- bound forms: other code runs between the binding and the loop, while
   -- the source may change (any source but a fresh one or a range) or the
@@ -348,13 +372,14 @@ kept(fid) AS (
     JOIN suspends s ON s.file_id = f.file_id AND s.function_id IS f.function_id AND s.p >= f.g0 AND s.p < f.g1
    WHERE f.reach <> 'range'
   UNION ALL
-  -- bound forms: the list is built inside a try (its errors are handled
-  -- there) or under a lock (a consistent snapshot) that ends before the loop
+  -- bound forms: the list is built in the body of a try (its errors are
+  -- handled there) or under a lock (a consistent snapshot) that ends
+  -- before the loop
   SELECT f.fid FROM classified f
     CROSS JOIN statements t ON t.id BETWEEN f.file_id << 24 AND ((f.file_id + 1) << 24) - 1
-                     AND +t.function_id IS f.function_id AND +t.kind IN ('try_statement', 'with_statement')
-                     AND t.line * 100000 + t.col <= f.line * 100000 + f.col AND t.end_line * 100000 + t.end_col >= f.g0
-                     AND t.end_line * 100000 + t.end_col <= f.g1
+                           AND +t.function_id IS f.function_id AND +t.kind IN ('try_statement', 'with_statement')
+                           AND t.line * 100000 + t.col <= f.line * 100000 + f.col
+                           AND t.end_line * 100000 + t.end_col >= f.g0 AND t.end_line * 100000 + t.end_col <= f.g1
    WHERE f.reach <> 'range'
      AND CASE WHEN t.kind = 'try_statement' THEN
                 NOT EXISTS (SELECT 1 FROM handlers h

@@ -24,10 +24,10 @@
 -- comprehensions (`sum([x async for x in aiter()])`), whose generator
 -- form is an async generator the reducer cannot consume.
 
--- Result: one row per call, at the reducer call. Columns: file_id, line,
+-- Result: one row per call, at the list comprehension it is given. Columns: file_id, line,
 -- col, end_line, end_col; callee (as written); where (' in def name()' or
 -- ''); note (what the generator changes for any() and all()).
-SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.callee,
+SELECT a.file_id, a.line, a.col, a.end_line, a.end_col, c.callee,
        coalesce(' in def ' || f.name || '()', '') AS "where",
        CASE WHEN c.resolved IN ('any', 'all') THEN ', which stops at the first decisive element' ELSE '' END
          AS note

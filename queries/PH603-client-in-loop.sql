@@ -21,9 +21,7 @@
 --         pages.append(client.get(url).text)
 -- @accepted objects created once before the loop; cursors, pool.acquire()
 -- and other borrowing from a pool inside it; module-level HTTP helpers
--- (PH605); retry and polling loops that sleep between attempts; loops over
--- a literal tuple or list (one connection per listed database or host);
--- clients over a shared connector or pool; tests.
+-- (PH605); clients over a shared connector or pool.
 --
 -- Result: one row per constructor call, at the call. Columns: the location;
 -- `callee` as written; `what` (what it creates); `loop` (its innermost loop);
@@ -40,6 +38,4 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.callee,
   FROM pool_creations p
   JOIN calls c ON c.id = p.call_id
   JOIN loops l ON l.id = c.loop_id
-  JOIN loop_labels ll ON ll.loop_id = l.id
-  JOIN files fl ON fl.id = c.file_id
- WHERE l.id NOT IN (SELECT loop_id FROM cold_loops) AND NOT fl.is_test;
+  JOIN loop_labels ll ON ll.loop_id = l.id;

@@ -34,10 +34,8 @@
 --         pool.putconn(conn)
 -- @accepted scripts and module-level code; main(), functions called from
 -- module level or `if __name__ == "__main__":`; CLI commands (click, typer,
--- Django management commands); set-up code (__init__, lifespan and startup
--- hooks); tests; connections memoized on an attribute or a global; a
--- `redis.Redis(connection_pool=...)` over a shared pool; polling and retry
--- loops that sleep between attempts.
+-- Django management commands); connections memoized on an attribute or a
+-- global; a `redis.Redis(connection_pool=...)` over a shared pool.
 --
 -- Result: one row per connect call, at the call. Columns: the location;
 -- `callee` as written; `per` ('per item' or 'per request'); `why` (the loop,

@@ -25,20 +25,17 @@
 --     with requests.Session() as s:
 --         return [s.get(f"{base}?page={i}", timeout=5).json() for i in range(n)]
 -- @accepted a Session/Client reused (its methods are not these helpers);
--- a single call in a function nothing calls per item or per request; the
--- helpers in main(), scripts under `if __name__ == "__main__":`, CLI
--- commands, set-up code and tests; polling and retry loops that sleep
--- between attempts; names that merely look alike (a local dict named
--- `requests`).
+-- a single call in a function nothing calls per item or per request;
+-- names that merely look alike (a local dict named `requests`).
 --
 -- Result: one row per helper call, at the call. Columns: the location;
 -- `callee` as written; `why` (the loop, the handler or the chain);
 -- `related` (hot_chains: the loop or handler, then every call of the chain).
 SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.callee,
-       CASE h.root WHEN 'loop' THEN 'once per iteration of a loop in ' || f.name || '()'
+       CASE h.root WHEN 'loop' THEN 'once per iteration of a loop in ' || coalesce(f.name || '()', 'the module body')
                    WHEN 'handler' THEN 'once per request in handler ' || f.name || '()'
                    WHEN 'called_in_loop' THEN 'once per item of a loop: ' || h.steps
                    ELSE 'once per request: ' || h.steps END AS why,
        h.related
-  FROM hot_chains h JOIN calls c ON c.id = h.call_id JOIN functions f ON f.id = c.function_id
+  FROM hot_chains h JOIN calls c ON c.id = h.call_id LEFT JOIN functions f ON f.id = c.function_id
  WHERE h.rule = 'PH605';

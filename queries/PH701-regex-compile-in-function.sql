@@ -23,10 +23,8 @@
 -- concatenation with names, re.escape); module- and class-level constants;
 -- a compile in a default argument value (evaluated once); re.match/search
 -- with a literal (not re.compile); builtin compile() and other compile
--- methods; test files; outside loops, functions that run once (main(),
--- functions called from module level, CLI commands, test functions,
--- functions cached with @lru_cache) and patterns memoized in a module
--- global.
+-- methods; patterns memoized in a module global (`global PAT; PAT =
+-- re.compile(...)`), which is the module constant made lazily.
 --
 -- Result: one row per re.compile call, at the call. Columns: the location;
 -- `severity` (P2 in a loop or comprehension, else P3); `where`.
@@ -36,7 +34,6 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
             ELSE 'on every call of ' || coalesce(f.name || '()', 'the module') END AS "where"
   FROM calls c
   JOIN call_args a ON a.call_id = c.id AND (a.pos = 0 OR a.keyword = 'pattern') AND a.star = 0
-  JOIN files fl ON fl.id = c.file_id AND NOT fl.is_test
   LEFT JOIN functions f ON f.id = c.function_id
   LEFT JOIN loop_labels ll ON ll.loop_id = c.loop_id
  WHERE c.resolved IN ('re.compile', 'regex.compile')
@@ -48,6 +45,5 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
             AND (SELECT t GLOB '*[' || char(9, 10, 32) || ']f[''"]*' OR t GLOB '*[' || char(9, 10, 32) || ']rf[''"]*'
                         OR t GLOB '*[' || char(9, 10, 32) || ']fr[''"]*'
                    FROM (SELECT lower(a.text) AS t)))
-   AND (c.loop_id IS NOT NULL OR c.function_id NOT IN (SELECT function_id FROM once_functions WHERE why IN ('main', 'cli', 'test', 'cached')))
    AND NOT (c.use = 'assign' AND c.loop_id IS NULL
             AND c.function_id IN (SELECT function_id FROM global_declaring_functions));

@@ -25,8 +25,7 @@
 -- functions (or a function and a def nested in it); decoding a value twice
 -- in a row (`json.loads(json.loads(s))`); the argument rebound or changed
 -- by a method call between the two; calls in different branches of one
--- if/elif/else or match; json.load/json.dump on files; tests (which
--- decode twice on purpose, for a fresh copy).
+-- if/elif/else or match; json.load/json.dump on files.
 --
 -- Result: one row per repeated call, at it (the second). Columns: the
 -- location; `callee` as written; `arg` (its first argument); `function`;
@@ -41,6 +40,5 @@ SELECT b.file_id, b.line, b.col, b.end_line, b.end_col, b.callee,
   FROM repeated_calls r
   JOIN calls b ON b.id = r.call_id
   JOIN calls a ON a.id = r.first_id
-  JOIN files fl ON fl.id = b.file_id AND NOT fl.is_test
   LEFT JOIN functions f ON f.id = b.function_id
  WHERE r.rule = 'PH702';

@@ -27,8 +27,7 @@
 -- a check again after something that may change the disk (remove, mkdir,
 -- rename, open, subprocesses, sleep, a call of a project function, any
 -- call made as a statement but printing, logging and collection updates, a
--- yield); checks in different branches of one if/elif/else or match;
--- tests.
+-- yield); checks in different branches of one if/elif/else or match.
 --
 -- Result: one row per repeated check, at it (the second). Columns: the
 -- location; `callee` as written; `arg` (the path); `function`;
@@ -42,6 +41,5 @@ SELECT b.file_id, b.line, b.col, b.end_line, b.end_col, b.callee,
   FROM repeated_calls r
   JOIN calls b ON b.id = r.call_id
   JOIN calls a ON a.id = r.first_id
-  JOIN files fl ON fl.id = b.file_id AND NOT fl.is_test
   LEFT JOIN functions f ON f.id = b.function_id
  WHERE r.rule = 'PH703';

@@ -22,12 +22,8 @@
 --
 -- def encode_rows(rows):
 --     return [json.dumps(row) for row in rows]
--- @accepted imports at module level, at the top of a function or anywhere
--- outside loops (lazy imports); loops at module level (they run once, at
--- import time); imports on an error path of the loop (in an `except`
--- handler, or in a block that raises or warns); an import guarded by its
--- own name (`if re is None: import re`); retry and polling loops that
--- sleep; loops over a literal tuple or list; tests.
+-- @accepted imports anywhere outside loops (at module level, at the top of
+-- a function: lazy imports).
 --
 -- Result: one row per import statement or import call in a loop, at it.
 -- Columns: the location; `what`; `loop`; `related` (the loop).
@@ -36,7 +32,6 @@ WITH found(file_id, line, col, end_line, end_col, what, loop_id, function_id, st
          c.stmt_id, NULL
     FROM calls c
    WHERE c.resolved IN ('importlib.import_module', '__import__') AND c.loop_id IS NOT NULL
-     AND c.function_id IS NOT NULL
   UNION ALL
   SELECT s.file_id, s.line, s.col, s.end_line, s.end_col,
          CASE WHEN max(i.name) IS NULL
@@ -45,26 +40,11 @@ WITH found(file_id, line, col, end_line, end_col, what, loop_id, function_id, st
                    || group_concat(i.name || coalesce(' as ' || i.alias, ''), ', ') END,
          min(i.loop_id), min(i.function_id), s.id, min(i.bound)
     FROM imports i JOIN statements s ON s.id = i.stmt_id
-   WHERE i.loop_id IS NOT NULL AND i.function_id IS NOT NULL
+   WHERE i.loop_id IS NOT NULL
    GROUP BY s.id)
 SELECT f.file_id, f.line, f.col, f.end_line, f.end_col, f.what, ll.label AS loop,
        json_array(json_object('file_id', l.file_id, 'line', l.line, 'col', l.col, 'end_line', l.end_line,
                               'end_col', l.end_col, 'message', 'the ' || ll.label)) AS related
   FROM found f
   JOIN loops l ON l.id = f.loop_id
-  JOIN loop_labels ll ON ll.loop_id = l.id
-  JOIN statements s ON s.id = f.stmt_id
-  JOIN files fl ON fl.id = f.file_id AND NOT fl.is_test
- WHERE l.id NOT IN (SELECT loop_id FROM cold_loops)
-   AND NOT EXISTS (              -- in an except handler inside the loop
-         SELECT 1 FROM handlers h
-          WHERE h.function_id = f.function_id AND h.line > l.line AND h.line <= l.end_line
-            AND f.line > h.line AND f.line <= h.end_line)
-   AND NOT EXISTS (              -- in a block that raises
-         SELECT 1 FROM statements x WHERE x.block_id = s.block_id AND x.kind = 'raise_statement')
-   AND NOT EXISTS (              -- or warns
-         SELECT 1 FROM statements x JOIN calls k ON k.stmt_id = x.id
-          WHERE x.block_id = s.block_id AND (k.resolved = 'warnings.warn' OR k.name = 'warn'))
-   AND NOT EXISTS (              -- guarded by its own name: if re is None: import re
-         SELECT 1 FROM statements p JOIN names n ON n.stmt_id = p.id AND n.name = f.bound
-          WHERE p.id = s.parent_id AND p.kind = 'if_statement');
+  JOIN loop_labels ll ON ll.loop_id = l.id;

@@ -23,10 +23,7 @@
 --     return ",".join(str(v) for v in values) + ","
 -- @accepted names first bound to something else (a number, a list, a value
 -- of unknown type, a parameter); concatenation outside loops; a string
--- started afresh in the same iteration (`label = "item-"; label += ...`);
--- loops over a literal tuple or list or range(<literal>) (a known, small
--- number of pieces);
--- tests.
+-- started afresh in the same iteration (`label = "item-"; label += ...`).
 --
 -- Result: one row per assignment, at it. Columns: the location; `target`;
 -- `op` ('+=' or '= target +'); `kind` (string or bytes); `loop`; `related`
@@ -51,7 +48,6 @@ WITH acc AS (
     SELECT f.acc_id, b.id,
            (SELECT la.ancestor_id FROM loop_ancestors la
              WHERE la.loop_id = x.loop_id
-               AND la.ancestor_id NOT IN (SELECT loop_id FROM small_loops)
                AND NOT EXISTS (SELECT 1 FROM loop_ancestors lb
                                 WHERE lb.loop_id = b.loop_id AND lb.ancestor_id = la.ancestor_id)
              ORDER BY la.depth LIMIT 1)
@@ -73,5 +69,4 @@ SELECT x.file_id, x.line, x.col, x.end_line, x.end_col, x.target,
   JOIN assignments b ON b.id = m.bind_id
   JOIN loops l ON l.id = m.loop_id
   JOIN loop_labels ll ON ll.loop_id = l.id
-  JOIN files fl ON fl.id = x.file_id
- WHERE m.loop_id IS NOT NULL AND NOT fl.is_test;
+ WHERE m.loop_id IS NOT NULL;

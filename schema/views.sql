@@ -334,8 +334,14 @@ CREATE TEMP VIEW called_in_loop(function_id, loop_call_id, depth) AS
   SELECT function_id, loop_call_id, min(depth) FROM r GROUP BY function_id, loop_call_id;
 
 -- request_handlers(function_id, decorator)
--- Functions registered with a web framework by a decorator (`@app.get`,
--- `@router.post`, `@routes.view`, `@app.route`...): called once per request.
+-- Functions a web framework calls once per request: registered by a
+-- decorator (`@app.get`, `@router.post`, `@routes.view`, `@app.route`...;
+-- `decorator` is its text), or by a routing call (`app.router.add_get("/",
+-- handler)`, `app.add_url_rule(..., view_func=f)`, Django's `path("x/",
+-- views.f)`, Starlette's `Route("/", f)`), and the HTTP-verb methods of
+-- class-based views (a class deriving from a `...View`, `...Handler`,
+-- `...Endpoint`, `...Resource` or `...ViewSet`: get, post, put, ...);
+-- `decorator` is NULL for those.
 CREATE TEMP VIEW request_handlers(function_id, decorator) AS
   SELECT d.function_id, d.text
     FROM decorators d
@@ -343,4 +349,21 @@ CREATE TEMP VIEW request_handlers(function_id, decorator) AS
      AND (d.name GLOB '*.get' OR d.name GLOB '*.post' OR d.name GLOB '*.put' OR d.name GLOB '*.patch'
           OR d.name GLOB '*.delete' OR d.name GLOB '*.route' OR d.name GLOB '*.api_route'
           OR d.name GLOB '*.websocket' OR d.name GLOB '*.head' OR d.name GLOB '*.options'
-          OR d.name GLOB '*.view');
+          OR d.name GLOB '*.view')
+  UNION
+  SELECT f.id, NULL
+    FROM calls c
+    JOIN call_args a ON a.call_id = c.id AND a.kind IN ('identifier', 'attribute')
+                    AND (a.pos IN (1, 2) OR a.keyword IN ('view_func', 'handler', 'endpoint', 'view'))
+    JOIN functions f ON f.qualname = a.resolved
+                     OR (a.kind = 'identifier' AND f.file_id = c.file_id AND f.name = a.text
+                         AND f.parent_id IS NULL AND f.class_id IS NULL)
+   WHERE c.name IN ('add_get', 'add_post', 'add_put', 'add_patch', 'add_delete', 'add_head', 'add_route',
+                    'add_api_route', 'add_url_rule', 'add_websocket_route', 'add_api_websocket_route',
+                    'path', 're_path', 'url', 'Route', 'WebSocketRoute')
+  UNION
+  SELECT f.id, NULL
+    FROM functions f JOIN bases b ON b.class_id = f.class_id
+   WHERE f.is_method AND f.name IN ('get', 'post', 'put', 'patch', 'delete', 'head', 'options')
+     AND (b.text GLOB '*View' OR b.text GLOB '*Handler' OR b.text GLOB '*Endpoint'
+          OR b.text GLOB '*Resource' OR b.text GLOB '*ViewSet');

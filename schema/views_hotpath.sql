@@ -200,25 +200,22 @@ CREATE TEMP VIEW loop_labels(loop_id, label) AS
 -- hot_sinks(call_id, rule)
 -- The calls PH604 (a database or Redis connection) and PH605 (a module-level
 -- HTTP helper) report when they run per request or per item, before asking
--- the call graph whether they do: made inside a function that is not run
--- once (once_functions), not under `if __name__ == "__main__":`, not in a
--- cold loop; PH604's connection is not memoized (stored on an attribute,
--- in a subscript or a module global).
+-- the call graph whether they do. PH604's connections: made in a function
+-- (not a module-level script), not main() or a CLI command
+-- (once_functions), not under `if __name__ == "__main__":`, and not
+-- memoized (stored on an attribute, in a subscript or a module global).
+-- PH605's helpers: every call.
 CREATE TEMP VIEW hot_sinks(call_id, rule) AS
   SELECT c.id, 'PH604'
     FROM pool_creations p JOIN calls c ON c.id = p.call_id
    WHERE p.kind IN ('connection', 'client')
      AND c.function_id IS NOT NULL AND NOT c.in_main_guard
-     AND c.function_id NOT IN (SELECT function_id FROM once_functions)
-     AND (c.loop_id IS NULL OR c.loop_id NOT IN (SELECT loop_id FROM cold_loops))
+     AND c.function_id NOT IN (SELECT function_id FROM once_functions WHERE why IN ('main', 'cli'))
      AND NOT (c.use = 'assign' AND (c.target GLOB '*[.[]*'
                                     OR c.function_id IN (SELECT function_id FROM global_declaring_functions)))
   UNION ALL
   SELECT c.id, 'PH605'
-    FROM http_helpers h JOIN calls c ON c.resolved = h.qualname
-   WHERE c.function_id IS NOT NULL AND NOT c.in_main_guard
-     AND c.function_id NOT IN (SELECT function_id FROM once_functions)
-     AND (c.loop_id IS NULL OR c.loop_id NOT IN (SELECT loop_id FROM cold_loops));
+    FROM http_helpers h JOIN calls c ON c.resolved = h.qualname;
 
 -- hot_chains(call_id, rule, root, steps, related)
 -- For every hot_sinks call, one row: why it runs per request or per item, shortest
@@ -233,8 +230,7 @@ CREATE TEMP VIEW hot_sinks(call_id, rule) AS
 --           or the handler's decorator, then every call of the chain.
 -- The closure is seeded at the functions holding a sink and walks
 -- call_edges backwards (one row per function, sink function and depth), so
--- its cost follows the sinks' callers, not the whole call graph. Roots in
--- test files and cold loops do not count.
+-- its cost follows the sinks' callers, not the whole call graph.
 CREATE TEMP VIEW hot_chains(call_id, rule, root, steps, related) AS
   WITH RECURSIVE
     sink(call_id, rule, function_id) AS MATERIALIZED (
@@ -252,19 +248,15 @@ CREATE TEMP VIEW hot_chains(call_id, rule, root, steps, related) AS
        WHERE up.depth < 10),
     dist(function_id, sink_fn, depth) AS MATERIALIZED (
       SELECT function_id, sink_fn, min(depth) FROM up GROUP BY function_id, sink_fn),
-    live(file_id) AS MATERIALIZED (SELECT id FROM files WHERE NOT is_test),
     -- candidate roots per sink function: (length, kind order, root id)
     roots(sink_fn, len, ord, kind, root_id, first_fn) AS (
       SELECT d.sink_fn, d.depth + 1, 0, 'loop', c.id, d.function_id
         FROM dist d JOIN call_edges e ON e.callee = d.function_id
         JOIN calls c ON c.id = e.call_id
-       WHERE c.loop_id IS NOT NULL AND c.loop_id NOT IN (SELECT loop_id FROM cold_loops)
-         AND c.file_id IN (SELECT file_id FROM live)
+       WHERE c.loop_id IS NOT NULL
       UNION ALL
       SELECT d.sink_fn, d.depth, 1, 'handler', h.function_id, h.function_id
-        FROM dist d JOIN request_handlers h ON h.function_id = d.function_id
-        JOIN functions f ON f.id = h.function_id
-       WHERE f.file_id IN (SELECT file_id FROM live)),
+        FROM dist d JOIN request_handlers h ON h.function_id = d.function_id),
     best(sink_fn, len, kind, root_id, first_fn) AS MATERIALIZED (
       SELECT sink_fn, len, kind, root_id, first_fn FROM (
         SELECT r.*, row_number() OVER (PARTITION BY sink_fn ORDER BY len, ord, root_id) AS rn FROM roots r)
@@ -292,10 +284,12 @@ CREATE TEMP VIEW hot_chains(call_id, rule, root, steps, related) AS
                             json_object('file_id', c.file_id, 'line', c.line, 'col', c.col,
                                         'end_line', c.end_line, 'end_col', c.end_col,
                                         'message', rf.name || '() calls ' || tf.name || '() once per iteration'))
-               ELSE
-                 json_array(json_object('file_id', d.file_id, 'line', d.line, 'col', d.col,
-                                        'end_line', d.end_line, 'end_col', d.end_col,
-                                        'message', tf.name || '() handles every request: @' || d.text))
+               ELSE             -- the registering decorator, else the handler itself
+                 json_array(json_object('file_id', tf.file_id, 'line', coalesce(d.line, tf.line),
+                                        'col', coalesce(d.col, tf.col), 'end_line', coalesce(d.end_line, tf.line),
+                                        'end_col', coalesce(d.end_col, tf.col),
+                                        'message', tf.name || '() handles every request'
+                                                   || coalesce(': @' || d.text, '')))
              END
         FROM best b
         JOIN functions tf ON tf.id = b.first_fn
@@ -326,14 +320,16 @@ CREATE TEMP VIEW hot_chains(call_id, rule, root, steps, related) AS
     JOIN loop_labels ll ON ll.loop_id = l.id
   UNION ALL
   SELECT s.call_id, s.rule, 'handler', '',
-         json_array(json_object('file_id', d.file_id, 'line', d.line, 'col', d.col, 'end_line', d.end_line,
-                                'end_col', d.end_col, 'message', f.name || '() handles every request: @' || d.text))
+         json_array(json_object('file_id', f.file_id, 'line', coalesce(d.line, f.line),
+                                'col', coalesce(d.col, f.col), 'end_line', coalesce(d.end_line, f.line),
+                                'end_col', coalesce(d.end_col, f.col),
+                                'message', f.name || '() handles every request' || coalesce(': @' || d.text, '')))
     FROM sink s JOIN calls c ON c.id = s.call_id
     JOIN functions f ON f.id = s.function_id
-    JOIN decorators d ON d.id = (SELECT min(x.id) FROM decorators x JOIN request_handlers h
-                                        ON h.function_id = x.function_id AND h.decorator = x.text
-                                  WHERE x.function_id = s.function_id)
-   WHERE c.loop_id IS NULL AND f.file_id IN (SELECT file_id FROM live)
+    LEFT JOIN decorators d ON d.id = (SELECT min(x.id) FROM decorators x JOIN request_handlers h
+                                             ON h.function_id = x.function_id AND h.decorator = x.text
+                                       WHERE x.function_id = s.function_id)
+   WHERE c.loop_id IS NULL AND s.function_id IN (SELECT function_id FROM request_handlers)
   UNION ALL
   SELECT s.call_id, s.rule, CASE b.kind WHEN 'loop' THEN 'called_in_loop' ELSE 'called_by_handler' END,
          w.steps, w.related

@@ -259,7 +259,8 @@ CREATE TEMP VIEW query_inputs(call_id, role, names) AS
                       'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_'))) END
         FROM q JOIN call_args x ON x.call_id = q.id
        WHERE q.takes_stmt AND x.star = 0
-         AND (coalesce(x.pos, -1) = 0 OR coalesce(x.keyword, '') IN ('sql', 'statement', 'stmt', 'query', 'operation'))),
+         AND (coalesce(x.pos, -1) = 0
+              OR coalesce(x.keyword, '') IN ('sql', 'statement', 'stmt', 'query', 'operation'))),
     -- the value that identifier was last bound to by `=` before the query,
     -- in its function, else (the function never binding it) at module level
     b(call_id, kind, text, names, bound) AS MATERIALIZED (
@@ -330,7 +331,8 @@ CREATE TEMP VIEW query_inputs(call_id, role, names) AS
   SELECT q.id, 'param', x.names
     FROM q JOIN call_args x ON x.call_id = q.id
    WHERE NOT (q.takes_stmt AND x.star = 0
-              AND (coalesce(x.pos, -1) = 0 OR coalesce(x.keyword, '') IN ('sql', 'statement', 'stmt', 'query', 'operation')))
+              AND (coalesce(x.pos, -1) = 0
+                   OR coalesce(x.keyword, '') IN ('sql', 'statement', 'stmt', 'query', 'operation')))
   UNION ALL
   -- the arguments of the calls chained on it (call_chain_links, spelt out:
   -- CROSS JOIN keeps SQLite on the rowid range of the few queries)
@@ -399,16 +401,17 @@ CREATE TEMP VIEW query_params(function_id, param, role, depth, via_call_id) AS
 --   queue       queue/channel get/put/join/send/receive;
 --   concurrent  the fan-out helpers that already run concurrently (gather,
 --               wait, as_completed, a task group's spawn/start_soon);
---   lifecycle   starting, stopping and closing (start, stop, close, aclose,
---               close_*, _close*, shutdown, disconnect, cancel, __aenter__/__aexit__,
---               __anext__, enter_async_context...): teardown and startup
---               sequences, ordered on purpose;
+--   lifecycle   starting, stopping, flushing and closing (start, stop,
+--               close, aclose, close_*, _close*, shutdown, disconnect,
+--               cancel, flush, __aenter__/__aexit__, __anext__,
+--               enter_async_context...): startup and teardown sequences,
+--               ordered on purpose;
 --   callback    a callable the function was given (a parameter or loop
 --               variable called by name: `await handler(event)`) or made
 --               by an expression (`await self.wrap(func)()`), an event
---               hook (`self.on_ready.send(...)`, `emit`, `dispatch`,
---               `notify`, `fire`, `trigger`): code of unknown kind, run in
---               order;
+--               hook or handler (`self.on_ready.send(...)`, `emit`,
+--               `dispatch`, `notify`, `fire`, `trigger`, `handle*`,
+--               `on_*`): code of unknown kind, run in order;
 --   log         a logger's debug/info/warning/error/exception/critical/log.
 CREATE TEMP VIEW await_non_io(call_id, kind) AS
   SELECT c.id,
@@ -418,7 +421,7 @@ CREATE TEMP VIEW await_non_io(call_id, kind) AS
                    OR c.resolved IN ('asyncio.wait', 'trio.open_nursery')
                 THEN 'concurrent'
               WHEN c.name IN ('start', 'stop', 'close', 'aclose', 'shutdown', 'disconnect', 'terminate', 'kill',
-                              'cancel', '__aenter__', '__aexit__', '__anext__', 'asend', 'athrow',
+                              'cancel', 'flush', '__aenter__', '__aexit__', '__anext__', 'asend', 'athrow',
                               'enter_async_context', 'push_async_exit', 'cleanup')
                    OR c.name GLOB 'close_*' OR c.name GLOB '_close*'
                 THEN 'lifecycle'
@@ -436,9 +439,9 @@ CREATE TEMP VIEW await_non_io(call_id, kind) AS
     FROM calls c
    WHERE c.name IN ('sleep', 'acquire', 'wait', 'wait_closed', 'drain', 'gather', 'as_completed', 'spawn',
                     'start_soon', 'create_task', 'ensure_future', 'start', 'stop', 'close', 'aclose', 'shutdown',
-                    'disconnect', 'terminate', 'kill', 'cancel', '__aenter__', '__aexit__', '__anext__', 'asend',
-                    'athrow', 'enter_async_context', 'push_async_exit', 'cleanup', 'emit', 'dispatch', 'notify',
-                    'fire', 'trigger')
+                    'flush', 'disconnect', 'terminate', 'kill', 'cancel', '__aenter__', '__aexit__', '__anext__',
+                    'asend', 'athrow', 'enter_async_context', 'push_async_exit', 'cleanup', 'emit', 'dispatch',
+                    'notify', 'fire', 'trigger')
       OR c.name GLOB 'close_*' OR c.name GLOB '_close*'
       OR c.resolved IN ('asyncio.wait', 'asyncio.sleep', 'trio.sleep', 'anyio.sleep')
       OR (c.name IN ('wait_for', 'shield')
@@ -451,8 +454,10 @@ CREATE TEMP VIEW await_non_io(call_id, kind) AS
       OR (c.name IN ('debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'log')
           AND (lower(c.receiver) GLOB '*log' OR lower(c.receiver) GLOB '*logger'
                OR lower(c.receiver) GLOB '*logging'))
-      -- an event hook: a method of an `on_*` attribute
-      OR c.receiver GLOB 'on_*' OR c.receiver GLOB '*.on_*'
+      -- an event hook (a method of an `on_*` attribute) or handler
+      OR c.receiver GLOB 'on_*' OR c.receiver GLOB '*.on_*' OR c.receiver GLOB '_on_*' OR c.receiver GLOB '*._on_*'
+      OR c.name = 'handle' OR c.name GLOB 'handle_*' OR c.name GLOB '_handle_*'
+      OR c.name GLOB 'on_*' OR c.name GLOB '_on_*'
       -- a callable made by an expression: `await self.wrap(func)()`
       OR coalesce(c.name, '') = ''
       -- a callable given to the function: a parameter or a loop variable
@@ -461,26 +466,91 @@ CREATE TEMP VIEW await_non_io(call_id, kind) AS
                OR EXISTS (SELECT 1 FROM assignments a
                            WHERE a.function_id = c.function_id AND a.target = c.callee AND a.op = 'for')));
 
+-- package_roots(file_id, root)
+-- The top-level package a file belongs to: the shortest prefix of its
+-- module that is a package (`aiohttp` for aiohttp/client.py, also when the
+-- tree is audited from above site-packages), else its module.
+CREATE TEMP VIEW package_roots(file_id, root) AS
+  WITH RECURSIVE
+    pre(file_id, prefix, rest) AS (
+      SELECT id, substr(module, 1, instr(module || '.', '.') - 1), substr(module, instr(module || '.', '.') + 1)
+        FROM files WHERE module IS NOT NULL
+      UNION ALL
+      SELECT file_id, prefix || '.' || substr(rest, 1, instr(rest || '.', '.') - 1),
+             substr(rest, instr(rest || '.', '.') + 1)
+        FROM pre WHERE rest <> ''),
+    pk(module) AS MATERIALIZED (SELECT module FROM files WHERE is_package)
+  SELECT f.id, coalesce((SELECT p.prefix FROM pre p WHERE p.file_id = f.id AND p.prefix IN (SELECT module FROM pk)
+                          ORDER BY length(p.prefix) LIMIT 1), f.module)
+    FROM files f;
+
+-- async_defs(root, name, is_method, n, function_id, stub)
+-- The async methods and module-level async functions of each package by
+-- name: how many, the lowest id, and whether one is a stub (its body is
+-- elsewhere). A call that resolves to no project function but names one of
+-- its own package (a method on a receiver of unknown type, a function
+-- imported under a path the resolver did not follow) runs one of those.
+CREATE TEMP VIEW async_defs(root, name, is_method, n, function_id, stub) AS
+  SELECT p.root, f.name, f.is_method, count(*), min(f.id), max(f.is_stub)
+    FROM functions f JOIN package_roots p ON p.file_id = f.file_id
+   WHERE f.is_async AND NOT f.is_lambda AND (f.is_method OR f.parent_id IS NULL)
+   GROUP BY p.root, f.name, f.is_method;
+
 -- io_coroutines(function_id, depth, via_call_id)
 -- Project coroutines that await I/O: an awaited call that is neither
 -- await_non_io nor a project function (depth 0, via_call_id that call), or an
 -- awaited project coroutine that does (depth n, via_call_id the awaited
--- call). Chains stop at depth 6.
+-- call). A call that resolves to no project function runs one by name
+-- when its package defines an async method (for a call on a receiver of
+-- unknown type: `await trace.send_start()`) or function (for a bare name)
+-- of that name (async_defs), other than the calling function itself
+-- (`await part.count()` in `count` delegates to parts of another type):
+-- it awaits I/O when one of those does (or is a stub), and none otherwise.
+-- Chains stop at depth 6.
 CREATE TEMP VIEW io_coroutines(function_id, depth, via_call_id) AS
   WITH RECURSIVE
-    aw(function_id, call_id) AS MATERIALIZED (
-      SELECT c.async_id, c.id FROM calls c WHERE c.awaited AND c.async_id IS NOT NULL),
+    pkg(file_id, root) AS MATERIALIZED (SELECT * FROM package_roots),
+    am(root, name, is_method, n, function_id, stub) AS MATERIALIZED (SELECT * FROM async_defs),
+    -- an awaited call, and what it may run by name: a method when it is
+    -- called on a receiver (m_ok), a function when it is a bare name or a
+    -- qualified name that matched no project function (f_ok)
+    ac(function_id, call_id, root, name, m_ok, f_ok) AS MATERIALIZED (
+      SELECT c.async_id, c.id, pkg.root, c.name, c.receiver IS NOT NULL,
+             c.receiver IS NULL OR coalesce(c.resolved, '') <> ''
+        FROM calls c JOIN pkg ON pkg.file_id = c.file_id
+       WHERE c.awaited AND c.async_id IS NOT NULL),
+    aw(function_id, call_id, root, name, m_ok, f_ok, by_name, stub) AS MATERIALIZED (
+      SELECT ac.function_id, ac.call_id, ac.root, ac.name, ac.m_ok, ac.f_ok,
+             EXISTS (SELECT 1 FROM am WHERE am.root = ac.root AND am.name = ac.name
+                                        AND CASE WHEN am.is_method THEN ac.m_ok ELSE ac.f_ok END
+                                        AND (am.n > 1 OR am.function_id <> ac.function_id))
+               AND NOT EXISTS (SELECT 1 FROM call_targets t WHERE t.call_id = ac.call_id)
+               AND NOT EXISTS (SELECT 1 FROM await_non_io n WHERE n.call_id = ac.call_id),
+             (SELECT max(am.stub) FROM am WHERE am.root = ac.root AND am.name = ac.name
+                                            AND CASE WHEN am.is_method THEN ac.m_ok ELSE ac.f_ok END)
+        FROM ac),
+    -- the awaited calls that run a project coroutine by name
+    bn(root, name, m_ok, f_ok, function_id, call_id) AS MATERIALIZED (
+      SELECT root, name, m_ok, f_ok, function_id, call_id FROM aw WHERE by_name),
     r(function_id, depth, via_call_id) AS (
       SELECT aw.function_id, 0, min(aw.call_id)
         FROM aw
        WHERE NOT EXISTS (SELECT 1 FROM await_non_io n WHERE n.call_id = aw.call_id)
          AND NOT EXISTS (SELECT 1 FROM call_targets t WHERE t.call_id = aw.call_id)
+         AND (NOT aw.by_name OR aw.stub)
        GROUP BY aw.function_id
       UNION
       SELECT aw.function_id, r.depth + 1, aw.call_id
         FROM r JOIN call_targets t ON t.function_id = r.function_id
                JOIN aw ON aw.call_id = t.call_id
-       WHERE r.depth < 6 AND aw.function_id <> r.function_id)
+       WHERE r.depth < 6 AND aw.function_id <> r.function_id
+      UNION
+      SELECT bn.function_id, r.depth + 1, bn.call_id
+        FROM r JOIN functions f ON f.id = r.function_id
+               JOIN pkg ON pkg.file_id = f.file_id
+               JOIN bn ON bn.root = pkg.root AND bn.name = f.name
+       WHERE r.depth < 6 AND bn.function_id <> r.function_id AND f.is_async
+         AND CASE WHEN f.is_method THEN bn.m_ok ELSE bn.f_ok AND f.parent_id IS NULL END)
   SELECT function_id, min(depth), via_call_id FROM r GROUP BY function_id;
 
 -- ---------------------------------------------------------------------------
