@@ -23,7 +23,8 @@
 --
 --     return await asyncio.gather(*[bounded(u) for u in urls])
 -- @accepted a literal, fixed number of arguments; comprehensions and loops over
--- a literal collection, range() or a module constant; coroutines guarded by a
+-- a literal collection, range() of a literal or a count (not
+-- range(len(items))) or a module constant; coroutines guarded by a
 -- semaphore (or limiter) in the same function or in the called coroutine (up
 -- to two calls deep); collections built outside the function; waiting on
 -- futures or tasks that already exist; tearing down what exists (close,
@@ -105,9 +106,12 @@ unbounded AS (                   -- over data of unknown size, spawning new work
   SELECT b.*, CASE WHEN instr(l.iter, char(10)) THEN substr(l.iter, 1, instr(l.iter, char(10)) - 1) || '...'
                    ELSE l.iter END AS iter
     FROM built b JOIN loops l ON l.id = b.loop_id
-   WHERE NOT (                   -- a literal collection, range(), a module-level literal constant
+   WHERE NOT (                   -- a literal collection, range() of a count, a module-level literal constant
            l.iter_kind IN ('list', 'tuple', 'set', 'dictionary', 'string', 'concatenated_string')
-           OR (l.iter_kind = 'call' AND (SELECT c.resolved FROM calls c WHERE c.id = l.iter_call_id) = 'range')
+           -- range() of literals or of a count (range(workers)); not of a
+           -- size computed from the data: range(len(items)) is as large as items
+           OR (l.iter_kind = 'call' AND (SELECT c.resolved FROM calls c WHERE c.id = l.iter_call_id) = 'range'
+               AND substr(l.iter, 7) NOT GLOB '*(*')
            OR (l.iter_kind = 'identifier' AND EXISTS (
                  SELECT 1 FROM assignments a
                   WHERE a.file_id = l.file_id AND a.scope = 'module' AND a.target = l.iter
