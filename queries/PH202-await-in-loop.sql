@@ -30,16 +30,18 @@
 -- the other await_non_io kinds: starting, stopping and closing resources,
 -- callbacks, event hooks and handlers, loggers, spawning into a task group,
 -- waiting for a future already made; loops over as_completed(); ordered
--- writes or reads on one stream or connection (`await ws.send(msg)` for each
--- message, `await queue.restore(channel)`, frames written in order); methods
+-- writes or reads on one stream, socket or connection (`await ws.send(msg)`
+-- for each message, `await queue.restore(channel)`, frames written in
+-- order; the same call on a service, `await mailer.send(user.email)`, is
+-- reported); methods
 -- of the object itself that keep state in it (`await self.command(...)` on
 -- a protocol client); loops in a transaction or under a lock or condition;
 -- loops that break or return (they may stop on a result); bodies that feed
 -- the previous iteration's result into the next await (pagination cursors,
 -- running totals and flags, a path built up, a cache filled as it goes);
--- awaited calls that do not use the loop variable; database queries (PH201
--- reports those: batch them instead); project coroutines that await no I/O,
--- also when reached by name through a receiver of unknown type.
+-- awaited calls that do not use the loop variable; project coroutines that
+-- await no I/O, also when reached by name through a receiver of unknown
+-- type. An awaited database query per item is reported here and by PH201.
 --
 -- Result: one row per loop, at the first such awaited call. Columns: the
 -- location; `what` (`client.get()`), `function`, `loop` (`the loop over
@@ -48,7 +50,6 @@
 -- loop, then each step of the chain).
 WITH
   io(function_id, depth, via_call_id) AS MATERIALIZED (SELECT * FROM io_coroutines),
-  qf(function_id) AS MATERIALIZED (SELECT function_id FROM query_functions),
   -- awaited calls in for loops and comprehensions; `eff` is the call that
   -- does the work (the coroutine inside asyncio.wait_for/shield)
   aw(await_id, call_id, eff_id, loop_id, names, stmt_id, line, col, with_id) AS MATERIALIZED (
@@ -95,7 +96,21 @@ WITH
                         'receive_json', 'receive_text', 'receive_bytes', 'read', 'readline',
                         'readexactly', 'readuntil', 'flush')
              OR e.name GLOB 'write*' OR e.name GLOB '_write*' OR e.name GLOB '*_frame')
-            AND (e.receiver IS NOT NULL
+            -- on a stream, a socket or a connection (the same verb on a service,
+            -- `await mailer.send(user.email)`, is independent I/O per item)
+            AND ((e.receiver IS NOT NULL
+                  AND (lower(e.receiver) GLOB '*reader*' OR lower(e.receiver) GLOB '*writer*'
+                       OR lower(e.receiver) GLOB '*stream*' OR lower(e.receiver) GLOB '*ws'
+                       OR lower(e.receiver) GLOB '*websocket*' OR lower(e.receiver) GLOB '*sock*'
+                       OR lower(e.receiver) GLOB '*transport*' OR lower(e.receiver) GLOB '*pipe*'
+                       OR lower(e.receiver) GLOB '*std[io]*' OR lower(e.receiver) GLOB '*conn*'
+                       OR lower(e.receiver) GLOB '*channel*' OR lower(e.receiver) GLOB '*proc*'
+                       OR lower(e.receiver) GLOB '*file*' OR lower(e.receiver) GLOB '*fh'
+                       OR lower(e.receiver) GLOB '*fp' OR lower(e.receiver) GLOB '*serial*'
+                       OR lower(e.receiver) GLOB '*port*' OR lower(e.receiver) GLOB '*protocol*'
+                       OR lower(e.receiver) GLOB '*resp*' OR lower(e.receiver) GLOB '*body*'
+                       OR lower(e.receiver) GLOB '*out' OR lower(e.receiver) GLOB '*dest*'
+                       OR lower(e.receiver) GLOB '*sink*' OR lower(e.receiver) GLOB '*buf*'))
                  OR EXISTS (SELECT 1 FROM assignments a
                              WHERE a.function_id = e.function_id AND a.target = e.callee AND a.op = '=')))
        AND NOT EXISTS (SELECT 1 FROM lv v
@@ -114,6 +129,9 @@ WITH
             OR lower(h.what) GLOB '*stream' OR lower(h.what) GLOB '*writer' OR lower(h.what) GLOB '*reader'
             OR lower(h.what) GLOB '*websocket' OR lower(h.what) GLOB '*socket' OR lower(h.what) GLOB '*sock'
             OR lower(h.what) = 'ws' OR lower(h.what) GLOB '*[._]ws')
+       -- a query per item on one connection is still reported (the batch is
+       -- the fix: PH201 says which)
+       AND NOT EXISTS (SELECT 1 FROM db_query_calls d WHERE d.call_id = e.id)
        AND NOT EXISTS (SELECT 1 FROM lv v
                         WHERE v.loop_id = aw.loop_id
                           AND v.name = substr(h.what, 1, instr(h.what || '.', '.') - 1))),
@@ -254,10 +272,6 @@ WITH
                         JOIN keeps_state k ON k.function_id = f.id
                        WHERE e.receiver IS NULL AND a.function_id = e.function_id AND a.target = e.callee
                          AND a.op = '=' AND a.value GLOB 'self.?*' AND a.value NOT GLOB 'self.*[^A-Za-z0-9_]*')
-       -- database queries are PH201's
-       AND NOT EXISTS (SELECT 1 FROM db_query_calls d WHERE d.call_id = aw.eff_id)
-       AND NOT EXISTS (SELECT 1 FROM call_targets t JOIN qf ON qf.function_id = t.function_id
-                        WHERE t.call_id = aw.eff_id)
        -- a project coroutine must reach I/O (or be a stub whose body is elsewhere)
        AND NOT EXISTS (SELECT 1 FROM call_targets t JOIN functions f ON f.id = t.function_id
                         WHERE t.call_id = aw.eff_id AND f.is_async AND NOT f.is_stub
