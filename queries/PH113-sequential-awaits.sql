@@ -20,7 +20,9 @@
 --     return user, orders
 -- @accepted a later await that reads an earlier result; awaits on the same
 -- receiver (an ordered protocol: conn.execute then conn.commit); awaits of
--- sleep, locks, events, queues, drain, gather/wait and already-running tasks;
+-- sleep, locks, events (wait, set), queues, drain, barriers and readiness
+-- waits, gather/wait and already-running tasks; steps where one acts on an
+-- object another was given (`await part.write(w)` then `await w.write_eof()`);
 -- awaits inside `async with` of a transaction or a lock; awaits separated by
 -- another statement or in different blocks; set-up and tear-down steps
 -- (connect, start, close, stop...) of an object, reads and writes of a
@@ -52,8 +54,11 @@ ordered_verbs(pattern) AS (   -- steps whose order matters, on any object
          ('prepare*'), ('commit*'), ('rollback*'), ('flush*'), ('release*'), ('reset*'), ('ready'),
          ('finish*'), ('begin*'), ('__aenter__'), ('__aexit__'), ('enter_async_context'), ('terminate'),
          ('kill'), ('accept*'), ('bind*'), ('unbind*'), ('listen*'), ('subscribe*'), ('unsubscribe*'),
-         -- already concurrent, or synchronisation rather than I/O
-         ('spawn'), ('create_task'), ('start_soon'), ('sleep*'), ('checkpoint*')),
+         -- already concurrent, or synchronisation rather than I/O (waits for
+         -- other tasks, readiness, barriers; asyncio.wait_for is its
+         -- coroutine's step, not a wait)
+         ('spawn'), ('create_task'), ('start_soon'), ('sleep*'), ('checkpoint*'), ('wait'), ('wait_[a-e]*'),
+         ('wait_[g-z]*'), ('wait_f[a-np-z]*'), ('*_wait'), ('*barrier*')),
 stream_verbs(pattern) AS (     -- reads and writes, ordered on a stream (writer.write, then reader.read)
   VALUES ('write*'), ('read*'), ('recv*'), ('receive*'), ('send'), ('sendall'), ('send_bytes'), ('send_text'),
          ('send_json'), ('send_str'), ('send_frame'), ('send_all'), ('sendto')),
@@ -84,6 +89,15 @@ steps AS MATERIALIZED (          -- eligible await statements, with what they bi
                                            'db', 'uow')
                             OR j.value GLOB 'conn_*' OR j.value GLOB '*_conn' OR j.value GLOB '*_connection'
                             OR j.value GLOB '*_cursor' OR j.value GLOB '*_tx'), '') || ' ' AS keys,
+         -- the object the call acts on, when it is a local or a parameter
+         -- (not self, cls or a module): another step that reads it, or
+         -- whose own object this step reads, is ordered with this one
+         -- (`await part.write(w)` then `await w.write_eof()`)
+         CASE WHEN c.receiver IS NOT NULL
+                   AND substr(c.receiver, 1, instr(c.receiver || '.', '.') - 1) NOT IN ('self', 'cls')
+                   AND NOT EXISTS (SELECT 1 FROM imports i WHERE i.file_id = c.file_id
+                                      AND i.bound = substr(c.receiver, 1, instr(c.receiver || '.', '.') - 1))
+              THEN ' ' || substr(c.receiver, 1, instr(c.receiver || '.', '.') - 1) || ' ' ELSE '' END AS root,
          CASE WHEN a.target IS NULL THEN ''
               ELSE ' ' || replace(replace(replace(replace(replace(replace(replace(replace(
                      a.target, ',', ' '), '(', ' '), ')', ' '), '[', ' '), ']', ' '), '*', ' '), '.', ' '), '"', ' ')
@@ -112,6 +126,8 @@ steps AS MATERIALIZED (          -- eligible await statements, with what they bi
      -- same verb on two services, `primary.read(k)` then `replica.read(k)`,
      -- is a fan-out, not a protocol)
      AND NOT EXISTS (SELECT 1 FROM ordered_verbs v WHERE lower(coalesce(c.name, '')) GLOB v.pattern)
+     -- an event set: `await ev.set()` (a store's set(key, value) is I/O)
+     AND NOT (c.name = 'set' AND c.nargs = 0 AND c.kwargs = '')
      AND NOT (c.receiver IS NOT NULL
               AND EXISTS (SELECT 1 FROM stream_verbs v WHERE lower(c.name) GLOB v.pattern)
               AND EXISTS (SELECT 1 FROM stream_names n WHERE lower(replace(c.receiver, 'self.', '')) GLOB n.pattern))),
@@ -121,8 +137,8 @@ walk(first_id, id, block_id, idx, state) AS (
   -- statement's idx, the names its awaits bind, their receivers, its length
   -- and its statement ids.
   SELECT t.id, t.id, t.block_id, t.idx,
-         json_object('start', t.idx, 'binds', t.binds, 'keys', t.keys, 'reads', t.names, 'n', 1,
-                     'items', json_array(t.id))
+         json_object('start', t.idx, 'binds', t.binds, 'keys', t.keys, 'reads', t.names, 'roots', t.root,
+                     'n', 1, 'items', json_array(t.id))
     FROM steps t
    WHERE NOT EXISTS (SELECT 1 FROM steps p WHERE p.block_id = t.block_id AND p.idx = t.idx - 1)
   UNION ALL
@@ -130,6 +146,10 @@ walk(first_id, id, block_id, idx, state) AS (
          CASE WHEN EXISTS (      -- shares a receiver or a connection with the run
                      SELECT 1 FROM json_each('["' || replace(trim(t.keys), ' ', '","') || '"]') j
                       WHERE j.value <> '' AND instr(w.state ->> '$.keys', ' ' || j.value || ' ') > 0)
+                   OR (t.root <> '' AND instr(w.state ->> '$.reads', t.root) > 0)
+                   OR EXISTS (   -- reads an object an earlier step acted on
+                     SELECT 1 FROM json_each('["' || replace(trim(t.names), ' ', '","') || '"]') j
+                      WHERE j.value <> '' AND instr(w.state ->> '$.roots', ' ' || j.value || ' ') > 0)
                    OR EXISTS (   -- reads a name an earlier step bound
                      SELECT 1 FROM json_each('["' || replace(trim(t.names), ' ', '","') || '"]') j
                       WHERE j.value <> '' AND instr(w.state ->> '$.binds', ' ' || j.value || ' ') > 0)
@@ -137,11 +157,12 @@ walk(first_id, id, block_id, idx, state) AS (
                      SELECT 1 FROM json_each('["' || replace(trim(t.binds), ' ', '","') || '"]') j
                       WHERE j.value <> '' AND (instr(w.state ->> '$.reads', ' ' || j.value || ' ') > 0
                                                OR instr(w.state ->> '$.binds', ' ' || j.value || ' ') > 0))
-              THEN json_object('start', t.idx, 'binds', t.binds, 'keys', t.keys, 'reads', t.names, 'n', 1,
-                               'items', json_array(t.id))
+              THEN json_object('start', t.idx, 'binds', t.binds, 'keys', t.keys, 'reads', t.names,
+                               'roots', t.root, 'n', 1, 'items', json_array(t.id))
               ELSE json_object('start', w.state ->> '$.start', 'binds', (w.state ->> '$.binds') || t.binds,
                                'keys', (w.state ->> '$.keys') || t.keys,
                                'reads', (w.state ->> '$.reads') || t.names,
+                               'roots', (w.state ->> '$.roots') || t.root,
                                'n', (w.state ->> '$.n') + 1,
                                'items', json_insert(w.state -> '$.items', '$[#]', t.id))
          END

@@ -96,10 +96,11 @@ WITH
                         'receive_json', 'receive_text', 'receive_bytes', 'read', 'readline',
                         'readexactly', 'readuntil', 'flush')
              OR e.name GLOB 'write*' OR e.name GLOB '_write*' OR e.name GLOB '*_frame')
-            -- on a stream, a socket or a connection (the same verb on a service,
+            -- on the object itself (`await self._write_frame(f)`), a stream, a
+            -- socket or a connection (the same verb on a service,
             -- `await mailer.send(user.email)`, is independent I/O per item)
             AND ((e.receiver IS NOT NULL
-                  AND (lower(e.receiver) GLOB '*reader*' OR lower(e.receiver) GLOB '*writer*'
+                  AND (e.receiver = 'self' OR lower(e.receiver) GLOB '*reader*' OR lower(e.receiver) GLOB '*writer*'
                        OR lower(e.receiver) GLOB '*stream*' OR lower(e.receiver) GLOB '*ws'
                        OR lower(e.receiver) GLOB '*websocket*' OR lower(e.receiver) GLOB '*sock*'
                        OR lower(e.receiver) GLOB '*transport*' OR lower(e.receiver) GLOB '*pipe*'

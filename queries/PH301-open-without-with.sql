@@ -39,9 +39,8 @@ WITH
   opens(id) AS MATERIALIZED (
     SELECT c.id
       FROM calls c
-     WHERE c.resolved IN ('open', 'io.open', 'os.fdopen', 'codecs.open', 'gzip.open', 'gzip.GzipFile',
-                          'bz2.open', 'bz2.BZ2File', 'lzma.open', 'lzma.LZMAFile', 'tarfile.open',
-                          'tarfile.TarFile', 'tarfile.TarFile.open', 'zipfile.ZipFile', 'pathlib.Path.open')
+     WHERE c.resolved IN ('open', 'io.open', 'os.fdopen', 'gzip.open', 'bz2.open', 'lzma.open', 'tarfile.open',
+                          'tarfile.TarFile.open', 'zipfile.ZipFile', 'pathlib.Path.open')
        -- open(fd, closefd=False): the descriptor stays its owner's
        AND NOT EXISTS (SELECT 1 FROM call_args a WHERE a.call_id = c.id AND a.keyword = 'closefd'
                           AND a.text IN ('False', '0'))
@@ -86,6 +85,11 @@ WITH
                      OR (u.how = 'arg' AND NOT EXISTS (SELECT 1 FROM calls p JOIN non_owning_consumers n
                                                          ON n.qualname = p.resolved WHERE p.id = u.call_id))))
        AND NOT EXISTS (SELECT 1 FROM nested WHERE nested.function_id = r.function_id AND nested.name = r.name)
+       -- handed on by a nested function (a closure passes it to a call or returns it)
+       AND NOT EXISTS (SELECT 1 FROM functions g
+                         JOIN names n ON n.function_id = g.id AND n.name = r.name
+                                     AND n.role IN ('arg', 'return', 'yield')
+                        WHERE g.parent_id = r.function_id)
        AND NOT (r.function_id IN (SELECT function_id FROM global_declarers)
                 AND EXISTS (SELECT 1 FROM assignments a WHERE a.target = r.name AND a.scope = 'module'
                                AND a.file_id = c.file_id))),

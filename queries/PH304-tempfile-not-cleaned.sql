@@ -107,10 +107,12 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
                                   AND (k.resolved GLOB 'os.*' OR k.resolved GLOB 'pathlib.*'
                                        OR k.receiver = o.name))))
               -- handed on: returned, yielded, stored on an object, registered
-              -- (the path itself: `return tmp.name`, `return path`, `yield tmp`;
-              -- not a value computed from it, `return upload(tmp.name)`)
+              -- (the path itself, alone or in a tuple: `return tmp.name`,
+              -- `return fh, path`; not a value computed from it,
+              -- `return upload(tmp.name)`)
               OR EXISTS (SELECT 1 FROM returns r WHERE r.function_id IS n.function_id AND r.stmt_id = n.stmt_id
-                            AND r.value IN (o.name, o.name || '.name', '(' || o.name || ', ' || o.name || '.name)'))
+                            AND instr(r.names, ' ' || o.name || ' ') > 0 AND instr(r.value, '(') = 0
+                            AND r.value NOT GLOB '*[^A-Za-z0-9_., ]*')
               OR EXISTS (SELECT 1 FROM assignments a WHERE a.function_id IS n.function_id AND a.stmt_id = n.stmt_id
                             AND a.target_kind IN ('attribute', 'subscript'))
               OR EXISTS (SELECT 1 FROM calls k WHERE k.id = n.call_id
