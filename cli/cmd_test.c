@@ -315,35 +315,6 @@ static char *replace_all(const char *s, const char *from, const char *to) {
     return out;
 }
 
-/* Split an args: line into argv, honouring '...' and "..." quotes. */
-static char **split_args(const char *s, int *argc) {
-    PhVec(char *) v = {0};
-    while (*s) {
-        while (*s == ' ')
-            s++;
-        if (!*s)
-            break;
-        sqlite3_str *a = sqlite3_str_new(NULL);
-        while (*s && *s != ' ') {
-            if (*s == '\'' || *s == '"') {
-                char q = *s++;
-                while (*s && *s != q)
-                    sqlite3_str_appendchar(a, 1, *s++);
-                if (*s)
-                    s++;
-            } else {
-                sqlite3_str_appendchar(a, 1, *s++);
-            }
-        }
-        char *t = sqlite3_str_finish(a);
-        ph_vec_push(&v, ph_xstrdup(t ? t : ""));
-        sqlite3_free(t);
-    }
-    ph_vec_push(&v, NULL);
-    *argc = (int)v.len - 1;
-    return v.items;
-}
-
 typedef struct CliCase {
     const char *title;
     int line;
@@ -390,7 +361,7 @@ static void run_cli_case(Runner *r, const char *file, const char *dir, CliCase *
             execl("/bin/sh", "sh", "-c", c->sh, (char *)NULL);
         } else {
             int argc;
-            char **argv = split_args(c->args, &argc);
+            char **argv = ph_split_words(c->args, &argc);
             char **full = ph_xcalloc((size_t)argc + 2, sizeof(char *));
             full[0] = "pyhunt";
             for (int i = 0; i < argc; i++)

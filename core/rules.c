@@ -72,7 +72,7 @@ static void append_field(char **field, const char *value, size_t n) {
     (*field)[old + 1 + n] = 0;
 }
 
-static bool valid_id(const char *id) {
+bool ph_rules_valid_id(const char *id) {
     const char *p = id;
     if (!isupper((unsigned char)*p))
         return false;
@@ -194,7 +194,7 @@ int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool built
         rule_free(r);
         return -1;
     }
-    if (!valid_id(r->id)) {
+    if (!ph_rules_valid_id(r->id)) {
         ph_diags_add(diags, PH_ERROR, path, 1, 1, 0, NULL, "@id '%s' is not an id like PH101 or TEAM1", r->id);
         rule_free(r);
         return -1;

@@ -87,6 +87,8 @@ size_t ph_rules_len(const PhRuleSet *self);
 const PhRule *ph_rules_at(const PhRuleSet *self, size_t i);      /* borrowed, valid until free */
 const PhRule *ph_rules_find(const PhRuleSet *self, const char *id);
 
+/* Is `id` a valid rule id: capital letters then digits ("PH101", "TEAM1")? */
+bool ph_rules_valid_id(const char *id);
 /* Does `id` match one of the comma-separated ids or prefixes of `list`
  * ("PH1,PH301")? NULL or "" matches nothing. */
 bool ph_rules_match(const char *list, const char *id);

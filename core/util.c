@@ -3,6 +3,7 @@
  */
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -156,4 +157,38 @@ double ph_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+char **ph_split_words(const char *s, int *argc) {
+    PhVec(char *) v = {0};
+    for (;;) {
+        while (isspace((unsigned char)*s))
+            s++;
+        if (!*s)
+            break;
+        char *w = ph_xmalloc(strlen(s) + 1);
+        size_t n = 0;
+        while (*s && !isspace((unsigned char)*s)) {
+            if (*s == '\'' || *s == '"') {
+                char q = *s++;
+                while (*s && *s != q)
+                    w[n++] = *s++;
+                if (*s)
+                    s++;
+            } else {
+                w[n++] = *s++;
+            }
+        }
+        w[n] = 0;
+        ph_vec_push(&v, w);
+    }
+    ph_vec_push(&v, NULL);
+    *argc = (int)v.len - 1;
+    return v.items;
+}
+
+void ph_words_free(char **words) {
+    for (char **p = words; p && *p; p++)
+        free(*p);
+    free(words);
 }

@@ -45,6 +45,12 @@ char *ph_read_file(const char *path, size_t *len);
 /* 64-bit FNV-1a of a byte range. */
 uint64_t ph_hash64(const void *data, size_t n);
 
+/* Split a command line into words: blanks separate, '...' and "..." quote
+ * (no escapes). Returns a NULL-terminated array and sets *argc; the caller
+ * frees it with ph_words_free(). */
+char **ph_split_words(const char *s, int *argc);
+void ph_words_free(char **words);          /* NULL is a no-op */
+
 bool ph_str_starts(const char *s, const char *prefix);
 bool ph_str_ends(const char *s, const char *suffix);
 

@@ -592,19 +592,6 @@ static int cmd_show(PhRepl *r, int argc, char **argv) {
  * .save, .edit
  */
 
-static bool valid_id(const char *id) {
-    const char *p = id;
-    if (!isupper((unsigned char)*p))
-        return false;
-    while (isupper((unsigned char)*p))
-        p++;
-    if (!isdigit((unsigned char)*p))
-        return false;
-    while (isdigit((unsigned char)*p))
-        p++;
-    return *p == 0;
-}
-
 /* mkdir -p */
 static int make_dirs(const char *dir) {
     char *p = ph_xstrdup(dir);
@@ -685,7 +672,7 @@ static int cmd_save(PhRepl *r, int argc, char **argv) {
         ph_repl_error(r, "no query to save yet: run one first");
         return PH_REPL_USAGE;
     }
-    if (!valid_id(id)) {
+    if (!ph_rules_valid_id(id)) {
         ph_repl_error(r, "'%s' is not a rule id: capitals then digits, like TEAM1", id);
         return PH_REPL_USAGE;
     }
@@ -952,38 +939,9 @@ const PhDotCommand *ph_repl_dot_find(const char *name) {
     return NULL;
 }
 
-/* Split a command line into words; '...' and "..." quote. */
-static char **split(const char *s, int *argc) {
-    PhVec(char *) v = {0};
-    while (*s) {
-        while (isspace((unsigned char)*s))
-            s++;
-        if (!*s)
-            break;
-        sqlite3_str *a = sqlite3_str_new(NULL);
-        while (*s && !isspace((unsigned char)*s)) {
-            if (*s == '\'' || *s == '"') {
-                char q = *s++;
-                while (*s && *s != q)
-                    sqlite3_str_appendchar(a, 1, *s++);
-                if (*s)
-                    s++;
-            } else {
-                sqlite3_str_appendchar(a, 1, *s++);
-            }
-        }
-        char *t = sqlite3_str_finish(a);
-        ph_vec_push(&v, ph_xstrdup(t ? t : ""));
-        sqlite3_free(t);
-    }
-    ph_vec_push(&v, NULL);
-    *argc = (int)v.len - 1;
-    return v.items;
-}
-
 int ph_repl_dot(PhRepl *r, const char *line) {
     int argc;
-    char **argv = split(line + 1, &argc);
+    char **argv = ph_split_words(line + 1, &argc);
     int rc = 0;
     const PhDotCommand *c = argc ? ph_repl_dot_find(argv[0]) : NULL;
     if (!c) {
@@ -1005,8 +963,6 @@ int ph_repl_dot(PhRepl *r, const char *line) {
         rc = c->run(r, argc, argv);
         fflush(r->out);
     }
-    for (int i = 0; i < argc; i++)
-        free(argv[i]);
-    free(argv);
+    ph_words_free(argv);
     return rc;
 }
