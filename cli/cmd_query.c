@@ -22,19 +22,14 @@ static int run_sql(sqlite3 *db, const char *origin, const char *sql, const char 
         const char *tail = NULL;
         if (sqlite3_prepare_v2(db, p, -1, &st, &tail) != SQLITE_OK) {
             int off = sqlite3_error_offset(db);
-            size_t at = (size_t)(p - sql) + (off > 0 ? (size_t)off : 0);
-            int line = 1, col = 1;
-            const char *ls = sql;
-            for (size_t i = 0; i < at && sql[i]; i++)
-                if (sql[i] == '\n')
-                    line++, col = 1, ls = sql + i + 1;
-                else
-                    col++;
-            const char *le = strchr(ls, '\n');
-            char *src = ph_xstrndup(ls, le ? (size_t)(le - ls) : strlen(ls));
-            ph_diags_add(d, PH_ERROR, origin, line, off >= 0 ? col : 0, 0, off >= 0 ? src : NULL, "%s",
-                         sqlite3_errmsg(db));
-            free(src);
+            if (off >= 0) {
+                ph_diags_add_at(d, PH_ERROR, origin, sql, (size_t)(p - sql) + (size_t)off, 1, 0, sqlite3_errmsg(db));
+            } else {   /* no position: the line where the statement starts */
+                int line = 1;
+                for (const char *q = sql; q < p; q++)
+                    line += *q == '\n';
+                ph_diags_add(d, PH_ERROR, origin, line, 0, 0, NULL, "%s", sqlite3_errmsg(db));
+            }
             return -1;
         }
         if (!st)

@@ -92,3 +92,19 @@ void ph_diags_print(const PhDiags *self, FILE *out, bool color) {
     for (size_t i = 0; i < self->v.len; i++)
         ph_diag_print(&self->v.items[i], out, color);
 }
+
+void ph_diags_add_at(PhDiags *self, PhSeverity sev, const char *path, const char *text, size_t at,
+                     int first_line, int width, const char *message) {
+    int line = first_line, col = 1;
+    const char *ls = text;
+    for (size_t i = 0; i < at && text[i]; i++) {
+        if (text[i] == '\n')
+            line++, col = 1, ls = text + i + 1;
+        else
+            col++;
+    }
+    const char *le = strchr(ls, '\n');
+    char *src = ph_xstrndup(ls, le ? (size_t)(le - ls) : strlen(ls));
+    ph_diags_add(self, sev, path, line, col, width > 0 ? col + width : 0, src, "%s", message);
+    free(src);
+}

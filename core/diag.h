@@ -37,6 +37,12 @@ void ph_diags_add(PhDiags *self, PhSeverity sev, const char *path, int line, int
                   int end_col, const char *source_line, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
 
+/* An error at byte `at` of `text`, whose first line is line `first_line` of
+ * `path`: the line and column of that byte, its source line shown with a
+ * caret `width` bytes wide (0: one). */
+void ph_diags_add_at(PhDiags *self, PhSeverity sev, const char *path, const char *text, size_t at,
+                     int first_line, int width, const char *message);
+
 int ph_diags_count(const PhDiags *self, PhSeverity at_least);
 size_t ph_diags_len(const PhDiags *self);
 const PhDiag *ph_diags_at(const PhDiags *self, size_t i);   /* borrowed, valid until the next add or free */

@@ -238,18 +238,7 @@ static void sql_error(PhRepl *r, const char *origin, int first_line, const char 
             line += *s++ == '\n';
         ph_diags_add(d, PH_ERROR, origin, line, 0, 0, NULL, "%s", msg);
     } else {
-        int line = first_line, col = 1;
-        const char *ls = sql;
-        for (long i = 0; i < at && sql[i]; i++) {
-            if (sql[i] == '\n')
-                line++, col = 1, ls = sql + i + 1;
-            else
-                col++;
-        }
-        const char *le = strchr(ls, '\n');
-        char *src = ph_xstrndup(ls, le ? (size_t)(le - ls) : strlen(ls));
-        ph_diags_add(d, PH_ERROR, origin, line, col, col + token_len(sql + at), src, "%s", msg);
-        free(src);
+        ph_diags_add_at(d, PH_ERROR, origin, sql, (size_t)at, first_line, token_len(sql + at), msg);
     }
     ph_repl_print_diags(r, d);
     ph_diags_free(d);
