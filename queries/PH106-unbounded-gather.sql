@@ -24,7 +24,7 @@
 --     return await asyncio.gather(*[bounded(u) for u in urls])
 -- @accepted a literal, fixed number of arguments; comprehensions and loops over
 -- a literal collection, range() of a literal or a count (not
--- range(len(items))) or a module constant; coroutines guarded by a
+-- range(len(items))) or a name bound to one; coroutines guarded by a
 -- semaphore (or limiter) in the same function or in the called coroutine (up
 -- to two calls deep); collections built outside the function; waiting on
 -- futures or tasks that already exist; tearing down what exists (close,
@@ -112,10 +112,26 @@ unbounded AS (                   -- over data of unknown size, spawning new work
            -- size computed from the data: range(len(items)) is as large as items
            OR (l.iter_kind = 'call' AND (SELECT c.resolved FROM calls c WHERE c.id = l.iter_call_id) = 'range'
                AND substr(l.iter, 7) NOT GLOB '*(*')
+           -- a name bound to a literal collection at module level, or,
+           -- in the function, only to a comprehension over range() of a
+           -- count and never grown: `outputs = [f"x{i}" for i in range(10)]`
            OR (l.iter_kind = 'identifier' AND EXISTS (
                  SELECT 1 FROM assignments a
                   WHERE a.file_id = l.file_id AND a.scope = 'module' AND a.target = l.iter
-                    AND a.value_kind IN ('list', 'tuple', 'set', 'dictionary'))))
+                    AND a.value_kind IN ('list', 'tuple', 'set', 'dictionary')))
+           OR (l.iter_kind = 'identifier' AND l.function_id IS NOT NULL
+               AND EXISTS (
+                 SELECT 1 FROM assignments a JOIN loops k ON k.stmt_id = a.stmt_id AND k.function_id IS a.function_id
+                  WHERE a.function_id = l.function_id AND a.target = l.iter
+                    AND a.value_kind = 'list_comprehension'
+                    AND k.iter GLOB 'range(*' AND substr(k.iter, 7) NOT GLOB '*(*')
+               AND NOT EXISTS (
+                 SELECT 1 FROM assignments a
+                  WHERE a.function_id = l.function_id AND a.target = l.iter AND a.value_kind <> 'list_comprehension')
+               AND NOT EXISTS (
+                 SELECT 1 FROM calls c
+                  WHERE c.function_id = l.function_id AND c.receiver = l.iter
+                    AND c.name IN ('append', 'extend', 'insert', 'add', 'update'))))
      AND EXISTS (                -- new work: a call other than future and task wrappers...
            SELECT 1 FROM spawned x
             WHERE x.gather_id = b.gather_id AND x.loop_id = b.loop_id
