@@ -121,7 +121,9 @@ WITH
      WHERE a.target_kind = 'name' AND a.op <> 'for'
        AND (nest.kind = 'while'
             OR EXISTS (SELECT 1 FROM lt JOIN names n ON n.function_id = a.function_id AND n.name = lt.name
-                        WHERE lt.loop_id = nest.loop_id AND n.stmt_id = a.stmt_id AND n.ctx = 'load'))),
+                        WHERE lt.loop_id = nest.loop_id AND n.stmt_id = a.stmt_id AND n.ctx = 'load'))
+       -- not an item taken from a queue (as loop_vars: a consumer has nothing to batch)
+       AND NOT EXISTS (SELECT 1 FROM sync_point_calls sp WHERE sp.call_id = a.value_call_id)),
   -- each candidate with the innermost of those loops whose varying names
   -- feed it as values (role param) and not as the statement (role stmt:
   -- then each turn runs a different statement)

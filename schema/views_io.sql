@@ -35,7 +35,9 @@ CREATE TEMP VIEW loop_targets(loop_id, name) AS
 -- loop_vars(loop_id, name)
 -- Names whose value changes from one iteration of the loop to the next:
 --   * the names it binds, and those of loops nested in it;
---   * in a `while` loop (which binds none), every name assigned in its body;
+--   * in a `while` loop (which binds none), every name assigned in its body,
+--     except items taken from a queue (a consumer cannot batch what has not
+--     arrived yet);
 --   * in other loops, a name assigned in the body by a statement that reads
 --     one of the above (`uid = row["id"]`): one level of derivation.
 CREATE TEMP VIEW loop_vars(loop_id, name) AS
@@ -51,7 +53,10 @@ CREATE TEMP VIEW loop_vars(loop_id, name) AS
    WHERE a.loop_id IS NOT NULL AND a.target_kind = 'name' AND a.op <> 'for'
      AND (l.kind = 'while'
           OR EXISTS (SELECT 1 FROM t JOIN names n ON n.function_id = a.function_id AND n.name = t.name
-                      WHERE t.loop_id = la.ancestor_id AND n.stmt_id = a.stmt_id AND n.ctx = 'load'));
+                      WHERE t.loop_id = la.ancestor_id AND n.stmt_id = a.stmt_id AND n.ctx = 'load'))
+     -- not an item taken from a queue: a consumer gets items one at a time,
+     -- as they arrive (`job = await queue.get()`); there is nothing to batch
+     AND NOT EXISTS (SELECT 1 FROM sync_point_calls sp WHERE sp.call_id = a.value_call_id);
 
 -- fixed_loops(loop_id)
 -- Loops over a literal list, tuple or set (`for table in ("a", "b")`, `for
