@@ -88,7 +88,19 @@ steps AS MATERIALIZED (          -- eligible await statements, with what they bi
                          WHERE j.value IN ('conn', 'connection', 'cursor', 'cur', 'tx', 'txn', 'transaction',
                                            'db', 'uow')
                             OR j.value GLOB 'conn_*' OR j.value GLOB '*_conn' OR j.value GLOB '*_connection'
-                            OR j.value GLOB '*_cursor' OR j.value GLOB '*_tx'), '') || ' ' AS keys,
+                            OR j.value GLOB '*_cursor' OR j.value GLOB '*_tx'), '') || ' '
+           -- a closure of this function acts on the objects its body calls
+           -- methods of (`await expect(b"a")` then `await clear()`, both on
+           -- the stream s): those are its receivers too
+           || coalesce((SELECT group_concat(DISTINCT substr(k.receiver, 1, instr(k.receiver || '.', '.') - 1))
+                          FROM functions g JOIN calls k ON k.function_id = g.id
+                         WHERE g.qualname = c.resolved AND g.parent_id = s.function_id
+                           AND k.receiver IS NOT NULL AND k.receiver NOT GLOB '*(*'
+                           AND substr(k.receiver, 1, instr(k.receiver || '.', '.') - 1) NOT IN ('self', 'cls')
+                           AND NOT EXISTS (SELECT 1 FROM imports i
+                                            WHERE i.file_id = k.file_id
+                                              AND i.bound = substr(k.receiver, 1, instr(k.receiver || '.', '.') - 1))),
+                       '') || ' ' AS keys,
          -- the object the call acts on, when it is a local or a parameter
          -- (not self, cls or a module): another step that reads it, or
          -- whose own object this step reads, is ordered with this one
