@@ -135,7 +135,22 @@ WITH
        AND NOT EXISTS (SELECT 1 FROM db_query_calls d WHERE d.call_id = e.id)
        AND NOT EXISTS (SELECT 1 FROM lv v
                         WHERE v.loop_id = aw.loop_id
-                          AND v.name = substr(h.what, 1, instr(h.what || '.', '.') - 1))),
+                          AND v.name = substr(h.what, 1, instr(h.what || '.', '.') - 1))
+    UNION
+    -- a closure of the function that awaits methods of an object it shares
+    -- with the function (`async def send(b): await s.send_all(b)`): every
+    -- turn drives that one object
+    SELECT aw.call_id, aw.loop_id
+      FROM aw JOIN calls e ON e.id = aw.eff_id
+      JOIN functions g ON g.qualname = e.resolved AND g.parent_id = e.function_id
+     WHERE EXISTS (
+             SELECT 1 FROM (SELECT k.file_id, substr(k.receiver, 1, instr(k.receiver || '.', '.') - 1) AS root
+                              FROM calls k WHERE k.function_id = g.id AND k.awaited AND k.receiver IS NOT NULL
+                               AND k.receiver NOT GLOB '*(*') r
+              WHERE r.root NOT IN ('self', 'cls')
+                AND NOT EXISTS (SELECT 1 FROM params p WHERE p.function_id = g.id AND p.name = r.root)
+                AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.function_id = g.id AND a.target = r.root)
+                AND NOT EXISTS (SELECT 1 FROM imports i WHERE i.file_id = r.file_id AND i.bound = r.root))),
   -- async methods and functions of each package by name (async_defs): a
   -- call that resolves to no project function runs one of them
   -- (io_coroutines); `io_id` is one that reaches I/O (or a stub, whose body
