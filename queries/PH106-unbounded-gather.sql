@@ -24,7 +24,8 @@
 --     return await asyncio.gather(*[bounded(u) for u in urls])
 -- @accepted a literal, fixed number of arguments; comprehensions and loops over
 -- a literal collection, range() of a literal or a count (not
--- range(len(items))) or a name bound to one; coroutines guarded by a
+-- range(len(items))) or a name bound to one; loops capped by their own
+-- counter (`if i >= limit: break`); coroutines guarded by a
 -- semaphore (or limiter) in the same function or in the called coroutine (up
 -- to two calls deep); collections built outside the function; waiting on
 -- futures or tasks that already exist; tearing down what exists (close,
@@ -131,7 +132,14 @@ unbounded AS (                   -- over data of unknown size, spawning new work
                AND NOT EXISTS (
                  SELECT 1 FROM calls c
                   WHERE c.function_id = l.function_id AND c.receiver = l.iter
-                    AND c.name IN ('append', 'extend', 'insert', 'add', 'update'))))
+                    AND c.name IN ('append', 'extend', 'insert', 'add', 'update')))
+           -- a loop capped by its own counter: `if i >= limit: break`
+           OR (l.has_break AND EXISTS (
+                 SELECT 1 FROM statements b
+                   JOIN statements i ON i.id = b.parent_id AND i.kind = 'if_statement'
+                   JOIN names n ON n.stmt_id = i.id AND n.ctx = 'load' AND n.line = i.line
+                   JOIN loop_targets t ON t.loop_id = l.id AND t.name = n.name
+                  WHERE b.kind = 'break_statement' AND b.loop_id = l.id)))
      AND EXISTS (                -- new work: a call other than future and task wrappers...
            SELECT 1 FROM spawned x
             WHERE x.gather_id = b.gather_id AND x.loop_id = b.loop_id
