@@ -479,7 +479,7 @@ static int query_rows(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diag
  * Result cache. A rule's rows are kept in the database (rule_runs and
  * rule_rows, schema/tables.sql) under a key hashing the rule's SQL and the
  * library it ran with; schema/derive.sql empties them whenever the facts
- * change. An audit of an unchanged tree so reads its findings back instead
+ * change, so an audit of an unchanged tree reads its findings back instead
  * of running every query again. A database that cannot be written
  * (read-only, locked by a writer) just runs the queries every time.
  */
