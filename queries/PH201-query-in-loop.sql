@@ -102,28 +102,8 @@ WITH
                           AND a.value GLOB '*[[]*:*]' AND a.value NOT GLOB '*[[][''"]*'
                           AND NOT EXISTS (SELECT 1 FROM loop_targets t
                                            WHERE t.loop_id = l.id AND a.value GLOB t.name || '[[]*'))),
-  -- loop_vars of those loops only (the view derives them for every loop):
-  -- the names bound by each and by the loops nested in it, and the names
-  -- assigned in its body (in a while loop) or from one of those names
-  nest(loop_id, inner_id, kind) AS MATERIALIZED (
-    SELECT x.loop_id, la.loop_id, l.kind
-      FROM (SELECT DISTINCT loop_id FROM anc) x
-      CROSS JOIN loop_ancestors la ON la.ancestor_id = x.loop_id
-      CROSS JOIN loops l ON l.id = x.loop_id),
-  lt(loop_id, name) AS MATERIALIZED (
-    SELECT nest.loop_id, t.name FROM nest CROSS JOIN loop_targets t ON t.loop_id = nest.inner_id),
   lv(loop_id, name) AS MATERIALIZED (
-    SELECT loop_id, name FROM lt
-    UNION
-    SELECT nest.loop_id, a.target
-      FROM nest CROSS JOIN loops li ON li.id = nest.inner_id
-      CROSS JOIN assignments a ON a.function_id IS li.function_id AND a.loop_id = li.id
-     WHERE a.target_kind = 'name' AND a.op <> 'for'
-       AND (nest.kind = 'while'
-            OR EXISTS (SELECT 1 FROM lt JOIN names n ON n.function_id = a.function_id AND n.name = lt.name
-                        WHERE lt.loop_id = nest.loop_id AND n.stmt_id = a.stmt_id AND n.ctx = 'load'))
-       -- not an item taken from a queue (as loop_vars: a consumer has nothing to batch)
-       AND NOT EXISTS (SELECT 1 FROM sync_point_calls sp WHERE sp.call_id = a.value_call_id)),
+    SELECT loop_id, name FROM loop_vars WHERE loop_id IN (SELECT loop_id FROM anc)),
   -- each candidate with the innermost of those loops whose varying names
   -- feed it as values (role param) and not as the statement (role stmt:
   -- then each turn runs a different statement)

@@ -62,24 +62,8 @@ WITH
       JOIN loops l ON l.id = a.loop_id
      WHERE l.kind IN ('for', 'list_comp', 'set_comp', 'dict_comp', 'generator')
        AND NOT l.has_break),
-  -- loop_vars of those loops only (the view derives them for every loop):
-  -- the names bound by each and by the loops nested in it, and the names
-  -- assigned in its body from one of those names
-  nest(loop_id, inner_id) AS MATERIALIZED (
-    SELECT x.loop_id, la.loop_id
-      FROM (SELECT DISTINCT loop_id FROM aw) x
-      CROSS JOIN loop_ancestors la ON la.ancestor_id = x.loop_id),
-  lt(loop_id, name) AS MATERIALIZED (
-    SELECT nest.loop_id, t.name FROM nest CROSS JOIN loop_targets t ON t.loop_id = nest.inner_id),
   lv(loop_id, name) AS MATERIALIZED (
-    SELECT loop_id, name FROM lt
-    UNION
-    SELECT nest.loop_id, a.target
-      FROM nest CROSS JOIN loops li ON li.id = nest.inner_id
-      CROSS JOIN assignments a ON a.function_id IS li.function_id AND a.loop_id = li.id
-     WHERE a.target_kind = 'name' AND a.op <> 'for'
-       AND EXISTS (SELECT 1 FROM lt JOIN names n ON n.function_id = a.function_id AND n.name = lt.name
-                    WHERE lt.loop_id = nest.loop_id AND n.stmt_id = a.stmt_id AND n.ctx = 'load')),
+    SELECT loop_id, name FROM loop_vars WHERE loop_id IN (SELECT loop_id FROM aw)),
   -- ordered reads and writes on one stream or connection, the same every
   -- turn (not reached from the loop variable): a stream operation (send,
   -- write*, read, receive, *_frame... by name) on it, or through a local

@@ -56,7 +56,8 @@ CREATE TEMP VIEW loop_vars(loop_id, name) AS
                       WHERE t.loop_id = la.ancestor_id AND n.stmt_id = a.stmt_id AND n.ctx = 'load'))
      -- not an item taken from a queue: a consumer gets items one at a time,
      -- as they arrive (`job = await queue.get()`); there is nothing to batch
-     AND NOT EXISTS (SELECT 1 FROM sync_point_calls sp WHERE sp.call_id = a.value_call_id);
+     AND NOT EXISTS (SELECT 1 FROM sync_point_calls sp JOIN calls q ON q.id = sp.call_id
+                      WHERE sp.call_id = a.value_call_id AND q.name IN ('get', 'get_nowait', 'receive'));
 
 -- fixed_loops(loop_id)
 -- Loops over a literal list, tuple or set (`for table in ("a", "b")`, `for
