@@ -32,8 +32,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -547,38 +547,41 @@ static void collect(const char *path, StrVec *out) {
     free(names.items);
 }
 
-int ph_cmd_test(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"queries", required_argument, 0, 'Q'}, {"filter", required_argument, 0, 'F'},
-        {"verbose", no_argument, 0, 'v'},       {0, 0, 0, 0},
-    };
+typedef struct TestOptions {
+    PhStrList queries;
+    const char *filter;
+    bool verbose;
+} TestOptions;
+
+static const PhOption test_options[] = {
+    {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT, .value = "DIR",
+     .offset = offsetof(TestOptions, queries), .help = "test these user rules too"},
+    {.name = "filter", .kind = PH_OPT_STRING, .value = "TEXT", .offset = offsetof(TestOptions, filter),
+     .help = "only cases whose file or title contains TEXT"},
+    {.name = "verbose", .short_name = 'v', .kind = PH_OPT_FLAG, .offset = offsetof(TestOptions, verbose),
+     .help = "print every case"},
+    {0},
+};
+
+static int cmd_test(void *opts, int argc, char **argv) {
+    TestOptions *o = opts;
     Runner r;
     memset(&r, 0, sizeof r);
-    PhStrList queries = {0};
-    optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "v", opts, NULL)) != -1;) {
-        switch (c) {
-        case 'Q': ph_strlist_push(&queries, optarg); break;
-        case 'F': r.filter = optarg; break;
-        case 'v': r.verbose = true; break;
-        default: free(queries.items); return ph_cli_usage_error("test", "bad option");
-        }
-    }
+    r.filter = o->filter;
+    r.verbose = o->verbose;
     ssize_t n = readlink("/proc/self/exe", r.self, sizeof r.self - 1);
     if (n <= 0) {
-        free(queries.items);
         fprintf(stderr, "pyhunt: cannot find my own executable\n");
         return PH_EXIT_USAGE;
     }
     r.self[n] = 0;
-    r.rules = ph_cli_load_rules(queries.items, queries.len);
-    free(queries.items);
+    r.rules = ph_cli_load_rules(o->queries.items, o->queries.len);
     if (!r.rules)
         return PH_EXIT_QUERY;
     StrVec files = {0};
-    if (optind >= argc)
+    if (argc == 0)
         collect("tests", &files);
-    for (int i = optind; i < argc; i++)
+    for (int i = 0; i < argc; i++)
         collect(argv[i], &files);
     double t0 = ph_now();
     size_t nfiles = files.len;
@@ -596,3 +599,13 @@ int ph_cmd_test(int argc, char **argv) {
     fflush(stdout);
     return r.failed ? 1 : 0;
 }
+
+const PhCommand ph_test_command = {
+    .name = "test",
+    .run = cmd_test,
+    .usage = "[DIR|FILE...] [options]",
+    .summary = "run rule corpora and CLI tests (default: tests/)",
+    .options = test_options,
+    .opts_size = sizeof(TestOptions),
+    .max_args = -1,
+};
