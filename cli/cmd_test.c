@@ -19,6 +19,8 @@
  *     `sh: COMMAND` runs COMMAND with /bin/sh and $PYHUNT set to this
  *     binary (the command may go on over several lines, up to the first
  *     section); `--- stdin` feeds text. An omitted section is not checked.
+ *     An sh: case that exits 77 is a SKIP (it could not run here: say why
+ *     on its first line of stdout), counted apart from passed and failed.
  *     In expected output, {TMP} stands for the case's scratch directory.
  *     Blank lines at the end of a case's last section are separators, not
  *     expected output.
@@ -45,8 +47,14 @@ typedef struct Runner {
     const char *filter;
     bool verbose;
     int passed, failed;
+    int skipped;           /* sh: cases that exited SKIP_EXIT: they could not run here */
     char self[PATH_MAX];
 } Runner;
+
+/* An sh: case that exits 77 (automake's convention) could not run on this
+ * machine (no permission to mount, say): it is reported as SKIP with the
+ * first line of its output, neither passed nor failed. */
+enum { SKIP_EXIT = 77 };
 
 static char *slurp_lines(const char *text, size_t *nlines, char ***lines) {
     char *copy = ph_xstrdup(text);
@@ -392,7 +400,10 @@ static void run_cli_case(Runner *r, const char *file, const char *dir, CliCase *
         }
         free(w);
     }
-    if (ok) {
+    if (c->sh && code == SKIP_EXIT) {
+        r->skipped++;
+        printf("SKIP %s:%d: %s: %.*s\n", file, c->line, c->title, (int)strcspn(got_out, "\n"), got_out);
+    } else if (ok) {
         r->passed++;
         if (r->verbose)
             printf("ok   %s:%d: %s\n", file, c->line, c->title);
@@ -595,6 +606,8 @@ static int cmd_test(void *opts, int argc, char **argv) {
     }
     free(files.items);
     ph_rules_free(r.rules);
+    if (r.skipped)
+        printf("(%d skipped: they could not run here)\n", r.skipped);
     printf("(%zu test files in %.1fs)\n%d passed, %d failed\n", nfiles, ph_now() - t0, r.passed, r.failed);
     fflush(stdout);
     return r.failed ? 1 : 0;

@@ -1,6 +1,11 @@
 /*
- * output: whole-or-nothing output files (see output.h).
+ * output: whole-or-nothing output files (see output.h). A file is a stdio
+ * stream over our own write function (fopencookie), so that the reason of
+ * the first failed write is kept: stdio keeps only an error flag, and a
+ * buffer flushed half-way through a report would leave "Input/output
+ * error" where the disk was full.
  */
+#define _GNU_SOURCE   /* fopencookie */
 #include "output.h"
 #include "util.h"
 
@@ -13,52 +18,82 @@
 
 struct PhOutput {
     FILE *f;
+    int fd;                /* under f; -1 for stdout */
+    int error;             /* errno of the first failed write or close; 0 */
     char *name;            /* as given; "standard output" for stdout */
     char *tmp;             /* the temporary file renamed over `name`; NULL when written in place */
     bool is_stdout;
 };
 
-static PhOutput *output_new(FILE *f, const char *name, char *tmp, bool is_stdout) {
+static ssize_t cookie_write(void *cookie, const char *buf, size_t n) {
+    PhOutput *o = cookie;
+    size_t done = 0;
+    while (done < n) {
+        ssize_t k = write(o->fd, buf + done, n - done);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            if (!o->error)
+                o->error = k < 0 ? errno : EIO;
+            return done ? (ssize_t)done : -1;
+        }
+        done += (size_t)k;
+    }
+    return (ssize_t)n;
+}
+
+static int cookie_close(void *cookie) {
+    PhOutput *o = cookie;
+    if (close(o->fd) != 0 && !o->error)
+        o->error = errno;
+    return o->error ? -1 : 0;
+}
+
+/* A PhOutput over fd (which it then owns), or stdout when fd < 0. */
+static PhOutput *output_new(int fd, const char *name, char *tmp) {
     PhOutput *o = ph_xcalloc(1, sizeof *o);
-    o->f = f;
+    o->fd = fd;
     o->name = ph_xstrdup(name);
     o->tmp = tmp;
-    o->is_stdout = is_stdout;
+    o->is_stdout = fd < 0;
+    if (o->is_stdout) {
+        o->f = stdout;
+    } else {
+        cookie_io_functions_t io = {.write = cookie_write, .close = cookie_close};
+        if (!(o->f = fopencookie(o, "w", io))) {
+            fputs("pyhunt: out of memory\n", stderr);
+            abort();
+        }
+    }
     return o;
 }
 
 static char *fail(const char *name, const char *reason) { return ph_xasprintf("cannot write %s: %s", name, reason); }
 
-/* A temporary file beside `path`, mode `mode`, opened for writing; NULL
+/* A temporary file beside `path`, mode `mode`, opened for writing; -1
  * with errno set. *tmp gets its name (caller frees). */
-static FILE *open_beside(const char *path, mode_t mode, char **tmp) {
+static int open_beside(const char *path, mode_t mode, char **tmp) {
     const char *slash = strrchr(path, '/');
     *tmp = slash ? ph_xasprintf("%.*s/.%s.XXXXXX", (int)(slash - path), path, slash + 1)
                  : ph_xasprintf(".%s.XXXXXX", path);
     int fd = mkstemp(*tmp);
-    if (fd < 0) {
-        int e = errno;
-        free(*tmp);
-        *tmp = NULL;
-        errno = e;
-        return NULL;
-    }
-    FILE *f = fchmod(fd, mode) == 0 ? fdopen(fd, "w") : NULL;
-    if (!f) {
-        int e = errno;
+    if (fd >= 0 && fchmod(fd, mode) == 0)
+        return fd;
+    int e = errno;
+    if (fd >= 0) {
         close(fd);
         unlink(*tmp);
-        free(*tmp);
-        *tmp = NULL;
-        errno = e;
     }
-    return f;
+    free(*tmp);
+    *tmp = NULL;
+    errno = e;
+    return -1;
 }
 
 PhOutput *ph_output_open(const char *path, char **err) {
     *err = NULL;
     if (!path || strcmp(path, "-") == 0 || strcmp(path, "/dev/stdout") == 0)
-        return output_new(stdout, "standard output", NULL, true);
+        return output_new(-1, "standard output", NULL);
     struct stat st;
     if (lstat(path, &st) != 0) {
         if (errno != ENOENT) {
@@ -79,26 +114,23 @@ PhOutput *ph_output_open(const char *path, char **err) {
     }
     if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) {   /* /dev/null, a named pipe: written in place */
         int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-        FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-        if (!f) {
+        if (fd < 0) {
             *err = fail(path, strerror(errno));
-            if (fd >= 0)
-                close(fd);
             return NULL;
         }
-        return output_new(f, path, NULL, false);
+        return output_new(fd, path, NULL);
     }
     if (!S_ISREG(st.st_mode)) {
         *err = fail(path, "not a regular file");
         return NULL;
     }
     char *tmp;
-    FILE *f = open_beside(path, st.st_mode & 07777, &tmp);
-    if (!f) {
+    int fd = open_beside(path, st.st_mode & 07777, &tmp);
+    if (fd < 0) {
         *err = fail(path, strerror(errno));
         return NULL;
     }
-    return output_new(f, path, tmp, false);
+    return output_new(fd, path, tmp);
 }
 
 FILE *ph_output_file(PhOutput *self) { return self->f; }
@@ -127,16 +159,16 @@ int ph_output_close(PhOutput *self, char **err) {
         return 0;
     }
     int e = ph_output_check(self->f);
-    {
-        if (!e && self->tmp && fsync(fileno(self->f)) != 0)
-            e = errno;
-        if (fclose(self->f) != 0 && !e)
-            e = errno ? errno : EIO;
-        if (self->tmp && !e && rename(self->tmp, self->name) != 0)
-            e = errno;
-        if (self->tmp && e)
-            unlink(self->tmp);
-    }
+    if (!e && self->tmp && fsync(self->fd) != 0)
+        e = errno;
+    if (fclose(self->f) != 0 && !e)
+        e = EIO;
+    if (self->error)   /* the first failure says why */
+        e = self->error;
+    if (self->tmp && !e && rename(self->tmp, self->name) != 0)
+        e = errno;
+    if (self->tmp && e)
+        unlink(self->tmp);
     if (e)
         *err = fail(self->name, strerror(e));
     output_free(self);

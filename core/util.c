@@ -1,5 +1,7 @@
 /*
- * util: allocation that aborts on failure, the arena, file reading, hashing.
+ * util: allocation that aborts on failure, the arena, file reading, hashing,
+ * and small string helpers (edit distance for "did you mean", UTF-8
+ * checks, file names quoted for printing).
  */
 #include "util.h"
 

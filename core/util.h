@@ -68,8 +68,8 @@ const char *ph_str_closest(const char *word, const char *const *words, size_t n)
 size_t ph_utf8_char(const char *s, size_t n);
 
 /* A file name as pyhunt prints it in text: unchanged when it is plain, else
- * in double quotes with C escapes, as git quotes paths (core.quotePath
- * false: UTF-8 stays as it is). A name is quoted when it holds a control
+ * in double quotes with C escapes, in git's quoted style (which git reads
+ * back), valid UTF-8 left as it is. A name is quoted when it holds a control
  * character, '"', '\\' or bytes that are not UTF-8 (each such byte becomes
  * \ooo in octal), or when it starts with "::", which GitHub Actions would
  * read as a workflow command at the start of a log line. Caller frees with
