@@ -92,7 +92,7 @@ static const PhOption rules_options[] = {
     {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT, .value = "DIR",
      .offset = offsetof(RulesOptions, queries), .help = "add the rules in DIR"},
     {.name = "format", .kind = PH_OPT_ENUM, .value = "FORMAT", .words = PH_WORDS("table", "json", "markdown"), .def = "table",
-     .offset = offsetof(RulesOptions, format), .help = "how the list prints (markdown: the rule documentation)"},
+     .offset = offsetof(RulesOptions, format), .help = "list format (markdown: the rule documentation, as in docs/rules.md)"},
     {0},
 };
 

@@ -40,11 +40,24 @@ static void usage(FILE *out) {
           out);
 }
 
+/* "unknown command", with the nearest command when one is close. */
+static int unknown_command(const char *name) {
+    const char *names[32];
+    size_t n = 0;
+    for (const PhCommand *const *k = ph_commands; *k && n < 32; k++)
+        if (!(*k)->hidden)
+            names[n++] = (*k)->name;
+    const char *best = ph_str_closest(name, names, n);
+    if (best)
+        return ph_cli_usage_error(NULL, "unknown command '%s'; did you mean '%s'?", name, best);
+    return ph_cli_usage_error(NULL, "unknown command '%s'; run 'pyhunt help'", name);
+}
+
 static int cmd_help(void *opts, int argc, char **argv) {
     if (argc > 0) {
         const PhCommand *c = ph_cli_command(argv[0]);
         if (!c)
-            return ph_cli_usage_error(NULL, "unknown command '%s'", argv[0]);
+            return unknown_command(argv[0]);
         ph_opts_help(c, stdout);
         return PH_EXIT_CLEAN;
     }
@@ -120,16 +133,7 @@ int main(int argc, char **argv) {
     if (!strcmp(name, "-V") || !strcmp(name, "--version"))
         return check_stdout(run_command(&ph_version_command, 1, argv + 1));
     const PhCommand *c = ph_cli_command(name);
-    if (!c) {
-        const char *names[32];
-        size_t n = 0;
-        for (const PhCommand *const *k = ph_commands; *k && n < 32; k++)
-            if (!(*k)->hidden)
-                names[n++] = (*k)->name;
-        const char *best = ph_str_closest(name, names, n);
-        if (best)
-            return ph_cli_usage_error(NULL, "unknown command '%s'; did you mean '%s'?", name, best);
-        return ph_cli_usage_error(NULL, "unknown command '%s'; run 'pyhunt help'", name);
-    }
+    if (!c)
+        return unknown_command(name);
     return check_stdout(run_command(c, argc - 1, argv + 1));
 }
