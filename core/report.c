@@ -246,7 +246,7 @@ void ph_report_json(FILE *out, const PhReport *r) {
         fputs(", \"message\": ", out);
         ph_json_string(out, f->message);
         fputs(", \"fix\": ", out);
-        ph_json_string(out, f->rule->fix);
+        ph_json_string(out, f->fix);
         fputs(", \"related\": [", out);
         for (size_t k = 0; k < f->nrelated; k++) {
             if (k)

@@ -71,9 +71,9 @@ void ph_report_github(FILE *out, const PhReport *r) {
                 escaped(out, s->message, false);
             }
         }
-        if (*f->rule->fix) {
+        if (*f->fix) {
             fputs("%0AFix: ", out);
-            escaped(out, f->rule->fix, false);
+            escaped(out, f->fix, false);
         }
         fputc('\n', out);
     }

@@ -434,7 +434,7 @@ static void finding_row(FILE *out, const PhReport *r, size_t i, const Category *
     if (c->call_alt && info && info->alternative)
         md_textz(out, info->alternative);
     else
-        md_textz(out, *f->rule->fix ? f->rule->fix : "—");
+        md_textz(out, *f->fix ? f->fix : "—");
     fputs(" | ", out);
     int steps = steps_of(f);
     if (m && m->gain_run && steps > 1) {
@@ -536,14 +536,18 @@ static void recommendations(FILE *out, const PhReport *r) {
         for (size_t k = 0; k < ph_rules_len(r->rules); k++) {
             const PhRule *rule = ph_rules_at(r->rules, k);
             int n = 0;
+            const PhFinding *first = NULL;   /* its fix and message are filled; the rule's are templates */
             for (size_t i = 0; i < fs->len; i++)
-                n += fs->items[i].rule == rule && ph_severity_rank(fs->items[i].severity) == s;
+                if (fs->items[i].rule == rule && ph_severity_rank(fs->items[i].severity) == s) {
+                    first = first ? first : &fs->items[i];
+                    n++;
+                }
             if (!n)
                 continue;
             if (!item)
                 fprintf(out, "### %s\n\n", heads[s - 1]);
             fprintf(out, "%d. **%s %s** (%d finding%s): ", ++item, rule->id, rule->name, n, n == 1 ? "" : "s");
-            md_textz(out, *rule->fix ? rule->fix : rule->message);
+            md_textz(out, *first->fix ? first->fix : first->message);
             fputc('\n', out);
             int shown = 0;
             for (size_t i = 0; i < fs->len && shown < MAX_PER_RULE; i++)

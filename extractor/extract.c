@@ -14,6 +14,7 @@
  * an interruption rolls back.
  */
 #include "extractor.h"
+#include "contexts.h"
 #include "db.h"
 #include "facts.h"
 #include "parse.h"
@@ -51,20 +52,6 @@ char *ph_extract_module_name(const char *relpath, bool *is_package) {
         if (*c == '/')
             *c = '.';
     return m;
-}
-
-static bool is_test_path(const char *rel) {
-    const char *base = strrchr(rel, '/');
-    base = base ? base + 1 : rel;
-    if (ph_str_starts(base, "test_") || ph_str_ends(base, "_test.py") || strcmp(base, "conftest.py") == 0)
-        return true;
-    for (const char *p = rel; (p = strstr(p, "test")); p++) {
-        bool start = p == rel || p[-1] == '/';
-        size_t n = ph_str_starts(p, "tests/") ? 5 : ph_str_starts(p, "test/") ? 4 : 0;
-        if (start && n)
-            return true;
-    }
-    return false;
 }
 
 char *ph_extract_default_db(const char *root) {
@@ -318,6 +305,14 @@ static int nproc(void) {
 
 int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *diags) {
     memset(stats, 0, sizeof *stats);
+    for (size_t i = 0; i < o->n_contexts; i++)
+        if (!ph_extract_context_pattern_valid(o->contexts[i].pattern) || o->contexts[i].context < 0 ||
+            o->contexts[i].context >= PH_CTX_COUNT) {
+            ph_diags_add(diags, PH_ERROR, NULL, 0, 0, 0, NULL,
+                         "context pattern '%s' is not valid: it may not be empty, start with '/' or hold '//'",
+                         o->contexts[i].pattern ? o->contexts[i].pattern : "");
+            return -1;
+        }
     double t0 = ph_now();
     ph_parse_init();
     PhWalk walk;
@@ -371,6 +366,13 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
         }
         w = ph_writer_open(db, cold, diags);
         if (!w) {
+            result = -1;
+            goto done;
+        }
+        /* Patterns may have changed since the last run: stored files take
+         * their context now; those re-extracted below get it again. */
+        if (!cold && (rc = ph_contexts_refresh(db, o->contexts, o->n_contexts, &stats->recontexted)) != SQLITE_OK) {
+            ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot update database: %s", sqlite3_errmsg(db));
             result = -1;
             goto done;
         }
@@ -437,7 +439,8 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
             stats->lines += j->lines;
             stats->syntax_errors += j->errors;
             if (w && rc == SQLITE_OK)
-                rc = ph_writer_put(w, f, j->module, j->is_package, is_test_path(f->path), j->lines, j->errors);
+                rc = ph_writer_put(w, f, j->module, j->is_package, ph_contexts_of(o->contexts, o->n_contexts, f->path),
+                                   j->lines, j->errors);
         }
         free(j->module);
         ph_facts_free(f);
@@ -466,7 +469,7 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
     /* Derived relations follow the facts (and the library that derives
      * them): in the same transaction when updating; after the indexes they
      * need when building. */
-    bool changed = stats->parsed || stats->removed || cold || !ph_db_library_current(db);
+    bool changed = stats->parsed || stats->removed || stats->recontexted || cold || !ph_db_library_current(db);
     double t1 = ph_now(), t2 = t1;
     if (rc == SQLITE_OK && !cold && changed)
         rc = ph_db_derive(db, diags);
@@ -543,7 +546,7 @@ int ph_extract_memory(sqlite3 *db, const PhMemFile *files, size_t n, PhDiags *di
         int errors = ph_parse_file(parser, f, module, pkg);
         PhSource src;
         ph_source_init(&src, f->source, f->source_len);
-        rc = ph_writer_put(w, f, module, pkg, is_test_path(f->path), ph_source_lines(&src), errors);
+        rc = ph_writer_put(w, f, module, pkg, ph_contexts_of(NULL, 0, f->path), ph_source_lines(&src), errors);
         ph_source_fini(&src);
         for (size_t k = 0; k < ph_diags_len(f->diags); k++) {
             const PhDiag *d = ph_diags_at(f->diags, k);

@@ -31,7 +31,7 @@ CREATE TABLE files(
   path TEXT NOT NULL UNIQUE,       -- path relative to the audited root, '/'-separated
   module TEXT,                     -- dotted module name (pkg.mod; pkg for pkg/__init__.py)
   is_package INTEGER NOT NULL,     -- 1 for __init__.py
-  is_test INTEGER NOT NULL,        -- 1 under tests/ or test/, test_*.py, *_test.py, conftest.py
+  context TEXT NOT NULL,           -- 'code', 'test', 'example' or 'script': by the first context pattern the path matches
   hash TEXT NOT NULL,              -- content hash (64-bit FNV-1a, hex)
   size INTEGER NOT NULL,           -- bytes
   mtime_ns INTEGER NOT NULL,       -- modification time seen at extraction
@@ -346,5 +346,6 @@ CREATE TABLE rule_rows(
   severity TEXT,                   -- the row's own severity column, if any
   message TEXT NOT NULL,           -- the message, template expanded
   related TEXT,                    -- the row's related JSON, if any
+  fix TEXT NOT NULL,               -- the fix, template expanded ('' when the rule has none)
   PRIMARY KEY (key, seq)
 ) WITHOUT ROWID;

@@ -147,7 +147,7 @@ CREATE TEMP VIEW once_functions(function_id, why) AS
    WHERE f.name = 'handle' AND f.is_method AND p.path GLOB '*management/commands/*'
   UNION
   SELECT f.id, 'test' FROM functions f JOIN files p ON p.id = f.file_id
-   WHERE p.is_test OR f.name GLOB 'test_*'
+   WHERE p.context = 'test' OR f.name GLOB 'test_*'
   UNION
   SELECT d.function_id, 'test' FROM decorators d
    WHERE d.function_id IS NOT NULL AND (d.name GLOB '*fixture' OR d.resolved GLOB 'pytest.fixture*')
