@@ -16,6 +16,7 @@
 #include "report.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *command_of(const char *severity) {
@@ -77,4 +78,11 @@ void ph_report_github(FILE *out, const PhReport *r) {
         }
         fputc('\n', out);
     }
+    char *left = ph_report_left_out(r->findings);
+    if (left) {
+        fputs("::notice title=pyhunt::Not shown: ", out);
+        escaped(out, left, false);
+        fprintf(out, " (%s shows them)\n", PH_REPORT_SHOW_ALL);
+    }
+    free(left);
 }

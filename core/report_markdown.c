@@ -324,6 +324,43 @@ static void offending(FILE *out, const PhFinding *f, const PhFindingInfo *info) 
  * Sections.
  */
 
+/* The Scope line on code contexts: which files each rule reported in, and
+ * what that left out. */
+static void contexts(FILE *out, const PhReport *r) {
+    fputs("- **Code contexts:** ", out);
+    if (r->contexts) {
+        char *t = ph_context_set_text(r->contexts);
+        fprintf(out, "`--contexts %s`", t);
+        free(t);
+    } else {
+        fputs("findings in `code` files", out);
+        /* rules with other contexts, grouped by them, in catalogue order */
+        size_t n = ph_rules_len(r->rules);
+        bool *told = ph_xcalloc(n + 1, sizeof *told);
+        for (size_t k = 0; k < n; k++) {
+            const PhRule *a = ph_rules_at(r->rules, k);
+            if (told[k] || a->contexts == 1u << PH_CTX_CODE)
+                continue;
+            fputs("; ", out);
+            for (size_t j = k, first = 1; j < n; j++)
+                if (!told[j] && ph_rules_at(r->rules, j)->contexts == a->contexts) {
+                    fprintf(out, "%s%s", first ? "" : ", ", ph_rules_at(r->rules, j)->id);
+                    told[j] = true;
+                    first = 0;
+                }
+            char *t = ph_context_set_text(a->contexts);
+            fprintf(out, " in %s files", strcmp(t, "all") == 0 ? "all" : t);
+            free(t);
+        }
+        free(told);
+    }
+    char *left = ph_report_left_out(r->findings);
+    if (left)
+        fprintf(out, ". Not shown: %s (`pyhunt audit %s` shows them)", left, PH_REPORT_SHOW_ALL);
+    free(left);
+    fputs(".\n", out);
+}
+
 static void scope(FILE *out, const PhReport *r) {
     char a[32], b[32];
     const PhArch *arch = r->arch;
@@ -370,6 +407,7 @@ static void scope(FILE *out, const PhReport *r) {
         md_code(out, r->diff_base, strlen(r->diff_base));
         fprintf(out, "; %d finding%s on unchanged lines left out.\n", r->diff_dropped, r->diff_dropped == 1 ? "" : "s");
     }
+    contexts(out, r);
     if (r->findings->suppressed)
         fprintf(out, "- **Suppressed:** %d finding%s silenced by `# noqa`.\n", r->findings->suppressed,
                 r->findings->suppressed == 1 ? "" : "s");

@@ -1,5 +1,6 @@
 -- @id PH103
 -- @name unawaited-coroutine
+-- @contexts all
 -- @severity P1
 -- @precision high
 -- @tags async correctness interprocedural

@@ -1,5 +1,6 @@
 -- @id PH104
 -- @name dangling-task
+-- @contexts all
 -- @severity P2
 -- @precision high
 -- @tags async correctness

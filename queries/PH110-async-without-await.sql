@@ -1,5 +1,6 @@
 -- @id PH110
 -- @name async-without-await
+-- @default opt-in
 -- @severity P3
 -- @precision high
 -- @tags async design
