@@ -70,7 +70,7 @@ static int cmd_extract(void *opts, int argc, char **argv) {
                     st.files, st.parsed, st.lines, st.unchanged, st.removed, st.failed, dt,
                     st.rebuilt ? " (new database)" : "");
         if (st.recontexted)
-            fprintf(stderr, "pyhunt: %d file%s changed code context with the context patterns\n", st.recontexted,
+            fprintf(stderr, "pyhunt: %d file%s took another code context (the context patterns changed)\n", st.recontexted,
                     st.recontexted == 1 ? "" : "s");
     }
     if (eo->timings && !o->parse_only)

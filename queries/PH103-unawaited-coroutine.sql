@@ -15,9 +15,13 @@
 -- self./cls. methods, inherited methods and typed receivers, plus known
 -- library coroutines (known_coroutines: asyncio.sleep, asyncio.Queue.put...).
 -- @bad
+-- async def notify(user, text): ...
+--
 -- async def on_signup(user):
 --     notify(user, "welcome")
 -- @good
+-- async def notify(user, text): ...
+--
 -- async def on_signup(user):
 --     await notify(user, "welcome")
 -- @accepted results awaited, returned, yielded, passed to any call
