@@ -266,7 +266,7 @@ int ph_cmd_audit(int argc, char **argv) {
     xo.excludes = excludes.items;
     xo.n_excludes = excludes.len;
 
-    PhRuleSet *rules = ph_cli_load_rules(queries.items, queries.len);
+    PhRuleSet *rules = ph_cli_load_rules(root, queries.items, queries.len);
     if (!rules) {
         status = PH_EXIT_QUERY;
         goto out;

@@ -50,14 +50,8 @@ int ph_cmd_repl(int argc, char **argv) {
     o.extract = o.root || !o.db_path;
     if (!o.root && !o.db_path)
         o.root = ".";
-    char *home_rules = NULL;
-    if (!o.rules_dir && getenv("PYHUNT_RULES") && *getenv("PYHUNT_RULES"))
-        o.rules_dir = getenv("PYHUNT_RULES");
-    if (!o.rules_dir && getenv("HOME") && *getenv("HOME"))
-        o.rules_dir = home_rules = ph_xasprintf("%s/.pyhunt/rules", getenv("HOME"));
     o.open_db = open_db;
     PhRepl *r = ph_repl_open(&o);
-    free(home_rules);
     if (!r)
         return PH_EXIT_USAGE;
     int status = PH_EXIT_CLEAN;

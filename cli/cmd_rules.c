@@ -97,7 +97,7 @@ int ph_cmd_rules(int argc, char **argv) {
         default: free(queries.items); return ph_cli_usage_error("rules", "bad option");
         }
     }
-    PhRuleSet *rules = ph_cli_load_rules(queries.items, queries.len);
+    PhRuleSet *rules = ph_cli_load_rules(".", queries.items, queries.len);
     free(queries.items);
     if (!rules)
         return PH_EXIT_QUERY;

@@ -571,7 +571,7 @@ int ph_cmd_test(int argc, char **argv) {
         return PH_EXIT_USAGE;
     }
     r.self[n] = 0;
-    r.rules = ph_cli_load_rules(queries.items, queries.len);
+    r.rules = ph_cli_load_rules(".", queries.items, queries.len);
     free(queries.items);
     if (!r.rules)
         return PH_EXIT_QUERY;

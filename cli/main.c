@@ -60,7 +60,7 @@ const PhCommand ph_commands[] = {
      "                      database was built from\n"
      "  --db FILE           fact database (default PATH/.pyhunt/facts.db)\n"
      "  --queries DIR       user rules: loaded, and where .save writes\n"
-     "                      (default $PYHUNT_RULES, else ~/.pyhunt/rules)\n"
+     "                      (default PATH/.pyhunt-rules; see README, user rules)\n"
      "  -bail               in a script, stop at the first error (exit 2 or 3)\n"
      "  -interactive        prompts and banner even when stdin is not a terminal\n"
      "Commands and SQL come from stdin; on a terminal '.help' lists the dot-commands.\n",
