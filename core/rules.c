@@ -375,6 +375,22 @@ static int sql_line(const PhRule *r, int offset) {
     return line;
 }
 
+/* Line where the SQL after the header of `--` comments starts: where an
+ * error without a position points. */
+static int body_line(const PhRule *r) {
+    int line = 1;
+    for (const char *p = r->sql; *p; line++) {
+        const char *s = p + strspn(p, " \t\r");
+        if (*s != '\n' && !(s[0] == '-' && s[1] == '-'))
+            return line;
+        const char *e = strchr(p, '\n');
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return 1;
+}
+
 static char *expand(const char *tmpl, sqlite3_stmt *st, int ncols) {
     sqlite3_str *s = sqlite3_str_new(NULL);
     for (const char *p = tmpl; *p; p++) {
@@ -484,7 +500,7 @@ static int run_query(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diags
     int rc = sqlite3_prepare_v2(db, rule->sql, -1, &st, NULL);
     if (rc != SQLITE_OK) {
         int off = sqlite3_error_offset(db);
-        ph_diags_add(diags, PH_ERROR, rule->path, sql_line(rule, off >= 0 ? off : 0), 0, 0, NULL, "%s",
+        ph_diags_add(diags, PH_ERROR, rule->path, off >= 0 ? sql_line(rule, off) : body_line(rule), 0, 0, NULL, "%s",
                      ph_db_errmsg(db));
         return -1;
     }
@@ -493,7 +509,8 @@ static int run_query(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diags
         return -1;
     }
     if (!sqlite3_stmt_readonly(st)) {
-        ph_diags_add(diags, PH_ERROR, rule->path, 1, 0, 0, NULL, "rule %s must be a read-only query", rule->id);
+        ph_diags_add(diags, PH_ERROR, rule->path, body_line(rule), 0, 0, NULL, "rule %s must be a read-only query",
+                     rule->id);
         sqlite3_finalize(st);
         return -1;
     }

@@ -249,6 +249,8 @@ static int authorize(void *unused, int action, const char *a, const char *b, con
         if (a && (sqlite3_stricmp(a, "sqlite_master") == 0 || sqlite3_stricmp(a, "sqlite_temp_master") == 0))
             return SQLITE_OK;
         return explore && dbname && strcmp(dbname, "temp") == 0 ? SQLITE_OK : refuse(level, action, a, b);
+    case SQLITE_REINDEX:   /* also what filling a new index asks */
+        return explore && dbname && strcmp(dbname, "temp") == 0 ? SQLITE_OK : refuse(level, action, a, b);
     case SQLITE_CREATE_TEMP_TABLE:
     case SQLITE_CREATE_TEMP_VIEW:
     case SQLITE_CREATE_TEMP_INDEX:
