@@ -729,7 +729,8 @@ sqlite3 *ph_db_create(const char *path, const char *root, PhDiags *diags) {
      * journal: a crash leaves only a temporary file behind. */
     sqlite3_exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=16384;"
                      "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-262144;", NULL, NULL, NULL);
-    rc = ph_db_exec_script(db, "schema/tables.sql", ph_db_embedded("schema/tables.sql"), diags);
+    /* (an error here is the disk's, not the embedded schema's: say it once, below) */
+    rc = ph_db_exec_script(db, "schema/tables.sql", ph_db_embedded("schema/tables.sql"), NULL);
     if (rc == SQLITE_OK)
         rc = write_meta(db, "schema_version", ph_db_version());
     if (rc == SQLITE_OK)
