@@ -346,13 +346,13 @@ static int mkdir_parents(const char *path) {
  * it, or -1 after an error. */
 static int lock_db(const char *db_path, void (*on_wait)(const char *), PhDiags *diags) {
     char *lock = ph_xasprintf("%s.lock", db_path);
-    int fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
     char *dir = ph_xstrdup(db_path);
     char *slash = strrchr(dir, '/');
     if (slash)
         *slash = 0;
+    int fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0 || access(slash ? dir : ".", W_OK) != 0) {
-        int e = fd < 0 ? errno : EACCES;
+        int e = errno;
         if (e == EACCES || e == EROFS || e == EPERM)
             ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL,
                          "cannot write the database: its folder is read-only (%s); --db FILE puts it elsewhere",
