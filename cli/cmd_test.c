@@ -19,10 +19,9 @@
  *     `sh: COMMAND` runs COMMAND with /bin/sh and $PYHUNT set to this
  *     binary (the command may go on over several lines, up to the first
  *     section); `--- stdin` feeds text. An omitted section is not checked.
+ *     An sh: case that exits 77 is a SKIP (it could not run here: say why
+ *     on its first line of stdout), counted apart from passed and failed.
  *     In expected output, {TMP} stands for the case's scratch directory.
- *     A `sh:` case that exits 77 could not run on this machine (it needs
- *     root, a mount...): it is reported as SKIP with the first line of its
- *     stdout as the reason, and counted in `N skipped`.
  *     Blank lines at the end of a case's last section are separators, not
  *     expected output.
  *
@@ -42,26 +41,27 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* A `sh:` case that exits with this status could not run here (no root, no
- * mount): it is counted as skipped, with the first line of its stdout as
- * the reason, never as passed. */
-#define SKIP_STATUS 77
-
 typedef struct Runner {
     PhRuleSet *rules;
     const char *filter;
     bool verbose;
-    int passed, failed, skipped;
+    int passed, failed;
+    int skipped;           /* sh: cases that exited SKIP_EXIT: they could not run here */
     char self[PATH_MAX];
 } Runner;
+
+/* An sh: case that exits 77 (automake's convention) could not run on this
+ * machine (no permission to mount, say): it is reported as SKIP with the
+ * first line of its output, neither passed nor failed. */
+enum { SKIP_EXIT = 77 };
 
 static char *slurp_lines(const char *text, size_t *nlines, char ***lines) {
     char *copy = ph_xstrdup(text);
@@ -402,20 +402,15 @@ static void run_cli_case(Runner *r, const char *file, const char *dir, CliCase *
     waitpid(pid, &status, 0);
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     char *got_out = read_fd_file(out_path), *got_err = read_fd_file(err_path);
-    bool skipped = c->sh && code == SKIP_STATUS && c->want_exit != SKIP_STATUS;
-    bool ok = !skipped;
-    if (skipped) {
-        r->skipped++;
-        printf("SKIP %s:%d: %s: %.*s\n", file, c->line, c->title, (int)strcspn(got_out, "\n"), got_out);
-    }
+    bool ok = true;
     PhVec(char *) why = {0};
-    if (!skipped && c->want_exit >= 0 && code != c->want_exit) {
+    if (c->want_exit >= 0 && code != c->want_exit) {
         ok = false;
         ph_vec_push(&why, ph_xasprintf("  exit: want %d, got %d", c->want_exit, code));
     }
     const char *names[] = {"stdout", "stderr"};
     char *wants[] = {c->want_out, c->want_err}, *gots[] = {got_out, got_err};
-    for (int k = 0; k < 2 && !skipped; k++) {
+    for (int k = 0; k < 2; k++) {
         if (!wants[k])
             continue;
         char *w = replace_all(wants[k], "{TMP}", tmp);
@@ -425,11 +420,14 @@ static void run_cli_case(Runner *r, const char *file, const char *dir, CliCase *
         }
         free(w);
     }
-    if (ok) {
+    if (c->sh && code == SKIP_EXIT) {
+        r->skipped++;
+        printf("SKIP %s:%d: %s: %.*s\n", file, c->line, c->title, (int)strcspn(got_out, "\n"), got_out);
+    } else if (ok) {
         r->passed++;
         if (r->verbose)
             printf("ok   %s:%d: %s\n", file, c->line, c->title);
-    } else if (!skipped) {
+    } else {
         fail(r, file, c->line, c->title);
         for (size_t i = 0; i < why.len; i++)
             printf("%s\n", why.items[i]);
@@ -794,39 +792,42 @@ static bool same_folder(const char *a, const char *b) {
     return la == lb && strncmp(a, b, la) == 0;
 }
 
-int ph_cmd_test(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"queries", required_argument, 0, 'Q'}, {"filter", required_argument, 0, 'F'},
-        {"verbose", no_argument, 0, 'v'},       {0, 0, 0, 0},
-    };
+typedef struct TestOptions {
+    PhStrList queries;
+    const char *filter;
+    bool verbose;
+} TestOptions;
+
+static const PhOption test_options[] = {
+    {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT, .value = "DIR",
+     .offset = offsetof(TestOptions, queries), .help = "test these user rules too"},
+    {.name = "filter", .kind = PH_OPT_STRING, .value = "TEXT", .offset = offsetof(TestOptions, filter),
+     .help = "only cases whose file or title contains TEXT"},
+    {.name = "verbose", .short_name = 'v', .kind = PH_OPT_FLAG, .offset = offsetof(TestOptions, verbose),
+     .help = "print every case"},
+    {0},
+};
+
+static int cmd_test(void *opts, int argc, char **argv) {
+    TestOptions *o = opts;
     Runner r;
     memset(&r, 0, sizeof r);
-    PhStrList queries = {0};
-    optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "v", opts, NULL)) != -1;) {
-        switch (c) {
-        case 'Q': ph_strlist_push(&queries, optarg); break;
-        case 'F': r.filter = optarg; break;
-        case 'v': r.verbose = true; break;
-        default: free(queries.items); return ph_cli_usage_error("test", "bad option");
-        }
-    }
+    r.filter = o->filter;
+    r.verbose = o->verbose;
     ssize_t n = readlink("/proc/self/exe", r.self, sizeof r.self - 1);
     if (n <= 0) {
-        free(queries.items);
         fprintf(stderr, "pyhunt: cannot find my own executable\n");
         return PH_EXIT_USAGE;
     }
     r.self[n] = 0;
-    r.rules = ph_cli_load_rules(".", queries.items, queries.len);
-    free(queries.items);
+    r.rules = ph_cli_load_rules(".", o->queries.items, o->queries.len);
     if (!r.rules)
         return PH_EXIT_QUERY;
     StrVec files = {0};
     int missing = 0;
     const char *const dflt[] = {"tests"};
-    const char *const *args = optind < argc ? (const char *const *)argv + optind : dflt;
-    int nargs = optind < argc ? argc - optind : 1;
+    const char *const *args = argc ? (const char *const *)argv : dflt;
+    int nargs = argc ? argc : 1;
     for (int i = 0; i < nargs; i++) {
         size_t before = files.len;
         if (collect(args[i], &files) != 0) {
@@ -867,10 +868,9 @@ int ph_cmd_test(int argc, char **argv) {
         free(files.items[i]);
     free(files.items);
     ph_rules_free(r.rules);
-    printf("(%zu test files in %.1fs)\n%d passed, %d failed", nfiles, ph_now() - t0, r.passed, r.failed);
     if (r.skipped)
-        printf(", %d skipped", r.skipped);
-    putchar('\n');
+        printf("(%d skipped: they could not run here)\n", r.skipped);
+    printf("(%zu test files in %.1fs)\n%d passed, %d failed\n", nfiles, ph_now() - t0, r.passed, r.failed);
     fflush(stdout);
     if (missing)
         return PH_EXIT_USAGE;
@@ -880,3 +880,13 @@ int ph_cmd_test(int argc, char **argv) {
     }
     return r.failed ? 1 : 0;
 }
+
+const PhCommand ph_test_command = {
+    .name = "test",
+    .run = cmd_test,
+    .usage = "[DIR|FILE...] [options]",
+    .summary = "run rule corpora and CLI tests (default: tests/)",
+    .options = test_options,
+    .opts_size = sizeof(TestOptions),
+    .max_args = -1,
+};

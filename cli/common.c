@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Said at once, not after the wait with the other diagnostics. */
-static void say_waiting(const char *db_path) {
+void ph_cli_say_waiting(const char *db_path) {
     fprintf(stderr, "pyhunt: %s: note: another pyhunt is updating this database; waiting for it to finish\n",
             db_path);
 }
@@ -30,7 +29,7 @@ sqlite3 *ph_cli_open_db(const char *root, const char *db_path, const PhExtractOp
         PhExtractOptions o = *xo;
         o.root = root;
         o.db_path = path;
-        o.on_wait = say_waiting;
+        o.on_wait = ph_cli_say_waiting;
         ok = ph_extract_run(&o, stats, d) == 0;
         *input_errors = ph_diags_count(d, PH_ERROR);
     }

@@ -327,6 +327,12 @@ const PhRule *ph_rules_find(const PhRuleSet *self, const char *id) {
     return NULL;
 }
 
+/* Does one item of a selection (an id, a prefix or ALL) name `id`? */
+static bool names(const char *item, size_t n, const char *id) {
+    return n && ((n == strlen(PH_RULES_ALL) && strncasecmp(item, PH_RULES_ALL, n) == 0) ||
+                 strncasecmp(id, item, n) == 0);
+}
+
 bool ph_rules_match(const char *list, const char *id) {
     if (!list)
         return false;
@@ -336,20 +342,45 @@ bool ph_rules_match(const char *list, const char *id) {
         const char *e = p;
         while (*e && *e != ',' && *e != ' ')
             e++;
-        size_t n = (size_t)(e - p);
-        if (n && strncasecmp(id, p, n) == 0)
+        if (names(p, (size_t)(e - p), id))
             return true;
         p = e;
     }
     return false;
 }
 
-void ph_rules_filter(PhRuleSet *self, const char *select, const char *ignore) {
+/* ---------------------------------------------------------------------------
+ * Selection by id: what --select and --ignore name.
+ */
+
+bool ph_rules_names_any(const PhRuleSet *self, const char *pattern) {
+    for (size_t i = 0; i < self->v.len; i++)
+        if (names(pattern, strlen(pattern), self->v.items[i]->id))
+            return true;
+    return false;
+}
+
+const char *ph_rules_nearest(const PhRuleSet *self, const char *word) {
+    /* One edit at most: ids differ by a digit, so two edits reach unrelated rules. */
+    for (size_t i = 0; i < self->v.len; i++)
+        if (ph_str_distance(word, self->v.items[i]->id) <= 1)
+            return self->v.items[i]->id;
+    return NULL;
+}
+
+static bool names_any_of(const char *const *items, size_t n, const char *id) {
+    for (size_t i = 0; i < n; i++)
+        if (names(items[i], strlen(items[i]), id))
+            return true;
+    return false;
+}
+
+void ph_rules_filter(PhRuleSet *self, const char *const *select, size_t nselect, const char *const *ignore,
+                     size_t nignore) {
     size_t k = 0;
     for (size_t i = 0; i < self->v.len; i++) {
         PhRule *r = self->v.items[i];
-        bool keep = (!select || ph_rules_match(select, r->id)) && !ph_rules_match(ignore, r->id);
-        if (keep)
+        if ((!nselect || names_any_of(select, nselect, r->id)) && !names_any_of(ignore, nignore, r->id))
             self->v.items[k++] = r;
         else
             rule_free(r);

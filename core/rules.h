@@ -116,11 +116,24 @@ const PhRule *ph_rules_find(const PhRuleSet *self, const char *id);
 /* Is `id` a valid rule id: capital letters then digits ("PH101", "TEAM1")? */
 bool ph_rules_valid_id(const char *id);
 /* Does `id` match one of the comma-separated ids or prefixes of `list`
- * ("PH1,PH301")? NULL or "" matches nothing. */
+ * ("PH1,PH301"), or is PH_RULES_ALL among them? NULL or "" matches nothing. */
 bool ph_rules_match(const char *list, const char *id);
 
-/* Keep only rules selected (NULL = all) and not ignored (NULL = none). */
-void ph_rules_filter(PhRuleSet *self, const char *select, const char *ignore);
+/* Selection by id (--select, --ignore). */
+
+/* The selection word that means every rule: built-in, user and opt-in. */
+#define PH_RULES_ALL "ALL"
+
+/* Does `pattern` (an id, an id prefix or PH_RULES_ALL) name at least one
+ * rule of the set? */
+bool ph_rules_names_any(const PhRuleSet *self, const char *pattern);
+/* The rule id nearest to `word`, for "did you mean", or NULL when none is
+ * close. Borrowed, valid until the set is freed. */
+const char *ph_rules_nearest(const PhRuleSet *self, const char *word);
+/* Keep the rules that one of `select` names (nselect 0: every rule) and
+ * none of `ignore` does; each item is an id, a prefix or PH_RULES_ALL. */
+void ph_rules_filter(PhRuleSet *self, const char *const *select, size_t nselect, const char *const *ignore,
+                     size_t nignore);
 
 /* Run one rule; its findings are appended to out. With `cached`, results
  * stored by an earlier run over the same facts are read back instead, and a

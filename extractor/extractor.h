@@ -20,6 +20,8 @@ typedef struct PhExtractOptions {
     size_t n_excludes;
     bool parse_only;                   /* read and parse, store nothing (benchmark ceiling) */
     bool force;                        /* re-extract every file */
+    bool follow_links;                 /* follow symlinks that leave the audited root */
+    size_t max_file_bytes;             /* larger files are an error; 0 = the extractor's default cap */
     /* Called, when not NULL, before waiting for another run that is
      * updating the same database, so that the front end can say so then
      * and not after the wait. */

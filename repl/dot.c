@@ -235,7 +235,7 @@ static int cmd_schema(PhRepl *r, int argc, char **argv) {
     sqlite3_finalize(st);
     int rc = 0;
     if (argc > 1 && !found) {
-        const char *near = ph_repl_closest(argv[1], (const char *const *)names.items, names.len);
+        const char *near = ph_str_closest(argv[1], (const char *const *)names.items, names.len);
         if (near)
             ph_repl_error(r, "no table or view '%s'; did you mean '%s'?", argv[1], near);
         else
@@ -289,7 +289,7 @@ static const PhRule *find_rule(PhRepl *r, const char *id) {
     const char **ids = ph_xcalloc(n + 1, sizeof(char *));
     for (size_t i = 0; i < n; i++)
         ids[i] = ph_rules_at(r->rules, i)->id;
-    const char *near = ph_repl_closest(id, ids, n);
+    const char *near = ph_str_closest(id, ids, n);
     if (near)
         ph_repl_error(r, "no rule '%s'; did you mean '%s'?", id, near);
     else
@@ -870,17 +870,37 @@ static int cmd_read(PhRepl *r, int argc, char **argv) {
     return rc;
 }
 
-/* .output [FILE|stdout]: where results go from now on. */
+/* .output [FILE|stdout]: where results go from now on. A file is written
+ * whole or not at all (core/output.c): it appears when output goes
+ * elsewhere or the session ends. */
 static int cmd_output(PhRepl *r, int argc, char **argv) {
-    FILE *f = stdout;
-    if (argc > 1 && strcmp(argv[1], "stdout") != 0 && !(f = fopen(argv[1], "w"))) {
-        ph_repl_error(r, "cannot write %s: %s", argv[1], strerror(errno));
-        return PH_REPL_USAGE;
+    PhOutput *next = NULL;
+    if (argc > 1 && strcmp(argv[1], "stdout") != 0) {
+        char *err;
+        if (!(next = ph_output_open(argv[1], &err))) {
+            ph_repl_error(r, "%s", err);
+            free(err);
+            return PH_REPL_USAGE;
+        }
     }
-    if (r->out != stdout)
-        fclose(r->out);
-    r->out = f;
-    return 0;
+    int rc = ph_repl_close_output(r);
+    r->output = next;
+    r->out = next ? ph_output_file(next) : stdout;
+    return rc;
+}
+
+int ph_repl_close_output(PhRepl *r) {
+    char *err;
+    int rc = ph_output_close(r->output, &err);
+    r->output = NULL;
+    r->out = stdout;
+    if (rc == 0)
+        return 0;
+    ph_repl_error(r, "%s", err);
+    free(err);
+    if (r->status < PH_REPL_USAGE)
+        r->status = PH_REPL_USAGE;
+    return PH_REPL_USAGE;
 }
 
 /* .reload: incremental extraction of the root, the database reopened. */
@@ -958,7 +978,7 @@ int ph_repl_dot(PhRepl *r, const char *line) {
         PhVec(const char *) names = {0};
         for (const PhDotCommand *k = ph_repl_dots; k->name; k++)
             ph_vec_push(&names, k->name);
-        const char *best = ph_repl_closest(word, names.items, names.len);
+        const char *best = ph_str_closest(word, names.items, names.len);
         free(names.items);
         if (best)
             ph_repl_error(r, "unknown command '.%s'; did you mean '.%s'?", word, best);

@@ -136,8 +136,7 @@ PhRepl *ph_repl_open(const PhReplOptions *opts) {
 void ph_repl_close(PhRepl *self) {
     if (!self)
         return;
-    if (self->out && self->out != stdout)
-        fclose(self->out);
+    ph_output_discard(self->output);
     ph_db_close(self->db);
     ph_rules_free(self->rules);
     free(self->root_opt);
@@ -605,7 +604,8 @@ int ph_repl_loop(PhRepl *r) {
     if (r->tty)
         ph_edit_close();
     free(history);
-    fflush(r->out);
+    if (ph_repl_close_output(r) != 0 && rc <= 0)
+        rc = PH_REPL_USAGE;
     sigaction(SIGINT, &old, NULL);
     running_db = NULL;
     if (rc > 0)
