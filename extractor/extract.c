@@ -16,7 +16,8 @@
  * existing database is updated in one WAL transaction, which an
  * interruption rolls back. One run writes a database at a time: each holds
  * an flock on DB.lock for its whole run (the kernel releases it however the
- * process ends), and a second run waits for the first.
+ * process ends; the file is removed at the end of a run), and a second run
+ * waits for the first.
  */
 #include "extractor.h"
 #include "db.h"
@@ -342,36 +343,60 @@ static int mkdir_parents(const char *path) {
 }
 
 /* Take the writer's lock of the database at db_path (see the top of this
- * file). Returns the lock's descriptor, which the caller closes to release
- * it, or -1 after an error. */
+ * file): an flock on DB.lock, a file that exists only while a run holds
+ * it. Its holder removes it before letting go, so a waiter that then wins
+ * a lock on a file no longer at that path takes the new one instead.
+ * Returns the lock's descriptor, for unlock_db(), or -1 after an error. */
 static int lock_db(const char *db_path, void (*on_wait)(const char *), PhDiags *diags) {
     char *lock = ph_xasprintf("%s.lock", db_path);
     char *dir = ph_xstrdup(db_path);
     char *slash = strrchr(dir, '/');
     if (slash)
         *slash = 0;
-    int fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
-    if (fd < 0 || access(slash ? dir : ".", W_OK) != 0) {
-        int e = errno;
-        if (e == EACCES || e == EROFS || e == EPERM)
-            ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL,
-                         "cannot write the database: its folder is read-only (%s); --db FILE puts it elsewhere",
-                         strerror(e));
-        else
-            ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot lock the database (%s): %s", lock,
-                         strerror(e));
-        if (fd >= 0)
-            close(fd);
-        fd = -1;
-    } else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        if (on_wait)
-            on_wait(db_path);
-        while (flock(fd, LOCK_EX) != 0 && errno == EINTR)
-            ;
+    bool told = false;
+    int fd;
+    for (;;) {
+        fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd < 0 || access(slash ? dir : ".", W_OK) != 0) {
+            int e = errno;
+            if (e == EACCES || e == EROFS || e == EPERM)
+                ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL,
+                             "cannot write the database: its folder is read-only (%s); --db FILE puts it elsewhere",
+                             strerror(e));
+            else
+                ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot lock the database (%s): %s", lock,
+                             strerror(e));
+            if (fd >= 0)
+                close(fd);
+            fd = -1;
+            break;
+        }
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            if (on_wait && !told)
+                on_wait(db_path);
+            told = true;
+            while (flock(fd, LOCK_EX) != 0 && errno == EINTR)
+                ;
+        }
+        struct stat held, named;
+        if (fstat(fd, &held) == 0 && stat(lock, &named) == 0 && held.st_ino == named.st_ino &&
+            held.st_dev == named.st_dev)
+            break;
+        close(fd);   /* the last holder removed it: lock the file now at that path */
     }
     free(dir);
     free(lock);
     return fd;
+}
+
+/* Let go of lock_db()'s lock, removing its file first. */
+static void unlock_db(const char *db_path, int fd) {
+    if (fd < 0)
+        return;
+    char *lock = ph_xasprintf("%s.lock", db_path);
+    unlink(lock);
+    free(lock);
+    close(fd);
 }
 
 /* What failed when writing: SQLite's message, or what its code means when
@@ -636,8 +661,7 @@ done:
     ph_db_close(db);
     if (tmp_path && (result != 0 || live))
         unlink(tmp_path);
-    if (lock >= 0)
-        close(lock);
+    unlock_db(db_path, lock);
     for (size_t i = 0; i < stored.len; i++)
         free(stored.items[i].path);
     free(stored.items);
