@@ -295,7 +295,7 @@ static int cmd_audit(void *opts, int argc, char **argv) {
     if (ph_cli_context_patterns("audit", &o->context_patterns, &o->xo, &patterns) != 0)
         return PH_EXIT_USAGE;
 
-    PhRuleSet *rules = ph_cli_load_rules(o->queries.items, o->queries.len);
+    PhRuleSet *rules = ph_cli_load_rules(root, o->queries.items, o->queries.len);
     if (!rules) {
         free(patterns);
         return PH_EXIT_QUERY;

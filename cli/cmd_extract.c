@@ -51,6 +51,7 @@ static int cmd_extract(void *opts, int argc, char **argv) {
     PhContextPattern *patterns;
     if (ph_cli_context_patterns("extract", &eo->context_patterns, o, &patterns) != 0)
         return PH_EXIT_USAGE;
+    o->on_wait = ph_cli_say_waiting;
     PhDiags *d = ph_diags_new();
     PhExtractStats st;
     double t0 = ph_now();

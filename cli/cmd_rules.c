@@ -118,7 +118,7 @@ static const PhOption rules_options[] = {
 
 static int cmd_rules(void *opts, int argc, char **argv) {
     RulesOptions *o = opts;
-    PhRuleSet *rules = ph_cli_load_rules(o->queries.items, o->queries.len);
+    PhRuleSet *rules = ph_cli_load_rules(".", o->queries.items, o->queries.len);
     if (!rules)
         return PH_EXIT_QUERY;
     int status = PH_EXIT_CLEAN;

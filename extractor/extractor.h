@@ -70,6 +70,10 @@ typedef struct PhExtractOptions {
      * cached rule results are recomputed). */
     const PhContextPattern *contexts;
     size_t n_contexts;
+    /* Called, when not NULL, before waiting for another run that is
+     * updating the same database, so that the front end can say so then
+     * and not after the wait. */
+    void (*on_wait)(const char *db_path);
 } PhExtractOptions;
 
 typedef struct PhExtractStats {
@@ -93,7 +97,10 @@ char *ph_extract_default_db(const char *root);
 
 /* Bring the database up to date with root. Problems with single files are
  * diagnostics and do not stop the run; returns 0, or -1 when the database
- * could not be written (and then it is left as it was). */
+ * could not be written (and then it is left as it was). One run at a time
+ * writes a database: a second waits for the first (opts->on_wait). A
+ * database that is damaged or not wholly pyhunt's is rebuilt with a note
+ * (ph_db_open). */
 int ph_extract_run(const PhExtractOptions *opts, PhExtractStats *stats, PhDiags *diags);
 
 /* One in-memory source, for tests. */
