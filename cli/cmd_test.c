@@ -317,21 +317,6 @@ static bool claims_figure(const char *text) {
     return text && regexec(&re, text, 0, NULL, 0) == 0;
 }
 
-/* Line of the header field "-- @tag" in a rule file, for the FAIL line. */
-static int example_line(const PhRule *rule, const char *tag) {
-    int line = 1;
-    for (const char *p = rule->sql; *p; line++) {
-        const char *s = p + strspn(p, " \t");
-        if (ph_str_starts(s, "--") && ph_str_starts(s + 2 + strspn(s + 2, " "), tag))
-            return line;
-        const char *e = strchr(p, '\n');
-        if (!e)
-            break;
-        p = e + 1;
-    }
-    return 1;
-}
-
 /* Extract one example alone and run its rule. Findings go to fs, runner
  * diagnostics (errors, unfilled placeholders) to d. */
 static void run_example(const PhRule *rule, const char *code, PhFindings *fs, PhDiags *d) {
@@ -356,9 +341,9 @@ static void example_verdict(Runner *r, const PhRule *rule, const char *tag, cons
     } else if (!why->len) {
         r->passed++;
         if (r->verbose)
-            printf("ok   %s:%d: %s\n", rule->path, example_line(rule, tag), full);
+            printf("ok   %s:%d: %s\n", rule->path, ph_rules_tag_line(rule->sql, tag + 1), full);
     } else {
-        fail(r, rule->path, example_line(rule, tag), full);
+        fail(r, rule->path, ph_rules_tag_line(rule->sql, tag + 1), full);
         for (size_t i = 0; i < why->len; i++)
             printf("  %s\n", why->items[i]);
     }

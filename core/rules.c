@@ -75,18 +75,17 @@ static void append_field(char **field, const char *value, size_t n) {
     (*field)[old + 1 + n] = 0;
 }
 
-/* Line of the header tag `@tag` in a rule file's text, for diagnostics. */
-static int tag_line(const char *text, const char *tag) {
-    char want[40];
-    snprintf(want, sizeof want, "@%s", tag);
+int ph_rules_tag_line(const char *text, const char *tag) {
+    size_t n = strlen(tag);
     int line = 1;
     for (const char *p = text; *p; line++) {
+        const char *s = p + strspn(p, " \t");
+        if (s[0] == '-' && s[1] == '-') {
+            s += 2 + strspn(s + 2, " \t");
+            if (*s == '@' && strncmp(s + 1, tag, n) == 0 && !isalnum((unsigned char)s[n + 1]))
+                return line;
+        }
         const char *e = strchr(p, '\n');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        const char *at = memchr(p, '@', n);
-        if (at && (size_t)(p + n - at) >= strlen(want) && strncmp(at, want, strlen(want)) == 0 &&
-            !isalnum((unsigned char)at[strlen(want)]))
-            return line;
         if (!e)
             break;
         p = e + 1;
@@ -111,13 +110,13 @@ static int read_report_meta(PhRule *r, PhDiags *diags) {
     const char *bad = NULL;
     size_t bad_len = 0;
     if (r->contexts_text && !ph_context_set_parse(r->contexts_text, &r->contexts, &bad, &bad_len)) {
-        ph_diags_add(diags, PH_ERROR, r->path, tag_line(r->sql, "contexts"), 1, 0, NULL,
+        ph_diags_add(diags, PH_ERROR, r->path, ph_rules_tag_line(r->sql, "contexts"), 1, 0, NULL,
                      "@contexts '%.*s' is not a context: say all, or some of code, test, example, script",
                      (int)bad_len, bad);
         return -1;
     }
     if (r->default_text && strcmp(r->default_text, "opt-in") != 0 && strcmp(r->default_text, "on") != 0) {
-        ph_diags_add(diags, PH_ERROR, r->path, tag_line(r->sql, "default"), 1, 0, NULL,
+        ph_diags_add(diags, PH_ERROR, r->path, ph_rules_tag_line(r->sql, "default"), 1, 0, NULL,
                      "@default '%s' is not 'opt-in' or 'on'", r->default_text);
         return -1;
     }
@@ -526,7 +525,7 @@ static int check_placeholders(const PhRule *rule, sqlite3_stmt *st, int ncols, P
         for (const char *p = fields[k]; p && (p = strchr(p, '{')); p++) {
             size_t n = placeholder(p + 1);
             if (n && column_named(st, ncols, p + 1, n) < 0) {
-                ph_diags_add(diags, PH_ERROR, rule->path, tag_line(rule->sql, tags[k]), 0, 0, NULL,
+                ph_diags_add(diags, PH_ERROR, rule->path, ph_rules_tag_line(rule->sql, tags[k]), 0, 0, NULL,
                              "{%.*s} in @%s of rule %s names no result column of its query", (int)n, p + 1, tags[k],
                              rule->id);
                 return -1;
@@ -861,7 +860,7 @@ static void warn_unfilled(Lookup *lk, const PhRule *rule, const Rows *rows, PhDi
     if (!first)
         return;
     char *path = file_path(lk, first->file_id, NULL);
-    ph_diags_add(diags, PH_WARNING, rule->path, tag_line(rule->sql, "message"), 0, 0, NULL,
+    ph_diags_add(diags, PH_WARNING, rule->path, ph_rules_tag_line(rule->sql, "message"), 0, 0, NULL,
                  "rule %s left {%s} empty (its column is NULL) in %d finding%s, the first at %s:%d:%d", rule->id,
                  first->unfilled, n, n == 1 ? "" : "s", path, first->line, first->col);
     free(path);

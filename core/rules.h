@@ -137,6 +137,10 @@ size_t ph_rules_len(const PhRuleSet *self);
 const PhRule *ph_rules_at(const PhRuleSet *self, size_t i);      /* borrowed, valid until free */
 const PhRule *ph_rules_find(const PhRuleSet *self, const char *id);
 
+/* Line (1-based) of the header field `-- @tag` in a rule file's text; 1
+ * when it has none. */
+int ph_rules_tag_line(const char *text, const char *tag);
+
 /* Is `id` a valid rule id: capital letters then digits ("PH101", "TEAM1")? */
 bool ph_rules_valid_id(const char *id);
 /* Does `id` match one of the comma-separated ids or prefixes of `list`
