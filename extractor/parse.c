@@ -2159,7 +2159,7 @@ static void visit_stmt(Parser *p, Ctx *c, TSNode n, int64_t block_id, int idx, i
 static void visit_block(Parser *p, Ctx *c, TSNode block, int64_t parent_stmt) {
     if (ts_node_is_null(block))
         return;
-    int64_t block_id = kind(block) == K_module ? p->f->file_id << PH_ID_SHIFT : ph_facts_id(p->f);
+    int64_t block_id = kind(block) == K_module ? ph_facts_first_id(p->f->file_id) : ph_facts_id(p->f);
     int idx = 0;
     Kids k;
     kids_open(&k, block);

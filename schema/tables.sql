@@ -7,9 +7,14 @@
 -- Conventions shared by every table:
 --   * Positions are 1-based: `line`, `col` where the node starts, `end_line`,
 --     `end_col` where it ends (exclusive). Columns count characters, not bytes.
---   * `id` encodes its file: id = (file_id << 24) | n, n counting the file's
---     facts. A file's facts are one rowid range in every table, so replacing
---     a file is a range delete that needs no file_id index.
+--   * `id` encodes its file: a file owns the ids from file_first_id(file_id)
+--     (its module scope and module block) to file_last_id(file_id), and
+--     numbers its facts upwards from the first in the order they appear in
+--     the source. A file's facts are one rowid range in every
+--     table, so replacing a file is a range delete that needs no file_id
+--     index, and `x.id BETWEEN file_first_id(f) AND file_last_id(f)` reads
+--     one file's rows of any table. The two SQL functions are the only
+--     spelling of the encoding; no query should shift ids itself.
 --   * `function_id` is the innermost enclosing `def` or `lambda` (NULL at
 --     module level and in class bodies); `stmt_id` the innermost statement.
 --   * Texts of expressions (`callee`, `value`, `text`...) are the source as
@@ -117,7 +122,7 @@ CREATE TABLE statements(
   function_id INTEGER,
   kind TEXT NOT NULL,              -- tree-sitter node type: expression_statement, if_statement...
   parent_id INTEGER,               -- enclosing compound statement
-  block_id INTEGER NOT NULL,       -- the block holding it (module body = file id << 24)
+  block_id INTEGER NOT NULL,       -- the block holding it (module body: file_first_id(file_id))
   idx INTEGER NOT NULL,            -- index in that block, from 0
   loop_id INTEGER,                 -- innermost enclosing loop in the same function
   in_main_guard INTEGER NOT NULL,  -- under `if __name__ == "__main__":`
