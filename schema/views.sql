@@ -4,15 +4,15 @@
 -- Every schema/views*.sql file is loaded, in name order; this one first.
 
 -- scopes(id, file_id, kind, name, qualname, parent_id, line, col, end_line, end_col)
--- Every module, class, function and lambda. A module's id is file_id << 24.
+-- Every module, class, function and lambda. A module's id is file_first_id(file_id).
 CREATE TEMP VIEW scopes(id, file_id, kind, name, qualname, parent_id, line, col, end_line, end_col) AS
-  SELECT id << 24, id, 'module', module, module, NULL, 1, 1, lines, 1 FROM files
+  SELECT file_first_id(id), id, 'module', module, module, NULL, 1, 1, lines, 1 FROM files
   UNION ALL
   SELECT id, file_id, CASE WHEN is_lambda THEN 'lambda' ELSE 'function' END, name, qualname,
-         coalesce(parent_id, class_id, file_id << 24), line, col, end_line, end_col
+         coalesce(parent_id, class_id, file_first_id(file_id)), line, col, end_line, end_col
     FROM functions
   UNION ALL
-  SELECT id, file_id, 'class', name, qualname, coalesce(parent_id, function_id, file_id << 24),
+  SELECT id, file_id, 'class', name, qualname, coalesce(parent_id, function_id, file_first_id(file_id)),
          line, col, end_line, end_col
     FROM classes;
 
@@ -40,7 +40,7 @@ CREATE TEMP VIEW import_bindings(name, target) AS
     FROM imports i
     CROSS JOIN files f ON f.id = i.file_id
     CROSS JOIN files t ON t.module = i.target
-    CROSS JOIN functions d ON d.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215
+    CROSS JOIN functions d ON d.id BETWEEN file_first_id(t.id) AND file_last_id(t.id)
    WHERE i.function_id IS NULL AND i.bound = '*' AND f.module <> ''
      AND d.parent_id IS NULL AND +d.class_id IS NULL AND NOT d.is_lambda AND d.name NOT GLOB '_*'
   UNION
@@ -48,7 +48,7 @@ CREATE TEMP VIEW import_bindings(name, target) AS
     FROM imports i
     CROSS JOIN files f ON f.id = i.file_id
     CROSS JOIN files t ON t.module = i.target
-    CROSS JOIN classes d ON d.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215
+    CROSS JOIN classes d ON d.id BETWEEN file_first_id(t.id) AND file_last_id(t.id)
    WHERE i.function_id IS NULL AND i.bound = '*' AND f.module <> ''
      AND d.parent_id IS NULL AND d.function_id IS NULL AND d.name NOT GLOB '_*';
 
@@ -136,7 +136,7 @@ CREATE TEMP VIEW class_names(name, class_id) AS
   UNION
   SELECT u.name || substr(k.qualname, length(u.module) + 1), k.id
     FROM module_aliases u CROSS JOIN files t ON t.module = u.module
-    CROSS JOIN classes k ON k.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215;
+    CROSS JOIN classes k ON k.id BETWEEN file_first_id(t.id) AND file_last_id(t.id);
 
 -- call_resolution(call_id, function_id)
 -- The project function a call runs, computed from the facts. Calls that
@@ -280,7 +280,7 @@ CREATE TEMP VIEW coroutine_functions(function_id, qualname) AS
                 'async_lru.alru_cache')
           AND NOT EXISTS (              -- a project decorator with an async def inside
                 SELECT 1 FROM functions w
-                  JOIN functions n ON n.id BETWEEN w.file_id << 24 AND (w.file_id << 24) + 16777215
+                  JOIN functions n ON n.id BETWEEN file_first_id(w.file_id) AND file_last_id(w.file_id)
                                   AND n.line > w.line AND n.line <= w.end_line AND n.is_async
                  WHERE w.qualname = d.resolved));
 
