@@ -24,7 +24,7 @@
  * functions file_first_id(FILE_ID) and file_last_id(FILE_ID), so that no rule
  * depends on the encoding: `x.id BETWEEN file_first_id(f) AND
  * file_last_id(f)` is a rowid range. */
-#define PH_DB_ID_BITS 24
+#define PH_DB_ID_BITS 32
 static inline long long ph_db_first_id(long long file_id) { return file_id << PH_DB_ID_BITS; }
 static inline long long ph_db_last_id(long long file_id) {
     return ph_db_first_id(file_id) + ((1LL << PH_DB_ID_BITS) - 1);

@@ -8,9 +8,10 @@
 --   * Positions are 1-based: `line`, `col` where the node starts, `end_line`,
 --     `end_col` where it ends (exclusive). Columns count characters, not bytes.
 --   * `id` encodes its file: a file owns the ids from file_first_id(file_id)
---     (its module scope and module block) to file_last_id(file_id), and
---     numbers its facts upwards from the first in the order they appear in
---     the source. A file's facts are one rowid range in every
+--     (its module scope and module block) to file_last_id(file_id), 2^32
+--     ids whatever the other files hold, and numbers its facts upwards from
+--     the first in the order they appear in the source (a file with more
+--     facts than that is an error, not extracted). A file's facts are one rowid range in every
 --     table, so replacing a file is a range delete that needs no file_id
 --     index, and `x.id BETWEEN file_first_id(f) AND file_last_id(f)` reads
 --     one file's rows of any table. The two SQL functions are the only
