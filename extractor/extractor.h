@@ -20,14 +20,22 @@ typedef struct PhExtractOptions {
     size_t n_excludes;
     bool parse_only;                   /* read and parse, store nothing (benchmark ceiling) */
     bool force;                        /* re-extract every file */
+    size_t max_file_bytes;             /* larger files are an error and not read; 0 = PH_MAX_FILE_BYTES */
 } PhExtractOptions;
+
+/* The default size limit of a file. It bounds the memory a file can take
+ * (tree-sitter's tree and the facts are both proportional to its size: up to
+ * a few hundred bytes per source byte for hostile input, about 30 for
+ * ordinary code). Large generated modules (API clients, data tables) reach
+ * 6 MB; a 50 MB file is refused unless the limit is raised. */
+#define PH_MAX_FILE_BYTES ((size_t)8 << 20)
 
 typedef struct PhExtractStats {
     int files;                         /* .py files found */
     int parsed;                        /* (re-)extracted */
     int unchanged;                     /* skipped: same size and mtime, or same content */
     int removed;                       /* gone since the last run */
-    int failed;                        /* unreadable, binary, too large */
+    int failed;                        /* unreadable, binary, too large, nested too deeply: not extracted */
     int syntax_errors;
     long lines;                        /* lines of the files parsed */
     bool rebuilt;                      /* database created or rebuilt from scratch */

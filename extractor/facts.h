@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include "util.h"
 #include "db.h"
 #include "diag.h"
@@ -164,5 +165,8 @@ static inline void ph_val_text(PhVal *v, const char *s, size_t n) {
 }
 static inline void ph_val_id(PhVal *v, int64_t id) { if (id) ph_val_int(v, id); else v->kind = PH_V_NULL; }
 void ph_val_str(PhFacts *self, PhVal *v, const char *s);   /* copies s into the arena */
+/* s is kept, not copied: it must outlive the batch (static, or already in
+ * its arena or source). */
+static inline void ph_val_cstr(PhVal *v, const char *s) { ph_val_text(v, s, strlen(s)); }
 
 #endif
