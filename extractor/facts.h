@@ -54,7 +54,7 @@
     X(awaits, call_id) X(awaits, expr) X(awaits, names) X(awaits, use) X(awaits, target) \
     X(awaits, loop_id) X(awaits, with_id) PH_LOC(awaits, X)
 #define PH_COLS_loops(X) X(loops, id) X(loops, file_id) X(loops, function_id) X(loops, stmt_id) \
-    X(loops, kind) X(loops, is_while_true) X(loops, condition) X(loops, targets) X(loops, iter) \
+    X(loops, kind) X(loops, is_async) X(loops, is_while_true) X(loops, condition) X(loops, targets) X(loops, iter) \
     X(loops, iter_kind) X(loops, iter_call_id) X(loops, parent_id) X(loops, depth) \
     X(loops, has_break) X(loops, in_main_guard) PH_LOC(loops, X)
 #define PH_COLS_withs(X) X(withs, id) X(withs, file_id) X(withs, function_id) X(withs, stmt_id) \

@@ -52,7 +52,8 @@ const TSLanguage *ph_parse_language(void) { return tree_sitter_python(); }
     X(subscript) X(binary_operator) X(comparison_operator) X(true) X(integer) X(ellipsis) \
     X(match_statement) X(case_clause) X(type) X(ERROR) X(pair) X(dictionary) X(set) \
     X(not_operator) X(boolean_operator) X(concatenated_string) X(type_alias_statement) \
-    X(assert_statement) X(print_statement) X(exec_statement)
+    X(assert_statement) X(print_statement) X(exec_statement) X(none) \
+    X(generic_type) X(type_parameter) X(string_content)
 
 #define KIND_ENUM(k) K_##k,
 typedef enum { K_OTHER = 0, KINDS(KIND_ENUM) K_COUNT } Kind;
@@ -133,6 +134,13 @@ static bool kids_next(Kids *k, TSNode *out) {
 static void kids_close(Kids *k) { ts_tree_cursor_delete(&k->c); }
 
 static TSNode field(TSNode n, TSFieldId f) { return ts_node_child_by_field_id(n, f); }
+
+/* `(expr)` -> expr, through any number of parentheses. */
+static TSNode unparenthesized(TSNode n) {
+    while (!ts_node_is_null(n) && kind(n) == K_parenthesized_expression && ts_node_named_child_count(n) == 1)
+        n = ts_node_named_child(n, 0);
+    return n;
+}
 
 /* A list of nodes, in place while short: the spine of a chain walked
  * without recursion. */
@@ -448,6 +456,12 @@ static const char *qjoin(Parser *p, const char *a, const char *b, size_t blen) {
 
 static const char *qdup(Parser *p, const char *s, size_t n) { return ph_arena_strndup(p->f->arena, s, n); }
 
+/* The qualified name of `name` in module or class `of`: the builtins
+ * module's names are the builtins themselves (`builtins.open` is `open`). */
+static const char *member_of(Parser *p, const char *of, const char *name, size_t n) {
+    return strcmp(of, "builtins") == 0 ? qdup(p, name, n) : qjoin(p, of, name, n);
+}
+
 /* ---------------------------------------------------------------------------
  * Name resolution.
  */
@@ -492,7 +506,7 @@ static Value resolve_attribute(Parser *p, Ctx *c, TSNode n, int depth) {
         return v;
     if (o.kind == B_ALIAS) {
         v.kind = B_ALIAS;
-        v.qual = qjoin(p, o.qual, a, alen);
+        v.qual = member_of(p, o.qual, a, alen);
     } else if (o.kind == B_INSTANCE) {
         if (keeps_type(o.qual, a, alen))
             return (Value){B_INSTANCE, o.qual, 0, false};
@@ -550,6 +564,98 @@ static Value resolve_in(Parser *p, Ctx *c, TSNode n, int depth) {
 }
 
 static Value resolve(Parser *p, Ctx *c, TSNode n) { return resolve_in(p, c, n, 0); }
+
+/* Qualified name of a dotted name (`Path`, `httpx.Client`), or NULL. */
+static const char *resolve_name(Parser *p, Ctx *c, TSNode n) {
+    Value v = kind(n) == K_identifier || kind(n) == K_attribute ? resolve(p, c, n) : NOVALUE;
+    return v.kind == B_ALIAS && v.qual && !v.member ? v.qual : NULL;
+}
+
+/* Is q typing.NAME or typing_extensions.NAME? */
+static bool is_typing(const char *q, const char *name) {
+    const char *rest = !q                                    ? NULL
+                       : ph_str_starts(q, "typing.")            ? q + 7
+                       : ph_str_starts(q, "typing_extensions.") ? q + 18
+                                                                : NULL;
+    return rest && strcmp(rest, name) == 0;
+}
+
+/* The qualified name a string annotation names (`"Client"`,
+ * `"http.Client"`): its first name looked up as an identifier would be. */
+static const char *resolve_string_name(Parser *p, Ctx *c, TSNode str) {
+    TSNode content = ts_node_named_child(str, 1);   /* string_start, string_content, string_end */
+    if (ts_node_named_child_count(str) != 3 || kind(content) != K_string_content)
+        return NULL;
+    size_t n;
+    const char *t = text(p, content, &n);
+    size_t first = 0;
+    while (first < n && t[first] != '.')
+        first++;
+    for (size_t i = 0; i < n; i++)
+        if (!(isalnum((unsigned char)t[i]) || t[i] == '_' || (t[i] == '.' && i && i + 1 < n)))
+            return NULL;
+    if (!first || n > MAX_QUAL)
+        return NULL;
+    Binding *b = lookup(c, t, first);
+    const char *head = !b ? qdup(p, t, first) : b->kind == B_ALIAS ? b->qual : NULL;
+    if (!head)
+        return NULL;
+    return first == n ? head : qjoin(p, head, t + first + 1, n - first - 1);
+}
+
+/* What an annotation says a value is: the qualified name of T for `T`,
+ * `"T"`, `Optional[T]`, `Union[T, None]` (from typing or
+ * typing_extensions), `T | None` and `None | T`, or NULL. Another generic
+ * annotation (`List[int]`, `dict[str, T]`) says what kind of container the
+ * value is: *generic gets the qualified name of its head, and NULL is
+ * returned. */
+static const char *annotation_type(Parser *p, Ctx *c, TSNode ann, const char **generic) {
+    *generic = NULL;
+    for (int hops = 0; hops < 8 && !ts_node_is_null(ann); hops++) {
+        switch (kind(ann)) {
+        case K_type:
+        case K_parenthesized_expression:
+            ann = ts_node_named_child(ann, 0);
+            break;
+        case K_binary_operator: {
+            TSNode l = field(ann, F_left), r = field(ann, F_right);
+            if (!text_is(p, field(ann, F_operator), "|") || (kind(l) == K_none) == (kind(r) == K_none))
+                return NULL;
+            ann = kind(l) == K_none ? r : l;
+            break;
+        }
+        case K_subscript:       /* typing.Optional[T] */
+        case K_generic_type: {  /* Optional[T] */
+            bool sub = kind(ann) == K_subscript;
+            TSNode head_node = sub ? field(ann, F_value) : ts_node_named_child(ann, 0);
+            const char *head = resolve_name(p, c, head_node);
+            TSNode only = {0};
+            int n = 0;
+            Kids k;
+            kids_open(&k, sub ? ann : ts_node_named_child(ann, 1));
+            for (TSNode ch; kids_next(&k, &ch);) {
+                TSNode t = kind(ch) == K_type ? ts_node_named_child(ch, 0) : ch;
+                if (ts_node_is_named(ch) && !ts_node_eq(ch, head_node) && kind(ch) != K_comment && kind(t) != K_none) {
+                    only = ch;
+                    n++;
+                }
+            }
+            kids_close(&k);
+            if (!(is_typing(head, "Optional") || is_typing(head, "Union")) || n != 1) {
+                *generic = head;
+                return NULL;
+            }
+            ann = only;
+            break;
+        }
+        case K_string:
+            return resolve_string_name(p, c, ann);
+        default:
+            return resolve_name(p, c, ann);
+        }
+    }
+    return NULL;
+}
 
 /* ---------------------------------------------------------------------------
  * Sinks of identifiers.
@@ -1009,6 +1115,12 @@ static void assign_one(Parser *p, Ctx *c, TSNode n, Role outer, bool right_done)
         else
             val = (Value){B_OPAQUE, NULL, val.call_id, false};
     }
+    /* `client: httpx.Client = make()`: the annotation types the target, over
+     * the value's type */
+    TSNode ann = kind(n) == K_assignment ? field(n, F_type) : (TSNode){0};
+    const char *generic, *atype = ts_node_is_null(ann) ? NULL : annotation_type(p, c, ann, &generic);
+    if (atype)
+        val = (Value){B_INSTANCE, atype, val.call_id, false};
     if (ts_node_is_null(left))
         return;
     /* Target expressions: the names stored, and what subscripts/attributes read */
@@ -1049,7 +1161,7 @@ NOINLINE static void visit_assignment(Parser *p, Ctx *c, TSNode n, Role outer) {
 NOINLINE static void visit_call(Parser *p, Ctx *c, TSNode n, Role r, Value *out) {
     int64_t id;
     PhVal *v = row(p, PH_T_calls, &id);
-    TSNode fn = field(n, F_function), args = field(n, F_arguments);
+    TSNode fn = unparenthesized(field(n, F_function)), args = field(n, F_arguments);
     ph_val_id(&v[PH_C_calls_function_id], c->function_id);
     ph_val_id(&v[PH_C_calls_async_id], c->async_id);
     ph_val_id(&v[PH_C_calls_class_id], c->cls ? c->class_id : 0);
@@ -1073,7 +1185,7 @@ NOINLINE static void visit_call(Parser *p, Ctx *c, TSNode n, Role r, Value *out)
         size_t alen;
         const char *a = text(p, attr, &alen);
         if (o.qual && !o.member) {
-            resolved = qjoin(p, o.qual, a, alen);
+            resolved = o.kind == B_ALIAS ? member_of(p, o.qual, a, alen) : qjoin(p, o.qual, a, alen);
             if (o.kind == B_INSTANCE)
                 rtype = o.qual;
         } else if (c->cls && kind(obj) == K_attribute && c->self_name) {
@@ -1222,13 +1334,6 @@ static void mark_try_awaits(Ctx *c) {
         t->awaits = true;
 }
 
-/* `(expr)` -> expr, through any number of parentheses. */
-static TSNode unparenthesized(TSNode n) {
-    while (!ts_node_is_null(n) && kind(n) == K_parenthesized_expression && ts_node_named_child_count(n) == 1)
-        n = ts_node_named_child(n, 0);
-    return n;
-}
-
 NOINLINE static void visit_await(Parser *p, Ctx *c, TSNode n, Role r, Value *out) {
     if (c->fn)
         c->fn->has_await = true;
@@ -1301,6 +1406,7 @@ static PhVal *loop_row(Parser *p, Ctx *c, TSNode n, const char *k, int64_t *id) 
     ph_val_id(&v[PH_C_loops_parent_id], c->loop_id);
     ph_val_int(&v[PH_C_loops_depth], c->loop_depth + 1);
     ph_val_int(&v[PH_C_loops_has_break], 0);
+    ph_val_int(&v[PH_C_loops_is_async], 0);
     set_bool(&v[PH_C_loops_in_main_guard], c->main_guard);
     set_loc(p, v, PH_C_loops_line, n);
     return v;
@@ -1326,43 +1432,66 @@ static const char *comp_kind(Kind k) {
                                              : "generator";
 }
 
-/* A comprehension is one loop: the first iterable is evaluated outside it,
- * everything else inside. */
-NOINLINE static void visit_comprehension(Parser *p, Ctx *c, TSNode n, Value *out) {
+/* A comprehension is one loop (one loops row) with a scope of its own.
+ * The targets of all its `for` clauses are bound first: the element comes
+ * first in the source but reads them, and must not see a binding of the
+ * same name outside. The first iterable is evaluated outside, everything
+ * else inside. */
+NOINLINE static void visit_comprehension(Parser *p, Ctx *c, TSNode n) {
     int64_t id;
     PhVal *v = loop_row(p, c, n, comp_kind(kind(n)), &id);
     ph_val_id(&v[PH_C_loops_stmt_id], c->stmt_id);
+    Scope scope = {c->scope, NULL, 0, 0};
     Ctx in = *c;
+    in.scope = &scope;
+    in.at_module = false;
     in.loop_id = id;
     in.loop_depth = c->loop_depth + 1;
     LoopInfo li = {c->loop, v};
     in.loop = &li;
-    bool first = true;
+    Buf targets = {0};
+    bool is_async = false;
     Kids k;
+    kids_open(&k, n);
+    for (TSNode ch; kids_next(&k, &ch);)
+        if (kind(ch) == K_for_in_clause) {
+            TSNode left = field(ch, F_left);
+            if (!ts_node_is_null(left)) {
+                collect_targets(p, left, &targets);
+                bind_targets(p, &in, left);
+            }
+            is_async |= text_is(p, ts_node_child(ch, 0), "async");
+        }
+    kids_close(&k);
+    buf_store(p, &targets, ' ', false, &v[PH_C_loops_targets]);
+    set_bool(&v[PH_C_loops_is_async], is_async);
+    if (is_async && c->fn)
+        c->fn->has_await = true;
+    bool first = true;
     kids_open(&k, n);
     for (TSNode ch; kids_next(&k, &ch);) {
         if (!ts_node_is_named(ch))
             continue;
-        if (kind(ch) == K_for_in_clause) {
-            TSNode left = field(ch, F_left), right = field(ch, F_right);
-            if (first) {
-                Value it = visit_expr(p, c, right, role("iter"));
-                loop_targets(p, &in, v, left, right);
-                if (kind(right) == K_call)
-                    ph_val_id(&v[PH_C_loops_iter_call_id], it.call_id);
-                first = false;
-            } else {
-                visit_expr(p, &in, right, role("iter"));
-                bind_targets(p, &in, left);
-            }
-            if (ts_node_child(ch, 0).id && text_is(p, ts_node_child(ch, 0), "async") && c->fn)
-                c->fn->has_await = true;
-        } else {
+        if (kind(ch) != K_for_in_clause) {
             visit_expr(p, &in, ch, role("other"));
+            continue;
         }
+        TSNode right = field(ch, F_right);
+        if (!first) {
+            visit_expr(p, &in, right, role("iter"));
+            continue;
+        }
+        first = false;
+        Value it = visit_expr(p, c, right, role("iter"));
+        if (!ts_node_is_null(right)) {
+            set_text(p, &v[PH_C_loops_iter], right);
+            ph_val_cstr(&v[PH_C_loops_iter_kind], ts_node_type(right));
+        }
+        if (kind(right) == K_call)
+            ph_val_id(&v[PH_C_loops_iter_call_id], it.call_id);
     }
     kids_close(&k);
-    (void)out;
+    scope_fini(&scope);
 }
 
 static Value visit_lambda(Parser *p, Ctx *c, TSNode n);
@@ -1484,7 +1613,7 @@ static Value visit_expr_node(Parser *p, Ctx *c, TSNode n, Role r) {
     case K_set_comprehension:
     case K_dictionary_comprehension:
     case K_generator_expression:
-        visit_comprehension(p, c, n, &out);
+        visit_comprehension(p, c, n);
         return out;
     case K_lambda:
         return visit_lambda(p, c, n);
@@ -1623,12 +1752,12 @@ NOINLINE static void visit_params(Parser *p, Ctx *outer, Ctx *in, TSNode params,
         const char *q = NULL;
         if (!ts_node_is_null(ann)) {
             set_text(p, &v[PH_C_params_annotation], ann);
-            TSNode at = kind(ann) == K_type ? ts_node_named_child(ann, 0) : ann;
-            Value av = resolve(p, outer, at);
-            if (av.kind == B_ALIAS && av.qual && !av.member) {
-                ph_val_cstr(&v[PH_C_params_annotation_resolved], av.qual);
+            const char *generic, *type = annotation_type(p, outer, ann, &generic);
+            if (type || generic)
+                ph_val_cstr(&v[PH_C_params_annotation_resolved], type ? type : generic);
+            if (type) {
                 bk = B_INSTANCE;
-                q = av.qual;
+                q = type;
             }
         }
         if (!ts_node_is_null(def)) {
@@ -2030,7 +2159,7 @@ NOINLINE static void visit_import(Parser *p, Ctx *c, TSNode n, bool emit) {
         } else {
             continue;
         }
-        const char *target = *base ? qjoin(p, base, nm, nl) : qdup(p, nm, nl);
+        const char *target = *base ? member_of(p, base, nm, nl) : qdup(p, nm, nl);
         const char *bound = a ? a : nm;
         size_t bl = a ? al : nl;
         if (emit)
@@ -2105,18 +2234,10 @@ NOINLINE static void visit_with(Parser *p, Ctx *c, TSNode n) {
                 Role st = role("with");
                 st.store = true;
                 visit_expr(p, c, as, st);
-                if (kind(as) == K_identifier) {
-                    size_t len;
-                    const char *s = text(p, as, &len);
-                    if (!c->at_module) {
-                        if (cv.kind == B_INSTANCE && cv.qual)
-                            scope_bind(p, c->scope, s, len, B_INSTANCE, cv.qual);
-                        else
-                            scope_bind(p, c->scope, s, len, B_OPAQUE, NULL);
-                    }
-                } else {
-                    bind_targets(p, c, as);
-                }
+                /* an assignment (op 'with') that binds the target; `with lock
+                 * as l` binds what __enter__ returns, not lock */
+                Value wv = cv.kind == B_INSTANCE ? cv : (Value){B_OPAQUE, NULL, cv.call_id, false};
+                assign_target(p, c, as, ctxe, wv, "with", item, kind(as) == K_identifier);
             }
         }
         kids_close(&ki);
@@ -2216,7 +2337,10 @@ NOINLINE static void visit_try(Parser *p, Ctx *c, TSNode n) {
             set_bool(&v[PH_C_handlers_returns], hi.returns);
             set_bool(&v[PH_C_handlers_try_awaits], ti.awaits);
         } else if (ck == K_else_clause) {
-            visit_block(p, c, field(ch, F_body), c->stmt_id);
+            Ctx ec = *c;   /* in the try, in none of its parts: what its handlers do not catch */
+            ec.try_id = c->stmt_id;
+            ec.try_part = 0;
+            visit_block(p, &ec, field(ch, F_body), c->stmt_id);
         } else if (ck == K_finally_clause) {
             Ctx fc = *c;
             fc.try_id = c->stmt_id;
@@ -2238,6 +2362,7 @@ NOINLINE static void visit_loop(Parser *p, Ctx *c, TSNode n, bool is_for) {
     int64_t id;
     bool is_async = is_for && text_is(p, ts_node_child(n, 0), "async");
     PhVal *v = loop_row(p, c, n, is_for ? (is_async ? "async_for" : "for") : "while", &id);
+    set_bool(&v[PH_C_loops_is_async], is_async);
     ph_val_int(&v[PH_C_loops_stmt_id], c->stmt_id);
     if (is_async && c->fn)
         c->fn->has_await = true;
@@ -2472,6 +2597,34 @@ static void visit_block(Parser *p, Ctx *c, TSNode block, int64_t parent_stmt) {
     visit_body(p, c, (TSNode){0}, block, parent_stmt);
 }
 
+/* A module-level binding of the names of target t to val. A name is known
+ * to hold an instance only when every module-level binding of it agrees (the
+ * evidence of "a unique module-level binding"); two that differ make it
+ * unknown. A later plain assignment does not undo a def, class or import
+ * (`try: import ujson as json` / `except: json = None`). */
+static void prebind_targets(Parser *p, Ctx *c, TSNode t, Value val) {
+    if (kind(t) != K_identifier) {
+        if (!enter(p, t))
+            return;
+        Kids k;
+        kids_open(&k, t);
+        for (TSNode ch; kids_next(&k, &ch);)
+            if (ts_node_is_named(ch) && kind(ch) != K_attribute && kind(ch) != K_subscript)
+                prebind_targets(p, c, ch, NOVALUE);
+        kids_close(&k);
+        leave(p);
+        return;
+    }
+    size_t len;
+    const char *name = text(p, t, &len);
+    Binding *b = scope_find(c->scope, name, len);
+    bool instance = val.kind == B_INSTANCE && val.qual;
+    if (!b)
+        scope_bind(p, c->scope, name, len, instance ? B_INSTANCE : B_OPAQUE, instance ? val.qual : NULL);
+    else if (b->kind == B_INSTANCE ? !instance || strcmp(b->qual, val.qual) != 0 : b->kind == B_ALIAS && instance)
+        scope_bind(p, c->scope, name, len, B_OPAQUE, NULL);
+}
+
 /* Module-level names first: definitions, imports and constructed instances
  * anywhere in the module's top-level statements (including under if/try/with,
  * not inside functions or classes). */
@@ -2491,20 +2644,18 @@ static void prebind(Parser *p, Ctx *c, TSNode block) {
         } else if (sk == K_import_statement || sk == K_import_from_statement) {
             visit_import(p, c, s, false);
         } else if (sk == K_expression_statement) {
-            TSNode a = ts_node_named_child(s, 0);
-            if (kind(a) == K_assignment) {
-                TSNode left = field(a, F_left), right = field(a, F_right);
-                if (kind(left) != K_identifier)
-                    continue;
-                size_t len;
-                const char *name = text(p, left, &len);
-                Binding *b = scope_find(c->scope, name, len);
+            /* `a = b = T()`: every target */
+            for (TSNode a = ts_node_named_child(s, 0); kind(a) == K_assignment; a = field(a, F_right)) {
+                TSNode left = field(a, F_left), right = field(a, F_right), ann = field(a, F_type);
                 Value val = kind(right) == K_call ? resolve(p, c, right) : NOVALUE;
-                if (val.kind == B_INSTANCE && val.qual)
-                    scope_bind(p, c->scope, name, len, B_INSTANCE, val.qual);
-                else if (!b)
-                    scope_bind(p, c->scope, name, len, B_OPAQUE, NULL);
+                const char *generic, *atype = ts_node_is_null(ann) ? NULL : annotation_type(p, c, ann, &generic);
+                if (atype)
+                    val = (Value){B_INSTANCE, atype, 0, false};
+                prebind_targets(p, c, left, kind(left) == K_identifier ? val : NOVALUE);
             }
+        } else if (sk == K_for_statement) {
+            prebind_targets(p, c, field(s, F_left), NOVALUE);
+            prebind(p, c, s);
         } else if (sk == K_if_statement || sk == K_try_statement || sk == K_with_statement ||
                    sk == K_else_clause || sk == K_elif_clause || sk == K_except_clause ||
                    sk == K_finally_clause || sk == K_block || sk == K_ERROR) {

@@ -144,7 +144,8 @@ CREATE TEMP VIEW class_names(name, class_id) AS
 -- have several targets when a name is defined more than once (conditional
 -- definitions). Four ways:
 --   - the resolved name is a function's qualname (module functions, nested
---     defs, `self.m()` / `cls.m()` / `Class.m()` on the defining class);
+--     defs, `self.m()` / `cls.m()` / `Class.m()` on the defining class), a
+--     method when the call has a receiver of known type;
 --   - it is an alias of one (a re-export) or one under a module alias
 --     (module_aliases: pay.charge);
 --   - it names a class (class_names): the constructor, `__init__` of the
@@ -171,6 +172,9 @@ CREATE TEMP VIEW call_resolution(call_id, function_id) AS
        WHERE resolved GLOB 'super.*' AND receiver GLOB 'super(*)' AND class_id IS NOT NULL)
   SELECT c.id, f.id FROM functions f CROSS JOIN calls c ON c.resolved = f.qualname
    WHERE NOT f.is_lambda
+     -- a call on an instance runs a method: `x = make(); x.run()` is named
+     -- make.run, which is not the def `run` nested in make
+     AND (c.receiver_type IS NULL OR f.is_method)
   UNION
   SELECT c.id, f.id
     FROM name_aliases al CROSS JOIN functions f ON f.qualname = al.target
