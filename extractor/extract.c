@@ -40,8 +40,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_FILE_SIZE (64L << 20)
-
 char *ph_extract_module_name(const char *relpath, bool *is_package) {
     const char *p = relpath;
     if (ph_str_starts(p, "src/"))
@@ -98,41 +96,25 @@ typedef struct Pool {
     size_t *done;           /* finished job indexes, in completion order */
     size_t ndone, consumed;
     bool parse_only;
+    size_t max_file_bytes;  /* larger files are not read */
     pthread_mutex_t mu;
     pthread_cond_t cond_done, cond_room;
     size_t window;          /* at most this many finished jobs wait for the writer */
 } Pool;
 
-static void error_at_offset(PhFacts *f, PhSeverity sev, long off, const char *fmt, const char *what) {
-    PhSource src;
-    ph_source_init(&src, f->source, f->source_len);
-    int line = 1;
-    long ls = 0;
-    for (long i = 0; i < off; i++)
-        if (f->source[i] == '\n')
-            line++, ls = i + 1;
-    int col = (int)(off - ls) + 1;
-    size_t n;
-    const char *text = ph_source_line(&src, line, &n);
-    /* Show the line only if it is text, with bytes that are not UTF-8 as '?' */
-    char *copy = memchr(text, 0, n) ? NULL : ph_xstrndup(text, n);
-    for (long bad; copy && (bad = ph_source_invalid_utf8(copy, strlen(copy))) >= 0;)
-        copy[bad] = '?';
-    ph_diags_add(f->diags, sev, f->path, line, col, 0, copy, fmt, what);
-    free(copy);
-    ph_source_fini(&src);
-}
-
-static void process(Job *j, TSParser *parser, bool parse_only, long *lines) {
+/* Read, check and parse one file into j->facts (status and diagnostics
+ * included). */
+static void process(Job *j, TSParser *parser, bool parse_only, size_t cap, long *lines) {
     PhFacts *f = ph_facts_new(j->wf->path, j->wf->abspath);
     j->facts = f;
     f->file_id = j->file_id;
     f->size = j->wf->size;
     f->mtime_ns = j->wf->mtime_ns;
     f->status = PH_FACTS_FAILED;
-    if (j->wf->size > MAX_FILE_SIZE) {
-        ph_diags_add(f->diags, PH_ERROR, f->path, 0, 0, 0, NULL, "file too large (%lld bytes, limit %ld); skipped",
-                     (long long)j->wf->size, MAX_FILE_SIZE);
+    if ((uint64_t)j->wf->size > cap) {
+        ph_diags_add(f->diags, PH_ERROR, f->path, 0, 0, 0, NULL,
+                     "file too large (%lld bytes, limit %zu; see --max-file-size); skipped", (long long)j->wf->size,
+                     cap);
         return;
     }
     f->source = ph_read_file(f->abspath, &f->source_len);
@@ -140,9 +122,18 @@ static void process(Job *j, TSParser *parser, bool parse_only, long *lines) {
         ph_diags_add(f->diags, PH_ERROR, f->path, 0, 0, 0, NULL, "cannot read file: %s", strerror(errno));
         return;
     }
+    if (f->source_len > cap) {   /* it grew since the walk saw it */
+        ph_diags_add(f->diags, PH_ERROR, f->path, 0, 0, 0, NULL,
+                     "file too large (%zu bytes, limit %zu; see --max-file-size); skipped", f->source_len, cap);
+        return;
+    }
     if (ph_source_is_binary(f->source, f->source_len)) {
-        long off = (long)((const char *)memchr(f->source, 0, f->source_len) - f->source);
-        error_at_offset(f, PH_ERROR, off, "%s", "binary content (NUL byte), not Python source; skipped");
+        PhSource src;
+        ph_source_init(&src, f->source, f->source_len);
+        ph_source_diag(&src, f->diags, PH_ERROR, f->path,
+                       (size_t)((const char *)memchr(f->source, 0, f->source_len) - f->source),
+                       "binary content (NUL byte), not Python source; skipped");
+        ph_source_fini(&src);
         return;
     }
     f->hash = ph_hash64(f->source, f->source_len);
@@ -151,13 +142,7 @@ static void process(Job *j, TSParser *parser, bool parse_only, long *lines) {
         f->status = PH_FACTS_UNCHANGED;
         return;
     }
-    long bad = ph_source_invalid_utf8(f->source, f->source_len);
-    if (bad >= 0) {
-        char what[96];
-        snprintf(what, sizeof what, "invalid UTF-8 byte 0x%02X; facts extracted with the byte replaced",
-                 (unsigned char)f->source[bad]);
-        error_at_offset(f, PH_WARNING, bad, "%s", what);
-    }
+    ph_source_prepare(&f->source, &f->source_len, f->path, f->diags);
     PhSource src;
     ph_source_init(&src, f->source, f->source_len);
     j->lines = ph_source_lines(&src);
@@ -171,7 +156,7 @@ static void process(Job *j, TSParser *parser, bool parse_only, long *lines) {
     }
     j->module = ph_extract_module_name(f->path, &j->is_package);
     j->errors = ph_parse_file(parser, f, j->module, j->is_package);
-    f->status = PH_FACTS_PARSED;
+    f->status = j->errors < 0 ? PH_FACTS_FAILED : PH_FACTS_PARSED;
 }
 
 static void *worker(void *arg) {
@@ -190,7 +175,7 @@ static void *worker(void *arg) {
         size_t i = p->next++;
         pthread_mutex_unlock(&p->mu);
 
-        process(&p->jobs[i], parser, p->parse_only, &lines);
+        process(&p->jobs[i], parser, p->parse_only, p->max_file_bytes, &lines);
 
         pthread_mutex_lock(&p->mu);
         p->done[p->ndone++] = i;
@@ -569,6 +554,7 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
     pool.njobs = njobs;
     pool.done = ph_xcalloc(njobs ? njobs : 1, sizeof(size_t));
     pool.parse_only = o->parse_only;
+    pool.max_file_bytes = o->max_file_bytes ? o->max_file_bytes : PH_MAX_FILE_BYTES;
     int nthreads = o->jobs > 0 ? o->jobs : nproc();
     if ((size_t)nthreads > njobs)
         nthreads = njobs ? (int)njobs : 1;
@@ -577,8 +563,11 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
     pthread_cond_init(&pool.cond_done, NULL);
     pthread_cond_init(&pool.cond_room, NULL);
     pthread_t *threads = ph_xcalloc((size_t)nthreads, sizeof *threads);
+    pthread_attr_t attr;   /* the parse walk's stack, whatever the default (parse.h) */
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, PH_PARSE_STACK_BYTES);
     for (int t = 0; t < nthreads && njobs; t++)
-        pthread_create(&threads[t], NULL, worker, &pool);
+        pthread_create(&threads[t], &attr, worker, &pool);
 
     for (Job *j; (j = next_done(&pool));) {
         PhFacts *f = j->facts;
@@ -606,6 +595,7 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
     }
     for (int t = 0; t < nthreads && njobs; t++)
         pthread_join(threads[t], NULL);
+    pthread_attr_destroy(&attr);
     free(threads);
     free(pool.done);
     free(jobs);
@@ -691,10 +681,12 @@ int ph_extract_memory(sqlite3 *db, const PhMemFile *files, size_t n, PhDiags *di
         f->hash = ph_hash64(f->source, f->source_len);
         bool pkg;
         char *module = ph_extract_module_name(f->path, &pkg);
+        ph_source_prepare(&f->source, &f->source_len, f->path, f->diags);
         int errors = ph_parse_file(parser, f, module, pkg);
         PhSource src;
         ph_source_init(&src, f->source, f->source_len);
-        rc = ph_writer_put(w, f, module, pkg, ph_contexts_of(NULL, 0, f->path), ph_source_lines(&src), errors);
+        if (errors >= 0)
+            rc = ph_writer_put(w, f, module, pkg, ph_contexts_of(NULL, 0, f->path), ph_source_lines(&src), errors);
         ph_source_fini(&src);
         for (size_t k = 0; k < ph_diags_len(f->diags); k++) {
             const PhDiag *d = ph_diags_at(f->diags, k);
@@ -721,10 +713,11 @@ int ph_extract_dump_tree(const char *path, FILE *out, PhDiags *diags) {
         ph_diags_add(diags, PH_ERROR, path, 0, 0, 0, NULL, "cannot read file: %s", strerror(errno));
         return -1;
     }
+    ph_source_prepare(&text, &len, path, diags);
     TSParser *parser = ts_parser_new();
     ts_parser_set_language(parser, ph_parse_language());
-    ph_parse_dump(parser, text, len, out);
+    int rc = ph_parse_dump(parser, text, len, path, out, diags);
     ts_parser_delete(parser);
     free(text);
-    return 0;
+    return rc;
 }

@@ -59,7 +59,7 @@ typedef struct PhExtractOptions {
     bool parse_only;                   /* read and parse, store nothing (benchmark ceiling) */
     bool force;                        /* re-extract every file */
     bool follow_links;                 /* follow symlinks that leave the audited root */
-    size_t max_file_bytes;             /* larger files are an error; 0 = the extractor's default cap */
+    size_t max_file_bytes;             /* larger files are an error and not read; 0 = PH_MAX_FILE_BYTES */
     /* Code contexts: the whole pattern list, in precedence order (see
      * PhContextPattern); NULL = ph_extract_default_contexts(). A list given
      * here replaces the default set: to add patterns to it, put them first
@@ -76,12 +76,19 @@ typedef struct PhExtractOptions {
     void (*on_wait)(const char *db_path);
 } PhExtractOptions;
 
+/* The default size limit of a file. It bounds the memory a file can take
+ * (tree-sitter's tree and the facts are both proportional to its size: up to
+ * a few hundred bytes per source byte for hostile input, about 30 for
+ * ordinary code). Large generated modules (API clients, data tables) reach
+ * 6 MB; a 50 MB file is refused unless the limit is raised. */
+#define PH_MAX_FILE_BYTES ((size_t)8 << 20)
+
 typedef struct PhExtractStats {
     int files;                         /* .py files found */
     int parsed;                        /* (re-)extracted */
     int unchanged;                     /* skipped: same size and mtime, or same content */
     int removed;                       /* gone since the last run */
-    int failed;                        /* unreadable, binary, too large */
+    int failed;                        /* unreadable, binary, too large, nested too deeply: not extracted */
     int syntax_errors;
     long lines;                        /* lines of the files parsed */
     int recontexted;                   /* stored files whose context changed with the patterns */

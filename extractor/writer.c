@@ -84,7 +84,7 @@ static int step(sqlite3_stmt *st) {
 
 static int remove_facts(PhWriter *self, int64_t file_id, bool with_file) {
     int rc = SQLITE_OK;
-    int64_t lo = file_id << PH_ID_SHIFT, hi = ((file_id + 1) << PH_ID_SHIFT) - 1;
+    int64_t lo = ph_facts_first_id(file_id), hi = ph_facts_last_id(file_id);
     for (int t = 0; t < PH_T_COUNT && rc == SQLITE_OK; t++) {
         bool files = t == PH_T_files;   /* its ids are file ids, not fact ids */
         if (files && !with_file)

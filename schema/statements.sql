@@ -23,7 +23,7 @@ SELECT c.noqa FROM comments c
    AND (c.line = ?2
         OR (c.line < ?2 AND EXISTS (
               SELECT 1 FROM statements s
-               WHERE s.id BETWEEN (?1 << 24) AND ((?1 + 1) << 24) - 1
+               WHERE s.id BETWEEN file_first_id(?1) AND file_last_id(?1)
                  AND s.line = c.line AND s.end_line >= ?2
                  AND s.kind NOT IN ('function_definition', 'class_definition', 'decorated_definition',
                                     'if_statement', 'for_statement', 'while_statement', 'try_statement',
@@ -209,7 +209,7 @@ SELECT c.callee, c.resolved,
          WHERE c.resolved = a.prefix OR substr(c.resolved, 1, length(a.prefix) + 1) = a.prefix || '.'
          ORDER BY length(a.prefix) DESC LIMIT 1)
   FROM calls c
- WHERE c.id BETWEEN (?1 << 24) AND ((?1 + 1) << 24) - 1
+ WHERE c.id BETWEEN file_first_id(?1) AND file_last_id(?1)
    AND c.line = ?2 AND c.col = ?3
  ORDER BY (c.end_line = ?4 AND c.end_col = ?5) DESC, c.end_line, c.end_col
  LIMIT 1;

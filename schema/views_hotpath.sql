@@ -135,7 +135,7 @@ CREATE TEMP VIEW once_functions(function_id, why) AS
            WHERE (c.name = 'append' AND (c.receiver GLOB '*on_startup' OR c.receiver GLOB '*on_cleanup'
                                          OR c.receiver GLOB '*cleanup_ctx'))
               OR (c.name = 'add_event_handler' AND a.pos = 1)) a
-    JOIN functions f ON f.id BETWEEN a.file_id << 24 AND (a.file_id << 24) + 16777215
+    JOIN functions f ON f.id BETWEEN file_first_id(a.file_id) AND file_last_id(a.file_id)
                     AND f.parent_id IS NULL AND +f.class_id IS NULL
                     AND instr(' ' || a.names || ' ', ' ' || f.name || ' ') > 0
   UNION
