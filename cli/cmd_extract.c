@@ -52,6 +52,7 @@ int ph_cmd_extract(int argc, char **argv) {
     o.root = optind < argc ? argv[optind] : ".";
     o.excludes = excludes.items;
     o.n_excludes = excludes.len;
+    o.n_slowest = timings ? 10 : 0;
     PhDiags *d = ph_diags_new();
     PhExtractStats st;
     double t0 = ph_now();
@@ -74,6 +75,12 @@ int ph_cmd_extract(int argc, char **argv) {
     if (timings && !o.parse_only)
         fprintf(stderr, "pyhunt: facts %.3fs, indexes %.3fs, derived relations %.3fs\n", st.t_facts, st.t_indexes,
                 st.t_derive);
+    for (int i = 0; i < st.n_slowest; i++) {
+        const PhExtractFileTime *t = &st.slowest[i];
+        fprintf(stderr, "pyhunt: slowest: %.3fs %s (parse %.3fs, store %.3fs)\n", t->parse + t->store, t->path,
+                t->parse, t->store);
+    }
+    ph_extract_stats_free(&st);
     if (rc != 0)
         return PH_EXIT_USAGE;
     return errors ? PH_EXIT_USAGE : PH_EXIT_CLEAN;

@@ -35,7 +35,7 @@ const PhCommand ph_commands[] = {
      "  --force             re-extract every file\n"
      "  --dump-tree FILE    print FILE's tree-sitter parse tree and exit\n"
      "  --quiet             no summary line\n"
-     "  --timings           where the time went: facts, indexes, derived relations\n",
+     "  --timings           where the time went: facts, indexes, derived relations, the slowest files\n",
      false},
     {"query", ph_cmd_query, "['SQL' | -f FILE] [options]", "run SQL against the fact database",
      "  -f, --file FILE     read the SQL from FILE (a rule file works too)\n"

@@ -20,7 +20,16 @@ typedef struct PhExtractOptions {
     size_t n_excludes;
     bool parse_only;                   /* read and parse, store nothing (benchmark ceiling) */
     bool force;                        /* re-extract every file */
+    size_t max_file_bytes;             /* a larger file is not read; 0 = the default cap */
+    bool follow_links;                 /* follow symlinks whose target leaves the root */
+    int n_slowest;                     /* keep the times of the N slowest files in stats (0: none) */
 } PhExtractOptions;
+
+typedef struct PhExtractFileTime {
+    char *path;                        /* relative to the root */
+    double parse;                      /* seconds on a worker: read, parse, facts */
+    double store;                      /* seconds in the writer */
+} PhExtractFileTime;
 
 typedef struct PhExtractStats {
     int files;                         /* .py files found */
@@ -34,7 +43,12 @@ typedef struct PhExtractStats {
     double t_facts;                    /* seconds: walk, parse and store the facts */
     double t_indexes;                  /* seconds: build the indexes (new databases only) */
     double t_derive;                   /* seconds: derive the call graph and other relations */
+    PhExtractFileTime *slowest;        /* opts->n_slowest files read, slowest first; NULL when not asked */
+    int n_slowest;
 } PhExtractStats;
+
+/* Free what ph_extract_run() put in stats (the slowest files). */
+void ph_extract_stats_free(PhExtractStats *stats);
 
 /* The default database of a root: ROOT/.pyhunt/facts.db (for a file root,
  * beside the file). Caller frees with free(). */
