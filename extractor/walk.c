@@ -311,6 +311,8 @@ static void walk_entry(Walker *w, const char *name, const char *cabs, const char
     if (lstat(cabs, &lst) != 0) {
         if (is_py && !ignored(w, crel, false))
             add_file(w, crel, cabs, NULL, errno ? errno : ENOENT);
+        else if (errno != ENOENT)   /* a name too long, say: it may hold Python files */
+            ph_diags_add(w->diags, PH_ERROR, crel, 0, 0, 0, NULL, "cannot read: %s", strerror(errno));
         return;
     }
     if (S_ISLNK(lst.st_mode)) {
@@ -342,7 +344,8 @@ static void walk_entry(Walker *w, const char *name, const char *cabs, const char
 }
 
 static void walk_dir(Walker *w, const char *abs, const char *rel, int depth) {
-    DIR *d = opendir(abs);
+    /* Past PATH_MAX no entry could be opened by its path. */
+    DIR *d = strlen(abs) + sizeof "/.gitignore" > PATH_MAX ? (errno = ENAMETOOLONG, NULL) : opendir(abs);
     if (!d) {
         ph_diags_add(w->diags, PH_ERROR, *rel ? rel : w->root, 0, 0, 0, NULL, "cannot read directory: %s",
                      strerror(errno));
