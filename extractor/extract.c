@@ -33,7 +33,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_FILE_SIZE (64L << 20)   /* bytes: the default of PhExtractOptions.max_file_bytes */
 
 char *ph_extract_module_name(const char *relpath, bool *is_package) {
     const char *p = relpath;
@@ -447,7 +446,7 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
     pool.njobs = njobs;
     pool.done = ph_xcalloc(njobs ? njobs : 1, sizeof(size_t));
     pool.parse_only = o->parse_only;
-    pool.max_bytes = o->max_file_bytes ? o->max_file_bytes : (size_t)MAX_FILE_SIZE;
+    pool.max_bytes = o->max_file_bytes ? o->max_file_bytes : (size_t)PH_EXTRACT_MAX_FILE_BYTES;
     int nthreads = o->jobs > 0 ? o->jobs : nproc();
     if ((size_t)nthreads > njobs)
         nthreads = njobs ? (int)njobs : 1;
@@ -623,7 +622,7 @@ int ph_extract_memory(sqlite3 *db, const PhMemFile *files, size_t n, PhDiags *di
 
 int ph_extract_dump_tree(const char *path, FILE *out, PhDiags *diags) {
     size_t len;
-    char *text = ph_read_regular(path, MAX_FILE_SIZE, &len);
+    char *text = ph_read_regular(path, PH_EXTRACT_MAX_FILE_BYTES, &len);
     if (!text) {
         ph_diags_add(diags, PH_ERROR, path, 0, 0, 0, NULL, "cannot read file: %s", read_error(errno));
         return -1;

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include "diag.h"
 
+#define PH_EXTRACT_MAX_FILE_BYTES (64L << 20)   /* the default of PhExtractOptions.max_file_bytes */
+
 typedef struct PhExtractOptions {
     const char *root;                  /* directory or file to extract */
     const char *db_path;               /* NULL: ROOT/.pyhunt/facts.db */
