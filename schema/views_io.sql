@@ -485,10 +485,14 @@ CREATE TEMP VIEW package_roots(file_id, root) AS
       SELECT file_id, prefix || '.' || substr(rest, 1, instr(rest || '.', '.') - 1),
              substr(rest, instr(rest || '.', '.') + 1)
         FROM pre WHERE rest <> ''),
-    pk(module) AS MATERIALIZED (SELECT module FROM files WHERE is_package)
-  SELECT f.id, coalesce((SELECT p.prefix FROM pre p WHERE p.file_id = f.id AND p.prefix IN (SELECT module FROM pk)
-                          ORDER BY length(p.prefix) LIMIT 1), f.module)
-    FROM files f;
+    pk(module) AS MATERIALIZED (SELECT module FROM files WHERE is_package),
+    -- (a join, not a subquery per file: inlined into a query over
+    -- functions, that subquery re-ran the recursion once per function)
+    shortest(file_id, prefix, len) AS MATERIALIZED (
+      SELECT file_id, prefix, min(length(prefix)) FROM pre
+       WHERE prefix IN (SELECT module FROM pk) GROUP BY file_id)
+  SELECT f.id, coalesce(s.prefix, f.module)
+    FROM files f LEFT JOIN shortest s ON s.file_id = f.id;
 
 -- async_defs(root, name, is_method, n, function_id, stub)
 -- The async methods and module-level async functions of each package by
