@@ -24,10 +24,12 @@
 #include <unistd.h>
 
 /* The source line of each finding (and related location), for reports that
- * show code. Each file is read once. */
+ * show code. Each file is read once (regular files only, within the
+ * extractor's size cap), and its line starts indexed once: many findings in
+ * one large file cost no rescan from its top. */
 static void attach_snippets(PhFindings *fs, const char *root) {
     char *cur_path = NULL, *text = NULL;
-    size_t len = 0;
+    PhVec(size_t) starts = {0};   /* byte offset of each line of text, line 1 first */
     for (size_t i = 0; i < fs->len; i++) {
         PhFinding *f = &fs->items[i];
         for (size_t k = 0; k <= f->nrelated; k++) {
@@ -43,29 +45,29 @@ static void attach_snippets(PhFindings *fs, const char *root) {
                     free(abs);
                     abs = ph_xstrdup(root);
                 }
-                text = ph_read_file(abs, &len);
+                size_t len = 0;
+                text = ph_read_regular(abs, PH_MAX_FILE_BYTES, &len);
                 free(abs);
+                starts.len = 0;
+                for (size_t at = 0; text && at <= len;) {
+                    ph_vec_push(&starts, at);
+                    const char *nl = memchr(text + at, '\n', len - at);
+                    at = nl ? (size_t)(nl - text) + 1 : len + 1;
+                }
             }
-            if (!text)
+            if (!text || l->line < 1 || (size_t)l->line > starts.len)
                 continue;
-            const char *p = text;
-            for (int line = 1; line < l->line && p; line++) {
-                p = strchr(p, '\n');
-                if (p)
-                    p++;
-            }
-            if (!p)
-                continue;
+            const char *p = text + starts.items[l->line - 1];
             const char *e = p;
             while (*e && *e != '\n' && *e != '\r')
                 e++;
             l->snippet = ph_xstrndup(p, (size_t)(e - p));
         }
     }
+    free(starts.items);
     free(cur_path);
     free(text);
 }
-
 
 /* A named statement, prepared; NULL (after saying so) when it does not
  * compile, which is a build defect the tests catch. */

@@ -28,7 +28,7 @@ static const PhOption extract_options[] = {
      .help = "print FILE's tree-sitter parse tree and exit"},
     {.name = "quiet", .kind = PH_OPT_FLAG, .offset = offsetof(ExtractOptions, quiet), .help = "no summary line"},
     {.name = "timings", .kind = PH_OPT_FLAG, .offset = offsetof(ExtractOptions, timings),
-     .help = "where the time went: facts, indexes, derived relations"},
+     .help = "where the time went: facts, indexes, derived relations, the ten slowest files"},
     {.name = "parse-only", .kind = PH_OPT_FLAG, .flags = PH_OPT_HIDDEN, .offset = offsetof(ExtractOptions, xo.parse_only),
      .help = "read and parse every file, store nothing (the benchmark's ceiling)"},
     {0},
@@ -52,6 +52,7 @@ static int cmd_extract(void *opts, int argc, char **argv) {
     if (ph_cli_context_patterns("extract", &eo->context_patterns, o, &patterns) != 0)
         return PH_EXIT_USAGE;
     o->on_wait = ph_cli_say_waiting;
+    o->n_slowest = eo->timings ? 10 : 0;
     PhDiags *d = ph_diags_new();
     PhExtractStats st;
     double t0 = ph_now();
@@ -77,6 +78,12 @@ static int cmd_extract(void *opts, int argc, char **argv) {
     if (eo->timings && !o->parse_only)
         fprintf(stderr, "pyhunt: facts %.3fs, indexes %.3fs, derived relations %.3fs\n", st.t_facts, st.t_indexes,
                 st.t_derive);
+    for (int i = 0; i < st.n_slowest; i++) {
+        const PhExtractFileTime *t = &st.slowest[i];
+        fprintf(stderr, "pyhunt: slowest: %.3fs %s (parse %.3fs, store %.3fs)\n", t->parse + t->store, t->path,
+                t->parse, t->store);
+    }
+    ph_extract_stats_free(&st);
     if (rc != 0 || (eo->strict && errors))
         return PH_EXIT_USAGE;
     return PH_EXIT_CLEAN;

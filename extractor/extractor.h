@@ -74,6 +74,7 @@ typedef struct PhExtractOptions {
      * updating the same database, so that the front end can say so then
      * and not after the wait. */
     void (*on_wait)(const char *db_path);
+    int n_slowest;                     /* keep the times of the N slowest files in stats (0: none) */
 } PhExtractOptions;
 
 /* The default size limit of a file. It bounds the memory a file can take
@@ -82,6 +83,12 @@ typedef struct PhExtractOptions {
  * ordinary code). Large generated modules (API clients, data tables) reach
  * 6 MB; a 50 MB file is refused unless the limit is raised. */
 #define PH_MAX_FILE_BYTES ((size_t)8 << 20)
+
+typedef struct PhExtractFileTime {
+    char *path;                        /* relative to the root */
+    double parse;                      /* seconds on a worker: read, parse, facts */
+    double store;                      /* seconds in the writer */
+} PhExtractFileTime;
 
 typedef struct PhExtractStats {
     int files;                         /* .py files found */
@@ -96,7 +103,12 @@ typedef struct PhExtractStats {
     double t_facts;                    /* seconds: walk, parse and store the facts */
     double t_indexes;                  /* seconds: build the indexes (new databases only) */
     double t_derive;                   /* seconds: derive the call graph and other relations */
+    PhExtractFileTime *slowest;        /* opts->n_slowest files read, slowest first; NULL when not asked */
+    int n_slowest;
 } PhExtractStats;
+
+/* Free what ph_extract_run() put in stats (the slowest files). */
+void ph_extract_stats_free(PhExtractStats *stats);
 
 /* The default database of a root: ROOT/.pyhunt/facts.db (for a file root,
  * beside the file). Caller frees with free(). */

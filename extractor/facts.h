@@ -20,7 +20,8 @@
 #define PH_LOC(T, X) X(T, line) X(T, col) X(T, end_line) X(T, end_col)
 
 #define PH_COLS_files(X) X(files, id) X(files, path) X(files, module) X(files, is_package) \
-    X(files, context) X(files, hash) X(files, size) X(files, mtime_ns) X(files, lines) X(files, parse_errors)
+    X(files, context) X(files, hash) X(files, size) X(files, mtime_ns) X(files, ctime_ns) \
+    X(files, inode) X(files, lines) X(files, parse_errors)
 #define PH_COLS_diagnostics(X) X(diagnostics, id) X(diagnostics, file_id) X(diagnostics, severity) \
     X(diagnostics, message) PH_LOC(diagnostics, X)
 #define PH_COLS_functions(X) X(functions, id) X(functions, file_id) X(functions, name) \
@@ -125,6 +126,7 @@ typedef struct PhFacts {
     int64_t file_id;           /* assigned before parsing */
     int64_t next_id;           /* facts numbered so far: ids are ph_facts_first_id() + 1.. */
     int64_t size, mtime_ns;
+    int64_t ctime_ns, inode;   /* the rest of the stat the change check compares */
     uint64_t hash;
     int status;                /* PhFactsStatus */
     PhArena *arena;            /* rows, values and copied texts */

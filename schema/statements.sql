@@ -15,6 +15,16 @@ SELECT id, path, context FROM files;
 -- ?1 = file id, ?2 = its new context.
 UPDATE files SET context = ?2 WHERE id = ?1;
 
+-- name: stored_files
+-- What each file was at the last extraction, for the change check
+-- (extractor/extract.c): id, path, hash, size, mtime_ns, ctime_ns, inode.
+SELECT id, path, hash, size, mtime_ns, ctime_ns, inode FROM files ORDER BY path;
+
+-- name: touch_file
+-- Refresh the stat of a file whose content did not change. ?1 = file id,
+-- ?2 = mtime_ns, ?3 = ctime_ns, ?4 = inode.
+UPDATE files SET mtime_ns = ?2, ctime_ns = ?3, inode = ?4 WHERE id = ?1;
+
 -- name: suppressions
 -- The noqa lists that cover a line: a comment on the line itself, or on the
 -- first line of a simple statement that spans it. ?1 = file id, ?2 = line.

@@ -42,6 +42,8 @@ CREATE TABLE files(
   hash TEXT NOT NULL,              -- content hash (64-bit FNV-1a, hex)
   size INTEGER NOT NULL,           -- bytes
   mtime_ns INTEGER NOT NULL,       -- modification time seen at extraction
+  ctime_ns INTEGER NOT NULL,       -- status change time seen at extraction (moves on every write, even `cp -p`)
+  inode INTEGER NOT NULL,          -- inode number seen at extraction (a file replaced by `tar -x` gets a new one)
   lines INTEGER NOT NULL,          -- number of lines
   parse_errors INTEGER NOT NULL    -- syntax errors tree-sitter recovered from
 );
