@@ -8,15 +8,20 @@
 #   make bench    benchmark against the tree-sitter parse-only ceiling (bench/README.md)
 #   make docs     regenerate docs/rules.md from the rule headers (a test fails when it is stale)
 #
-# Third-party code is never committed: tree-sitter and tree-sitter-python are
-# fetched from the npm registry as tarballs (`npm pack`, no install scripts),
-# checked against their published sha512 integrity, and built into build/deps/.
+# Third-party code is never committed: tree-sitter, tree-sitter-python and
+# tree-sitter-toml (for configuration files) are fetched from the npm registry
+# as tarballs (`npm pack`, no install scripts), checked against their
+# published sha512 integrity, and built into build/deps/.
 # SQLite and libedit come from Debian packages, installed when missing.
 
 TS_VERSION      = 0.25.1
 TS_INTEGRITY    = sha512-mrcEdkYtHfrK1A6fs3O6FxkBo0Qig5XUXqHhxUOQu0bmPo00QF4XaSx4edpazdHwxnSCjlGKGgIqWdaN4dvTLA==
 TSPY_VERSION    = 0.25.0
 TSPY_INTEGRITY  = sha512-eCmJx6zQa35GxaCtQD+wXHOhYqBxEL+bp71W/s3fcDMu06MrtzkVXR437dRrCrbrDbyLuUDJpAgycs7ncngLXw==
+# The TOML grammar reads configuration files (pyproject.toml, pyhunt.toml).
+TSTOML_NAME     = @tree-sitter-grammars/tree-sitter-toml
+TSTOML_VERSION  = 0.7.0
+TSTOML_INTEGRITY = sha512-873Kl518Qm5ghbWadISY41rwFjee0v+2bU4twwvAw2VAJcWwj2vBo3F3hOCXfbqHaFiqc4qh6eLhkMl2YZJS0g==
 APT_PACKAGES    = libsqlite3-dev libedit-dev pkg-config tmux
 # The official SARIF validator (tests/formats/sarif.test), from npm into $(DEPS)/sarif.
 SARIF_MT_VERSION = 5.7.0
@@ -34,9 +39,11 @@ LIBS    = -lsqlite3 -ledit -lpthread
 SRC     = $(wildcard extractor/*.c schema/*.c core/*.c cli/*.c repl/*.c)
 OBJ     = $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
 EMBED   = $(sort $(wildcard schema/*.sql)) $(sort $(wildcard queries/*.sql))
-DEPOBJ  = $(DEPS)/ts-lib.o $(DEPS)/ts-python-parser.o $(DEPS)/ts-python-scanner.o
+DEPOBJ  = $(DEPS)/ts-lib.o $(DEPS)/ts-python-parser.o $(DEPS)/ts-python-scanner.o \
+          $(DEPS)/ts-toml-parser.o $(DEPS)/ts-toml-scanner.o
 TS_DIR  = $(DEPS)/tree-sitter
 TSPY_DIR = $(DEPS)/tree-sitter-python
+TSTOML_DIR = $(DEPS)/tree-sitter-toml
 SARIF_MT = $(DEPS)/sarif/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 
 .PHONY: all demo test asan valgrind bench docs clean distclean
@@ -61,6 +68,10 @@ $(TSPY_DIR)/.ok:
 	tools/fetch-dep.sh tree-sitter-python $(TSPY_VERSION) $(TSPY_INTEGRITY) $(TSPY_DIR)
 	@touch $@
 
+$(TSTOML_DIR)/.ok:
+	tools/fetch-dep.sh $(TSTOML_NAME) $(TSTOML_VERSION) $(TSTOML_INTEGRITY) $(TSTOML_DIR)
+	@touch $@
+
 # The SARIF validator: a self-contained .NET executable, installed once
 # (without running its install script, which only sets the executable bit).
 $(SARIF_MT):
@@ -79,6 +90,10 @@ $(DEPS)/ts-python-parser.o: $(TSPY_DIR)/.ok
 	$(CC) -std=c11 -O2 -g -w -I$(TSPY_DIR)/src -c $(TSPY_DIR)/src/parser.c -o $@
 $(DEPS)/ts-python-scanner.o: $(TSPY_DIR)/.ok
 	$(CC) -std=c11 -O2 -g -w -I$(TSPY_DIR)/src -c $(TSPY_DIR)/src/scanner.c -o $@
+$(DEPS)/ts-toml-parser.o: $(TSTOML_DIR)/.ok
+	$(CC) -std=c11 -O2 -g -w -I$(TSTOML_DIR)/src -c $(TSTOML_DIR)/src/parser.c -o $@
+$(DEPS)/ts-toml-scanner.o: $(TSTOML_DIR)/.ok
+	$(CC) -std=c11 -O2 -g -w -I$(TSTOML_DIR)/src -c $(TSTOML_DIR)/src/scanner.c -o $@
 
 # --- pyhunt -------------------------------------------------------------------
 

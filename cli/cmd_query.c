@@ -77,6 +77,7 @@ typedef struct QueryOptions {
     PhStrList exclude;
     bool no_extract;
     PhExtractOptions xo;
+    PhConfigRef cfg;
 } QueryOptions;
 
 static const PhOption query_options[] = {
@@ -87,6 +88,7 @@ static const PhOption query_options[] = {
     {.name = "path", .kind = PH_OPT_PATH, .value = "PATH", .offset = offsetof(QueryOptions, path),
      .help = "the audited tree, as the PATH argument"},
     PH_OPTS_EXTRACT(QueryOptions),
+    PH_OPTS_CONFIG(QueryOptions),
     {.name = "no-extract", .kind = PH_OPT_FLAG, .offset = offsetof(QueryOptions, no_extract),
      .help = "query PATH's database as it is, without bringing it up to date"},
     {0},
@@ -125,9 +127,14 @@ static int cmd_query(void *opts, int argc, char **argv) {
         return ph_cli_usage_error("query", "two trees: '%s' and --path '%s'", root, o->path);
     if (!root)
         root = o->path;
-    char *found = NULL;
+    char *found = NULL, *project = NULL;
     bool no_extract = o->no_extract;
-    if (!root) {
+    if (root) {
+        char *tree[] = {(char *)root};
+        if (ph_cli_config(&ph_query_command, o, tree, 1) != 0)
+            return PH_EXIT_USAGE;
+        root = project = ph_cli_root(&o->cfg, tree, 1, false);
+    } else {
         /* No tree: a database that exists, as it is; never one made here. */
         no_extract = true;
         if (!o->db && !(found = find_db_upwards())) {
@@ -143,6 +150,7 @@ static int cmd_query(void *opts, int argc, char **argv) {
         if (!sql) {
             fprintf(stderr, "pyhunt: cannot read %s: %s\n", o->file, strerror(errno));
             free(found);
+            free(project);
             return PH_EXIT_USAGE;
         }
     } else {
@@ -153,6 +161,7 @@ static int cmd_query(void *opts, int argc, char **argv) {
     int input_errors;
     sqlite3 *db = ph_cli_open_db(root ? root : ".", found ? found : o->db, &o->xo, no_extract, &input_errors, NULL);
     free(found);
+    free(project);
     if (!db) {
         free(sql);
         return PH_EXIT_USAGE;

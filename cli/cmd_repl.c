@@ -16,10 +16,12 @@ typedef struct ReplCliOptions {
     PhStrList exclude;
     bool bail, interactive;
     PhExtractOptions xo;
+    PhConfigRef cfg;
 } ReplCliOptions;
 
 static const PhOption repl_options[] = {
     PH_OPTS_EXTRACT(ReplCliOptions),
+    PH_OPTS_CONFIG(ReplCliOptions),
     {.name = "queries", .kind = PH_OPT_PATH, .value = "DIR", .offset = offsetof(ReplCliOptions, queries),
      .help = "user rules: loaded, and where .save writes (default $PYHUNT_RULES, else ~/.pyhunt/rules)"},
     {.name = "bail", .kind = PH_OPT_FLAG, .flags = PH_OPT_ONE_DASH, .offset = offsetof(ReplCliOptions, bail),
@@ -45,6 +47,13 @@ static sqlite3 *open_db(const char *root, const char *db_path, bool extract, PhE
 
 static int cmd_repl(void *opts, int argc, char **argv) {
     ReplCliOptions *c = opts;
+    /* --db alone: no tree, no configuration; else the tree's project */
+    char *project = NULL;
+    if (argc || !c->db) {
+        if (ph_cli_config(&ph_repl_command, c, argv, argc) != 0)
+            return PH_EXIT_USAGE;
+        project = ph_cli_root(&c->cfg, argv, argc, false);
+    }
     c->xo.excludes = c->exclude.items;
     c->xo.n_excludes = c->exclude.len;
     session_xo = &c->xo;
@@ -54,11 +63,9 @@ static int cmd_repl(void *opts, int argc, char **argv) {
     o.rules_dir = c->queries;
     o.bail = c->bail;
     o.interactive = c->interactive;
-    o.root = argc ? argv[0] : NULL;
+    o.root = project;
     /* --db alone: that database as it is; the tree it came from is in it */
-    o.extract = o.root || !o.db_path;
-    if (!o.root && !o.db_path)
-        o.root = ".";
+    o.extract = o.root != NULL;
     char *home_rules = NULL;
     if (!o.rules_dir && getenv("PYHUNT_RULES") && *getenv("PYHUNT_RULES"))
         o.rules_dir = getenv("PYHUNT_RULES");
@@ -67,14 +74,17 @@ static int cmd_repl(void *opts, int argc, char **argv) {
     o.open_db = open_db;
     PhRepl *r = ph_repl_open(&o);
     free(home_rules);
-    if (!r)
+    if (!r) {
+        free(project);
         return PH_EXIT_USAGE;
+    }
     int status = PH_EXIT_CLEAN;
     if (c->complete)
         ph_repl_complete(r, c->complete, stdout);
     else
         status = ph_repl_loop(r);
     ph_repl_close(r);
+    free(project);
     return status;
 }
 
