@@ -228,8 +228,14 @@ void ph_cli_print_diags(const PhDiags *d);
 sqlite3 *ph_cli_open_db(const char *root, const char *db_path, const PhExtractOptions *xo, bool no_extract,
                         int *input_errors, PhExtractStats *stats);
 
-/* Rules: built-in plus --queries directories. Prints diagnostics and
- * returns NULL on a bad rule file. */
-PhRuleSet *ph_cli_load_rules(const char *const *dirs, size_t ndirs);
+/* PhExtractOptions.on_wait of the commands: a note that another run holds
+ * the database, printed at once (not after the wait with the other
+ * diagnostics). */
+void ph_cli_say_waiting(const char *db_path);
+
+/* Rules: built-in, the user-rules folders of `root` (rules.h: the user's,
+ * then the project's), then --queries directories. Prints diagnostics and
+ * returns NULL on a bad rule file. Caller frees with ph_rules_free(). */
+PhRuleSet *ph_cli_load_rules(const char *root, const char *const *dirs, size_t ndirs);
 
 #endif

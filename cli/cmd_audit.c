@@ -281,7 +281,7 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
     o->xo.excludes = o->exclude.items;
     o->xo.n_excludes = o->exclude.len;
 
-    PhRuleSet *rules = ph_cli_load_rules(o->queries.items, o->queries.len);
+    PhRuleSet *rules = ph_cli_load_rules(root, o->queries.items, o->queries.len);
     if (!rules)
         return PH_EXIT_QUERY;
     int status = ph_cli_config_check_rules(&o->cfg, rules);

@@ -52,6 +52,7 @@ static int cmd_extract(void *opts, int argc, char **argv) {
     o->db_path = eo->db;
     o->excludes = eo->exclude.items;
     o->n_excludes = eo->exclude.len;
+    o->on_wait = ph_cli_say_waiting;
     PhDiags *d = ph_diags_new();
     PhExtractStats st;
     double t0 = ph_now();

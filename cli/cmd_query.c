@@ -27,12 +27,12 @@ static int run_sql(sqlite3 *db, const char *origin, const char *sql, const char 
         if (sqlite3_prepare_v2(db, p, -1, &st, &tail) != SQLITE_OK) {
             int off = sqlite3_error_offset(db);
             if (off >= 0) {
-                ph_diags_add_at(d, PH_ERROR, origin, sql, (size_t)(p - sql) + (size_t)off, 1, 0, sqlite3_errmsg(db));
+                ph_diags_add_at(d, PH_ERROR, origin, sql, (size_t)(p - sql) + (size_t)off, 1, 0, ph_db_errmsg(db));
             } else {   /* no position: the line where the statement starts */
                 int line = 1;
                 for (const char *q = sql; q < p; q++)
                     line += *q == '\n';
-                ph_diags_add(d, PH_ERROR, origin, line, 0, 0, NULL, "%s", sqlite3_errmsg(db));
+                ph_diags_add(d, PH_ERROR, origin, line, 0, 0, NULL, "%s", ph_db_errmsg(db));
             }
             return -1;
         }
@@ -62,7 +62,7 @@ static int run_sql(sqlite3 *db, const char *origin, const char *sql, const char 
         free(vals);
         free(kinds);
         if (rc != SQLITE_DONE) {
-            ph_diags_add(d, PH_ERROR, origin, 0, 0, 0, NULL, "%s", sqlite3_errmsg(db));
+            ph_diags_add(d, PH_ERROR, origin, 0, 0, 0, NULL, "%s", ph_db_errmsg(db));
             sqlite3_finalize(st);
             return -1;
         }
@@ -167,7 +167,9 @@ static int cmd_query(void *opts, int argc, char **argv) {
         return PH_EXIT_USAGE;
     }
     PhDiags *d = ph_diags_new();
+    PhTrust trust = ph_db_trust(PH_TRUST_EXPLORE);   /* the facts cannot change (db.h) */
     int rc = run_sql(db, o->file ? o->file : "query", sql, o->format, d);
+    ph_db_trust(trust);
     ph_cli_print_diags(d);
     ph_diags_free(d);
     ph_db_close(db);

@@ -23,7 +23,7 @@ static const PhOption repl_options[] = {
     PH_OPTS_EXTRACT(ReplCliOptions),
     PH_OPTS_CONFIG(ReplCliOptions),
     {.name = "queries", .kind = PH_OPT_PATH, .value = "DIR", .offset = offsetof(ReplCliOptions, queries),
-     .help = "user rules: loaded, and where .save writes (default $PYHUNT_RULES, else ~/.pyhunt/rules)"},
+     .help = "user rules: loaded, and where .save writes (default PATH/.pyhunt-rules; README, user rules)"},
     {.name = "bail", .kind = PH_OPT_FLAG, .flags = PH_OPT_ONE_DASH, .offset = offsetof(ReplCliOptions, bail),
      .help = "in a script, stop at the first error (exit 2 or 3)"},
     {.name = "interactive", .kind = PH_OPT_FLAG, .flags = PH_OPT_ONE_DASH,
@@ -66,14 +66,8 @@ static int cmd_repl(void *opts, int argc, char **argv) {
     o.root = project;
     /* --db alone: that database as it is; the tree it came from is in it */
     o.extract = o.root != NULL;
-    char *home_rules = NULL;
-    if (!o.rules_dir && getenv("PYHUNT_RULES") && *getenv("PYHUNT_RULES"))
-        o.rules_dir = getenv("PYHUNT_RULES");
-    if (!o.rules_dir && getenv("HOME") && *getenv("HOME"))
-        o.rules_dir = home_rules = ph_xasprintf("%s/.pyhunt/rules", getenv("HOME"));
     o.open_db = open_db;
     PhRepl *r = ph_repl_open(&o);
-    free(home_rules);
     if (!r) {
         free(project);
         return PH_EXIT_USAGE;

@@ -102,7 +102,9 @@ static int cmd_rules(void *opts, int argc, char **argv) {
     RulesOptions *o = opts;
     if (ph_cli_config(&ph_rules_command, o, NULL, 0) != 0)
         return PH_EXIT_USAGE;
-    PhRuleSet *rules = ph_cli_load_rules(o->queries.items, o->queries.len);
+    char *root = ph_cli_root(&o->cfg, NULL, 0, false);
+    PhRuleSet *rules = ph_cli_load_rules(root, o->queries.items, o->queries.len);
+    free(root);
     if (!rules)
         return PH_EXIT_QUERY;
     int status = PH_EXIT_CLEAN;

@@ -80,8 +80,34 @@ void ph_rules_free(PhRuleSet *self);       /* NULL is a no-op */
 int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool builtin, PhDiags *diags);
 
 /* Add every *.sql file of dir (sorted by name). Returns the number of
- * rules added, or -1 after diagnostics. */
+ * rules added, or -1 after diagnostics (the good files are added). */
 int ph_rules_add_dir(PhRuleSet *self, const char *dir, PhDiags *diags);
+
+/* User rules live in one scheme, read by every command through
+ * ph_rules_load():
+ *
+ *   1. the user's folder, ${XDG_CONFIG_HOME:-~/.config}/pyhunt/rules;
+ *   2. the project's folder, ROOT/.pyhunt-rules (committable, unlike the
+ *      git-ignored .pyhunt/), where the REPL's .save writes;
+ *   3. each --queries DIR given.
+ *
+ * Later folders replace rules of earlier ones with the same id. Only a
+ * --queries folder may replace a built-in rule: a folder found by itself
+ * (which may belong to the audited repository) can add rules, not turn off
+ * pyhunt's. */
+
+/* The user's folder (1). NULL when neither XDG_CONFIG_HOME nor HOME is
+ * set. Caller frees with free(). */
+char *ph_rules_dir_user(void);
+/* The project's folder (2) of the tree `root` (a file: its folder). Caller
+ * frees with free(). */
+char *ph_rules_dir_project(const char *root);
+
+/* The built-in rules plus the folders above that exist (root NULL: no
+ * project folder); each of `dirs` must exist. Never NULL: a bad rule file
+ * adds an error diagnostic and is left out, and the caller decides whether
+ * that is fatal. Caller frees with ph_rules_free(). */
+PhRuleSet *ph_rules_load(const char *root, const char *const *dirs, size_t ndirs, PhDiags *diags);
 
 size_t ph_rules_len(const PhRuleSet *self);
 const PhRule *ph_rules_at(const PhRuleSet *self, size_t i);      /* borrowed, valid until free */
