@@ -207,6 +207,9 @@ int ph_cli_keep_findings(PhFindings *fs, bool (*keep)(const PhFinding *f, void *
 /* Drop the findings that the configuration's per-file-ignores silence, and,
  * with `rel` (from ph_cli_under_root), those outside its paths. */
 void ph_cli_report_scope(PhFindings *fs, const PhConfigRef *ref, char **rel);
+/* A warning for each path under which the database holds no file (a file
+ * that is not Python, or excluded): named, yet nothing was audited there. */
+void ph_cli_warn_unaudited(sqlite3 *db, char *const *paths, char **rel);
 
 /* `pyhunt config [KEY]`: the keys of the file, or one key in full. */
 extern const PhCommand ph_config_command;

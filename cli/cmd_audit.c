@@ -351,6 +351,7 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
     if (o->min_severity)
         ph_findings_min_severity(&fs, o->min_severity);
     char **rel = ph_cli_under_root(root, paths, npaths);
+    ph_cli_warn_unaudited(db, paths, rel);
     ph_cli_report_scope(&fs, &o->cfg, rel);
     ph_words_free(rel);
     int dropped = changes ? ph_cli_keep_findings(&fs, changed, changes) : 0;

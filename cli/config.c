@@ -17,6 +17,8 @@
 #include "config.h"
 #include "util.h"
 
+#include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -265,7 +267,97 @@ static const char *flag_of(const PhConfigKey *key) {
     return o && !(o->flags & (PH_OPT_FILE_ONLY | PH_OPT_HIDDEN)) ? key->name : NULL;
 }
 
+/* ---------------------------------------------------------------------------
+ * pyhunt config --dump-toml FILE: the document as pyhunt reads it, in JSON
+ * (strings through SQLite's json_quote), to compare with another reader.
+ */
+
+static void json_value(sqlite3_str *out, sqlite3_stmt *quote, const PhTomlValue *v);
+
+static void json_string(sqlite3_str *out, sqlite3_stmt *quote, const char *s, size_t len) {
+    sqlite3_bind_text(quote, 1, s, (int)len, SQLITE_STATIC);
+    if (sqlite3_step(quote) == SQLITE_ROW)
+        sqlite3_str_appendall(out, (const char *)sqlite3_column_text(quote, 0));
+    sqlite3_reset(quote);
+}
+
+static void json_value(sqlite3_str *out, sqlite3_stmt *quote, const PhTomlValue *v) {
+    switch (v->kind) {
+    case PH_TOML_STRING:
+        json_string(out, quote, v->text, v->len);
+        break;
+    case PH_TOML_INTEGER:
+        sqlite3_str_appendf(out, "%lld", (long long)v->integer);
+        break;
+    case PH_TOML_BOOLEAN:
+        sqlite3_str_appendall(out, v->integer ? "true" : "false");
+        break;
+    case PH_TOML_FLOAT:
+    case PH_TOML_DATETIME:   /* as written: JSON has no dates, and floats would round */
+        sqlite3_str_appendf(out, "{\"%s\": ", v->kind == PH_TOML_FLOAT ? "float" : "datetime");
+        json_string(out, quote, v->text, v->len);
+        sqlite3_str_appendchar(out, 1, '}');
+        break;
+    case PH_TOML_ARRAY:
+    case PH_TOML_TABLE: {
+        bool table = v->kind == PH_TOML_TABLE;
+        sqlite3_str_appendchar(out, 1, table ? '{' : '[');
+        for (size_t i = 0; i < v->n; i++) {
+            if (i)
+                sqlite3_str_appendall(out, ", ");
+            if (table) {
+                json_string(out, quote, v->keys[i].name, v->keys[i].len);
+                sqlite3_str_appendall(out, ": ");
+            }
+            json_value(out, quote, v->items[i]);
+        }
+        sqlite3_str_appendchar(out, 1, table ? '}' : ']');
+        break;
+    }
+    }
+}
+
+static int dump_toml(const char *path) {
+    PhDiags *d = ph_diags_new();
+    size_t len = 0;
+    char *text = ph_read_file(path, &len);
+    PhToml *doc = text ? ph_toml_parse(path, text, len, d) : NULL;
+    if (!text)
+        ph_diags_add(d, PH_ERROR, path, 0, 0, 0, NULL, "cannot read: %s", strerror(errno));
+    ph_cli_print_diags(d);
+    ph_diags_free(d);
+    free(text);
+    if (!doc)
+        return PH_EXIT_USAGE;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *quote = NULL;
+    sqlite3_open(":memory:", &db);
+    sqlite3_prepare_v2(db, "SELECT json_quote(?1)", -1, &quote, NULL);
+    sqlite3_str *out = sqlite3_str_new(NULL);
+    json_value(out, quote, ph_toml_root(doc));
+    char *json = sqlite3_str_finish(out);
+    printf("%s\n", json ? json : "");
+    sqlite3_free(json);
+    sqlite3_finalize(quote);
+    sqlite3_close(db);
+    ph_toml_free(doc);
+    return PH_EXIT_CLEAN;
+}
+
+typedef struct ConfigOptions {
+    const char *dump_toml;
+} ConfigOptions;
+
+static const PhOption config_options[] = {
+    {.name = "dump-toml", .kind = PH_OPT_PATH, .value = "FILE", .offset = offsetof(ConfigOptions, dump_toml),
+     .help = "print the TOML file FILE as pyhunt reads it, in JSON, and exit"},
+    {0},
+};
+
 static int cmd_config(void *opts, int argc, char **argv) {
+    const ConfigOptions *co = opts;
+    if (co->dump_toml)
+        return dump_toml(co->dump_toml);
     size_t nkeys;
     const PhConfigKey *keys = ph_config_keys(&nkeys);
     if (argc == 0) {
@@ -301,8 +393,10 @@ static int cmd_config(void *opts, int argc, char **argv) {
 const PhCommand ph_config_command = {
     .name = "config",
     .run = cmd_config,
-    .usage = "[KEY]",
+    .usage = "[KEY] [options]",
     .summary = "the keys of the configuration file (pyproject.toml's [tool.pyhunt], pyhunt.toml)",
+    .options = config_options,
+    .opts_size = sizeof(ConfigOptions),
     .max_args = 1,
     .operands = "  KEY                 one key, in full\n",
 };

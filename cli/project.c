@@ -14,6 +14,7 @@
  */
 #include "cli.h"
 #include "config.h"
+#include "db.h"
 #include "util.h"
 #include "walk.h"
 
@@ -219,4 +220,23 @@ void ph_cli_report_scope(PhFindings *fs, const PhConfigRef *ref, char **rel) {
         ph_cli_keep_findings(fs, not_ignored, (void *)pfi);
     if (rel)
         ph_cli_keep_findings(fs, in_paths, rel);
+}
+
+void ph_cli_warn_unaudited(sqlite3 *db, char *const *paths, char **rel) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, ph_db_statement("files_under"), -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return;
+    }
+    PhDiags *d = ph_diags_new();
+    for (size_t i = 0; rel[i]; i++) {
+        sqlite3_bind_text(st, 1, rel[i], -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 0)
+            ph_diags_add(d, PH_WARNING, paths[i], 0, 0, 0, NULL,
+                         "nothing audited here: no Python file, or only excluded ones (exclude, .gitignore)");
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+    ph_cli_print_diags(d);
+    ph_diags_free(d);
 }

@@ -392,9 +392,13 @@ PhConfig *ph_config_read(const char *path, PhDiags *diags) {
  * Finding the file.
  */
 
-static bool exists(const char *path, bool regular) {
+/* With `file`: anything but a directory: a FIFO or a dangling link named
+ * pyhunt.toml is found, then refused by read_text, never skipped in silence. */
+static bool exists(const char *path, bool file) {
     struct stat st;
-    return stat(path, &st) == 0 && (!regular || S_ISREG(st.st_mode));
+    if (lstat(path, &st) != 0)
+        return false;
+    return !file || stat(path, &st) != 0 || !S_ISDIR(st.st_mode);   /* a dangling link too */
 }
 
 /* Does the pyproject.toml at path hold [tool.pyhunt]? -1 after a diagnostic. */

@@ -235,10 +235,16 @@ static bool decode_string(PhToml *doc, uint32_t at, uint32_t end, const char **o
     }
     sqlite3_str *s = sqlite3_str_new(NULL);
     while (p < e) {
+        if (multi && t[p] == '\r' && p + 1 < e && t[p + 1] == '\n') {
+            p++;   /* a CRLF newline is "\n", as Python's tomllib reads it */
+            continue;
+        }
         if (literal || t[p] != '\\') {
             uint32_t k = p;
-            while (k < e && (literal || t[k] != '\\'))
+            while (k < e && (literal || t[k] != '\\') && !(multi && t[k] == '\r'))
                 k++;
+            if (k == p)
+                k++;   /* a lone CR */
             sqlite3_str_append(s, t + p, (int)(k - p));
             p = k;
             continue;
@@ -527,13 +533,26 @@ static PhTomlValue *open_section(PhToml *doc, TSNode keyn, bool array) {
     return NULL;
 }
 
+/* A key/value pair of a section ends its line (tree-sitter-toml's scanner
+ * lets `a = 1 b = 2` through). */
+static bool ends_line(PhToml *doc, TSNode pair) {
+    uint32_t p = ts_node_end_byte(pair);
+    while (p < doc->len && is_blank(doc->text[p]))
+        p++;
+    if (p >= doc->len || doc->text[p] == '\n' || doc->text[p] == '#' ||
+        (doc->text[p] == '\r' && p + 1 < doc->len && doc->text[p + 1] == '\n'))
+        return true;
+    return fail(doc, p, 1, "invalid TOML: expected the end of the line");
+}
+
 /* The document: pairs of the root table, then sections and their pairs. */
 static bool build(PhToml *doc, TSNode root) {
     uint32_t count = ts_node_named_child_count(root);
     for (uint32_t i = 0; i < count && !doc->failed; i++) {
         TSNode c = ts_node_named_child(root, i);
         if (node_is(c, "pair")) {
-            assign_pair(doc, doc->root, c);
+            if (ends_line(doc, c))
+                assign_pair(doc, doc->root, c);
             continue;
         }
         bool array = node_is(c, "table_array_element");
@@ -544,7 +563,7 @@ static bool build(PhToml *doc, TSNode root) {
             return fail(doc, node_at(c), 1, "invalid TOML: a table header without a name");
         PhTomlValue *section = open_section(doc, keyn, array);
         for (uint32_t k = 1; section && nth_child(c, k, &pair); k++)
-            if (!assign_pair(doc, section, pair))
+            if (!ends_line(doc, pair) || !assign_pair(doc, section, pair))
                 break;
     }
     return !doc->failed;
@@ -638,8 +657,13 @@ static bool report_syntax(PhToml *doc, TSNode n) {
         r = fail(doc, at, w ? w : 1, "invalid TOML: expected %s%s", words, at >= doc->len ? " before the end of the file" : "");
     else if (at >= doc->len)
         r = fail(doc, at, 1, "invalid TOML: unexpected end of the file");
+    else if (doc->text[at] == '\n' || doc->text[at] == '\r')
+        r = fail(doc, at, 1, "invalid TOML: unexpected end of the line");
     else if (w)
         r = fail(doc, at, w, "invalid TOML: unexpected '%.*s'", (int)w, doc->text + at);
+    else if ((unsigned char)doc->text[at] < 0x20 || doc->text[at] == 0x7F)
+        r = fail(doc, at, 1, "invalid TOML: control character 0x%02X (write it as an escape, \\u%04X)",
+                 (unsigned char)doc->text[at], (unsigned char)doc->text[at]);
     else
         r = fail(doc, at, 1, "invalid TOML: unexpected character");
     free(words);
@@ -703,6 +727,9 @@ PhToml *ph_toml_parse(const char *path, const char *text, size_t len, PhDiags *d
     doc->root = new_value(doc, NULL, PH_TOML_TABLE, 0, 0);
     doc->root->flags = EXPLICIT;
     bool ok = len <= UINT32_MAX ? check_utf8(doc) : fail(doc, 0, 0, "a TOML file of 4 GB or more");
+    /* tree-sitter would skip a byte order mark; Python's tomllib (and so pip) refuses one */
+    if (ok && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        ok = fail(doc, 0, 3, "invalid TOML: a byte order mark (save the file as UTF-8 without one)");
     if (ok) {
         TSParser *parser = ts_parser_new();
         TSTree *tree = NULL;
