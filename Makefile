@@ -139,6 +139,7 @@ FUZZ_TIME    ?= 60
 FUZZ_FLAGS   ?=
 FUZZ_TARGETS  = $(basename $(notdir $(wildcard tests/fuzz/*.c)))
 fuzz:
+	@command -v clang > /dev/null || { echo "pyhunt: make fuzz needs clang with libFuzzer (apt-get install clang)"; exit 2; }
 	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
 		DEPOBJ_DIR=build-fuzz/deps DEPSAN="-fsanitize=fuzzer-no-link,address" fuzz-targets
