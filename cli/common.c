@@ -9,6 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+void ph_cli_say_waiting(const char *db_path) {
+    fprintf(stderr, "pyhunt: %s: note: another pyhunt is updating this database; waiting for it to finish\n",
+            db_path);
+}
+
 sqlite3 *ph_cli_open_db(const char *root, const char *db_path, const PhExtractOptions *xo, bool no_extract,
                         int *input_errors, PhExtractStats *stats) {
     PhDiags *d = ph_diags_new();
@@ -24,6 +29,7 @@ sqlite3 *ph_cli_open_db(const char *root, const char *db_path, const PhExtractOp
         PhExtractOptions o = *xo;
         o.root = root;
         o.db_path = path;
+        o.on_wait = ph_cli_say_waiting;
         ok = ph_extract_run(&o, stats, d) == 0;
         *input_errors = ph_diags_count(d, PH_ERROR);
     }
@@ -41,12 +47,10 @@ sqlite3 *ph_cli_open_db(const char *root, const char *db_path, const PhExtractOp
     return db;
 }
 
-PhRuleSet *ph_cli_load_rules(const char *const *dirs, size_t ndirs) {
-    PhRuleSet *rules = ph_rules_builtin();
+PhRuleSet *ph_cli_load_rules(const char *root, const char *const *dirs, size_t ndirs) {
     PhDiags *d = ph_diags_new();
-    bool ok = true;
-    for (size_t i = 0; i < ndirs; i++)
-        ok &= ph_rules_add_dir(rules, dirs[i], d) >= 0;
+    PhRuleSet *rules = ph_rules_load(root, dirs, ndirs, d);
+    bool ok = ph_diags_count(d, PH_ERROR) == 0;
     ph_cli_print_diags(d);
     ph_diags_free(d);
     if (!ok) {
