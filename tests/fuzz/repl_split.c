@@ -27,7 +27,7 @@ static void dot_command(const char *line) {
         PhVec(const char *) names = {0};
         for (const PhDotCommand *k = ph_repl_dots; k->name; k++)
             ph_vec_push(&names, k->name);
-        ph_repl_closest(argc ? argv[0] : "", names.items, names.len);
+        ph_str_closest(argc ? argv[0] : "", names.items, names.len);
         free(names.items);
     }
     ph_words_free(argv);
