@@ -4,6 +4,7 @@
 #   make demo     build, then audit the bundled example application
 #   make test     build, then run every test (rule corpora, CLI goldens, hostile inputs)
 #   make asan     build with AddressSanitizer + UBSan into build-asan/ and run the tests
+#   make fuzz     build the libFuzzer targets of tests/fuzz/ (clang) and run each FUZZ_TIME seconds
 #   make valgrind run the test suite under valgrind's memcheck
 #   make bench    benchmark against the tree-sitter parse-only ceiling (bench/README.md)
 #   make docs     regenerate docs/rules.md from the rule headers (a test fails when it is stale)
@@ -39,14 +40,14 @@ LIBS    = -lsqlite3 -ledit -lpthread
 SRC     = $(wildcard extractor/*.c schema/*.c core/*.c cli/*.c repl/*.c)
 OBJ     = $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
 EMBED   = $(sort $(wildcard schema/*.sql)) $(sort $(wildcard queries/*.sql))
-DEPOBJ  = $(DEPS)/ts-lib.o $(DEPS)/ts-python-parser.o $(DEPS)/ts-python-scanner.o \
-          $(DEPS)/ts-toml-parser.o $(DEPS)/ts-toml-scanner.o
+DEPOBJ  = $(DEPOBJ_DIR)/ts-lib.o $(DEPOBJ_DIR)/ts-python-parser.o $(DEPOBJ_DIR)/ts-python-scanner.o \
+          $(DEPOBJ_DIR)/ts-toml-parser.o $(DEPOBJ_DIR)/ts-toml-scanner.o
 TS_DIR  = $(DEPS)/tree-sitter
 TSPY_DIR = $(DEPS)/tree-sitter-python
 TSTOML_DIR = $(DEPS)/tree-sitter-toml
 SARIF_MT = $(DEPS)/sarif/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 
-.PHONY: all demo test asan valgrind bench docs clean distclean
+.PHONY: all demo test asan fuzz fuzz-targets valgrind bench docs clean distclean
 all: $(BUILD)/pyhunt
 
 # --- dependencies -----------------------------------------------------------
@@ -81,19 +82,27 @@ $(SARIF_MT):
 	chmod u+x $@
 
 # Third-party objects: built without -Werror or our warnings, shared by every
-# build flavour (sanitizers need not instrument them).
-$(DEPS)/ts-lib.o: $(TS_DIR)/.ok
-	$(CC) -std=c11 -O2 -g -D_POSIX_C_SOURCE=200112L -D_DEFAULT_SOURCE -w \
+# build flavour (sanitizers need not instrument them) but the fuzz build,
+# which puts its own, instrumented for coverage, in DEPOBJ_DIR.
+DEPOBJ_DIR ?= $(DEPS)
+DEPSAN     ?=
+$(DEPOBJ_DIR)/ts-lib.o: $(TS_DIR)/.ok
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -g $(DEPSAN) -D_POSIX_C_SOURCE=200112L -D_DEFAULT_SOURCE -w \
 		-I$(TS_DIR)/vendor/tree-sitter/lib/include -I$(TS_DIR)/vendor/tree-sitter/lib/src \
 		-c $(TS_DIR)/vendor/tree-sitter/lib/src/lib.c -o $@
-$(DEPS)/ts-python-parser.o: $(TSPY_DIR)/.ok
-	$(CC) -std=c11 -O2 -g -w -I$(TSPY_DIR)/src -c $(TSPY_DIR)/src/parser.c -o $@
-$(DEPS)/ts-python-scanner.o: $(TSPY_DIR)/.ok
-	$(CC) -std=c11 -O2 -g -w -I$(TSPY_DIR)/src -c $(TSPY_DIR)/src/scanner.c -o $@
-$(DEPS)/ts-toml-parser.o: $(TSTOML_DIR)/.ok
-	$(CC) -std=c11 -O2 -g -w -I$(TSTOML_DIR)/src -c $(TSTOML_DIR)/src/parser.c -o $@
-$(DEPS)/ts-toml-scanner.o: $(TSTOML_DIR)/.ok
-	$(CC) -std=c11 -O2 -g -w -I$(TSTOML_DIR)/src -c $(TSTOML_DIR)/src/scanner.c -o $@
+$(DEPOBJ_DIR)/ts-python-parser.o: $(TSPY_DIR)/.ok
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -g $(DEPSAN) -w -I$(TSPY_DIR)/src -c $(TSPY_DIR)/src/parser.c -o $@
+$(DEPOBJ_DIR)/ts-python-scanner.o: $(TSPY_DIR)/.ok
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -g $(DEPSAN) -w -I$(TSPY_DIR)/src -c $(TSPY_DIR)/src/scanner.c -o $@
+$(DEPOBJ_DIR)/ts-toml-parser.o: $(TSTOML_DIR)/.ok
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -g $(DEPSAN) -w -I$(TSTOML_DIR)/src -c $(TSTOML_DIR)/src/parser.c -o $@
+$(DEPOBJ_DIR)/ts-toml-scanner.o: $(TSTOML_DIR)/.ok
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -g $(DEPSAN) -w -I$(TSTOML_DIR)/src -c $(TSTOML_DIR)/src/scanner.c -o $@
 
 # --- pyhunt -------------------------------------------------------------------
 
@@ -137,6 +146,27 @@ docs: $(BUILD)/pyhunt
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
+
+# Fuzzing (tests/fuzz/README.md): each tests/fuzz/NAME.c is a libFuzzer
+# target, built with clang and the sanitizers into build-fuzz/ and run for
+# FUZZ_TIME seconds (FUZZ_FLAGS: more libFuzzer options) on a seed corpus
+# written from the rule corpora, the rules and the REPL tests. What it finds
+# lands in tests/fuzz/NAME/crashes/, which `make test` replays.
+FUZZ_TIME    ?= 60
+FUZZ_FLAGS   ?=
+FUZZ_TARGETS  = $(basename $(notdir $(wildcard tests/fuzz/*.c)))
+fuzz:
+	@command -v clang > /dev/null || { echo "pyhunt: make fuzz needs clang with libFuzzer (apt-get install clang)"; exit 2; }
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
+		DEPOBJ_DIR=build-fuzz/deps DEPSAN="-fsanitize=fuzzer-no-link,address" fuzz-targets
+	tests/fuzz/run.sh build-fuzz "$(FUZZ_TIME)" "$(FUZZ_FLAGS)" $(FUZZ_TARGETS)
+
+# The targets link every module but the command line (cli/).
+fuzz-targets: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(filter-out $(BUILD)/obj/cli/%,$(OBJ)) $(DEPOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -fsanitize=fuzzer $(WARN) $(INCS) -o $@ $(filter %.c %.o,$^) $(LIBS)
 
 # Children are traced (pyhunt run by the test runner and by sh: cases), but not
 # the system tools and the SARIF validator that sh: cases run: their leaks are not ours.
