@@ -43,7 +43,7 @@ static const PhConfigKey keys[] = {
     {.name = "contexts", .type = PH_CONFIG_WORDS, .words = WORDS("test", "example", "script", "code", "all"),
      .nonempty = true, .def = "each rule's own (the correctness rules everywhere, the others in code)",
      .help = "the code contexts whose findings are reported, as --contexts", .example = "[\"code\", \"script\"]"},
-    {.name = "context-patterns", .type = PH_CONFIG_GLOBS_BY_WORD, .words = WORDS("test", "example", "script"),
+    {.name = "context-patterns", .type = PH_CONFIG_GLOBS_BY_WORD, .words = WORDS("code", "test", "example", "script"),
      .def = "RULES.md's patterns",
      .help = "the files of a context (globs), in place of that context's default patterns",
      .example = "{ test = [\"qa/**\", \"*_spec.py\"] }"},

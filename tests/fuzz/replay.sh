@@ -11,8 +11,9 @@
 #   repl_split   the file is a script on the stdin of `pyhunt repl` over a
 #                small database, in a scratch directory that is also $HOME
 #                (what .output and .save write lands there): 0, 2 or 3
-#   config       (the pyproject.toml parser, when it exists: the file is the
-#                pyproject.toml of an audited directory; see README.md)
+#   config       the file is the pyproject.toml, then the pyhunt.toml, of an
+#                audited directory that holds one Python file: `pyhunt audit
+#                DIR` exits 0, 1 or 2
 #
 # Any other exit, a signal (exit above 128), a run over 30 s, a sanitizer
 # report (under `make asan`), or a failure exit without an error line on
@@ -22,7 +23,7 @@ set -u
 target=$1
 dir=${2:-$(dirname "$0")/$target/crashes}
 case $target in
-extract | rule_header | repl_split) ;;
+extract | rule_header | repl_split | config) ;;
 *) echo "replay.sh: unknown target '$target'" >&2; exit 2 ;;
 esac
 [ -d "$dir" ] || exit 0
@@ -50,6 +51,17 @@ run() {
         timeout 30 "$PYHUNT" rules --queries "$w/q" > /dev/null 2> "$w/err" &&
             timeout 30 "$PYHUNT" rules --queries "$w/q" --format markdown > /dev/null 2>> "$w/err"
         echo "$? 0 2 3" ;;
+    config)
+        mkdir "$w/p" && printf 'import time\n\nasync def f():\n    time.sleep(1)\n' > "$w/p/x.py"
+        cp "$1" "$w/p/pyproject.toml"
+        timeout 30 "$PYHUNT" audit "$w/p" --db "$w/facts.db" > /dev/null 2> "$w/err"
+        code=$?
+        if [ "$code" -le 2 ]; then
+            mv "$w/p/pyproject.toml" "$w/p/pyhunt.toml"
+            timeout 30 "$PYHUNT" audit "$w/p" --db "$w/facts.db" > /dev/null 2>> "$w/err"
+            code=$?
+        fi
+        echo "$code 0 1 2" ;;
     repl_split)
         cp "$scratch/template.db" "$w/facts.db"
         (cd "$w" && HOME=$w EDITOR=true VISUAL=true timeout 30 "$PYHUNT" repl --db facts.db < "$1" > /dev/null 2> err)

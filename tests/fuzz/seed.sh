@@ -8,13 +8,14 @@
 #                the test fixtures, the malformed ones included
 #   repl_split   the `--- stdin` scripts of tests/repl/*.test, the REPL
 #                fixture scripts, and the built-in rules as SQL
-#   config       (the pyproject.toml parser, when it exists: the
-#                configuration files of the tests; see README.md)
+#   config       the TOML documents of tests/config/toml/ (valid and
+#                invalid), the configuration files of the fixtures and of
+#                examples/
 # Run from the repository's root; DIR is emptied first.
 set -eu
 dir=$1
 rm -rf "$dir"
-mkdir -p "$dir/extract" "$dir/rule_header" "$dir/repl_split"
+mkdir -p "$dir/extract" "$dir/rule_header" "$dir/repl_split" "$dir/config"
 
 for f in tests/rules/*.txt; do
     awk -v out="$dir/extract/$(basename "$f" .txt)" '
@@ -36,3 +37,5 @@ for f in tests/repl/*.test; do
 done
 find tests/repl/fixtures -type f ! -name '*.py' | while read -r f; do cp "$f" "$dir/repl_split/$(echo "$f" | tr / _)"; done
 for f in queries/*.sql; do cp "$f" "$dir/repl_split/$(basename "$f")"; done
+
+find tests examples -name '*.toml' | while read -r f; do cp "$f" "$dir/config/$(echo "$f" | tr / _)"; done
