@@ -121,6 +121,8 @@ void ph_opts_free(const PhCommand *cmd, void *opts);
  * the value is wrong, to follow the option's name ("takes P1, P2 or P3,
  * not 'P4'"): caller frees with free(). */
 char *ph_opts_set(const PhOption *o, const char *value, void *opts);
+/* Does the row fill a PhStrList (a repeatable or list option)? */
+bool ph_opts_is_list(const PhOption *o);
 /* The row of `cmd` named `name`, or NULL. Borrowed from the table. */
 const PhOption *ph_opts_find(const PhCommand *cmd, const char *name);
 

@@ -455,6 +455,7 @@ const PhCommand ph_audit_command = {
     .options = audit_options,
     .opts_size = sizeof(AuditOptions),
     .max_args = -1,
-    .operands = "  PATH                files and directories to report on (default .); the whole project they\n"
-                "                      belong to is extracted (see 'Configuration' in the README)\n",
+    .operands = "  PATH                files and directories to report on (default .); the\n"
+                "                      whole project they belong to is extracted (README:\n"
+                "                      'Many paths, and pre-commit')\n",
 };

@@ -29,7 +29,6 @@ static const PhOption *config_row(const PhCommand *cmd) {
     return NULL;
 }
 
-static bool is_list(const PhOption *o) { return o->kind == PH_OPT_IDS || (o->flags & PH_OPT_REPEAT); }
 
 static bool given(const PhCommand *cmd, const PhConfigRef *ref, const PhOption *o) {
     size_t i = (size_t)(o - cmd->options);
@@ -72,7 +71,7 @@ static void apply_key(const PhCommand *cmd, void *opts, PhConfigRef *ref, const 
         return;
     /* a list given on the command line too: the file's values first */
     PhStrList typed = {0};
-    PhStrList *list = is_list(o) ? (PhStrList *)((char *)opts + o->offset) : NULL;
+    PhStrList *list = ph_opts_is_list(o) ? (PhStrList *)((char *)opts + o->offset) : NULL;
     if (list && on_line) {
         typed = *list;
         memset(list, 0, sizeof *list);
@@ -225,7 +224,7 @@ void ph_cli_show_settings(const PhCommand *cmd, void *opts, const char *root, co
         sqlite3_str_appendf(s, "%s = ", key->name);
         const void *f = o ? (const char *)opts + o->offset : NULL;
         bool set = from_file || on_line;
-        if (o && is_list(o) && ((const PhStrList *)f)->len) {
+        if (o && ph_opts_is_list(o) && ((const PhStrList *)f)->len) {
             const PhStrList *l = f;
             sqlite3_str_appendchar(s, 1, '[');
             for (size_t i = 0; i < l->len; i++) {
@@ -234,7 +233,7 @@ void ph_cli_show_settings(const PhCommand *cmd, void *opts, const char *root, co
                 toml_quote(s, l->items[i]);
             }
             sqlite3_str_appendchar(s, 1, ']');
-        } else if (o && !is_list(o) && o->kind != PH_OPT_FLAG && *(const char *const *)f) {
+        } else if (o && !ph_opts_is_list(o) && o->kind != PH_OPT_FLAG && *(const char *const *)f) {
             toml_quote(s, *(const char *const *)f);
         } else if (!o && fv) {
             toml_value(s, fv);

@@ -38,7 +38,9 @@ void ph_strlist_free(PhStrList *l) {
 
 static void *field(void *opts, const PhOption *o) { return (char *)opts + o->offset; }
 
-static bool is_list(const PhOption *o) { return o->kind == PH_OPT_IDS || (o->flags & PH_OPT_REPEAT); }
+bool ph_opts_is_list(const PhOption *o) { return o->kind == PH_OPT_IDS || (o->flags & PH_OPT_REPEAT); }
+
+static bool is_list(const PhOption *o) { return ph_opts_is_list(o); }
 
 /* "--jobs", or "-bail" for one-dash rows. */
 static const char *spelled(const PhOption *o, char buf[64]) {
