@@ -199,7 +199,7 @@ static bool changed(const PhFinding *f, void *changes) {
 
 typedef struct AuditOptions {
     const char *format, *output, *min_severity, *diff, *db, *baseline;
-    PhStrList select, extend_select, ignore, queries, exclude;
+    PhStrList select, extend_select, ignore, queries, exclude, contexts, context_patterns;
     bool exit_zero, strict, no_color, no_cache, show_settings;
     PhExtractOptions xo;
     PhConfigRef cfg;
@@ -219,6 +219,10 @@ static const PhOption audit_options[] = {
      .offset = offsetof(AuditOptions, extend_select), .help = "these rules too, besides those --select names"},
     {.name = "ignore", .kind = PH_OPT_IDS, .flags = PH_OPT_EXTEND, .value = "IDS",
      .offset = offsetof(AuditOptions, ignore), .help = "skip these rules"},
+    {.name = "contexts", .kind = PH_OPT_WORDS, .value = "LIST",
+     .words = PH_WORDS("all", "code", "test", "example", "script"), .offset = offsetof(AuditOptions, contexts),
+     .help = "report findings in files of these contexts (default: each rule's own; correctness rules in all, "
+             "the others in code)"},
     {.name = "min-severity", .kind = PH_OPT_ENUM, .value = "SEV", .words = PH_WORDS("P1", "P2", "P3"),
      .offset = offsetof(AuditOptions, min_severity), .help = "only findings at SEV or worse"},
     {.name = "exit-zero", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, exit_zero),
@@ -233,6 +237,7 @@ static const PhOption audit_options[] = {
      .offset = offsetof(AuditOptions, baseline), .help = "the baseline file"},
     PH_OPTS_EXTRACT(AuditOptions),
     PH_OPTS_CONFIG(AuditOptions),
+    PH_OPT_CONTEXT_PATTERN(AuditOptions),
     {.name = "show-settings", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, show_settings),
      .help = "print the settings in force, where each came from, and the rules that would run; audit nothing"},
     {.name = "no-color", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, no_color),
@@ -260,13 +265,26 @@ static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
             return ph_cli_usage_error("audit", "%s: no rule is or starts with '%s'; 'pyhunt rules' lists them",
                                       option[k], item);
         }
-    /* extend-select widens an explicit select; over the default set (every
-     * rule, for now) it adds nothing */
+    /* extend-select widens select, or the default set (every rule that is
+     * not opt-in) when select names nothing */
     PhStrList sel = {0};
-    for (size_t i = 0; o->select.len && i < o->select.len + o->extend_select.len; i++)
-        ph_strlist_push(&sel, i < o->select.len ? o->select.items[i] : o->extend_select.items[i - o->select.len]);
-    ph_rules_filter(rules, sel.items, sel.len, o->ignore.items, o->ignore.len);
+    if (o->extend_select.len) {
+        for (size_t i = 0; i < o->select.len; i++)
+            ph_strlist_push(&sel, o->select.items[i]);
+        for (size_t i = 0; !o->select.len && i < ph_rules_len(rules); i++)
+            if (!ph_rules_at(rules, i)->opt_in)
+                ph_strlist_push(&sel, ph_rules_at(rules, i)->id);
+        for (size_t i = 0; i < o->extend_select.len; i++)
+            ph_strlist_push(&sel, o->extend_select.items[i]);
+    }
+    const PhStrList *chosen = o->extend_select.len ? &sel : &o->select;
+    ph_rules_filter(rules, chosen->items, chosen->len, o->ignore.items, o->ignore.len);
+    bool any_selected = chosen->len > 0;
     ph_strlist_free(&sel);
+    if (ph_rules_len(rules) == 0 && any_selected && !o->ignore.len)
+        /* each item names a rule, so each named only opt-in ones, by a prefix */
+        return ph_cli_usage_error("audit", "no rule left to run: a prefix does not select opt-in rules; name them "
+                                           "by id, or --select ALL");
     if (ph_rules_len(rules) == 0)
         return ph_cli_usage_error("audit", "no rule left to run: --ignore removes every rule%s",
                                   o->select.len ? " that --select names" : "");
@@ -280,10 +298,21 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
     bool markdown = strcmp(fmt->name, "markdown") == 0;
     o->xo.excludes = o->exclude.items;
     o->xo.n_excludes = o->exclude.len;
+    PhContextSet contexts = 0;   /* 0: each rule's own */
+    for (size_t i = 0; i < o->contexts.len; i++) {
+        PhContextSet one;
+        ph_context_set_parse(o->contexts.items[i], &one, NULL, NULL);   /* a word of the table */
+        contexts |= one;
+    }
+    PhContextPattern *patterns = NULL;
+    if (ph_cli_context_patterns("audit", &o->context_patterns, &o->xo, &patterns) != 0)
+        return PH_EXIT_USAGE;
 
     PhRuleSet *rules = ph_cli_load_rules(root, o->queries.items, o->queries.len);
-    if (!rules)
+    if (!rules) {
+        free(patterns);
         return PH_EXIT_QUERY;
+    }
     int status = ph_cli_config_check_rules(&o->cfg, rules);
     if (!status)
         status = check_selection(rules, o);
@@ -291,10 +320,12 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
         char *db = o->db ? ph_xstrdup(o->db) : ph_extract_default_db(root);
         ph_cli_show_settings(&ph_audit_command, o, root, db, paths, npaths, rules, stdout);
         free(db);
+        free(patterns);
         ph_rules_free(rules);
         return PH_EXIT_CLEAN;
     }
     if (status) {
+        free(patterns);
         ph_rules_free(rules);
         return status;
     }
@@ -315,6 +346,7 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
         fprintf(stderr, "pyhunt: %s\n", err);
         free(err);
         free(default_out);
+        free(patterns);
         ph_rules_free(rules);
         return PH_EXIT_USAGE;
     }
@@ -322,6 +354,7 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
     int input_errors = 0;
     PhExtractStats st;
     sqlite3 *db = ph_cli_open_db(root, o->db, &o->xo, false, &input_errors, &st);
+    free(patterns);
     /* The whole tree was extracted (cross-file facts stay right); --diff
      * only narrows what is reported. */
     PhChanges *changes = NULL;
@@ -356,6 +389,8 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
     ph_words_free(rel);
     int dropped = changes ? ph_cli_keep_findings(&fs, changed, changes) : 0;
     ph_changes_free(changes);
+    /* Last, so that left_out counts what --contexts all would add to this very report. */
+    ph_findings_contexts(&fs, contexts);
     ph_findings_sort(&fs);
     attach_snippets(&fs, root);
 
@@ -391,6 +426,7 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
         .min_severity = o->min_severity,
         .diff_base = o->diff,
         .diff_dropped = dropped,
+        .contexts = contexts,
         .path_prefix = prefix,
         .base_uri = base_uri,
         .color = f == stdout && isatty(1) && !o->no_color && !getenv("NO_COLOR"),

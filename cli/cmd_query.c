@@ -74,7 +74,7 @@ static int run_sql(sqlite3 *db, const char *origin, const char *sql, const char 
 
 typedef struct QueryOptions {
     const char *file, *format, *path, *db;
-    PhStrList exclude;
+    PhStrList exclude, context_patterns;
     bool no_extract;
     PhExtractOptions xo;
     PhConfigRef cfg;
@@ -89,6 +89,7 @@ static const PhOption query_options[] = {
      .help = "the audited tree, as the PATH argument"},
     PH_OPTS_EXTRACT(QueryOptions),
     PH_OPTS_CONFIG(QueryOptions),
+    PH_OPT_CONTEXT_PATTERN(QueryOptions),
     {.name = "no-extract", .kind = PH_OPT_FLAG, .offset = offsetof(QueryOptions, no_extract),
      .help = "query PATH's database as it is, without bringing it up to date"},
     {0},
@@ -158,8 +159,13 @@ static int cmd_query(void *opts, int argc, char **argv) {
     }
     o->xo.excludes = o->exclude.items;
     o->xo.n_excludes = o->exclude.len;
-    int input_errors;
-    sqlite3 *db = ph_cli_open_db(root ? root : ".", found ? found : o->db, &o->xo, no_extract, &input_errors, NULL);
+    PhContextPattern *patterns = NULL;   /* the configuration's, so that the facts are audit's */
+    int input_errors = 0;
+    bool bad = ph_cli_context_patterns("query", &o->context_patterns, &o->xo, &patterns) != 0;
+    sqlite3 *db = bad ? NULL
+                               : ph_cli_open_db(root ? root : ".", found ? found : o->db, &o->xo, no_extract,
+                                                &input_errors, NULL);
+    free(patterns);
     free(found);
     free(project);
     if (!db) {

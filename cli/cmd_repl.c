@@ -13,7 +13,7 @@
 
 typedef struct ReplCliOptions {
     const char *db, *queries, *complete;
-    PhStrList exclude;
+    PhStrList exclude, context_patterns;
     bool bail, interactive;
     PhExtractOptions xo;
     PhConfigRef cfg;
@@ -22,6 +22,7 @@ typedef struct ReplCliOptions {
 static const PhOption repl_options[] = {
     PH_OPTS_EXTRACT(ReplCliOptions),
     PH_OPTS_CONFIG(ReplCliOptions),
+    PH_OPT_CONTEXT_PATTERN(ReplCliOptions),
     {.name = "queries", .kind = PH_OPT_PATH, .value = "DIR", .offset = offsetof(ReplCliOptions, queries),
      .help = "user rules: loaded, and where .save writes (default PATH/.pyhunt-rules; README, user rules)"},
     {.name = "bail", .kind = PH_OPT_FLAG, .flags = PH_OPT_ONE_DASH, .offset = offsetof(ReplCliOptions, bail),
@@ -56,6 +57,11 @@ static int cmd_repl(void *opts, int argc, char **argv) {
     }
     c->xo.excludes = c->exclude.items;
     c->xo.n_excludes = c->exclude.len;
+    PhContextPattern *patterns = NULL;   /* the configuration's, kept for .reload */
+    if (ph_cli_context_patterns("repl", &c->context_patterns, &c->xo, &patterns) != 0) {
+        free(project);
+        return PH_EXIT_USAGE;
+    }
     session_xo = &c->xo;
     PhReplOptions o;
     memset(&o, 0, sizeof o);
@@ -69,6 +75,7 @@ static int cmd_repl(void *opts, int argc, char **argv) {
     o.open_db = open_db;
     PhRepl *r = ph_repl_open(&o);
     if (!r) {
+        free(patterns);
         free(project);
         return PH_EXIT_USAGE;
     }
@@ -78,6 +85,7 @@ static int cmd_repl(void *opts, int argc, char **argv) {
     else
         status = ph_repl_loop(r);
     ph_repl_close(r);
+    free(patterns);
     free(project);
     return status;
 }

@@ -8,13 +8,15 @@
  * --queries, which add to it (PH_OPT_EXTEND); --select also drops the
  * file's extend-select and ignore (the `resets` of its row).
  *
- * Keys that no option row of a command holds (per-file-ignores,
- * context-patterns, and contexts or catalogue until their options exist)
- * stay in the PhConfigRef for the command to read. Also here: `audit
+ * context-patterns becomes the whole list of the hidden --context-pattern
+ * row. Keys that no option row of a command holds (per-file-ignores, and
+ * catalogue until its option exists) stay in the PhConfigRef for the
+ * command to read. Also here: `audit
  * --show-settings` and `pyhunt config`, which print from the key table.
  */
 #include "cli.h"
 #include "config.h"
+#include "context.h"
 #include "util.h"
 
 #include <errno.h>
@@ -90,6 +92,41 @@ static void apply_key(const PhCommand *cmd, void *opts, PhConfigRef *ref, const 
     ph_strlist_free(&typed);
 }
 
+/* context-patterns = { test = [...] } as the whole pattern list of the
+ * hidden --context-pattern row (CONTEXT=PATTERN items, in precedence
+ * order, cli/cli.h): a context the file names gets the file's patterns in
+ * place of its default ones; the others keep theirs. Contexts go in the
+ * default set's order (code first: its patterns keep files in code). */
+static void apply_context_patterns(const PhCommand *cmd, void *opts, PhConfigRef *ref, PhDiags *d) {
+    const PhTomlValue *table = ph_config_get(ref->file, "context-patterns");
+    const PhOption *o = ph_opts_find(cmd, "context-pattern");
+    if (!table || !o || given(cmd, ref, o))
+        return;
+    size_t ndef;
+    const PhContextPattern *defaults = ph_extract_default_contexts(&ndef);
+    for (int c = 0; c < PH_CTX_COUNT; c++) {
+        const char *name = ph_context_name((PhContext)c);
+        const PhTomlValue *mine = ph_toml_get(table, name);
+        for (size_t i = 0; !mine && i < ndef; i++)
+            if (defaults[i].context == (PhContext)c) {
+                char *item = ph_xasprintf("%s=%s", name, defaults[i].pattern);
+                free(ph_opts_set(o, item, opts));   /* a string row: nothing to refuse */
+                free(item);
+            }
+        for (size_t i = 0; mine && i < mine->n; i++) {
+            const PhTomlValue *v = mine->items[i];
+            if (!ph_extract_context_pattern_valid(v->text)) {
+                ph_toml_diag(ph_config_doc(ref->file), d, PH_ERROR, v->at, v->width,
+                             "'context-patterns': '%s' is not a pattern (it starts with '/' or holds '//')", v->text);
+                continue;
+            }
+            char *item = ph_xasprintf("%s=%s", name, v->text);
+            free(ph_opts_set(o, item, opts));
+            free(item);
+        }
+    }
+}
+
 /* The directory the search starts from: the common parent of the paths
  * (a directory path is its own parent here). Caller frees with free(). */
 static char *search_start(char *const *paths, int n) {
@@ -133,6 +170,7 @@ int ph_cli_config(const PhCommand *cmd, void *opts, char *const *paths, int npat
             if (o)
                 apply_key(cmd, opts, ref, &keys[k], o, v, d);
         }
+        apply_context_patterns(cmd, opts, ref, d);
     }
     int rc = ph_diags_count(d, PH_ERROR) || (found == 1 && !ref->file) || found < 0 ? PH_EXIT_USAGE : 0;
     ph_cli_print_diags(d);

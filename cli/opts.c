@@ -38,7 +38,9 @@ void ph_strlist_free(PhStrList *l) {
 
 static void *field(void *opts, const PhOption *o) { return (char *)opts + o->offset; }
 
-bool ph_opts_is_list(const PhOption *o) { return o->kind == PH_OPT_IDS || (o->flags & PH_OPT_REPEAT); }
+bool ph_opts_is_list(const PhOption *o) {
+    return o->kind == PH_OPT_IDS || o->kind == PH_OPT_WORDS || (o->flags & PH_OPT_REPEAT);
+}
 
 static bool is_list(const PhOption *o) { return ph_opts_is_list(o); }
 
@@ -96,6 +98,23 @@ static bool parse_size(const char *s, size_t *out) {
     return true;
 }
 
+/* The word of the option's table that `value` spells (ignoring case),
+ * static; or NULL with *why set to which words it takes (caller frees with
+ * free()). */
+static const char *word_of(const PhOption *o, const char *value, char **why) {
+    size_t n = 0;
+    for (; o->words[n]; n++)
+        if (strcasecmp(o->words[n], value) == 0)
+            return o->words[n];
+    char *list = word_list(o->words, " or ");
+    /* no guess for one- or two-letter values: P4 is as near P1 as P3 */
+    const char *near = strlen(value) > 2 ? ph_str_closest(value, o->words, n) : NULL;
+    *why = near ? ph_xasprintf("takes %s, not '%s'; did you mean '%s'?", list, value, near)
+                : ph_xasprintf("takes %s, not '%s'", list, value);
+    free(list);
+    return NULL;
+}
+
 /* Store `value` into the option's field. Returns NULL, or why the value
  * is wrong, to follow the option's name ("takes P1, P2 or P3, not 'P4'"):
  * caller frees with free(). */
@@ -129,40 +148,37 @@ static char *store(const PhOption *o, const char *value, void *opts) {
             return ph_xasprintf("takes a size in bytes (4096, 512K, 10M, 1G), not '%s'", value);
         return NULL;
     case PH_OPT_ENUM: {
-        size_t n = 0;
-        for (; o->words[n]; n++)
-            if (strcasecmp(o->words[n], value) == 0) {
-                *(const char **)f = o->words[n];
-                return NULL;
-            }
-        char *list = word_list(o->words, " or ");
-        /* no guess for one- or two-letter values: P4 is as near P1 as P3 */
-        const char *near = strlen(value) > 2 ? ph_str_closest(value, o->words, n) : NULL;
-        char *why = near ? ph_xasprintf("takes %s, not '%s'; did you mean '%s'?", list, value, near)
-                         : ph_xasprintf("takes %s, not '%s'", list, value);
-        free(list);
+        char *why = NULL;
+        const char *w = word_of(o, value, &why);
+        if (w)
+            *(const char **)f = w;
         return why;
     }
+    case PH_OPT_WORDS:
     case PH_OPT_IDS: {
+        /* comma- or blank-separated items, each checked, at least one */
         size_t before = ((PhStrList *)f)->len;
-        for (const char *p = value; *p;) {
-            p += strspn(p, ", ");
+        for (const char *p = value + strspn(value, ", "); *p; p += strspn(p, ", ")) {
             size_t k = strcspn(p, ", ");
-            if (!k)
-                break;
-            char *id = ph_xstrndup(p, k);
+            char *item = ph_xstrndup(p, k), *why = NULL;
             p += k;
-            if (!id_like(id)) {
-                char *why = ph_xasprintf("takes rule ids or prefixes (PH101, PH1, ALL), not '%s'", id);
-                free(id);
+            const char *w = o->kind == PH_OPT_IDS ? (id_like(item) ? item : NULL) : word_of(o, item, &why);
+            if (!w && !why)
+                why = ph_xasprintf("takes rule ids or prefixes (PH101, PH1, ALL), not '%s'", item);
+            if (w)
+                ph_strlist_push(f, w);
+            free(item);
+            if (why)
                 return why;
-            }
-            ph_strlist_push(f, id);
-            free(id);
         }
-        if (((PhStrList *)f)->len == before)
+        if (((PhStrList *)f)->len > before)
+            return NULL;
+        if (o->kind == PH_OPT_IDS)
             return ph_xstrdup("needs at least one rule id or prefix");
-        return NULL;
+        char *list = word_list(o->words, " or ");
+        char *why = ph_xasprintf("needs at least one of %s", list);
+        free(list);
+        return why;
     }
     }
     return NULL;
@@ -368,7 +384,7 @@ void ph_opts_help(const PhCommand *cmd, FILE *out) {
         }
         sqlite3_str *s = sqlite3_str_new(NULL);
         sqlite3_str_appendall(s, o->help);
-        if (o->kind == PH_OPT_ENUM) {
+        if (o->kind == PH_OPT_ENUM || o->kind == PH_OPT_WORDS) {
             char *list = word_list(o->words, ", ");
             sqlite3_str_appendf(s, ": %s", list);
             free(list);
@@ -376,7 +392,8 @@ void ph_opts_help(const PhCommand *cmd, FILE *out) {
         if (o->def)
             sqlite3_str_appendf(s, " (default %s)", o->def);
         if (is_list(o))
-            sqlite3_str_appendall(s, o->kind == PH_OPT_IDS ? "; comma-separated, repeatable" : "; repeatable");
+            sqlite3_str_appendall(s, o->kind == PH_OPT_IDS || o->kind == PH_OPT_WORDS ? "; comma-separated, repeatable"
+                                                                                     : "; repeatable");
         char *t = sqlite3_str_finish(s);
         wrapped(out, t ? t : "", HELP_COLUMN);
         sqlite3_free(t);

@@ -180,7 +180,7 @@ int ph_cli_keep_findings(PhFindings *fs, bool (*keep)(const PhFinding *f, void *
             continue;
         }
         /* A one-item list owns the dropped finding, so that rules.c frees it. */
-        PhFindings one = {ph_xmalloc(sizeof(PhFinding)), 1, 1, 0};
+        PhFindings one = {.items = ph_xmalloc(sizeof(PhFinding)), .len = 1, .cap = 1};
         one.items[0] = fs->items[i];
         ph_findings_free(&one);
         dropped++;
