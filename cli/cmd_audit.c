@@ -1,6 +1,9 @@
 /*
- * audit: `pyhunt audit [PATH]`: incremental extraction, every selected rule,
- * one report. The exit code tells CI what happened (see PhExit).
+ * audit: `pyhunt audit [PATH...]`: incremental extraction of the project
+ * the paths belong to, every selected rule, one report on the paths. The
+ * exit code tells CI what happened (see PhExit). The project and what is
+ * reported are project.c's; the configuration file's values arrive in the
+ * options (config.c).
  *
  * Everything a format shows is gathered here, before formatting: the source
  * line of each location, the counts and the imported libraries of the
@@ -15,6 +18,7 @@
 #include "report.h"
 #include "util.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -191,30 +195,16 @@ static char *cwd_uri(void) {
     return uri;
 }
 
-/* Keep the findings whose line changed since BASE; returns how many went. */
-static int keep_changed(PhFindings *fs, const PhChanges *changes) {
-    size_t k = 0;
-    int dropped = 0;
-    for (size_t i = 0; i < fs->len; i++) {
-        if (ph_changes_has(changes, fs->items[i].loc.path, fs->items[i].loc.line)) {
-            fs->items[k++] = fs->items[i];
-            continue;
-        }
-        /* A one-item list owns the dropped finding, so that rules.c frees it. */
-        PhFindings one = {.items = ph_xmalloc(sizeof(PhFinding)), .len = 1, .cap = 1};
-        one.items[0] = fs->items[i];
-        ph_findings_free(&one);
-        dropped++;
-    }
-    fs->len = k;
-    return dropped;
+static bool changed(const PhFinding *f, void *changes) {
+    return ph_changes_has(changes, f->loc.path, f->loc.line);
 }
 
 typedef struct AuditOptions {
-    const char *format, *output, *min_severity, *diff, *db;
-    PhStrList select, ignore, queries, exclude, contexts, context_patterns;
-    bool exit_zero, strict, no_color, no_cache;
+    const char *format, *output, *min_severity, *diff, *db, *baseline;
+    PhStrList select, extend_select, ignore, queries, exclude, contexts, context_patterns;
+    bool exit_zero, strict, no_color, no_cache, show_settings;
     PhExtractOptions xo;
+    PhConfigRef cfg;
 } AuditOptions;
 
 static const PhOption audit_options[] = {
@@ -224,9 +214,13 @@ static const PhOption audit_options[] = {
      .help = "write the report to FILE, which is replaced only once the whole report is written ('-': "
              "standard output; markdown's default: YYYY-MM-DD-pyhunt-audit.md)"},
     {.name = "select", .kind = PH_OPT_IDS, .value = "IDS", .offset = offsetof(AuditOptions, select),
-     .help = "only these rules: ids or prefixes (PH1,PH301), or ALL for every rule"},
-    {.name = "ignore", .kind = PH_OPT_IDS, .value = "IDS", .offset = offsetof(AuditOptions, ignore),
-     .help = "skip these rules"},
+     .resets = "extend-select ignore",
+     .help = "only these rules: ids or prefixes (PH1,PH301), or ALL for every rule; replaces the configuration's "
+             "select, extend-select and ignore"},
+    {.name = "extend-select", .kind = PH_OPT_IDS, .flags = PH_OPT_EXTEND, .value = "IDS",
+     .offset = offsetof(AuditOptions, extend_select), .help = "these rules too, besides those --select names"},
+    {.name = "ignore", .kind = PH_OPT_IDS, .flags = PH_OPT_EXTEND, .value = "IDS",
+     .offset = offsetof(AuditOptions, ignore), .help = "skip these rules"},
     {.name = "contexts", .kind = PH_OPT_WORDS, .value = "LIST",
      .words = PH_WORDS("all", "code", "test", "example", "script"), .offset = offsetof(AuditOptions, contexts),
      .help = "report findings in files of these contexts (default: each rule's own; correctness rules in all, "
@@ -239,10 +233,15 @@ static const PhOption audit_options[] = {
      .help = "exit 2 when a file could not be extracted (unreadable, binary, too large or too deeply nested)"},
     {.name = "diff", .kind = PH_OPT_STRING, .value = "BASE", .offset = offsetof(AuditOptions, diff),
      .help = "only findings on lines changed since the git revision BASE"},
-    {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT, .value = "DIR",
+    {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT | PH_OPT_EXTEND, .value = "DIR",
      .offset = offsetof(AuditOptions, queries), .help = "add the rules in DIR"},
+    {.name = "baseline", .kind = PH_OPT_PATH, .flags = PH_OPT_FILE_ONLY, .value = "FILE",
+     .offset = offsetof(AuditOptions, baseline), .help = "the baseline file"},
     PH_OPTS_EXTRACT(AuditOptions),
+    PH_OPTS_CONFIG(AuditOptions),
     PH_OPT_CONTEXT_PATTERN(AuditOptions),
+    {.name = "show-settings", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, show_settings),
+     .help = "print the settings in force, where each came from, and the rules that would run; audit nothing"},
     {.name = "no-color", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, no_color),
      .help = "plain text even on a terminal"},
     {.name = "no-cache", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, no_cache),
@@ -250,12 +249,13 @@ static const PhOption audit_options[] = {
     {0},
 };
 
-/* Every item of --select and --ignore names a rule, and together they
- * leave one at least. Returns 0, or PH_EXIT_USAGE after naming the item. */
+/* Every item of --select, --extend-select and --ignore names a rule, and
+ * together they leave one at least. Returns 0, or PH_EXIT_USAGE after
+ * naming the item. */
 static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
-    const PhStrList *lists[2] = {&o->select, &o->ignore};
-    const char *option[2] = {"--select", "--ignore"};
-    for (int k = 0; k < 2; k++)
+    const PhStrList *lists[3] = {&o->select, &o->extend_select, &o->ignore};
+    const char *option[3] = {"--select", "--extend-select", "--ignore"};
+    for (int k = 0; k < 3; k++)
         for (size_t i = 0; i < lists[k]->len; i++) {
             const char *item = lists[k]->items[i];
             if (ph_rules_names_any(rules, item))
@@ -267,8 +267,23 @@ static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
             return ph_cli_usage_error("audit", "%s: no rule is or starts with '%s'; 'pyhunt rules' lists them",
                                       option[k], item);
         }
-    ph_rules_filter(rules, o->select.items, o->select.len, o->ignore.items, o->ignore.len);
-    if (ph_rules_len(rules) == 0 && o->select.len && !o->ignore.len)
+    /* extend-select widens select, or the default set (every rule that is
+     * not opt-in) when select names nothing */
+    PhStrList sel = {0};
+    if (o->extend_select.len) {
+        for (size_t i = 0; i < o->select.len; i++)
+            ph_strlist_push(&sel, o->select.items[i]);
+        for (size_t i = 0; !o->select.len && i < ph_rules_len(rules); i++)
+            if (!ph_rules_at(rules, i)->opt_in)
+                ph_strlist_push(&sel, ph_rules_at(rules, i)->id);
+        for (size_t i = 0; i < o->extend_select.len; i++)
+            ph_strlist_push(&sel, o->extend_select.items[i]);
+    }
+    const PhStrList *chosen = o->extend_select.len ? &sel : &o->select;
+    ph_rules_filter(rules, chosen->items, chosen->len, o->ignore.items, o->ignore.len);
+    bool any_selected = chosen->len > 0;
+    ph_strlist_free(&sel);
+    if (ph_rules_len(rules) == 0 && any_selected && !o->ignore.len)
         /* each item names a rule, so each named only opt-in ones, by a prefix */
         return ph_cli_usage_error("audit", "no rule left to run: a prefix does not select opt-in rules; name them "
                                            "by id, or --select ALL");
@@ -278,12 +293,10 @@ static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
     return 0;
 }
 
-static int cmd_audit(void *opts, int argc, char **argv) {
-    AuditOptions *o = opts;
+/* Audit the project at root, reporting on `paths` (relative to the
+ * working directory, as given). */
+static int audit_root(AuditOptions *o, const char *root, char **paths, int npaths) {
     const PhReportFormat *fmt = ph_report_format(o->format);
-    if (o->diff && (!*o->diff || o->diff[0] == '-'))
-        return ph_cli_usage_error("audit", "--diff takes a git revision (a branch, tag or commit), not '%s'", o->diff);
-    const char *root = argc ? argv[0] : ".";
     bool markdown = strcmp(fmt->name, "markdown") == 0;
     o->xo.excludes = o->exclude.items;
     o->xo.n_excludes = o->exclude.len;
@@ -302,12 +315,25 @@ static int cmd_audit(void *opts, int argc, char **argv) {
         free(patterns);
         return PH_EXIT_QUERY;
     }
-    int status = check_selection(rules, o);
+    int status = ph_cli_config_check_rules(&o->cfg, rules);
+    if (!status)
+        status = check_selection(rules, o);
+    if (!status && o->show_settings) {
+        char *db = o->db ? ph_xstrdup(o->db) : ph_extract_default_db(root);
+        ph_cli_show_settings(&ph_audit_command, o, root, db, paths, npaths, rules, stdout);
+        free(db);
+        free(patterns);
+        ph_rules_free(rules);
+        return PH_EXIT_CLEAN;
+    }
     if (status) {
         free(patterns);
         ph_rules_free(rules);
         return status;
     }
+    if (o->baseline)   /* read by --baseline, which is not there yet */
+        fprintf(stderr, "pyhunt: warning: baseline '%s' is not applied: this pyhunt has no baselines yet\n",
+                o->baseline);
     char date[16];
     time_t now = time(NULL);
     strftime(date, sizeof date, "%Y-%m-%d", localtime(&now));
@@ -359,7 +385,11 @@ static int cmd_audit(void *opts, int argc, char **argv) {
     ph_diags_free(d);
     if (o->min_severity)
         ph_findings_min_severity(&fs, o->min_severity);
-    int dropped = changes ? keep_changed(&fs, changes) : 0;
+    char **rel = ph_cli_under_root(root, paths, npaths);
+    ph_cli_warn_unaudited(db, paths, rel);
+    ph_cli_report_scope(&fs, &o->cfg, rel);
+    ph_words_free(rel);
+    int dropped = changes ? ph_cli_keep_findings(&fs, changed, changes) : 0;
     ph_changes_free(changes);
     /* Last, so that left_out counts what --contexts all would add to this very report. */
     ph_findings_contexts(&fs, contexts);
@@ -428,13 +458,42 @@ static int cmd_audit(void *opts, int argc, char **argv) {
     return status;
 }
 
+static int cmd_audit(void *opts, int argc, char **argv) {
+    AuditOptions *o = opts;
+    if (o->diff && (!*o->diff || o->diff[0] == '-'))
+        return ph_cli_usage_error("audit", "--diff takes a git revision (a branch, tag or commit), not '%s'", o->diff);
+    static char *here[] = {"."};
+    if (argc == 0) {
+        argc = 1;
+        argv = here;
+    }
+    /* every path is there before anything is extracted */
+    PhDiags *d = ph_diags_new();
+    for (int i = 0; i < argc; i++)
+        if (access(argv[i], F_OK) != 0)
+            ph_diags_add(d, PH_ERROR, argv[i], 0, 0, 0, NULL, "cannot audit: %s", strerror(errno));
+    int status = ph_diags_len(d) ? PH_EXIT_USAGE : 0;
+    ph_cli_print_diags(d);
+    ph_diags_free(d);
+    if (!status)
+        status = ph_cli_config(&ph_audit_command, o, argv, argc);
+    if (status)
+        return status;
+    char *root = ph_cli_root(&o->cfg, argv, argc, true);
+    status = audit_root(o, root, argv, argc);
+    free(root);
+    return status;
+}
+
 const PhCommand ph_audit_command = {
     .name = "audit",
     .run = cmd_audit,
-    .usage = "[PATH] [options]",
+    .usage = "[PATH...] [options]",
     .summary = "extract (incrementally), run every rule, report findings",
     .options = audit_options,
     .opts_size = sizeof(AuditOptions),
-    .max_args = 1,
-    .operands = "  PATH                the tree or file to audit (default .)\n",
+    .max_args = -1,
+    .operands = "  PATH                files and directories to report on (default .); the\n"
+                "                      whole project they belong to is extracted (README:\n"
+                "                      'Many paths, and pre-commit')\n",
 };

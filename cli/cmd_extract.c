@@ -15,10 +15,12 @@ typedef struct ExtractOptions {
     PhStrList exclude, context_patterns;
     bool quiet, timings, strict;
     PhExtractOptions xo;
+    PhConfigRef cfg;
 } ExtractOptions;
 
 static const PhOption extract_options[] = {
     PH_OPTS_EXTRACT(ExtractOptions),
+    PH_OPTS_CONFIG(ExtractOptions),
     PH_OPT_CONTEXT_PATTERN(ExtractOptions),
     {.name = "force", .kind = PH_OPT_FLAG, .offset = offsetof(ExtractOptions, xo.force),
      .help = "re-extract every file"},
@@ -44,13 +46,18 @@ static int cmd_extract(void *opts, int argc, char **argv) {
         ph_diags_free(d);
         return rc == 0 ? PH_EXIT_CLEAN : PH_EXIT_USAGE;
     }
-    o->root = argc ? argv[0] : ".";
+    if (ph_cli_config(&ph_extract_command, eo, argv, argc) != 0)
+        return PH_EXIT_USAGE;
+    char *root = ph_cli_root(&eo->cfg, argv, argc, false);
+    o->root = root;
     o->db_path = eo->db;
     o->excludes = eo->exclude.items;
     o->n_excludes = eo->exclude.len;
     PhContextPattern *patterns;
-    if (ph_cli_context_patterns("extract", &eo->context_patterns, o, &patterns) != 0)
+    if (ph_cli_context_patterns("extract", &eo->context_patterns, o, &patterns) != 0) {
+        free(root);
         return PH_EXIT_USAGE;
+    }
     o->on_wait = ph_cli_say_waiting;
     o->n_slowest = eo->timings ? 10 : 0;
     PhDiags *d = ph_diags_new();
@@ -62,6 +69,7 @@ static int cmd_extract(void *opts, int argc, char **argv) {
     ph_cli_print_diags(d);
     int errors = ph_diags_count(d, PH_ERROR);
     ph_diags_free(d);
+    free(root);
     if (!eo->quiet) {
         if (o->parse_only)
             fprintf(stderr, "pyhunt: parsed %d files, %ld lines in %.3fs (parse only, nothing stored)\n", st.parsed,

@@ -104,13 +104,15 @@ static void markdown(FILE *out, const PhRuleSet *rules) {
 typedef struct RulesOptions {
     const char *explain, *format;
     PhStrList queries;
+    PhConfigRef cfg;
 } RulesOptions;
 
 static const PhOption rules_options[] = {
     {.name = "explain", .kind = PH_OPT_STRING, .value = "ID", .offset = offsetof(RulesOptions, explain),
      .help = "what the rule finds, why, a bad and a good example"},
-    {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT, .value = "DIR",
+    {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT | PH_OPT_EXTEND, .value = "DIR",
      .offset = offsetof(RulesOptions, queries), .help = "add the rules in DIR"},
+    PH_OPTS_CONFIG(RulesOptions),
     {.name = "format", .kind = PH_OPT_ENUM, .value = "FORMAT", .words = PH_WORDS("table", "json", "markdown"), .def = "table",
      .offset = offsetof(RulesOptions, format), .help = "list format (markdown: the rule documentation, as in docs/rules.md)"},
     {0},
@@ -118,7 +120,11 @@ static const PhOption rules_options[] = {
 
 static int cmd_rules(void *opts, int argc, char **argv) {
     RulesOptions *o = opts;
-    PhRuleSet *rules = ph_cli_load_rules(".", o->queries.items, o->queries.len);
+    if (ph_cli_config(&ph_rules_command, o, NULL, 0) != 0)
+        return PH_EXIT_USAGE;
+    char *root = ph_cli_root(&o->cfg, NULL, 0, false);
+    PhRuleSet *rules = ph_cli_load_rules(root, o->queries.items, o->queries.len);
+    free(root);
     if (!rules)
         return PH_EXIT_QUERY;
     int status = PH_EXIT_CLEAN;

@@ -65,6 +65,12 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);
 SELECT (SELECT count(*) FROM files), (SELECT coalesce(sum(lines), 0) FROM files),
        (SELECT count(*) FROM functions WHERE is_lambda = 0);
 
+-- name: files_under
+-- How many files of the database lie at or under a path relative to the
+-- root ('' is the root itself): what `audit PATH...` reports on. ?1 = path.
+SELECT count(*) FROM files
+ WHERE ?1 = '' OR path = ?1 OR substr(path, 1, length(?1) + 1) = ?1 || '/';
+
 -- name: tables
 -- Tables and views a user can query, for completion and .tables.
 SELECT name, type FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'
