@@ -33,7 +33,7 @@ LIBS    = -lsqlite3 -ledit -lpthread
 
 SRC     = $(wildcard extractor/*.c schema/*.c core/*.c cli/*.c repl/*.c)
 OBJ     = $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
-EMBED   = $(sort $(wildcard schema/*.sql)) $(sort $(wildcard queries/*.sql))
+EMBED   = $(sort $(wildcard schema/*.sql)) $(sort $(wildcard schema/*.tsv)) $(sort $(wildcard queries/*.sql))
 DEPOBJ  = $(DEPS)/ts-lib.o $(DEPS)/ts-python-parser.o $(DEPS)/ts-python-scanner.o
 TS_DIR  = $(DEPS)/tree-sitter
 TSPY_DIR = $(DEPS)/tree-sitter-python

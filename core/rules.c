@@ -2,6 +2,7 @@
  * rules: loading rule files, running them, building findings.
  */
 #include "rules.h"
+#include "catalogue.h"
 #include "db.h"
 #include "embedded.h"
 #include "util.h"
@@ -417,8 +418,23 @@ static void rows_free(Rows *rows) {
     free(rows->items);
 }
 
+/* The path of the one file the database holds, or NULL when it holds more
+ * (or none): the file a failing rule was auditing, when that is known.
+ * Caller frees with free(). */
+static char *only_file(sqlite3 *db) {
+    sqlite3_stmt *st;
+    char *path = NULL;
+    if (sqlite3_prepare_v2(db, ph_db_statement("only_file"), -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        path = ph_xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return path;
+}
+
 /* Run the rule's query into rows. On errors adds a diagnostic
- * `rule-file:line: message` and returns -1. */
+ * `rule-file:line: message` (naming the audited file when the database
+ * holds one) and returns -1. */
 static int query_rows(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diags) {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db, rule->sql, -1, &st, NULL);
@@ -469,24 +485,31 @@ static int query_rows(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diag
         r.related = column_dup(st, c_rel);
         ph_vec_push(rows, r);
     }
-    if (rc != SQLITE_DONE)
-        ph_diags_add(diags, PH_ERROR, rule->path, 1, 0, 0, NULL, "rule %s failed: %s", rule->id, sqlite3_errmsg(db));
+    if (rc != SQLITE_DONE) {
+        char *msg = ph_xstrdup(sqlite3_errmsg(db));
+        char *file = only_file(db);
+        ph_diags_add(diags, PH_ERROR, rule->path, 1, 0, 0, NULL, "rule %s failed%s%s: %s", rule->id,
+                     file ? " on " : "", file ? file : "", msg);
+        free(file);
+        free(msg);
+    }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* ---------------------------------------------------------------------------
  * Result cache. A rule's rows are kept in the database (rule_runs and
- * rule_rows, schema/tables.sql) under a key hashing the rule's SQL and the
- * library it ran with; schema/derive.sql empties them whenever the facts
- * change, so an audit of an unchanged tree reads its findings back instead
- * of running every query again. A database that cannot be written
+ * rule_rows, schema/tables.sql) under a key hashing the rule's SQL, the
+ * library and the catalogue rows it ran with; schema/derive.sql empties
+ * them whenever the facts change, so an audit of an unchanged tree reads
+ * its findings back instead of running every query again. A database that cannot be written
  * (read-only, locked by a writer) just runs the queries every time.
  */
 
-static void cache_key(const PhRule *rule, char key[24]) {
+static void cache_key(sqlite3 *db, const PhRule *rule, char key[24]) {
     const char *lib = ph_db_library_version();
     uint64_t h = ph_hash64(lib, strlen(lib)) * 1099511628211u ^ ph_hash64(rule->sql, strlen(rule->sql));
+    h = h * 1099511628211u ^ ph_catalogue_hash(db);
     snprintf(key, 24, "%016llx", (unsigned long long)h);
 }
 
@@ -565,7 +588,7 @@ out:
 
 int ph_rules_run(sqlite3 *db, const PhRule *rule, bool cached, PhFindings *out, PhDiags *diags) {
     char key[24];
-    cache_key(rule, key);
+    cache_key(db, rule, key);
     Rows rows = {0};
     if (!cached || !cache_read(db, key, &rows)) {
         int version = ph_db_data_version(db);
