@@ -55,9 +55,15 @@ void ph_cli_print_diags(const PhDiags *d);
 sqlite3 *ph_cli_open_db(const char *root, const char *db_path, const PhExtractOptions *xo, bool no_extract,
                         int *input_errors, PhExtractStats *stats);
 
-/* Rules: built-in plus --queries directories. Prints diagnostics and
- * returns NULL on a bad rule file. */
-PhRuleSet *ph_cli_load_rules(const char *const *dirs, size_t ndirs);
+/* Rules: built-in plus --queries directories, with the catalogue*.tsv
+ * files found beside them. Prints diagnostics and returns NULL with *status
+ * set on a bad file: PH_EXIT_QUERY for a rule, PH_EXIT_USAGE for a
+ * catalogue. Caller frees with ph_rules_free(). */
+PhRuleSet *ph_cli_load_rules(const char *const *dirs, size_t ndirs, int *status);
+
+/* Load the rule set's catalogue files into db (ph_rules_attach), printing
+ * any diagnostic. Returns 0 or -1. */
+int ph_cli_attach_catalogues(const PhRuleSet *rules, sqlite3 *db);
 
 /* A value list option given several times, or comma-separated. */
 typedef struct PhStrList {

@@ -266,17 +266,16 @@ int ph_cmd_audit(int argc, char **argv) {
     xo.excludes = excludes.items;
     xo.n_excludes = excludes.len;
 
-    PhRuleSet *rules = ph_cli_load_rules(queries.items, queries.len);
-    if (!rules) {
-        status = PH_EXIT_QUERY;
+    PhRuleSet *rules = ph_cli_load_rules(queries.items, queries.len, &status);
+    if (!rules)
         goto out;
-    }
     ph_rules_filter(rules, select, ignore);
     int input_errors = 0;
     PhExtractStats st;
     sqlite3 *db = ph_cli_open_db(root, db_path, &xo, false, &input_errors, &st);
-    if (!db) {
+    if (!db || ph_cli_attach_catalogues(rules, db) != 0) {
         ph_rules_free(rules);
+        ph_db_close(db);
         status = PH_EXIT_USAGE;
         goto out;
     }

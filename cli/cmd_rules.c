@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "db.h"
+#include "embedded.h"
 #include "grid.h"
 #include "report.h"
 #include "util.h"
@@ -97,11 +98,11 @@ int ph_cmd_rules(int argc, char **argv) {
         default: free(queries.items); return ph_cli_usage_error("rules", "bad option");
         }
     }
-    PhRuleSet *rules = ph_cli_load_rules(queries.items, queries.len);
+    int status = PH_EXIT_CLEAN;
+    PhRuleSet *rules = ph_cli_load_rules(queries.items, queries.len, &status);
     free(queries.items);
     if (!rules)
-        return PH_EXIT_QUERY;
-    int status = PH_EXIT_CLEAN;
+        return status;
     if (explain_id) {
         const PhRule *r = ph_rules_find(rules, explain_id);
         if (r)
@@ -130,21 +131,35 @@ int ph_cmd_rules(int argc, char **argv) {
     return status;
 }
 
+/* The schema's documented sources, in the order `pyhunt schema` prints
+ * them: the fact tables, the catalogue table, the library views. */
+static bool schema_source(const char *path) {
+    return strcmp(path, "schema/tables.sql") == 0 || strcmp(path, "schema/catalogue.sql") == 0 ||
+           (ph_str_starts(path, "schema/views") && ph_str_ends(path, ".sql"));
+}
+
 int ph_cmd_schema(int argc, char **argv) {
-    const char *tables = ph_db_embedded("schema/tables.sql");
     if (argc < 2) {
-        fputs(tables, stdout);
+        fputs(ph_db_embedded("schema/tables.sql"), stdout);
         fputs("\n", stdout);
-        fputs(ph_db_embedded("schema/views.sql"), stdout);
+        fputs(ph_db_embedded("schema/catalogue.sql"), stdout);
+        for (const PhEmbedded *e = ph_embedded; e->path; e++)
+            if (ph_str_starts(e->path, "schema/views") && ph_str_ends(e->path, ".sql")) {
+                fputs("\n", stdout);
+                fputs(e->text, stdout);
+            }
         return PH_EXIT_CLEAN;
     }
     /* One table or view: from its CREATE line to the closing ");" or ";". */
-    const char *sources[] = {tables, ph_db_embedded("schema/views.sql")};
-    for (int s = 0; s < 2; s++) {
-        for (const char *p = sources[s]; (p = strstr(p, "CREATE ")); p++) {
+    for (const PhEmbedded *e = ph_embedded; e->path; e++) {
+        if (!schema_source(e->path))
+            continue;
+        for (const char *p = e->text; (p = strstr(p, "CREATE ")); p++) {
             const char *name = p + 7;
             if (ph_str_starts(name, "TEMP VIEW "))
                 name += 10;
+            else if (ph_str_starts(name, "TEMP TABLE "))
+                name += 11;
             else if (ph_str_starts(name, "TABLE "))
                 name += 6;
             else if (ph_str_starts(name, "VIEW "))

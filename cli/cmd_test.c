@@ -178,6 +178,7 @@ static void run_case(Runner *r, const char *file, int case_line, const char *tit
     sqlite3 *db = ph_db_memory();
     PhDiags *d = ph_diags_new();
     ph_extract_memory(db, files.items, files.len, d);
+    ph_rules_attach(r->rules, db, d);
     PhFindings fs;
     memset(&fs, 0, sizeof fs);
     int rc = rule ? ph_rules_run(db, rule, false, &fs, d) : -1;
@@ -571,10 +572,11 @@ int ph_cmd_test(int argc, char **argv) {
         return PH_EXIT_USAGE;
     }
     r.self[n] = 0;
-    r.rules = ph_cli_load_rules(queries.items, queries.len);
+    int status = PH_EXIT_CLEAN;
+    r.rules = ph_cli_load_rules(queries.items, queries.len, &status);
     free(queries.items);
     if (!r.rules)
-        return PH_EXIT_QUERY;
+        return status;
     StrVec files = {0};
     if (optind >= argc)
         collect("tests", &files);

@@ -41,17 +41,30 @@ sqlite3 *ph_cli_open_db(const char *root, const char *db_path, const PhExtractOp
     return db;
 }
 
-PhRuleSet *ph_cli_load_rules(const char *const *dirs, size_t ndirs) {
+PhRuleSet *ph_cli_load_rules(const char *const *dirs, size_t ndirs, int *status) {
     PhRuleSet *rules = ph_rules_builtin();
     PhDiags *d = ph_diags_new();
-    bool ok = true;
-    for (size_t i = 0; i < ndirs; i++)
-        ok &= ph_rules_add_dir(rules, dirs[i], d) >= 0;
+    bool rules_ok = true, catalogues_ok = true;
+    for (size_t i = 0; i < ndirs; i++) {
+        bool ok = ph_rules_add_dir(rules, dirs[i], d) >= 0;
+        rules_ok &= ok;
+        if (ok)
+            catalogues_ok &= ph_rules_add_catalogues(rules, dirs[i], d) >= 0;
+    }
     ph_cli_print_diags(d);
     ph_diags_free(d);
-    if (!ok) {
+    if (!rules_ok || !catalogues_ok) {
+        *status = rules_ok ? PH_EXIT_USAGE : PH_EXIT_QUERY;
         ph_rules_free(rules);
         return NULL;
     }
     return rules;
+}
+
+int ph_cli_attach_catalogues(const PhRuleSet *rules, sqlite3 *db) {
+    PhDiags *d = ph_diags_new();
+    int rc = ph_rules_attach(rules, db, d);
+    ph_cli_print_diags(d);
+    ph_diags_free(d);
+    return rc;
 }

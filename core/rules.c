@@ -13,8 +13,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+typedef struct CatalogueFile {
+    char *path, *text;
+} CatalogueFile;
+
 struct PhRuleSet {
     PhVec(PhRule *) v;
+    PhVec(CatalogueFile) catalogues;   /* users' catalogue*.tsv files, checked */
 };
 
 PhRuleSet *ph_rules_new(void) { return ph_xcalloc(1, sizeof(PhRuleSet)); }
@@ -44,6 +49,11 @@ void ph_rules_free(PhRuleSet *self) {
     for (size_t i = 0; i < self->v.len; i++)
         rule_free(self->v.items[i]);
     free(self->v.items);
+    for (size_t i = 0; i < self->catalogues.len; i++) {
+        free(self->catalogues.items[i].path);
+        free(self->catalogues.items[i].text);
+    }
+    free(self->catalogues.items);
     free(self);
 }
 
@@ -255,6 +265,60 @@ int ph_rules_add_dir(PhRuleSet *self, const char *dir, PhDiags *diags) {
     }
     free(names.items);
     return failed ? -1 : added;
+}
+
+int ph_rules_add_catalogues(PhRuleSet *self, const char *dir, PhDiags *diags) {
+    DIR *d = opendir(dir);
+    if (!d) {
+        ph_diags_add(diags, PH_ERROR, dir, 0, 0, 0, NULL, "cannot read rule directory: %s", strerror(errno));
+        return -1;
+    }
+    PhVec(char *) names = {0};
+    for (struct dirent *e; (e = readdir(d));)
+        if (ph_str_starts(e->d_name, "catalogue") && ph_str_ends(e->d_name, ".tsv"))
+            ph_vec_push(&names, ph_xstrdup(e->d_name));
+    closedir(d);
+    if (names.len)
+        qsort(names.items, names.len, sizeof(char *), cmp_name);
+    int added = 0, failed = 0;
+    for (size_t i = 0; i < names.len; i++) {
+        char *path = ph_xasprintf("%s/%s", dir, names.items[i]);
+        size_t len;
+        char *text = ph_read_file(path, &len);
+        if (!text) {
+            ph_diags_add(diags, PH_ERROR, path, 0, 0, 0, NULL, "cannot read catalogue: %s", strerror(errno));
+            failed++;
+            free(path);
+        } else if (strlen(text) != len) {
+            ph_diags_add_at(diags, PH_ERROR, path, text, strlen(text), 1, 1,
+                            "a catalogue is text: this file holds a NUL byte");
+            failed++;
+            free(text);
+            free(path);
+        } else if (ph_catalogue_check(path, text, diags) != 0) {
+            failed++;
+            free(text);
+            free(path);
+        } else {
+            CatalogueFile f = {path, text};
+            ph_vec_push(&self->catalogues, f);
+            added++;
+        }
+        free(names.items[i]);
+    }
+    free(names.items);
+    return failed ? -1 : added;
+}
+
+int ph_rules_attach(const PhRuleSet *self, sqlite3 *db, PhDiags *diags) {
+    if (ph_catalogue_reset(db) != SQLITE_OK) {
+        ph_diags_add(diags, PH_ERROR, NULL, 0, 0, 0, NULL, "cannot load the catalogue: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    for (size_t i = 0; i < self->catalogues.len; i++)
+        if (ph_catalogue_load(db, self->catalogues.items[i].path, self->catalogues.items[i].text, diags) != SQLITE_OK)
+            return -1;
+    return 0;
 }
 
 size_t ph_rules_len(const PhRuleSet *self) { return self->v.len; }

@@ -83,6 +83,17 @@ int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool built
  * rules added, or -1 after diagnostics. */
 int ph_rules_add_dir(PhRuleSet *self, const char *dir, PhDiags *diags);
 
+/* Add the catalogue files of dir (catalogue*.tsv, sorted by name: rows for
+ * the API catalogue, see schema/catalogue.tsv). Each row is checked now: a
+ * malformed one is a located error `path:line:col`. Returns the number of
+ * files added, or -1 after diagnostics (the good files stay added). */
+int ph_rules_add_catalogues(PhRuleSet *self, const char *dir, PhDiags *diags);
+
+/* Load the set's catalogue files into db's catalogue table, in place of
+ * any loaded before; call once a database is open, before running rules.
+ * Returns 0, or -1 after a diagnostic. */
+int ph_rules_attach(const PhRuleSet *self, sqlite3 *db, PhDiags *diags);
+
 size_t ph_rules_len(const PhRuleSet *self);
 const PhRule *ph_rules_at(const PhRuleSet *self, size_t i);      /* borrowed, valid until free */
 const PhRule *ph_rules_find(const PhRuleSet *self, const char *id);

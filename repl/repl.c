@@ -108,6 +108,14 @@ static char *meta_root(sqlite3 *db) {
     return v;
 }
 
+/* The rule set's catalogue files, into the database just opened. */
+static void attach(PhRepl *r) {
+    PhDiags *d = ph_diags_new();
+    ph_rules_attach(r->rules, r->db, d);
+    ph_repl_print_diags(r, d);
+    ph_diags_free(d);
+}
+
 void ph_repl_load_rules(PhRepl *r) {
     ph_rules_free(r->rules);
     r->rules = ph_rules_builtin();
@@ -115,9 +123,12 @@ void ph_repl_load_rules(PhRepl *r) {
     if (r->rules_dir && stat(r->rules_dir, &sb) == 0) {
         PhDiags *d = ph_diags_new();
         ph_rules_add_dir(r->rules, r->rules_dir, d);   /* the good files stay loaded */
+        ph_rules_add_catalogues(r->rules, r->rules_dir, d);
         ph_repl_print_diags(r, d);
         ph_diags_free(d);
     }
+    if (r->db)
+        attach(r);
 }
 
 PhRepl *ph_repl_open(const PhReplOptions *opts) {
@@ -171,8 +182,11 @@ int ph_repl_reopen(PhRepl *r, PhExtractStats *stats) {
         /* Extraction failed (and said why): go on with the database as it
          * was, if it can still be opened. */
         r->db = r->o.open_db(r->root, r->o.db_path, false, NULL);
+        if (r->db)
+            attach(r);
         return PH_REPL_USAGE;
     }
+    attach(r);
     ph_repl_rows_reset(r, false, false);
     return 0;
 }
