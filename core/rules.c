@@ -234,18 +234,30 @@ int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool built
 
 static int cmp_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-int ph_rules_add_dir(PhRuleSet *self, const char *dir, PhDiags *diags) {
+typedef PhVec(char *) Names;
+
+/* The names of dir's files that start with `prefix` and end with `suffix`,
+ * sorted, into *names (caller frees each and the array). Returns -1 after a
+ * diagnostic when dir cannot be read. */
+static int dir_files(const char *dir, const char *prefix, const char *suffix, Names *names, PhDiags *diags) {
     DIR *d = opendir(dir);
     if (!d) {
         ph_diags_add(diags, PH_ERROR, dir, 0, 0, 0, NULL, "cannot read rule directory: %s", strerror(errno));
         return -1;
     }
-    PhVec(char *) names = {0};
     for (struct dirent *e; (e = readdir(d));)
-        if (ph_str_ends(e->d_name, ".sql"))
-            ph_vec_push(&names, ph_xstrdup(e->d_name));
+        if (ph_str_starts(e->d_name, prefix) && ph_str_ends(e->d_name, suffix))
+            ph_vec_push(names, ph_xstrdup(e->d_name));
     closedir(d);
-    qsort(names.items, names.len, sizeof(char *), cmp_name);
+    if (names->len)
+        qsort(names->items, names->len, sizeof(char *), cmp_name);
+    return 0;
+}
+
+int ph_rules_add_dir(PhRuleSet *self, const char *dir, PhDiags *diags) {
+    Names names = {0};
+    if (dir_files(dir, "", ".sql", &names, diags) != 0)
+        return -1;
     int added = 0, failed = 0;
     for (size_t i = 0; i < names.len; i++) {
         char *path = ph_xasprintf("%s/%s", dir, names.items[i]);
@@ -268,18 +280,9 @@ int ph_rules_add_dir(PhRuleSet *self, const char *dir, PhDiags *diags) {
 }
 
 int ph_rules_add_catalogues(PhRuleSet *self, const char *dir, PhDiags *diags) {
-    DIR *d = opendir(dir);
-    if (!d) {
-        ph_diags_add(diags, PH_ERROR, dir, 0, 0, 0, NULL, "cannot read rule directory: %s", strerror(errno));
+    Names names = {0};
+    if (dir_files(dir, "catalogue", ".tsv", &names, diags) != 0)
         return -1;
-    }
-    PhVec(char *) names = {0};
-    for (struct dirent *e; (e = readdir(d));)
-        if (ph_str_starts(e->d_name, "catalogue") && ph_str_ends(e->d_name, ".tsv"))
-            ph_vec_push(&names, ph_xstrdup(e->d_name));
-    closedir(d);
-    if (names.len)
-        qsort(names.items, names.len, sizeof(char *), cmp_name);
     int added = 0, failed = 0;
     for (size_t i = 0; i < names.len; i++) {
         char *path = ph_xasprintf("%s/%s", dir, names.items[i]);
