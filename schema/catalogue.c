@@ -150,7 +150,7 @@ static bool split_line(Parser *p, char *buf, Row *r, bool *empty) {
         return true;
     char *out = buf;
     int field = 0;
-    while (s + i < end) {
+    while (s + i < end && s[i] != '#') {   /* a blank then `#` ends the row: a comment */
         size_t start = i;
         int col = (int)start + 1;
         if (field < 2) {
