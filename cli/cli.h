@@ -1,12 +1,16 @@
 /*
- * cli: the command-line front end. main.c holds the command table (name,
- * handler, usage, summary); each command lives in its own cmd_*.c. Commands
- * print; the layers below them only return data and diagnostics.
+ * cli: the command-line front end. Each command lives in its own cmd_*.c
+ * and describes itself as data: one PhCommand (name, operands, summary) and
+ * one table of PhOption rows, which the one parser (opts.c), `pyhunt help`
+ * and generated documentation (a man page, shell completion) all read;
+ * main.c lists the commands. Commands print; the layers below them only
+ * return data and diagnostics.
  */
 #ifndef PH_CLI_H
 #define PH_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <sqlite3.h>
 #include "diag.h"
@@ -21,26 +25,110 @@ typedef enum {
     PH_EXIT_QUERY = 3       /* a rule or query failed (bad header, bad SQL) */
 } PhExit;
 
+/* ---------------------------------------------------------------------------
+ * Options as data.
+ */
+
+/* What an option's value is, and the type of the field it fills. */
+typedef enum {
+    PH_OPT_FLAG,           /* no value; bool, set to true */
+    PH_OPT_STRING,         /* const char * */
+    PH_OPT_PATH,           /* const char *, a file or directory (completion offers files) */
+    PH_OPT_INT,            /* int, within [min, max] */
+    PH_OPT_SIZE,           /* size_t: bytes, or a number with K, M or G (powers of 1024) */
+    PH_OPT_ENUM,           /* const char *, one of `words` (PH_WORDS("a", "b")) */
+    PH_OPT_IDS             /* PhStrList of rule ids or prefixes (PH101, PH1, ALL), comma-separated;
+                              always repeatable */
+} PhOptKind;
+
+enum {
+    PH_OPT_REPEAT = 1,     /* STRING and PATH: may be given again, values accumulate in a PhStrList */
+    PH_OPT_ONE_DASH = 2,   /* also spelled with one dash, as the sqlite3 shell does (-bail) */
+    PH_OPT_HIDDEN = 4      /* left out of help and documentation (test and benchmark switches) */
+};
+
+/* One option of a command. A table ends with a row whose name is NULL. */
+typedef struct PhOption {
+    const char *name;      /* long name without dashes: "jobs" */
+    char short_name;       /* 'f' for -f, or 0 */
+    PhOptKind kind;
+    unsigned flags;        /* PH_OPT_REPEAT, PH_OPT_ONE_DASH, PH_OPT_HIDDEN */
+    const char *value;     /* the value's name in help: "FILE", "N"; NULL for flags */
+    const char *help;      /* one sentence, no final period */
+    size_t offset;         /* offsetof the field it fills in the command's option struct */
+    long min, max;         /* PH_OPT_INT: accepted range */
+    const char *const *words; /* PH_OPT_ENUM: accepted words, NULL-terminated; matched ignoring case,
+                              the field gets the table's spelling */
+    const char *def;       /* default, as it would be typed; applied before parsing; NULL: none */
+} PhOption;
+
+/* The words of a PH_OPT_ENUM row: .words = PH_WORDS("text", "json"). */
+#define PH_WORDS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+/* A value list: a repeatable option's values, in order. Items are owned. */
+typedef struct PhStrList {
+    const char **items;
+    size_t len, cap;
+} PhStrList;
+void ph_strlist_push(PhStrList *l, const char *s);   /* s is copied */
+void ph_strlist_free(PhStrList *l);                  /* frees the items; the struct is the caller's */
+
 typedef struct PhCommand {
     const char *name;
-    int (*run)(int argc, char **argv);
-    const char *usage;      /* arguments after the command name */
-    const char *summary;    /* one line */
-    const char *help;       /* options, one per line; NULL for none */
+    /* opts: the command's option struct, filled from its table (NULL when it
+     * has none); argv: the operands, argc of them, at most max_args. */
+    int (*run)(void *opts, int argc, char **argv);
+    const char *usage;             /* what follows the command name: "[PATH] [options]" */
+    const char *summary;           /* one line, no final period */
+    const PhOption *options;       /* NULL: no options */
+    size_t opts_size;              /* sizeof the option struct */
+    int max_args;                  /* operands accepted; -1: any number */
+    const char *operands;          /* their help, lines of "  NAME   text"; NULL: none */
+    const char *notes;             /* help text after the options; NULL: none */
     bool hidden;
 } PhCommand;
 
-extern const PhCommand ph_commands[];
+/* Every command, in help order, ended by NULL. */
+extern const PhCommand *const ph_commands[];
 
-int ph_cmd_audit(int argc, char **argv);
-int ph_cmd_extract(int argc, char **argv);
-int ph_cmd_query(int argc, char **argv);
-int ph_cmd_rules(int argc, char **argv);
-int ph_cmd_schema(int argc, char **argv);
-int ph_cmd_test(int argc, char **argv);
-int ph_cmd_repl(int argc, char **argv);
-int ph_cmd_help(int argc, char **argv);
-int ph_cmd_version(int argc, char **argv);
+extern const PhCommand ph_audit_command, ph_extract_command, ph_query_command, ph_rules_command,
+    ph_schema_command, ph_test_command, ph_repl_command, ph_help_command, ph_version_command;
+
+/* The command named `name`, or NULL. Static. */
+const PhCommand *ph_cli_command(const char *name);
+
+/* Parse a command's arguments (argv[0] is the command name) into `opts`
+ * (the zeroed option struct, opts_size bytes) and the operands (*args,
+ * *nargs: caller frees the array with free(); its strings are argv's).
+ * Every argument is checked before the command does any work. Returns 0;
+ * 1 when -h or --help was given; or PH_EXIT_USAGE after printing
+ * `pyhunt: ` and what was wrong, naming the option. Free the option
+ * struct's lists with ph_opts_free() in every case. */
+int ph_opts_parse(const PhCommand *cmd, int argc, char **argv, void *opts, char ***args, int *nargs);
+void ph_opts_free(const PhCommand *cmd, void *opts);
+
+/* A command's help, from its table: usage, summary, operands, options. */
+void ph_opts_help(const PhCommand *cmd, FILE *out);
+
+/* The options every extracting command shares; T is its option struct,
+ * with fields `PhExtractOptions xo`, `const char *db` and `PhStrList
+ * exclude`. */
+#define PH_OPTS_EXTRACT(T) \
+    {.name = "db", .kind = PH_OPT_PATH, .value = "FILE", .offset = offsetof(T, db), \
+     .help = "the fact database (default PATH/.pyhunt/facts.db)"}, \
+    {.name = "exclude", .kind = PH_OPT_STRING, .flags = PH_OPT_REPEAT, .value = "GLOB", \
+     .offset = offsetof(T, exclude), .help = "skip paths matching GLOB"}, \
+    {.name = "jobs", .kind = PH_OPT_INT, .value = "N", .min = 1, .max = 256, .offset = offsetof(T, xo.jobs), \
+     .help = "parse with N threads, 1 to 256 (default: one per core)"}, \
+    {.name = "follow-links", .kind = PH_OPT_FLAG, .offset = offsetof(T, xo.follow_links), \
+     .help = "follow symbolic links that lead outside the audited tree"}, \
+    {.name = "max-file-size", .kind = PH_OPT_SIZE, .value = "SIZE", .offset = offsetof(T, xo.max_file_bytes), \
+     .help = "skip, with an error, Python files larger than SIZE (bytes, or 512K, 10M, 1G; " \
+             "default: the extractor's cap)"}
+
+/* ---------------------------------------------------------------------------
+ * What several commands share (common.c, main.c).
+ */
 
 /* Print "pyhunt: message" plus the command's usage line to stderr and return
  * PH_EXIT_USAGE. */
@@ -55,21 +143,20 @@ void ph_cli_print_diags(const PhDiags *d);
 sqlite3 *ph_cli_open_db(const char *root, const char *db_path, const PhExtractOptions *xo, bool no_extract,
                         int *input_errors, PhExtractStats *stats);
 
-/* Rules: built-in plus --queries directories, with the catalogue*.tsv
- * files found beside them. Prints diagnostics and returns NULL with *status
- * set on a bad file: PH_EXIT_QUERY for a rule, PH_EXIT_USAGE for a
- * catalogue. Caller frees with ph_rules_free(). */
-PhRuleSet *ph_cli_load_rules(const char *const *dirs, size_t ndirs, int *status);
+/* PhExtractOptions.on_wait of the commands: a note that another run holds
+ * the database, printed at once (not after the wait with the other
+ * diagnostics). */
+void ph_cli_say_waiting(const char *db_path);
+
+/* Rules: built-in, the user-rules folders of `root` (rules.h: the user's,
+ * then the project's), then --queries directories, each with the
+ * catalogue*.tsv files beside its rules. Prints diagnostics and returns
+ * NULL with *status set on a bad file: PH_EXIT_QUERY for a rule,
+ * PH_EXIT_USAGE for a catalogue. Caller frees with ph_rules_free(). */
+PhRuleSet *ph_cli_load_rules(const char *root, const char *const *dirs, size_t ndirs, int *status);
 
 /* Load the rule set's catalogue files into db (ph_rules_attach), printing
  * any diagnostic. Returns 0 or -1. */
 int ph_cli_attach_catalogues(const PhRuleSet *rules, sqlite3 *db);
-
-/* A value list option given several times, or comma-separated. */
-typedef struct PhStrList {
-    const char **items;
-    size_t len, cap;
-} PhStrList;
-void ph_strlist_push(PhStrList *l, const char *s);
 
 #endif

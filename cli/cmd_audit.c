@@ -11,12 +11,12 @@
 #include "cli.h"
 #include "db.h"
 #include "gitdiff.h"
+#include "output.h"
 #include "report.h"
 #include "util.h"
 
-#include <errno.h>
-#include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -208,101 +208,134 @@ static int keep_changed(PhFindings *fs, const PhChanges *changes) {
     return dropped;
 }
 
-int ph_cmd_audit(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"format", required_argument, 0, 'f'},  {"output", required_argument, 0, 'o'},
-        {"select", required_argument, 0, 's'},  {"ignore", required_argument, 0, 'i'},
-        {"min-severity", required_argument, 0, 'm'}, {"exit-zero", no_argument, 0, 'z'},
-        {"diff", required_argument, 0, 'D'},    {"queries", required_argument, 0, 'Q'},
-        {"db", required_argument, 0, 'd'},      {"exclude", required_argument, 0, 'x'},
-        {"jobs", required_argument, 0, 'j'},    {"no-color", no_argument, 0, 'C'},
-        {"no-cache", no_argument, 0, 'N'},      {0, 0, 0, 0},
-    };
-    const char *format = "text", *output = NULL, *select = NULL, *ignore = NULL, *min_sev = NULL, *db_path = NULL;
-    const char *diff_base = NULL;
-    bool exit_zero = false, no_color = false, no_cache = false;
-    PhStrList queries = {0}, excludes = {0};
+typedef struct AuditOptions {
+    const char *format, *output, *min_severity, *diff, *db;
+    PhStrList select, ignore, queries, exclude;
+    bool exit_zero, strict, no_color, no_cache;
     PhExtractOptions xo;
-    memset(&xo, 0, sizeof xo);
-    int status = PH_EXIT_CLEAN;
-    optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
-        switch (c) {
-        case 'f': format = optarg; break;
-        case 'o': output = optarg; break;
-        case 's': select = optarg; break;
-        case 'i': ignore = optarg; break;
-        case 'm': min_sev = optarg; break;
-        case 'z': exit_zero = true; break;
-        case 'D': diff_base = optarg; break;
-        case 'Q': ph_strlist_push(&queries, optarg); break;
-        case 'd': db_path = optarg; break;
-        case 'x': ph_strlist_push(&excludes, optarg); break;
-        case 'j': xo.jobs = atoi(optarg); break;
-        case 'C': no_color = true; break;
-        case 'N': no_cache = true; break;
-        default: status = ph_cli_usage_error("audit", "bad option"); goto out;
-        }
-    }
-    const PhReportFormat *fmt = ph_report_format(format);
-    if (!fmt) {
-        status = ph_cli_usage_error("audit", "unknown format '%s' (text, json, sarif, markdown, github)", format);
-        goto out;
-    }
-    if (min_sev && ph_severity_rank(min_sev) > 3) {
-        status = ph_cli_usage_error("audit", "--min-severity takes P1, P2 or P3, not '%s'", min_sev);
-        goto out;
-    }
-    if (diff_base && (!*diff_base || diff_base[0] == '-')) {
-        status = ph_cli_usage_error("audit", "--diff takes a git ref (a branch, tag or commit), not '%s'", diff_base);
-        goto out;
-    }
-    if (argc - optind > 1) {
-        status = ph_cli_usage_error("audit", "one PATH at most");
-        goto out;
-    }
-    const char *root = optind < argc ? argv[optind] : ".";
-    bool markdown = strcmp(fmt->name, "markdown") == 0;
-    xo.excludes = excludes.items;
-    xo.n_excludes = excludes.len;
+} AuditOptions;
 
-    PhRuleSet *rules = ph_cli_load_rules(queries.items, queries.len, &status);
+static const PhOption audit_options[] = {
+    {.name = "format", .kind = PH_OPT_ENUM, .value = "FORMAT", .words = PH_WORDS("text", "json", "sarif", "markdown", "github"),
+     .def = "text", .offset = offsetof(AuditOptions, format), .help = "report format"},
+    {.name = "output", .kind = PH_OPT_PATH, .value = "FILE", .offset = offsetof(AuditOptions, output),
+     .help = "write the report to FILE, which is replaced only once the whole report is written ('-': "
+             "standard output; markdown's default: YYYY-MM-DD-pyhunt-audit.md)"},
+    {.name = "select", .kind = PH_OPT_IDS, .value = "IDS", .offset = offsetof(AuditOptions, select),
+     .help = "only these rules: ids or prefixes (PH1,PH301), or ALL for every rule"},
+    {.name = "ignore", .kind = PH_OPT_IDS, .value = "IDS", .offset = offsetof(AuditOptions, ignore),
+     .help = "skip these rules"},
+    {.name = "min-severity", .kind = PH_OPT_ENUM, .value = "SEV", .words = PH_WORDS("P1", "P2", "P3"),
+     .offset = offsetof(AuditOptions, min_severity), .help = "only findings at SEV or worse"},
+    {.name = "exit-zero", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, exit_zero),
+     .help = "exit 0 even with findings"},
+    {.name = "strict", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, strict),
+     .help = "exit 2 when a file could not be extracted (unreadable, binary, too large or too deeply nested)"},
+    {.name = "diff", .kind = PH_OPT_STRING, .value = "BASE", .offset = offsetof(AuditOptions, diff),
+     .help = "only findings on lines changed since the git revision BASE"},
+    {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT, .value = "DIR",
+     .offset = offsetof(AuditOptions, queries), .help = "add the rules in DIR"},
+    PH_OPTS_EXTRACT(AuditOptions),
+    {.name = "no-color", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, no_color),
+     .help = "plain text even on a terminal"},
+    {.name = "no-cache", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, no_cache),
+     .help = "run every rule, even over facts it already ran on"},
+    {0},
+};
+
+/* Every item of --select and --ignore names a rule, and together they
+ * leave one at least. Returns 0, or PH_EXIT_USAGE after naming the item. */
+static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
+    const PhStrList *lists[2] = {&o->select, &o->ignore};
+    const char *option[2] = {"--select", "--ignore"};
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < lists[k]->len; i++) {
+            const char *item = lists[k]->items[i];
+            if (ph_rules_names_any(rules, item))
+                continue;
+            const char *near = ph_rules_nearest(rules, item);
+            if (near)
+                return ph_cli_usage_error("audit", "%s: no rule is or starts with '%s'; did you mean '%s'?", option[k],
+                                          item, near);
+            return ph_cli_usage_error("audit", "%s: no rule is or starts with '%s'; 'pyhunt rules' lists them",
+                                      option[k], item);
+        }
+    ph_rules_filter(rules, o->select.items, o->select.len, o->ignore.items, o->ignore.len);
+    if (ph_rules_len(rules) == 0)
+        return ph_cli_usage_error("audit", "no rule left to run: --ignore removes every rule%s",
+                                  o->select.len ? " that --select names" : "");
+    return 0;
+}
+
+static int cmd_audit(void *opts, int argc, char **argv) {
+    AuditOptions *o = opts;
+    const PhReportFormat *fmt = ph_report_format(o->format);
+    if (o->diff && (!*o->diff || o->diff[0] == '-'))
+        return ph_cli_usage_error("audit", "--diff takes a git revision (a branch, tag or commit), not '%s'", o->diff);
+    const char *root = argc ? argv[0] : ".";
+    bool markdown = strcmp(fmt->name, "markdown") == 0;
+    o->xo.excludes = o->exclude.items;
+    o->xo.n_excludes = o->exclude.len;
+
+    int status = PH_EXIT_CLEAN;
+    PhRuleSet *rules = ph_cli_load_rules(root, o->queries.items, o->queries.len, &status);
     if (!rules)
-        goto out;
-    ph_rules_filter(rules, select, ignore);
+        return status;
+    status = check_selection(rules, o);
+    if (status) {
+        ph_rules_free(rules);
+        return status;
+    }
+    char date[16];
+    time_t now = time(NULL);
+    strftime(date, sizeof date, "%Y-%m-%d", localtime(&now));
+    const char *fixed_date = getenv("PYHUNT_DATE");   /* reproducible reports (tests) */
+    if (fixed_date && *fixed_date)
+        snprintf(date, sizeof date, "%s", fixed_date);
+    char *default_out = !o->output && markdown ? ph_xasprintf("%s-pyhunt-audit.md", date) : NULL;
+    const char *output = default_out ? default_out : o->output;
+    char *err = NULL;
+    PhOutput *out = ph_output_open(output, &err);
+    if (!out) {
+        fprintf(stderr, "pyhunt: %s\n", err);
+        free(err);
+        free(default_out);
+        ph_rules_free(rules);
+        return PH_EXIT_USAGE;
+    }
+
     int input_errors = 0;
     PhExtractStats st;
-    sqlite3 *db = ph_cli_open_db(root, db_path, &xo, false, &input_errors, &st);
-    if (!db || ph_cli_attach_catalogues(rules, db) != 0) {
-        ph_rules_free(rules);
-        ph_db_close(db);
-        status = PH_EXIT_USAGE;
-        goto out;
-    }
+    sqlite3 *db = ph_cli_open_db(root, o->db, &o->xo, false, &input_errors, &st);
     /* The whole tree was extracted (cross-file facts stay right); --diff
      * only narrows what is reported. */
     PhChanges *changes = NULL;
-    if (diff_base) {
+    if (db && o->diff) {
         char *dir = root_dir(root);
-        changes = ph_changes_git(dir, diff_base);
+        changes = ph_changes_git(dir, o->diff);
         free(dir);
         if (!changes) {
-            ph_rules_free(rules);
             ph_db_close(db);
-            status = PH_EXIT_USAGE;
-            goto out;
+            db = NULL;
         }
+    }
+    if (!db || ph_cli_attach_catalogues(rules, db) != 0) {
+        ph_db_close(db);
+        ph_output_discard(out);
+        free(default_out);
+        ph_rules_free(rules);
+        return PH_EXIT_USAGE;
     }
     PhFindings fs;
     memset(&fs, 0, sizeof fs);
     PhDiags *d = ph_diags_new();
     bool query_error = false;
     for (size_t i = 0; i < ph_rules_len(rules); i++)
-        query_error |= ph_rules_run(db, ph_rules_at(rules, i), !no_cache, &fs, d) != 0;
+        query_error |= ph_rules_run(db, ph_rules_at(rules, i), !o->no_cache, &fs, d) != 0;
     ph_cli_print_diags(d);
     ph_diags_free(d);
-    if (min_sev)
-        ph_findings_min_severity(&fs, min_sev);
+    if (o->min_severity)
+        ph_findings_min_severity(&fs, o->min_severity);
     int dropped = changes ? keep_changed(&fs, changes) : 0;
     ph_changes_free(changes);
     ph_findings_sort(&fs);
@@ -325,46 +358,33 @@ int ph_cmd_audit(int argc, char **argv) {
     }
     char *prefix = path_prefix(root);
     char *base_uri = strcmp(fmt->name, "sarif") == 0 ? cwd_uri() : NULL;
-
-    char date[16];
-    time_t now = time(NULL);
-    strftime(date, sizeof date, "%Y-%m-%d", localtime(&now));
-    const char *fixed_date = getenv("PYHUNT_DATE");   /* reproducible reports (tests) */
-    if (fixed_date && *fixed_date)
-        snprintf(date, sizeof date, "%s", fixed_date);
-    char *default_out = NULL;
-    if (!output && markdown)
-        output = default_out = ph_xasprintf("%s-pyhunt-audit.md", date);
-    FILE *out = stdout;
-    if (output && strcmp(output, "-") != 0 && !(out = fopen(output, "w"))) {
-        fprintf(stderr, "pyhunt: cannot write %s: %s\n", output, strerror(errno));
-        out = NULL;
-    }
-    if (out) {
-        PhReport r = {
-            .root = root,
-            .rules = rules,
-            .findings = &fs,
-            .info = info,
-            .files = files,
-            .lines = lines,
-            .excludes = excludes.items,
-            .n_excludes = excludes.len,
-            .arch = markdown ? &arch : NULL,
-            .date = date,
-            .min_severity = min_sev,
-            .diff_base = diff_base,
-            .diff_dropped = dropped,
-            .path_prefix = prefix,
-            .base_uri = base_uri,
-            .color = out == stdout && isatty(1) && !no_color && !getenv("NO_COLOR"),
-        };
-        fmt->emit(out, &r);
-        if (out != stdout) {
-            fclose(out);
-            fprintf(stderr, "pyhunt: wrote %s (%zu finding%s)\n", output, fs.len, fs.len == 1 ? "" : "s");
-        }
-    }
+    FILE *f = ph_output_file(out);
+    PhReport r = {
+        .root = root,
+        .rules = rules,
+        .findings = &fs,
+        .info = info,
+        .files = files,
+        .lines = lines,
+        .excludes = o->exclude.items,
+        .n_excludes = o->exclude.len,
+        .arch = markdown ? &arch : NULL,
+        .date = date,
+        .min_severity = o->min_severity,
+        .diff_base = o->diff,
+        .diff_dropped = dropped,
+        .path_prefix = prefix,
+        .base_uri = base_uri,
+        .color = f == stdout && isatty(1) && !o->no_color && !getenv("NO_COLOR"),
+    };
+    fmt->emit(f, &r);
+    bool to_file = f != stdout;
+    bool written = ph_output_close(out, &err) == 0;
+    if (!written)
+        fprintf(stderr, "pyhunt: %s\n", err);
+    else if (to_file)
+        fprintf(stderr, "pyhunt: wrote %s (%zu finding%s)\n", output, fs.len, fs.len == 1 ? "" : "s");
+    free(err);
     free(default_out);
     free(prefix);
     free(base_uri);
@@ -372,15 +392,23 @@ int ph_cmd_audit(int argc, char **argv) {
     ph_arch_free(&arch);
     if (query_error)
         status = PH_EXIT_QUERY;
-    else if (input_errors || !out)
+    else if (!written || (o->strict && input_errors))
         status = PH_EXIT_USAGE;
     else
-        status = fs.len && !exit_zero ? PH_EXIT_FINDINGS : PH_EXIT_CLEAN;
+        status = fs.len && !o->exit_zero ? PH_EXIT_FINDINGS : PH_EXIT_CLEAN;
     ph_findings_free(&fs);
     ph_rules_free(rules);
     ph_db_close(db);
-out:
-    free(queries.items);
-    free(excludes.items);
     return status;
 }
+
+const PhCommand ph_audit_command = {
+    .name = "audit",
+    .run = cmd_audit,
+    .usage = "[PATH] [options]",
+    .summary = "extract (incrementally), run every rule, report findings",
+    .options = audit_options,
+    .opts_size = sizeof(AuditOptions),
+    .max_args = 1,
+    .operands = "  PATH                the tree or file to audit (default .)\n",
+};

@@ -6,63 +6,58 @@
 #include "cli.h"
 #include "util.h"
 
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-int ph_cmd_extract(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'},      {"jobs", required_argument, 0, 'j'},
-        {"exclude", required_argument, 0, 'x'}, {"force", no_argument, 0, 'F'},
-        {"parse-only", no_argument, 0, 'P'},    {"dump-tree", required_argument, 0, 'T'},
-        {"quiet", no_argument, 0, 'q'},         {"timings", no_argument, 0, 't'},
-        {0, 0, 0, 0},
-    };
-    PhExtractOptions o;
-    memset(&o, 0, sizeof o);
-    PhStrList excludes = {0};
-    bool quiet = false, timings = false;
-    const char *dump = NULL;
-    optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
-        switch (c) {
-        case 'd': o.db_path = optarg; break;
-        case 'j': o.jobs = atoi(optarg); break;
-        case 'x': ph_strlist_push(&excludes, optarg); break;
-        case 'F': o.force = true; break;
-        case 'P': o.parse_only = true; break;
-        case 'T': dump = optarg; break;
-        case 'q': quiet = true; break;
-        case 't': timings = true; break;
-        default: free(excludes.items); return ph_cli_usage_error("extract", "bad option");
-        }
-    }
-    if (dump) {
+typedef struct ExtractOptions {
+    const char *db, *dump_tree;
+    PhStrList exclude;
+    bool quiet, timings, strict;
+    PhExtractOptions xo;
+} ExtractOptions;
+
+static const PhOption extract_options[] = {
+    PH_OPTS_EXTRACT(ExtractOptions),
+    {.name = "force", .kind = PH_OPT_FLAG, .offset = offsetof(ExtractOptions, xo.force),
+     .help = "re-extract every file"},
+    {.name = "strict", .kind = PH_OPT_FLAG, .offset = offsetof(ExtractOptions, strict),
+     .help = "exit 2 when a file could not be extracted (unreadable, binary, too large or too deeply nested)"},
+    {.name = "dump-tree", .kind = PH_OPT_PATH, .value = "FILE", .offset = offsetof(ExtractOptions, dump_tree),
+     .help = "print FILE's tree-sitter parse tree and exit"},
+    {.name = "quiet", .kind = PH_OPT_FLAG, .offset = offsetof(ExtractOptions, quiet), .help = "no summary line"},
+    {.name = "timings", .kind = PH_OPT_FLAG, .offset = offsetof(ExtractOptions, timings),
+     .help = "where the time went: facts, indexes, derived relations"},
+    {.name = "parse-only", .kind = PH_OPT_FLAG, .flags = PH_OPT_HIDDEN, .offset = offsetof(ExtractOptions, xo.parse_only),
+     .help = "read and parse every file, store nothing (the benchmark's ceiling)"},
+    {0},
+};
+
+static int cmd_extract(void *opts, int argc, char **argv) {
+    ExtractOptions *eo = opts;
+    PhExtractOptions *o = &eo->xo;
+    if (eo->dump_tree) {
         PhDiags *d = ph_diags_new();
-        int rc = ph_extract_dump_tree(dump, stdout, d);
+        int rc = ph_extract_dump_tree(eo->dump_tree, stdout, d);
         ph_cli_print_diags(d);
         ph_diags_free(d);
-        free(excludes.items);
         return rc == 0 ? PH_EXIT_CLEAN : PH_EXIT_USAGE;
     }
-    if (argc - optind > 1) {
-        free(excludes.items);
-        return ph_cli_usage_error("extract", "one PATH at most");
-    }
-    o.root = optind < argc ? argv[optind] : ".";
-    o.excludes = excludes.items;
-    o.n_excludes = excludes.len;
+    o->root = argc ? argv[0] : ".";
+    o->db_path = eo->db;
+    o->excludes = eo->exclude.items;
+    o->n_excludes = eo->exclude.len;
+    o->on_wait = ph_cli_say_waiting;
     PhDiags *d = ph_diags_new();
     PhExtractStats st;
     double t0 = ph_now();
-    int rc = ph_extract_run(&o, &st, d);
+    int rc = ph_extract_run(o, &st, d);
     double dt = ph_now() - t0;
     ph_cli_print_diags(d);
     int errors = ph_diags_count(d, PH_ERROR);
     ph_diags_free(d);
-    free(excludes.items);
-    if (!quiet) {
-        if (o.parse_only)
+    if (!eo->quiet) {
+        if (o->parse_only)
             fprintf(stderr, "pyhunt: parsed %d files, %ld lines in %.3fs (parse only, nothing stored)\n", st.parsed,
                     st.lines, dt);
         else
@@ -71,10 +66,21 @@ int ph_cmd_extract(int argc, char **argv) {
                     st.files, st.parsed, st.lines, st.unchanged, st.removed, st.failed, dt,
                     st.rebuilt ? " (new database)" : "");
     }
-    if (timings && !o.parse_only)
+    if (eo->timings && !o->parse_only)
         fprintf(stderr, "pyhunt: facts %.3fs, indexes %.3fs, derived relations %.3fs\n", st.t_facts, st.t_indexes,
                 st.t_derive);
-    if (rc != 0)
+    if (rc != 0 || (eo->strict && errors))
         return PH_EXIT_USAGE;
-    return errors ? PH_EXIT_USAGE : PH_EXIT_CLEAN;
+    return PH_EXIT_CLEAN;
 }
+
+const PhCommand ph_extract_command = {
+    .name = "extract",
+    .run = cmd_extract,
+    .usage = "[PATH] [options]",
+    .summary = "bring the fact database up to date with PATH",
+    .options = extract_options,
+    .opts_size = sizeof(ExtractOptions),
+    .max_args = 1,
+    .operands = "  PATH                the tree or file to extract (default .)\n",
+};

@@ -1,7 +1,8 @@
 /*
- * query: `pyhunt query 'SQL'` or `-f FILE`: ad-hoc SQL over the facts, every
- * statement's rows printed in the chosen mode. Errors point into the SQL
- * with a caret, and exit 3.
+ * query: `pyhunt query 'SQL' [PATH]` or `-f FILE`: ad-hoc SQL over the facts
+ * of PATH, every statement's rows printed in the chosen mode. Without a
+ * tree it reads the nearest existing database upwards and never makes one.
+ * Errors point into the SQL with a caret, and exit 3.
  */
 #include "cli.h"
 #include "db.h"
@@ -9,9 +10,12 @@
 #include "util.h"
 
 #include <errno.h>
-#include <getopt.h>
+#include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Run every statement of sql, printing results. Returns 0, or -1 after a
  * diagnostic naming `origin` and the line and column of the error. */
@@ -23,12 +27,12 @@ static int run_sql(sqlite3 *db, const char *origin, const char *sql, const char 
         if (sqlite3_prepare_v2(db, p, -1, &st, &tail) != SQLITE_OK) {
             int off = sqlite3_error_offset(db);
             if (off >= 0) {
-                ph_diags_add_at(d, PH_ERROR, origin, sql, (size_t)(p - sql) + (size_t)off, 1, 0, sqlite3_errmsg(db));
+                ph_diags_add_at(d, PH_ERROR, origin, sql, (size_t)(p - sql) + (size_t)off, 1, 0, ph_db_errmsg(db));
             } else {   /* no position: the line where the statement starts */
                 int line = 1;
                 for (const char *q = sql; q < p; q++)
                     line += *q == '\n';
-                ph_diags_add(d, PH_ERROR, origin, line, 0, 0, NULL, "%s", sqlite3_errmsg(db));
+                ph_diags_add(d, PH_ERROR, origin, line, 0, 0, NULL, "%s", ph_db_errmsg(db));
             }
             return -1;
         }
@@ -58,7 +62,7 @@ static int run_sql(sqlite3 *db, const char *origin, const char *sql, const char 
         free(vals);
         free(kinds);
         if (rc != SQLITE_DONE) {
-            ph_diags_add(d, PH_ERROR, origin, 0, 0, 0, NULL, "%s", sqlite3_errmsg(db));
+            ph_diags_add(d, PH_ERROR, origin, 0, 0, 0, NULL, "%s", ph_db_errmsg(db));
             sqlite3_finalize(st);
             return -1;
         }
@@ -68,58 +72,113 @@ static int run_sql(sqlite3 *db, const char *origin, const char *sql, const char 
     return 0;
 }
 
-int ph_cmd_query(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"file", required_argument, 0, 'f'}, {"format", required_argument, 0, 'F'},
-        {"path", required_argument, 0, 'p'}, {"db", required_argument, 0, 'd'},
-        {"no-extract", no_argument, 0, 'n'}, {0, 0, 0, 0},
-    };
-    const char *file = NULL, *mode = "table", *root = ".", *db_path = NULL;
-    bool no_extract = false;
-    optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "f:", opts, NULL)) != -1;) {
-        switch (c) {
-        case 'f': file = optarg; break;
-        case 'F': mode = optarg; break;
-        case 'p': root = optarg; break;
-        case 'd': db_path = optarg; break;
-        case 'n': no_extract = true; break;
-        default: return ph_cli_usage_error("query", "bad option");
+typedef struct QueryOptions {
+    const char *file, *format, *path, *db;
+    PhStrList exclude;
+    bool no_extract;
+    PhExtractOptions xo;
+} QueryOptions;
+
+static const PhOption query_options[] = {
+    {.name = "file", .short_name = 'f', .kind = PH_OPT_PATH, .value = "FILE", .offset = offsetof(QueryOptions, file),
+     .help = "read the SQL from FILE (a rule file works too)"},
+    {.name = "format", .kind = PH_OPT_ENUM, .value = "MODE", .words = PH_WORDS(PH_GRID_MODES), .def = "table",
+     .offset = offsetof(QueryOptions, format), .help = "how rows print"},
+    {.name = "path", .kind = PH_OPT_PATH, .value = "PATH", .offset = offsetof(QueryOptions, path),
+     .help = "the audited tree, as the PATH argument"},
+    PH_OPTS_EXTRACT(QueryOptions),
+    {.name = "no-extract", .kind = PH_OPT_FLAG, .offset = offsetof(QueryOptions, no_extract),
+     .help = "query PATH's database as it is, without bringing it up to date"},
+    {0},
+};
+
+/* The nearest .pyhunt/facts.db from the working directory upwards, or NULL.
+ * Caller frees with free(). */
+static char *find_db_upwards(void) {
+    char dir[PATH_MAX];
+    if (!getcwd(dir, sizeof dir))
+        return NULL;
+    for (;;) {
+        char *db = ph_xasprintf("%s/.pyhunt/facts.db", strcmp(dir, "/") == 0 ? "" : dir);
+        struct stat st;
+        if (stat(db, &st) == 0 && S_ISREG(st.st_mode))
+            return db;
+        free(db);
+        char *slash = strrchr(dir, '/');
+        if (!slash || slash == dir)
+            return NULL;
+        *slash = 0;
+    }
+}
+
+static int cmd_query(void *opts, int argc, char **argv) {
+    QueryOptions *o = opts;
+    /* Operands: the SQL unless -f gave it, then the tree. */
+    const char *sql_arg = o->file || argc == 0 ? NULL : argv[0];
+    int first_path = o->file ? 0 : 1;
+    if (!o->file && argc == 0)
+        return ph_cli_usage_error("query", "give the SQL as an argument or with -f FILE");
+    if (argc > first_path + 1)
+        return ph_cli_usage_error("query", "unexpected argument '%s'", argv[first_path + 1]);
+    const char *root = argc > first_path ? argv[first_path] : NULL;
+    if (root && o->path && strcmp(root, o->path) != 0)
+        return ph_cli_usage_error("query", "two trees: '%s' and --path '%s'", root, o->path);
+    if (!root)
+        root = o->path;
+    char *found = NULL;
+    bool no_extract = o->no_extract;
+    if (!root) {
+        /* No tree: a database that exists, as it is; never one made here. */
+        no_extract = true;
+        if (!o->db && !(found = find_db_upwards())) {
+            fprintf(stderr, "pyhunt: no fact database (.pyhunt/facts.db) here or in a parent directory; "
+                            "name the tree to extract: pyhunt query 'SQL' PATH\n");
+            return PH_EXIT_USAGE;
         }
     }
-    if (!file && optind >= argc)
-        return ph_cli_usage_error("query", "give the SQL as an argument or with -f FILE");
-    if (file && optind < argc)
-        return ph_cli_usage_error("query", "give the SQL either as an argument or with -f FILE, not both");
-    if (strstr(ph_grid_modes(), mode) == NULL)
-        return ph_cli_usage_error("query", "unknown format '%s' (%s)", mode, ph_grid_modes());
     char *sql;
-    if (file) {
+    if (o->file) {
         size_t len;
-        sql = ph_read_file(file, &len);
+        sql = ph_read_file(o->file, &len);
         if (!sql) {
-            fprintf(stderr, "pyhunt: cannot read %s: %s\n", file, strerror(errno));
+            fprintf(stderr, "pyhunt: cannot read %s: %s\n", o->file, strerror(errno));
+            free(found);
             return PH_EXIT_USAGE;
         }
     } else {
-        sql = ph_xstrdup(argv[optind]);
+        sql = ph_xstrdup(sql_arg);
     }
-    /* --db alone means: query that database as it is */
-    if (db_path && root && strcmp(root, ".") == 0)
-        no_extract = true;
-    PhExtractOptions xo;
-    memset(&xo, 0, sizeof xo);
+    o->xo.excludes = o->exclude.items;
+    o->xo.n_excludes = o->exclude.len;
     int input_errors;
-    sqlite3 *db = ph_cli_open_db(root, db_path, &xo, no_extract, &input_errors, NULL);
+    sqlite3 *db = ph_cli_open_db(root ? root : ".", found ? found : o->db, &o->xo, no_extract, &input_errors, NULL);
+    free(found);
     if (!db) {
         free(sql);
         return PH_EXIT_USAGE;
     }
     PhDiags *d = ph_diags_new();
-    int rc = run_sql(db, file ? file : "query", sql, mode, d);
+    PhTrust trust = ph_db_trust(PH_TRUST_EXPLORE);   /* the facts cannot change (db.h) */
+    int rc = run_sql(db, o->file ? o->file : "query", sql, o->format, d);
+    ph_db_trust(trust);
     ph_cli_print_diags(d);
     ph_diags_free(d);
     ph_db_close(db);
     free(sql);
     return rc == 0 ? PH_EXIT_CLEAN : PH_EXIT_QUERY;
 }
+
+const PhCommand ph_query_command = {
+    .name = "query",
+    .run = cmd_query,
+    .usage = "['SQL' | -f FILE] [PATH] [options]",
+    .summary = "run SQL against the fact database",
+    .options = query_options,
+    .opts_size = sizeof(QueryOptions),
+    .max_args = 2,
+    .operands = "  SQL                 statements to run, each one's rows printed\n"
+                "  PATH                the audited tree: its database, PATH/.pyhunt/facts.db,\n"
+                "                      brought up to date first; without PATH or --db, the\n"
+                "                      nearest .pyhunt/facts.db from the working directory\n"
+                "                      upwards, as it is (none there is an error)\n",
+};

@@ -7,64 +7,80 @@
 #include "repl.h"
 #include "util.h"
 
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+typedef struct ReplCliOptions {
+    const char *db, *queries, *complete;
+    PhStrList exclude;
+    bool bail, interactive;
+    PhExtractOptions xo;
+} ReplCliOptions;
+
+static const PhOption repl_options[] = {
+    PH_OPTS_EXTRACT(ReplCliOptions),
+    {.name = "queries", .kind = PH_OPT_PATH, .value = "DIR", .offset = offsetof(ReplCliOptions, queries),
+     .help = "user rules: loaded, and where .save writes (default PATH/.pyhunt-rules; README, user rules)"},
+    {.name = "bail", .kind = PH_OPT_FLAG, .flags = PH_OPT_ONE_DASH, .offset = offsetof(ReplCliOptions, bail),
+     .help = "in a script, stop at the first error (exit 2 or 3)"},
+    {.name = "interactive", .kind = PH_OPT_FLAG, .flags = PH_OPT_ONE_DASH,
+     .offset = offsetof(ReplCliOptions, interactive),
+     .help = "prompts and banner even when stdin is not a terminal"},
+    {.name = "complete", .kind = PH_OPT_STRING, .flags = PH_OPT_HIDDEN, .value = "TEXT",
+     .offset = offsetof(ReplCliOptions, complete), .help = "print the Tab candidates for TEXT and exit"},
+    {0},
+};
+
+/* The extraction options of the session, for the opener (.reload extracts
+ * again with the same ones). */
+static const PhExtractOptions *session_xo;
 
 /* PhReplOpener over ph_cli_open_db: extraction diagnostics print as they do
  * for every command. */
 static sqlite3 *open_db(const char *root, const char *db_path, bool extract, PhExtractStats *stats) {
-    PhExtractOptions xo;
-    memset(&xo, 0, sizeof xo);
     int input_errors;
-    return ph_cli_open_db(root ? root : ".", db_path, &xo, !extract, &input_errors, stats);
+    return ph_cli_open_db(root ? root : ".", db_path, session_xo, !extract, &input_errors, stats);
 }
 
-int ph_cmd_repl(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'},      {"queries", required_argument, 0, 'Q'},
-        {"bail", no_argument, 0, 'b'},          {"interactive", no_argument, 0, 'i'},
-        {"complete", required_argument, 0, 'c'}, {0, 0, 0, 0},
-    };
+static int cmd_repl(void *opts, int argc, char **argv) {
+    ReplCliOptions *c = opts;
+    c->xo.excludes = c->exclude.items;
+    c->xo.n_excludes = c->exclude.len;
+    session_xo = &c->xo;
     PhReplOptions o;
     memset(&o, 0, sizeof o);
-    const char *complete = NULL;
-    optind = 1;
-    opterr = 0;
-    /* getopt_long_only: -bail and -interactive, as the sqlite3 shell spells them */
-    for (int c; (c = getopt_long_only(argc, argv, ":", opts, NULL)) != -1;) {
-        switch (c) {
-        case 'd': o.db_path = optarg; break;
-        case 'Q': o.rules_dir = optarg; break;
-        case 'b': o.bail = true; break;
-        case 'i': o.interactive = true; break;
-        case 'c': complete = optarg; break;
-        case ':': return ph_cli_usage_error("repl", "option '%s' needs a value", argv[optind - 1]);
-        default: return ph_cli_usage_error("repl", "bad option '%s'", argv[optind - 1]);
-        }
-    }
-    if (argc - optind > 1)
-        return ph_cli_usage_error("repl", "one PATH at most");
-    o.root = optind < argc ? argv[optind] : NULL;
+    o.db_path = c->db;
+    o.rules_dir = c->queries;
+    o.bail = c->bail;
+    o.interactive = c->interactive;
+    o.root = argc ? argv[0] : NULL;
     /* --db alone: that database as it is; the tree it came from is in it */
     o.extract = o.root || !o.db_path;
     if (!o.root && !o.db_path)
         o.root = ".";
-    char *home_rules = NULL;
-    if (!o.rules_dir && getenv("PYHUNT_RULES") && *getenv("PYHUNT_RULES"))
-        o.rules_dir = getenv("PYHUNT_RULES");
-    if (!o.rules_dir && getenv("HOME") && *getenv("HOME"))
-        o.rules_dir = home_rules = ph_xasprintf("%s/.pyhunt/rules", getenv("HOME"));
     o.open_db = open_db;
     PhRepl *r = ph_repl_open(&o);
-    free(home_rules);
     if (!r)
         return PH_EXIT_USAGE;
     int status = PH_EXIT_CLEAN;
-    if (complete)
-        ph_repl_complete(r, complete, stdout);
+    if (c->complete)
+        ph_repl_complete(r, c->complete, stdout);
     else
         status = ph_repl_loop(r);
     ph_repl_close(r);
     return status;
 }
+
+const PhCommand ph_repl_command = {
+    .name = "repl",
+    .run = cmd_repl,
+    .usage = "[PATH | --db FILE] [options]",
+    .summary = "interactive shell: SQL, stored rules, source behind results",
+    .options = repl_options,
+    .opts_size = sizeof(ReplCliOptions),
+    .max_args = 1,
+    .operands = "  PATH                the tree to extract first (default .); with --db alone,\n"
+                "                      the tree the database was built from\n",
+    .notes = "Commands and SQL come from stdin; on a terminal '.help' lists the dot-commands.\n",
+};

@@ -10,7 +10,7 @@
 #include "report.h"
 #include "util.h"
 
-#include <getopt.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,43 +82,41 @@ static void markdown(FILE *out, const PhRuleSet *rules) {
     }
 }
 
-int ph_cmd_rules(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"explain", required_argument, 0, 'e'}, {"queries", required_argument, 0, 'Q'},
-        {"format", required_argument, 0, 'f'},  {0, 0, 0, 0},
-    };
-    const char *explain_id = NULL, *format = "table";
-    PhStrList queries = {0};
-    optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "", opts, NULL)) != -1;) {
-        switch (c) {
-        case 'e': explain_id = optarg; break;
-        case 'Q': ph_strlist_push(&queries, optarg); break;
-        case 'f': format = optarg; break;
-        default: free(queries.items); return ph_cli_usage_error("rules", "bad option");
-        }
-    }
+typedef struct RulesOptions {
+    const char *explain, *format;
+    PhStrList queries;
+} RulesOptions;
+
+static const PhOption rules_options[] = {
+    {.name = "explain", .kind = PH_OPT_STRING, .value = "ID", .offset = offsetof(RulesOptions, explain),
+     .help = "what the rule finds, why, a bad and a good example"},
+    {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT, .value = "DIR",
+     .offset = offsetof(RulesOptions, queries), .help = "add the rules in DIR"},
+    {.name = "format", .kind = PH_OPT_ENUM, .value = "FORMAT", .words = PH_WORDS("table", "json", "markdown"), .def = "table",
+     .offset = offsetof(RulesOptions, format), .help = "list format (markdown: the rule documentation, as in docs/rules.md)"},
+    {0},
+};
+
+static int cmd_rules(void *opts, int argc, char **argv) {
+    RulesOptions *o = opts;
     int status = PH_EXIT_CLEAN;
-    PhRuleSet *rules = ph_cli_load_rules(queries.items, queries.len, &status);
-    free(queries.items);
+    PhRuleSet *rules = ph_cli_load_rules(".", o->queries.items, o->queries.len, &status);
     if (!rules)
         return status;
-    if (explain_id) {
-        const PhRule *r = ph_rules_find(rules, explain_id);
+    if (o->explain) {
+        const PhRule *r = ph_rules_find(rules, o->explain);
         if (r)
             explain(stdout, r);
+        else if (ph_rules_nearest(rules, o->explain))
+            status = ph_cli_usage_error("rules", "no rule '%s'; did you mean '%s'?", o->explain,
+                                        ph_rules_nearest(rules, o->explain));
         else
-            status = ph_cli_usage_error("rules", "no rule '%s'; 'pyhunt rules' lists them", explain_id);
-    } else if (strcmp(format, "markdown") == 0) {
+            status = ph_cli_usage_error("rules", "no rule '%s'; 'pyhunt rules' lists them", o->explain);
+    } else if (strcmp(o->format, "markdown") == 0) {
         markdown(stdout, rules);
     } else {
-        const char *mode = strcmp(format, "json") == 0 ? "json" : strcmp(format, "table") == 0 ? "table" : NULL;
-        if (!mode) {
-            ph_rules_free(rules);
-            return ph_cli_usage_error("rules", "unknown format '%s' (table, json, markdown)", format);
-        }
         const char *names[] = {"id", "severity", "name", "precision", "source"};
-        PhGrid *g = ph_grid_begin(mode, stdout, 5, names);
+        PhGrid *g = ph_grid_begin(o->format, stdout, 5, names);
         for (size_t i = 0; i < ph_rules_len(rules); i++) {
             const PhRule *r = ph_rules_at(rules, i);
             const char *v[] = {r->id, r->severity, r->name, r->precision ? r->precision : "", r->path};
@@ -131,15 +129,15 @@ int ph_cmd_rules(int argc, char **argv) {
     return status;
 }
 
-/* The schema's documented sources, in the order `pyhunt schema` prints
- * them: the fact tables, the catalogue table, the library views. */
+/* The schema's documented sources: the fact tables, the catalogue table,
+ * the library views. */
 static bool schema_source(const char *path) {
     return strcmp(path, "schema/tables.sql") == 0 || strcmp(path, "schema/catalogue.sql") == 0 ||
            (ph_str_starts(path, "schema/views") && ph_str_ends(path, ".sql"));
 }
 
-int ph_cmd_schema(int argc, char **argv) {
-    if (argc < 2) {
+static int cmd_schema(void *opts, int argc, char **argv) {
+    if (argc < 1) {
         fputs(ph_db_embedded("schema/tables.sql"), stdout);
         fputs("\n", stdout);
         fputs(ph_db_embedded("schema/catalogue.sql"), stdout);
@@ -166,13 +164,32 @@ int ph_cmd_schema(int argc, char **argv) {
                 name += 5;
             else
                 continue;
-            size_t n = strlen(argv[1]);
-            if (strncmp(name, argv[1], n) == 0 && (name[n] == '(' || name[n] == ' ')) {
+            size_t n = strlen(argv[0]);
+            if (strncmp(name, argv[0], n) == 0 && (name[n] == '(' || name[n] == ' ')) {
                 const char *end = strstr(p, ";\n");
                 fprintf(stdout, "%.*s\n", (int)(end ? (size_t)(end - p) + 1 : strlen(p)), p);
                 return PH_EXIT_CLEAN;
             }
         }
     }
-    return ph_cli_usage_error("schema", "no table or view '%s'", argv[1]);
+    return ph_cli_usage_error("schema", "no table or view '%s'", argv[0]);
 }
+
+const PhCommand ph_rules_command = {
+    .name = "rules",
+    .run = cmd_rules,
+    .usage = "[--explain ID] [options]",
+    .summary = "list the rules, or explain one",
+    .options = rules_options,
+    .opts_size = sizeof(RulesOptions),
+    .max_args = 0,
+};
+
+const PhCommand ph_schema_command = {
+    .name = "schema",
+    .run = cmd_schema,
+    .usage = "[TABLE]",
+    .summary = "print the fact schema (tables, the API catalogue, then library views)",
+    .max_args = 1,
+    .operands = "  TABLE               one table or view only\n",
+};

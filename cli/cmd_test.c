@@ -19,11 +19,20 @@
  *     `sh: COMMAND` runs COMMAND with /bin/sh and $PYHUNT set to this
  *     binary (the command may go on over several lines, up to the first
  *     section); `--- stdin` feeds text. An omitted section is not checked.
+ *     An sh: case that exits 77 is a SKIP (it could not run here: say why
+ *     on its first line of stdout), counted apart from passed and failed.
  *     In expected output, {TMP} stands for the case's scratch directory.
  *     Blank lines at the end of a case's last section are separators, not
  *     expected output.
  *
- * Ends with `N passed, N failed`; exits 1 if anything failed.
+ *   *.py fixtures (tests/rules/README.md): Python files whose lines carry
+ *     `# expect: PH101` where a finding must start. The .py files of one
+ *     folder are extracted together; each fixture is a case.
+ *
+ * Ends with `N passed, N failed`; exits 1 if anything failed, 2 if no case
+ * ran at all. A file named on the command line that is no test, a corpus
+ * or .test file without cases, and a folder whose .py files carry no
+ * expectation are failures, never "0 tests".
  */
 #include "cli.h"
 #include "db.h"
@@ -32,8 +41,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -45,8 +54,14 @@ typedef struct Runner {
     const char *filter;
     bool verbose;
     int passed, failed;
+    int skipped;           /* sh: cases that exited SKIP_EXIT: they could not run here */
     char self[PATH_MAX];
 } Runner;
+
+/* An sh: case that exits 77 (automake's convention) could not run on this
+ * machine (no permission to mount, say): it is reported as SKIP with the
+ * first line of its output, neither passed nor failed. */
+enum { SKIP_EXIT = 77 };
 
 static char *slurp_lines(const char *text, size_t *nlines, char ***lines) {
     char *copy = ph_xstrdup(text);
@@ -68,6 +83,15 @@ static char *slurp_lines(const char *text, size_t *nlines, char ***lines) {
 static void fail(Runner *r, const char *file, int line, const char *title) {
     r->failed++;
     printf("FAIL %s:%d: %s\n", file, line, title);
+}
+
+/* A corpus or .test file with no `=== ` case is not a test: a failure. */
+static void no_cases(Runner *r, const char *file, char **lines, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (ph_str_starts(lines[i], "=== "))
+            return;
+    r->failed++;
+    printf("FAIL %s: no test case in it (a case starts with a line '=== TITLE')\n", file);
 }
 
 /* ---------------------------------------------------------------------------
@@ -256,6 +280,7 @@ static void run_corpus(Runner *r, const char *file) {
     char **lines;
     size_t n;
     char *buf = slurp_lines(text, &n, &lines);
+    no_cases(r, file, lines, n);
     for (size_t i = 0; i < n;) {
         if (!ph_str_starts(lines[i], "=== ")) {
             i++;
@@ -354,6 +379,9 @@ static void run_cli_case(Runner *r, const char *file, const char *dir, CliCase *
         setenv("TMP", tmp, 1);
         setenv("NO_COLOR", "1", 1);
         unsetenv("EDITOR");
+        /* the user's own rules folder is not part of any test */
+        char *config = ph_xasprintf("%s/.config", tmp);
+        setenv("XDG_CONFIG_HOME", config, 1);
         /* A case that hangs fails instead of stalling the run; slow runners
          * (valgrind) raise the limit with PYHUNT_TEST_TIMEOUT. */
         const char *limit = getenv("PYHUNT_TEST_TIMEOUT");
@@ -393,7 +421,10 @@ static void run_cli_case(Runner *r, const char *file, const char *dir, CliCase *
         }
         free(w);
     }
-    if (ok) {
+    if (c->sh && code == SKIP_EXIT) {
+        r->skipped++;
+        printf("SKIP %s:%d: %s: %.*s\n", file, c->line, c->title, (int)strcspn(got_out, "\n"), got_out);
+    } else if (ok) {
         r->passed++;
         if (r->verbose)
             printf("ok   %s:%d: %s\n", file, c->line, c->title);
@@ -433,6 +464,7 @@ static void run_cli_file(Runner *r, const char *file) {
     char **lines;
     size_t n;
     char *buf = slurp_lines(text, &n, &lines);
+    no_cases(r, file, lines, n);
     for (size_t i = 0; i < n;) {
         if (!ph_str_starts(lines[i], "=== ")) {
             i++;
@@ -513,6 +545,202 @@ static void run_cli_file(Runner *r, const char *file) {
 }
 
 /* ---------------------------------------------------------------------------
+ * Python fixtures with inline expectations (tests/rules/README.md).
+ */
+
+typedef struct LineExpect {
+    int line;
+    char rule[16];
+    char sev[4];     /* "" when not given */
+    bool matched;
+} LineExpect;
+
+typedef struct Fixture {
+    char *path;                  /* as collected */
+    char *text;
+    PhVec(LineExpect) want;
+    PhVec(char *) checked;       /* rule ids compared in this file */
+    bool bad;                    /* an expectation could not be read (reported) */
+} Fixture;
+
+static void add_checked(Fixture *f, const char *id) {
+    for (size_t i = 0; i < f->checked.len; i++)
+        if (strcmp(f->checked.items[i], id) == 0)
+            return;
+    ph_vec_push(&f->checked, ph_xstrdup(id));
+}
+
+/* The comma-separated `ID [P1-P3]` items after a marker on line `line`;
+ * with `want`, each is an expected finding there, else only a rule to check. */
+static void parse_items(Runner *r, Fixture *f, int line, const char *items, bool want) {
+    char *copy = ph_xstrdup(items);
+    for (char *save = NULL, *it = strtok_r(copy, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
+        int argc;
+        char **w = ph_split_words(it, &argc);
+        bool ok = argc >= 1 && argc <= 2 && ph_rules_valid_id(w[0]) && strlen(w[0]) < 16 &&
+                  (argc == 1 || ph_severity_rank(w[1]) <= 3);
+        if (!ok) {
+            printf("FAIL %s:%d: cannot read expectation '%s' (RULE or RULE P1..P3, comma-separated)\n", f->path,
+                   line, it);
+            f->bad = true;
+        } else if (!ph_rules_find(r->rules, w[0])) {
+            printf("FAIL %s:%d: no rule %s\n", f->path, line, w[0]);
+            f->bad = true;
+        } else {
+            add_checked(f, w[0]);
+            if (want) {
+                LineExpect e = {line, "", "", false};
+                snprintf(e.rule, sizeof e.rule, "%s", w[0]);
+                if (argc == 2)
+                    snprintf(e.sev, sizeof e.sev, "%s", w[1]);
+                ph_vec_push(&f->want, e);
+            }
+        }
+        ph_words_free(w);
+    }
+    free(copy);
+}
+
+/* Read the `# expect: ...` and `# pyhunt-test: ...` comments of a fixture. */
+static void read_expectations(Runner *r, Fixture *f) {
+    int line = 1;
+    for (const char *p = f->text; *p; line++) {
+        const char *eol = strchr(p, '\n');
+        size_t n = eol ? (size_t)(eol - p) : strlen(p);
+        char *l = ph_xstrndup(p, n);
+        const char *markers[] = {"# expect:", "# pyhunt-test:"};
+        for (int k = 0; k < 2; k++)   /* a comment of its own: at the start or after a blank */
+            for (char *m = strstr(l, markers[k]); m; m = strstr(m + 1, markers[k]))
+                if (m == l || m[-1] == ' ' || m[-1] == '\t') {
+                    parse_items(r, f, line, m + strlen(markers[k]), k == 0);
+                    break;
+                }
+        free(l);
+        p += n + (eol ? 1 : 0);
+    }
+}
+
+/* One fixture's findings against its expectations. */
+static void check_fixture(Runner *r, Fixture *f, const char *base, const PhFindings *fs) {
+    PhVec(char *) problems = {0};
+    for (size_t i = 0; i < fs->len; i++) {
+        const PhFinding *x = &fs->items[i];
+        bool checked = false;
+        for (size_t k = 0; k < f->checked.len && !checked; k++)
+            checked = strcmp(f->checked.items[k], x->rule->id) == 0;
+        if (!checked || strcmp(x->loc.path, base) != 0)
+            continue;
+        bool found = false;
+        for (size_t k = 0; k < f->want.len && !found; k++) {
+            LineExpect *e = &f->want.items[k];
+            if (e->matched || e->line != x->loc.line || strcmp(e->rule, x->rule->id) != 0 ||
+                strcmp(e->sev[0] ? e->sev : x->rule->severity, x->severity) != 0)
+                continue;
+            e->matched = found = true;
+        }
+        if (!found)
+            ph_vec_push(&problems, ph_xasprintf("  unexpected: %s:%d:%d %s %s \"%s\"", f->path, x->loc.line,
+                                                x->loc.col, x->rule->id, x->severity, x->message));
+    }
+    for (size_t k = 0; k < f->want.len; k++)
+        if (!f->want.items[k].matched)
+            ph_vec_push(&problems, ph_xasprintf("  missing:    %s:%d %s%s%s", f->path, f->want.items[k].line,
+                                                f->want.items[k].rule, f->want.items[k].sev[0] ? " " : "",
+                                                f->want.items[k].sev));
+    if (!problems.len && !f->bad) {
+        r->passed++;
+        if (r->verbose)
+            printf("ok   %s\n", f->path);
+    } else {
+        r->failed++;
+        printf("FAIL %s: inline expectations\n", f->path);
+        for (size_t i = 0; i < problems.len; i++)
+            printf("%s\n", problems.items[i]);
+    }
+    for (size_t i = 0; i < problems.len; i++)
+        free(problems.items[i]);
+    free(problems.items);
+}
+
+static const char *base_name(const char *path) {
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+/* The .py files paths[0..n), all of one folder: extracted together (each
+ * module named after its file), every rule a fixture names run once, and
+ * each fixture checked. A folder where no file carries an expectation is
+ * not a test. */
+static void run_fixtures(Runner *r, char **paths, size_t n) {
+    Fixture *fx = ph_xcalloc(n, sizeof *fx);
+    PhVec(PhMemFile) files = {0};
+    size_t cases = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len;
+        fx[i].path = paths[i];
+        fx[i].text = ph_read_file(paths[i], &len);
+        if (!fx[i].text) {
+            printf("FAIL %s: cannot read: %s\n", paths[i], strerror(errno));
+            r->failed++;
+            continue;
+        }
+        read_expectations(r, &fx[i]);
+        PhMemFile mf = {base_name(paths[i]), fx[i].text, len};
+        ph_vec_push(&files, mf);
+        cases += fx[i].checked.len > 0 || fx[i].bad;
+    }
+    bool selected = !r->filter;
+    for (size_t i = 0; i < n && !selected; i++)
+        selected = strstr(paths[i], r->filter) != NULL;
+    if (!cases && selected) {
+        r->failed++;
+        printf("FAIL %s: no '# expect: RULE' comment in %s: not a test fixture\n", paths[0],
+               n == 1 ? "it" : "the .py files of its folder");
+    } else if (selected) {
+        sqlite3 *db = ph_db_memory();
+        PhDiags *d = ph_diags_new();
+        ph_extract_memory(db, files.items, files.len, d);
+        ph_rules_attach(r->rules, db, d);
+        PhFindings fs;
+        memset(&fs, 0, sizeof fs);
+        PhVec(char *) ran = {0};
+        bool failed = false;
+        for (size_t i = 0; i < n; i++)
+            for (size_t k = 0; k < fx[i].checked.len; k++) {
+                bool done = false;
+                for (size_t j = 0; j < ran.len && !done; j++)
+                    done = strcmp(ran.items[j], fx[i].checked.items[k]) == 0;
+                if (done)
+                    continue;
+                ph_vec_push(&ran, fx[i].checked.items[k]);
+                failed |= ph_rules_run(db, ph_rules_find(r->rules, fx[i].checked.items[k]), false, &fs, d) != 0;
+            }
+        if (failed) {
+            for (size_t i = 0; i < ph_diags_len(d); i++)
+                if (ph_diags_at(d, i)->severity == PH_ERROR)
+                    printf("FAIL %s: rule error: %s\n", paths[0], ph_diags_at(d, i)->message);
+            r->failed++;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (fx[i].text && (fx[i].checked.len || fx[i].bad))
+                check_fixture(r, &fx[i], base_name(paths[i]), &fs);
+        free(ran.items);
+        ph_findings_free(&fs);
+        ph_diags_free(d);
+        ph_db_close(db);
+    }
+    for (size_t i = 0; i < n; i++) {
+        free(fx[i].text);
+        free(fx[i].want.items);
+        for (size_t k = 0; k < fx[i].checked.len; k++)
+            free(fx[i].checked.items[k]);
+        free(fx[i].checked.items);
+    }
+    free(fx);
+    free(files.items);
+}
+
+/* ---------------------------------------------------------------------------
  * Discovery.
  */
 
@@ -520,81 +748,148 @@ static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *
 
 typedef PhVec(char *) StrVec;
 
-static void collect(const char *path, StrVec *out) {
+/* The files under path (itself, if a file), sorted, `fixtures` folders
+ * left out (they are the data of .test files). Returns -1 when path cannot
+ * be read. */
+static int collect(const char *path, StrVec *out) {
     struct stat st;
     if (stat(path, &st) != 0)
-        return;
+        return -1;
     if (!S_ISDIR(st.st_mode)) {
         ph_vec_push(out, ph_xstrdup(path));
-        return;
+        return 0;
     }
     DIR *d = opendir(path);
     if (!d)
-        return;
+        return -1;
     PhVec(char *) names = {0};
     for (struct dirent *e; (e = readdir(d));)
         if (e->d_name[0] != '.')
             ph_vec_push(&names, ph_xstrdup(e->d_name));
     closedir(d);
-    qsort(names.items, names.len, sizeof(char *), cmp_str);
+    if (names.len)
+        qsort(names.items, names.len, sizeof(char *), cmp_str);
     for (size_t i = 0; i < names.len; i++) {
         char *p = ph_xasprintf("%s/%s", path, names.items[i]);
-        /* fixtures are data, not tests */
         if (strcmp(names.items[i], "fixtures") != 0)
             collect(p, out);
         free(p);
         free(names.items[i]);
     }
     free(names.items);
+    return 0;
 }
 
-int ph_cmd_test(int argc, char **argv) {
-    static const struct option opts[] = {
-        {"queries", required_argument, 0, 'Q'}, {"filter", required_argument, 0, 'F'},
-        {"verbose", no_argument, 0, 'v'},       {0, 0, 0, 0},
-    };
+/* What kind of test a file is, from its name; 0 for none. */
+static char test_kind(const char *f) {
+    if (ph_str_ends(f, ".txt") && strstr(f, "rules/"))
+        return 'c';
+    if (ph_str_ends(f, ".test"))
+        return 't';
+    return ph_str_ends(f, ".py") ? 'p' : 0;
+}
+
+static bool same_folder(const char *a, const char *b) {
+    size_t la = (size_t)(base_name(a) - a), lb = (size_t)(base_name(b) - b);
+    return la == lb && strncmp(a, b, la) == 0;
+}
+
+typedef struct TestOptions {
+    PhStrList queries;
+    const char *filter;
+    bool verbose;
+} TestOptions;
+
+static const PhOption test_options[] = {
+    {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT, .value = "DIR",
+     .offset = offsetof(TestOptions, queries), .help = "test these user rules too"},
+    {.name = "filter", .kind = PH_OPT_STRING, .value = "TEXT", .offset = offsetof(TestOptions, filter),
+     .help = "only cases whose file or title contains TEXT"},
+    {.name = "verbose", .short_name = 'v', .kind = PH_OPT_FLAG, .offset = offsetof(TestOptions, verbose),
+     .help = "print every case"},
+    {0},
+};
+
+static int cmd_test(void *opts, int argc, char **argv) {
+    TestOptions *o = opts;
     Runner r;
     memset(&r, 0, sizeof r);
-    PhStrList queries = {0};
-    optind = 1;
-    for (int c; (c = getopt_long(argc, argv, "v", opts, NULL)) != -1;) {
-        switch (c) {
-        case 'Q': ph_strlist_push(&queries, optarg); break;
-        case 'F': r.filter = optarg; break;
-        case 'v': r.verbose = true; break;
-        default: free(queries.items); return ph_cli_usage_error("test", "bad option");
-        }
-    }
+    r.filter = o->filter;
+    r.verbose = o->verbose;
     ssize_t n = readlink("/proc/self/exe", r.self, sizeof r.self - 1);
     if (n <= 0) {
-        free(queries.items);
         fprintf(stderr, "pyhunt: cannot find my own executable\n");
         return PH_EXIT_USAGE;
     }
     r.self[n] = 0;
     int status = PH_EXIT_CLEAN;
-    r.rules = ph_cli_load_rules(queries.items, queries.len, &status);
-    free(queries.items);
+    r.rules = ph_cli_load_rules(".", o->queries.items, o->queries.len, &status);
     if (!r.rules)
         return status;
     StrVec files = {0};
-    if (optind >= argc)
-        collect("tests", &files);
-    for (int i = optind; i < argc; i++)
-        collect(argv[i], &files);
+    int missing = 0;
+    const char *const dflt[] = {"tests"};
+    const char *const *args = argc ? (const char *const *)argv : dflt;
+    int nargs = argc ? argc : 1;
+    for (int i = 0; i < nargs; i++) {
+        size_t before = files.len;
+        if (collect(args[i], &files) != 0) {
+            fprintf(stderr, "pyhunt: %s: error: cannot read: %s\n", args[i], strerror(errno));
+            missing++;
+        } else if (files.len == before + 1 && !test_kind(files.items[before])) {
+            /* named on the command line, so meant as a test */
+            printf("FAIL %s: not a test: tests are *.test files, rules/*.txt corpora and .py fixtures\n",
+                   files.items[before]);
+            r.failed++;
+        }
+    }
     double t0 = ph_now();
     size_t nfiles = files.len;
+    bool *done = ph_xcalloc(files.len + 1, sizeof(bool));
     for (size_t i = 0; i < files.len; i++) {
         const char *f = files.items[i];
-        if (ph_str_ends(f, ".txt") && strstr(f, "rules/"))
+        if (done[i])
+            continue;
+        if (test_kind(f) == 'c') {
             run_corpus(&r, f);
-        else if (ph_str_ends(f, ".test"))
+        } else if (test_kind(f) == 't') {
             run_cli_file(&r, f);
-        free(files.items[i]);
+        } else if (test_kind(f) == 'p') {
+            /* the .py files of one folder are one extraction */
+            PhVec(char *) group = {0};
+            for (size_t k = i; k < files.len; k++)
+                if (!done[k] && test_kind(files.items[k]) == 'p' && same_folder(files.items[k], f)) {
+                    ph_vec_push(&group, files.items[k]);
+                    done[k] = true;
+                }
+            run_fixtures(&r, group.items, group.len);
+            free(group.items);
+        }
     }
+    free(done);
+    for (size_t i = 0; i < files.len; i++)
+        free(files.items[i]);
     free(files.items);
     ph_rules_free(r.rules);
+    if (r.skipped)
+        printf("(%d skipped: they could not run here)\n", r.skipped);
     printf("(%zu test files in %.1fs)\n%d passed, %d failed\n", nfiles, ph_now() - t0, r.passed, r.failed);
     fflush(stdout);
+    if (missing)
+        return PH_EXIT_USAGE;
+    if (r.passed + r.failed + r.skipped == 0) {
+        fprintf(stderr, "pyhunt: no test case ran%s\n", r.filter ? " (does --filter match any?)" : "");
+        return PH_EXIT_USAGE;
+    }
     return r.failed ? 1 : 0;
 }
+
+const PhCommand ph_test_command = {
+    .name = "test",
+    .run = cmd_test,
+    .usage = "[DIR|FILE...] [options]",
+    .summary = "run rule corpora and CLI tests (default: tests/)",
+    .options = test_options,
+    .opts_size = sizeof(TestOptions),
+    .max_args = -1,
+};

@@ -9,6 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+void ph_cli_say_waiting(const char *db_path) {
+    fprintf(stderr, "pyhunt: %s: note: another pyhunt is updating this database; waiting for it to finish\n",
+            db_path);
+}
+
 sqlite3 *ph_cli_open_db(const char *root, const char *db_path, const PhExtractOptions *xo, bool no_extract,
                         int *input_errors, PhExtractStats *stats) {
     PhDiags *d = ph_diags_new();
@@ -24,6 +29,7 @@ sqlite3 *ph_cli_open_db(const char *root, const char *db_path, const PhExtractOp
         PhExtractOptions o = *xo;
         o.root = root;
         o.db_path = path;
+        o.on_wait = ph_cli_say_waiting;
         ok = ph_extract_run(&o, stats, d) == 0;
         *input_errors = ph_diags_count(d, PH_ERROR);
     }
@@ -41,20 +47,14 @@ sqlite3 *ph_cli_open_db(const char *root, const char *db_path, const PhExtractOp
     return db;
 }
 
-PhRuleSet *ph_cli_load_rules(const char *const *dirs, size_t ndirs, int *status) {
-    PhRuleSet *rules = ph_rules_builtin();
+PhRuleSet *ph_cli_load_rules(const char *root, const char *const *dirs, size_t ndirs, int *status) {
     PhDiags *d = ph_diags_new();
-    bool rules_ok = true, catalogues_ok = true;
-    for (size_t i = 0; i < ndirs; i++) {
-        bool ok = ph_rules_add_dir(rules, dirs[i], d) >= 0;
-        rules_ok &= ok;
-        if (ok)
-            catalogues_ok &= ph_rules_add_catalogues(rules, dirs[i], d) >= 0;
-    }
+    PhRuleSet *rules = ph_rules_load(root, dirs, ndirs, d);
+    int errors = ph_diags_count(d, PH_ERROR), in_catalogues = ph_rules_catalogue_errors(rules);
     ph_cli_print_diags(d);
     ph_diags_free(d);
-    if (!rules_ok || !catalogues_ok) {
-        *status = rules_ok ? PH_EXIT_USAGE : PH_EXIT_QUERY;
+    if (errors) {
+        *status = errors > in_catalogues ? PH_EXIT_QUERY : PH_EXIT_USAGE;
         ph_rules_free(rules);
         return NULL;
     }

@@ -172,10 +172,33 @@ bool ph_changes_has(const PhChanges *self, const char *path, int line) {
  * Running git.
  */
 
-/* Run git with args in dir; its stdout comes back NUL-terminated, *len
- * bytes (caller frees), its stderr goes to *err (caller frees). *status is
- * the exit status, or -1 when git could not be run. */
-static char *run_git(const char *dir, const char *const *args, size_t *len, int *status, char **err) {
+/* How git runs: from the audited directory, with every command that the
+ * audited repository's own configuration could make it run switched off
+ * (the tree is untrusted; its .git/config is part of it). `safety` holds
+ * the `-c` settings that come first on every command line. */
+typedef struct Git {
+    const char *dir;
+    PhVec(char *) safety;
+} Git;
+
+/* Settings that hold for any repository: no fsmonitor hook, no hooks at
+ * all (an index refresh runs post-index-change), paths unquoted beyond
+ * C escapes, no pager. Textconv and external diff drivers are off by
+ * options of `git diff` itself; clean filters by filter_overrides(). */
+static const char *const fixed_safety[] = {
+    "--no-pager",
+    "-c", "core.fsmonitor=false",
+    "-c", "core.hooksPath=/dev/null",
+    "-c", "core.quotePath=false",
+    "-c", "diff.external=",
+    "-c", "submodule.recurse=false",
+    NULL,
+};
+
+/* Run git with args; its stdout comes back NUL-terminated, *len bytes
+ * (caller frees), its stderr goes to *err (caller frees). *status is the
+ * exit status, or -1 when git could not be run. */
+static char *run_git(const Git *g, const char *const *args, size_t *len, int *status, char **err) {
     *status = -1;
     *err = NULL;
     int fds[2];
@@ -195,20 +218,24 @@ static char *run_git(const char *dir, const char *const *args, size_t *len, int 
         dup2(fds[1], 1);
         dup2(fileno(errf), 2);
         close(fds[1]);
-        if (chdir(dir) != 0) {
-            fprintf(stderr, "cannot enter %s: %s\n", dir, strerror(errno));
+        if (chdir(g->dir) != 0) {
+            fprintf(stderr, "cannot enter %s: %s\n", g->dir, strerror(errno));
             _exit(128);
         }
-        size_t n = 0;
-        while (args[n])
-            n++;
-        char **argv = ph_xcalloc(n + 4, sizeof(char *));
-        argv[0] = "git";
-        argv[1] = "-c";
-        argv[2] = "core.quotePath=false";
-        for (size_t i = 0; i < n; i++)
-            argv[i + 3] = (char *)args[i];
-        execvp("git", argv);
+        /* No pager, no prompt, no index lock taken for a refresh. */
+        setenv("GIT_PAGER", "cat", 1);
+        setenv("GIT_TERMINAL_PROMPT", "0", 1);
+        setenv("GIT_OPTIONAL_LOCKS", "0", 1);
+        PhVec(char *) argv = {0};
+        ph_vec_push(&argv, "git");
+        for (const char *const *a = fixed_safety; *a; a++)
+            ph_vec_push(&argv, (char *)*a);
+        for (size_t i = 0; i < g->safety.len; i++)
+            ph_vec_push(&argv, g->safety.items[i]);
+        for (const char *const *a = args; *a; a++)
+            ph_vec_push(&argv, (char *)*a);
+        ph_vec_push(&argv, NULL);
+        execvp("git", argv.items);
         fprintf(stderr, "cannot run git: %s\n", strerror(errno));
         _exit(127);
     }
@@ -245,6 +272,28 @@ static char *run_git(const char *dir, const char *const *args, size_t *len, int 
     return out;
 }
 
+/* Clean and smudge filters have no switch: git runs a configured clean
+ * filter to hash a changed working-tree file. Every filter driver the
+ * configuration defines is emptied (an empty command is no filter) and
+ * made optional, so that git reads the files as they are. */
+static void filter_overrides(Git *g) {
+    const char *args[] = {"config", "--null", "--name-only", "--get-regexp", "^filter\\.", NULL};
+    size_t len;
+    int status;
+    char *err;
+    char *names = run_git(g, args, &len, &status, &err);
+    free(err);
+    for (const char *p = names; status == 0 && p < names + len; p += strlen(p) + 1) {
+        const char *dot = strrchr(p, '.');
+        if (!dot || dot == p + 6)
+            continue;
+        bool command = !strcmp(dot, ".clean") || !strcmp(dot, ".smudge") || !strcmp(dot, ".process");
+        ph_vec_push(&g->safety, ph_xstrdup("-c"));
+        ph_vec_push(&g->safety, command ? ph_xasprintf("%s=", p) : ph_xasprintf("%.*s.required=false", (int)(dot - p), p));
+    }
+    free(names);
+}
+
 /* Print git's message, each line after "pyhunt: ". */
 static void report_git(const char *what, const char *base, const char *err) {
     fprintf(stderr, "pyhunt: --diff %s: %s\n", base, what);
@@ -258,39 +307,44 @@ static void report_git(const char *what, const char *base, const char *err) {
 }
 
 PhChanges *ph_changes_git(const char *dir, const char *base) {
+    if (!*base || base[0] == '-') {
+        fprintf(stderr, "pyhunt: --diff takes a git revision (a branch, tag or commit), not '%s'\n", base);
+        return NULL;
+    }
+    Git g = {dir, {0}};
     int status;
     size_t len;
     char *err;
+    PhChanges *c = NULL;
     const char *prefix_args[] = {"rev-parse", "--show-prefix", NULL};
-    char *prefix = run_git(dir, prefix_args, &len, &status, &err);
+    char *prefix = run_git(&g, prefix_args, &len, &status, &err);
     if (status != 0) {
         report_git("not in a git work tree", base, err);
-        free(prefix);
-        free(err);
-        return NULL;
+        goto done;
     }
     free(err);
     prefix[strcspn(prefix, "\n")] = 0;
+    filter_overrides(&g);
 
     /* Options pin what user configuration could change: prefixes
      * (diff.noprefix, diff.mnemonicPrefix), relative paths (diff.relative),
-     * colors, external diff drivers. */
-    const char *diff_args[] = {"diff", "--no-color", "--no-ext-diff", "--no-relative", "--src-prefix=a/",
-                               "--dst-prefix=b/", "-M", "--unified=0", base, "--", NULL};
-    char *diff = run_git(dir, diff_args, &len, &status, &err);
+     * colors, textconv and external diff drivers, submodules. BASE is a
+     * revision, never an option. */
+    const char *diff_args[] = {"diff", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative",
+                               "--ignore-submodules=all", "--src-prefix=a/", "--dst-prefix=b/", "-M", "--unified=0",
+                               "--end-of-options", base, "--", NULL};
+    char *diff = run_git(&g, diff_args, &len, &status, &err);
     if (status != 0) {
         report_git("git diff failed", base, err);
         free(diff);
-        free(err);
-        free(prefix);
-        return NULL;
+        goto done;
     }
     free(err);
-    PhChanges *c = ph_changes_parse(diff, prefix);
+    c = ph_changes_parse(diff, prefix);
     free(diff);
 
     const char *new_args[] = {"ls-files", "--others", "--exclude-standard", "--full-name", "-z", NULL};
-    char *untracked = run_git(dir, new_args, &len, &status, &err);
+    char *untracked = run_git(&g, new_args, &len, &status, &err);
     if (status == 0) {
         size_t plen = strlen(prefix);
         for (const char *p = untracked; p < untracked + len; p += strlen(p) + 1)
@@ -298,7 +352,11 @@ PhChanges *ph_changes_git(const char *dir, const char *base) {
                 ph_changes_add_file(c, p + plen);
     }
     free(untracked);
+done:
     free(err);
     free(prefix);
+    for (size_t i = 0; i < g.safety.len; i++)
+        free(g.safety.items[i]);
+    free(g.safety.items);
     return c;
 }

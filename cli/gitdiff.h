@@ -6,6 +6,13 @@
  * files, and `git ls-files --others --exclude-standard` for new files not yet
  * added, which count as changed throughout. Paths come out relative to the
  * audited root, as findings name them.
+ *
+ * The audited repository is untrusted, and its .git/config comes with it:
+ * git runs with everything that configuration could make it execute
+ * switched off (fsmonitor, hooks, textconv, external diff drivers, clean
+ * and smudge filters, submodules, the pager), and BASE is passed as a
+ * revision only (after --end-of-options; one that starts with '-' is
+ * refused).
  */
 #ifndef PH_GITDIFF_H
 #define PH_GITDIFF_H

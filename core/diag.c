@@ -63,15 +63,18 @@ void ph_diag_print(const PhDiag *d, FILE *out, bool color) {
         on = d->severity == PH_ERROR ? "\033[1;31m" : d->severity == PH_WARNING ? "\033[1;35m" : "\033[1;36m";
         off = "\033[0m";
     }
-    if (!d->path)
+    /* A file name cannot start a line of its own or a workflow command. */
+    char *path = d->path ? ph_quote_name(d->path) : NULL;
+    if (!path)
         fprintf(out, "pyhunt: %s%s%s: %s\n", on, sev_name(d->severity), off, d->message);
     else if (d->line <= 0)
-        fprintf(out, "%s: %s%s%s: %s\n", d->path, on, sev_name(d->severity), off, d->message);
+        fprintf(out, "%s: %s%s%s: %s\n", path, on, sev_name(d->severity), off, d->message);
     else if (d->col <= 0)
-        fprintf(out, "%s:%d: %s%s%s: %s\n", d->path, d->line, on, sev_name(d->severity), off, d->message);
+        fprintf(out, "%s:%d: %s%s%s: %s\n", path, d->line, on, sev_name(d->severity), off, d->message);
     else
-        fprintf(out, "%s:%d:%d: %s%s%s: %s\n", d->path, d->line, d->col, on, sev_name(d->severity),
+        fprintf(out, "%s:%d:%d: %s%s%s: %s\n", path, d->line, d->col, on, sev_name(d->severity),
                 off, d->message);
+    free(path);
     if (d->source_line && d->line > 0 && d->col > 0) {
         /* The source line, tabs kept so the caret lines up under them. */
         int w = fprintf(out, "%5d | ", d->line) - 2;

@@ -11,7 +11,7 @@
 
 typedef enum { M_TABLE, M_BOX, M_JSON, M_CSV, M_MARKDOWN, M_LINE } Mode;
 
-static const char *const mode_names[] = {"table", "box", "json", "csv", "markdown", "line"};
+static const char *const mode_names[] = {PH_GRID_MODES};
 
 struct PhGrid {
     Mode mode;

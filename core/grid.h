@@ -21,6 +21,8 @@ void ph_grid_row(PhGrid *self, const char *const *values, const PhCellKind *kind
  * Returns the number of rows. NULL is a no-op returning 0. */
 long ph_grid_end(PhGrid *self);
 
+/* Known modes, as a list for option tables: PH_GRID_MODES, NULL. */
+#define PH_GRID_MODES "table", "box", "json", "csv", "markdown", "line"
 /* Known modes, space-separated. Static. */
 const char *ph_grid_modes(void);
 

@@ -28,21 +28,50 @@ const PhReportFormat *ph_report_format(const char *name) {
 
 void ph_json_string(FILE *out, const char *s) {
     putc('"', out);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        switch (*p) {
+    const char *p = s ? s : "";
+    for (size_t n = strlen(p); *p;) {
+        unsigned char c = (unsigned char)*p;
+        size_t k = ph_utf8_char(p, n);
+        switch (c) {
         case '"': fputs("\\\"", out); break;
         case '\\': fputs("\\\\", out); break;
         case '\n': fputs("\\n", out); break;
         case '\r': fputs("\\r", out); break;
         case '\t': fputs("\\t", out); break;
         default:
-            if (*p < 0x20)
-                fprintf(out, "\\u%04x", *p);
+            if (k == 0)
+                fputs("\\ufffd", out);   /* a byte that is not UTF-8: U+FFFD, as Python's errors="replace" */
+            else if (c < 0x20)
+                fprintf(out, "\\u%04x", c);
             else
-                putc(*p, out);
+                fwrite(p, 1, k, out);
         }
+        k = k ? k : 1;
+        p += k;
+        n -= k;
     }
     putc('"', out);
+}
+
+void ph_report_name(FILE *out, const char *prefix, const char *path) {
+    char *whole = prefix && *prefix ? ph_xasprintf("%s%s", prefix, path) : NULL;
+    char *q = ph_quote_name(whole ? whole : path);
+    fputs(q, out);
+    free(q);
+    free(whole);
+}
+
+void ph_report_line_text(FILE *out, const char *s) {
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        if (*p == '\n')
+            fputs("\\n", out);
+        else if (*p == '\r')
+            fputs("\\r", out);
+        else if ((*p < 0x20 && *p != '\t') || *p == 0x7F)
+            fprintf(out, "\\%03o", *p);
+        else
+            putc(*p, out);
+    }
 }
 
 const char *ph_report_trimmed(const PhLocation *loc, size_t *n) {
@@ -148,11 +177,18 @@ void ph_report_text(FILE *out, const PhReport *r) {
     for (size_t i = 0; i < fs->len; i++) {
         const PhFinding *f = &fs->items[i];
         const char *sc = !r->color ? "" : f->severity[1] == '1' ? "\033[31m" : f->severity[1] == '2' ? "\033[33m" : "\033[36m";
-        fprintf(out, "%s%s:%d:%d:%s %s%s [%s]%s %s\n", bold, f->loc.path, f->loc.line, f->loc.col, off, sc,
-                f->rule->id, f->severity, off, f->message);
+        fputs(bold, out);
+        ph_report_name(out, NULL, f->loc.path);
+        fprintf(out, ":%d:%d:%s %s%s [%s]%s ", f->loc.line, f->loc.col, off, sc, f->rule->id, f->severity, off);
+        ph_report_line_text(out, f->message);
+        fputc('\n', out);
         for (size_t k = 0; k < f->nrelated; k++) {
             const PhLocation *l = &f->related[k];
-            fprintf(out, "    %s:%d:%d: %s\n", l->path, l->line, l->col, l->message ? l->message : "");
+            fputs("    ", out);
+            ph_report_name(out, NULL, l->path);
+            fprintf(out, ":%d:%d: ", l->line, l->col);
+            ph_report_line_text(out, l->message);
+            fputc('\n', out);
         }
     }
     if (!fs->len) {

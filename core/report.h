@@ -94,7 +94,17 @@ const PhReportFormat *ph_report_format(const char *name);
 extern const PhReportFormat ph_report_formats[];
 
 /* Helpers shared by formats. */
-void ph_json_string(FILE *out, const char *s);    /* a JSON string literal, escaped */
+
+/* A JSON string literal, escaped; bytes that are not UTF-8 become U+FFFD
+ * (\ufffd), so that any file name or source text gives valid JSON. */
+void ph_json_string(FILE *out, const char *s);
+/* A file name (prefix + path; prefix may be NULL) for a text format:
+ * quoted by ph_quote_name() when it holds anything that could end a line,
+ * drive a terminal or read as a workflow command. */
+void ph_report_name(FILE *out, const char *prefix, const char *path);
+/* Text that must stay on its line (a message): newlines and other control
+ * characters are printed as C escapes (\n, \033). */
+void ph_report_line_text(FILE *out, const char *s);
 /* The finding's source line without leading and trailing blanks, as a
  * pointer into loc->snippet and a length; "" when there is no snippet. */
 const char *ph_report_trimmed(const PhLocation *loc, size_t *n);

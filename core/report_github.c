@@ -8,10 +8,14 @@
  * working directory (PhReport.path_prefix + path), as the runner expects.
  * A chain's steps follow the message on their own lines. Escaping follows
  * the runner's rules: in the message '%', CR and LF become %25, %0D, %0A;
- * in property values ':' and ',' become %3A and %2C as well.
+ * in property values ':' and ',' become %3A and %2C as well, so a file
+ * name can neither end the command nor start another one ("::"). Other
+ * control characters become %XX too, which the runner leaves as they are:
+ * visible text, not terminal sequences.
  */
 #include "report.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *command_of(const char *severity) {
@@ -31,7 +35,12 @@ static void escaped(FILE *out, const char *s, bool property) {
         case '\n': fputs("%0A", out); break;
         case ':': fputs(property ? "%3A" : ":", out); break;
         case ',': fputs(property ? "%2C" : ",", out); break;
-        default: putc(*p, out);
+        default:
+            /* other control characters (ESC...) shown, not interpreted by the log viewer */
+            if ((unsigned char)*p < 0x20 || *p == 0x7F)
+                fprintf(out, "%%%02X", (unsigned char)*p);
+            else
+                putc(*p, out);
         }
     }
 }

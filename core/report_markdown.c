@@ -147,6 +147,27 @@ static const CatMatch *match_of(const PhRule *rule) {
 /* Rule text (messages, fixes): characters markdown would read as markup are
  * escaped, but `code spans` the rule's author wrote pass through (their '|'
  * escaped, for tables); newlines become spaces, as in a table cell. */
+/* A control character other than tab and line ends: printed as \ooo, so
+ * that neither a report read in a terminal nor one printed to a CI log can
+ * carry escape sequences from the audited tree. */
+static bool control(char c) { return ((unsigned char)c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F; }
+
+/* One character of code: control characters as \ooo. */
+static void code_char(FILE *out, char c) {
+    if (control(c))
+        fprintf(out, "\\%03o", (unsigned char)c);
+    else
+        putc(c, out);
+}
+
+/* "path:line", the name quoted as in the text format. Caller frees with free(). */
+static char *where(const PhLocation *l) {
+    char *name = ph_quote_name(l->path);
+    char *w = ph_xasprintf("%s:%d", name, l->line);
+    free(name);
+    return w;
+}
+
 static void md_text(FILE *out, const char *s, size_t n) {
     for (size_t i = 0; i < n && s[i]; i++) {
         char c = s[i];
@@ -157,7 +178,7 @@ static void md_text(FILE *out, const char *s, size_t n) {
                     char k = s[i] == '\n' || s[i] == '\r' ? ' ' : s[i];
                     if (k == '|')
                         putc('\\', out);
-                    putc(k, out);
+                    code_char(out, k);
                 }
                 i--;
                 continue;
@@ -165,6 +186,10 @@ static void md_text(FILE *out, const char *s, size_t n) {
         }
         if (c == '\n' || c == '\r')
             c = ' ';
+        if (control(c)) {
+            fprintf(out, "\\%03o", (unsigned char)c);
+            continue;
+        }
         if (strchr("\\`*_[]<>|", c))
             putc('\\', out);
         putc(c, out);
@@ -195,7 +220,7 @@ static void md_code(FILE *out, const char *s, size_t n) {
         char c = s[i] == '\n' || s[i] == '\r' ? ' ' : s[i];
         if (c == '|')
             putc('\\', out);
-        putc(c, out);
+        code_char(out, c);
     }
     if (pad)
         putc(' ', out);
@@ -213,8 +238,10 @@ static void md_block(FILE *out, const char *pad, const char *s, size_t n) {
             longest = run;
     }
     int fence = longest >= 3 ? (int)longest + 1 : 3;
-    fprintf(out, "%s%.*spython\n%s%.*s\n%s%.*s\n", pad, fence, "``````````````````", pad, (int)n, s, pad, fence,
-            "``````````````````");
+    fprintf(out, "%s%.*spython\n%s", pad, fence, "``````````````````", pad);
+    for (size_t i = 0; i < n; i++)
+        code_char(out, s[i]);
+    fprintf(out, "\n%s%.*s\n", pad, fence, "``````````````````");
 }
 
 /* 1234567 -> "1,234,567" into buf. */
@@ -398,9 +425,9 @@ static void finding_row(FILE *out, const PhReport *r, size_t i, const Category *
     const PhFindingInfo *info = r->info ? &r->info[i] : NULL;
     char loc[64];
     fputs("| ", out);
-    char *where = ph_xasprintf("%s:%d", f->loc.path, f->loc.line);
-    md_code(out, where, strlen(where));
-    free(where);
+    char *w = where(&f->loc);
+    md_code(out, w, strlen(w));
+    free(w);
     fprintf(out, " | %s | ", f->rule->id);
     offending(out, f, info);
     fputs(" | ", out);
@@ -463,9 +490,9 @@ enum { MAX_PER_RULE = 20 };   /* findings listed per rule in Recommendations */
 
 static void recommendation(FILE *out, const PhFinding *f) {
     fputs("   - ", out);
-    char *where = ph_xasprintf("%s:%d", f->loc.path, f->loc.line);
-    md_code(out, where, strlen(where));
-    free(where);
+    char *w = where(&f->loc);
+    md_code(out, w, strlen(w));
+    free(w);
     fputs(": ", out);
     md_textz(out, f->message);
     fputc('\n', out);
@@ -479,9 +506,9 @@ static void recommendation(FILE *out, const PhFinding *f) {
         if (!step++)
             fputs("     Steps:\n", out);
         fprintf(out, "     %d. ", step);
-        char *w = ph_xasprintf("%s:%d", l->path, l->line);
-        md_code(out, w, strlen(w));
-        free(w);
+        char *lw = where(l);
+        md_code(out, lw, strlen(lw));
+        free(lw);
         if (l->message && *l->message) {
             fputs(" ", out);
             md_textz(out, l->message);

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct CatalogueFile {
     char *path, *text;
@@ -20,6 +21,7 @@ typedef struct CatalogueFile {
 struct PhRuleSet {
     PhVec(PhRule *) v;
     PhVec(CatalogueFile) catalogues;   /* users' catalogue*.tsv files, checked */
+    int catalogue_errors;              /* error diagnostics of catalogue files */
 };
 
 PhRuleSet *ph_rules_new(void) { return ph_xcalloc(1, sizeof(PhRuleSet)); }
@@ -254,7 +256,27 @@ static int dir_files(const char *dir, const char *prefix, const char *suffix, Na
     return 0;
 }
 
-int ph_rules_add_dir(PhRuleSet *self, const char *dir, PhDiags *diags) {
+/* Add the rule of one file. A rule that may not replace built-in ones
+ * (`may_replace` false) and has a built-in id is an error. */
+static int add_file(PhRuleSet *self, const char *path, const char *text, bool may_replace, PhDiags *diags) {
+    if (may_replace)
+        return ph_rules_add(self, path, text, false, diags);
+    PhRuleSet *one = ph_rules_new();
+    int rc = ph_rules_add(one, path, text, false, diags);
+    const PhRule *same = rc == 0 ? ph_rules_find(self, one->v.items[0]->id) : NULL;
+    if (same && same->builtin) {
+        ph_diags_add(diags, PH_ERROR, path, 1, 1, 0, NULL,
+                     "%s is a built-in rule's id: a rule here may add to pyhunt's rules, not replace them "
+                     "(--queries DIR can)", same->id);
+        rc = -1;
+    } else if (rc == 0) {
+        rc = ph_rules_add(self, path, text, false, diags);
+    }
+    ph_rules_free(one);
+    return rc;
+}
+
+static int add_dir(PhRuleSet *self, const char *dir, bool may_replace, PhDiags *diags) {
     Names names = {0};
     if (dir_files(dir, "", ".sql", &names, diags) != 0)
         return -1;
@@ -266,7 +288,7 @@ int ph_rules_add_dir(PhRuleSet *self, const char *dir, PhDiags *diags) {
         if (!text) {
             ph_diags_add(diags, PH_ERROR, path, 0, 0, 0, NULL, "cannot read rule: %s", strerror(errno));
             failed++;
-        } else if (ph_rules_add(self, path, text, false, diags) == 0) {
+        } else if (add_file(self, path, text, may_replace, diags) == 0) {
             added++;
         } else {
             failed++;
@@ -279,7 +301,12 @@ int ph_rules_add_dir(PhRuleSet *self, const char *dir, PhDiags *diags) {
     return failed ? -1 : added;
 }
 
-int ph_rules_add_catalogues(PhRuleSet *self, const char *dir, PhDiags *diags) {
+int ph_rules_add_dir(PhRuleSet *self, const char *dir, PhDiags *diags) { return add_dir(self, dir, true, diags); }
+
+/* Add the catalogue files of dir (catalogue*.tsv), each checked; their
+ * errors are counted in self->catalogue_errors. */
+static int add_catalogues(PhRuleSet *self, const char *dir, PhDiags *diags) {
+    int errors_before = ph_diags_count(diags, PH_ERROR);
     Names names = {0};
     if (dir_files(dir, "catalogue", ".tsv", &names, diags) != 0)
         return -1;
@@ -310,8 +337,51 @@ int ph_rules_add_catalogues(PhRuleSet *self, const char *dir, PhDiags *diags) {
         free(names.items[i]);
     }
     free(names.items);
+    self->catalogue_errors += ph_diags_count(diags, PH_ERROR) - errors_before;
     return failed ? -1 : added;
 }
+
+char *ph_rules_dir_user(void) {
+    const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+    if (xdg && *xdg == '/')
+        return ph_xasprintf("%s/pyhunt/rules", xdg);
+    return home && *home ? ph_xasprintf("%s/.config/pyhunt/rules", home) : NULL;
+}
+
+char *ph_rules_dir_project(const char *root) {
+    struct stat sb;
+    if (stat(root, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+        const char *slash = strrchr(root, '/');
+        return slash ? ph_xasprintf("%.*s/.pyhunt-rules", (int)(slash - root), root) : ph_xstrdup(".pyhunt-rules");
+    }
+    size_t n = strlen(root);
+    while (n > 1 && root[n - 1] == '/')
+        n--;
+    return ph_xasprintf("%.*s/.pyhunt-rules", (int)n, root);
+}
+
+PhRuleSet *ph_rules_load(const char *root, const char *const *dirs, size_t ndirs, PhDiags *diags) {
+    PhRuleSet *rules = ph_rules_builtin();
+    char *found[2] = {ph_rules_dir_user(), root ? ph_rules_dir_project(root) : NULL};
+    for (int i = 0; i < 2; i++) {
+        struct stat sb, given;
+        bool named = false;   /* also given with --queries: loaded as that */
+        for (size_t k = 0; found[i] && k < ndirs && !named; k++)
+            named = stat(dirs[k], &given) == 0 && stat(found[i], &sb) == 0 && given.st_ino == sb.st_ino &&
+                    given.st_dev == sb.st_dev;
+        if (found[i] && !named && stat(found[i], &sb) == 0 && add_dir(rules, found[i], false, diags) >= 0)
+            add_catalogues(rules, found[i], diags);
+        free(found[i]);
+    }
+    for (size_t i = 0; i < ndirs; i++)
+        if (add_dir(rules, dirs[i], true, diags) >= 0)
+            add_catalogues(rules, dirs[i], diags);
+    return rules;
+}
+
+int ph_rules_add_catalogues(PhRuleSet *self, const char *dir, PhDiags *diags) { return add_catalogues(self, dir, diags); }
+
+int ph_rules_catalogue_errors(const PhRuleSet *self) { return self->catalogue_errors; }
 
 int ph_rules_attach(const PhRuleSet *self, sqlite3 *db, PhDiags *diags) {
     if (ph_catalogue_reset(db) != SQLITE_OK) {
@@ -334,6 +404,12 @@ const PhRule *ph_rules_find(const PhRuleSet *self, const char *id) {
     return NULL;
 }
 
+/* Does one item of a selection (an id, a prefix or ALL) name `id`? */
+static bool names(const char *item, size_t n, const char *id) {
+    return n && ((n == strlen(PH_RULES_ALL) && strncasecmp(item, PH_RULES_ALL, n) == 0) ||
+                 strncasecmp(id, item, n) == 0);
+}
+
 bool ph_rules_match(const char *list, const char *id) {
     if (!list)
         return false;
@@ -343,20 +419,45 @@ bool ph_rules_match(const char *list, const char *id) {
         const char *e = p;
         while (*e && *e != ',' && *e != ' ')
             e++;
-        size_t n = (size_t)(e - p);
-        if (n && strncasecmp(id, p, n) == 0)
+        if (names(p, (size_t)(e - p), id))
             return true;
         p = e;
     }
     return false;
 }
 
-void ph_rules_filter(PhRuleSet *self, const char *select, const char *ignore) {
+/* ---------------------------------------------------------------------------
+ * Selection by id: what --select and --ignore name.
+ */
+
+bool ph_rules_names_any(const PhRuleSet *self, const char *pattern) {
+    for (size_t i = 0; i < self->v.len; i++)
+        if (names(pattern, strlen(pattern), self->v.items[i]->id))
+            return true;
+    return false;
+}
+
+const char *ph_rules_nearest(const PhRuleSet *self, const char *word) {
+    /* One edit at most: ids differ by a digit, so two edits reach unrelated rules. */
+    for (size_t i = 0; i < self->v.len; i++)
+        if (ph_str_distance(word, self->v.items[i]->id) <= 1)
+            return self->v.items[i]->id;
+    return NULL;
+}
+
+static bool names_any_of(const char *const *items, size_t n, const char *id) {
+    for (size_t i = 0; i < n; i++)
+        if (names(items[i], strlen(items[i]), id))
+            return true;
+    return false;
+}
+
+void ph_rules_filter(PhRuleSet *self, const char *const *select, size_t nselect, const char *const *ignore,
+                     size_t nignore) {
     size_t k = 0;
     for (size_t i = 0; i < self->v.len; i++) {
         PhRule *r = self->v.items[i];
-        bool keep = (!select || ph_rules_match(select, r->id)) && !ph_rules_match(ignore, r->id);
-        if (keep)
+        if ((!nselect || names_any_of(select, nselect, r->id)) && !names_any_of(ignore, nignore, r->id))
             self->v.items[k++] = r;
         else
             rule_free(r);
@@ -380,6 +481,22 @@ static int sql_line(const PhRule *r, int offset) {
     for (int i = 0; i < offset && r->sql[i]; i++)
         line += r->sql[i] == '\n';
     return line;
+}
+
+/* Line where the SQL after the header of `--` comments starts: where an
+ * error without a position points. */
+static int body_line(const PhRule *r) {
+    int line = 1;
+    for (const char *p = r->sql; *p; line++) {
+        const char *s = p + strspn(p, " \t\r");
+        if (*s != '\n' && !(s[0] == '-' && s[1] == '-'))
+            return line;
+        const char *e = strchr(p, '\n');
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return 1;
 }
 
 static char *expand(const char *tmpl, sqlite3_stmt *st, int ncols) {
@@ -499,16 +616,15 @@ static char *only_file(sqlite3 *db) {
     return path;
 }
 
-/* Run the rule's query into rows. On errors adds a diagnostic
- * `rule-file:line: message` (naming the audited file when the database
- * holds one) and returns -1. */
-static int query_rows(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diags) {
+/* query_rows() without the trust level. A failure names the audited file
+ * when the database holds one. */
+static int run_query(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diags) {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db, rule->sql, -1, &st, NULL);
     if (rc != SQLITE_OK) {
         int off = sqlite3_error_offset(db);
-        ph_diags_add(diags, PH_ERROR, rule->path, sql_line(rule, off >= 0 ? off : 0), 0, 0, NULL, "%s",
-                     sqlite3_errmsg(db));
+        ph_diags_add(diags, PH_ERROR, rule->path, off >= 0 ? sql_line(rule, off) : body_line(rule), 0, 0, NULL, "%s",
+                     ph_db_errmsg(db));
         return -1;
     }
     if (!st) {
@@ -516,7 +632,8 @@ static int query_rows(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diag
         return -1;
     }
     if (!sqlite3_stmt_readonly(st)) {
-        ph_diags_add(diags, PH_ERROR, rule->path, 1, 0, 0, NULL, "rule %s must be a read-only query", rule->id);
+        ph_diags_add(diags, PH_ERROR, rule->path, body_line(rule), 0, 0, NULL, "rule %s must be a read-only query",
+                     rule->id);
         sqlite3_finalize(st);
         return -1;
     }
@@ -553,7 +670,7 @@ static int query_rows(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diag
         ph_vec_push(rows, r);
     }
     if (rc != SQLITE_DONE) {
-        char *msg = ph_xstrdup(sqlite3_errmsg(db));
+        char *msg = ph_xstrdup(ph_db_errmsg(db));
         char *file = only_file(db);
         ph_diags_add(diags, PH_ERROR, rule->path, 1, 0, 0, NULL, "rule %s failed%s%s: %s", rule->id,
                      file ? " on " : "", file ? file : "", msg);
@@ -562,6 +679,16 @@ static int query_rows(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diag
     }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Run the rule's query into rows, as SQL that may only read (a rule file
+ * may come from the audited repository: PH_TRUST_READ). On errors adds a
+ * diagnostic `rule-file:line: message` and returns -1. */
+static int query_rows(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diags) {
+    PhTrust trust = ph_db_trust(PH_TRUST_READ);
+    int rc = run_query(db, rule, rows, diags);
+    ph_db_trust(trust);
+    return rc;
 }
 
 /* ---------------------------------------------------------------------------

@@ -80,14 +80,48 @@ void ph_rules_free(PhRuleSet *self);       /* NULL is a no-op */
 int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool builtin, PhDiags *diags);
 
 /* Add every *.sql file of dir (sorted by name). Returns the number of
- * rules added, or -1 after diagnostics. */
+ * rules added, or -1 after diagnostics (the good files are added). */
 int ph_rules_add_dir(PhRuleSet *self, const char *dir, PhDiags *diags);
 
-/* Add the catalogue files of dir (catalogue*.tsv, sorted by name: rows for
- * the API catalogue, see schema/catalogue.tsv). Each row is checked now: a
- * malformed one is a located error `path:line:col`. Returns the number of
- * files added, or -1 after diagnostics (the good files stay added). */
+/* User rules live in one scheme, read by every command through
+ * ph_rules_load():
+ *
+ *   1. the user's folder, ${XDG_CONFIG_HOME:-~/.config}/pyhunt/rules;
+ *   2. the project's folder, ROOT/.pyhunt-rules (committable, unlike the
+ *      git-ignored .pyhunt/), where the REPL's .save writes;
+ *   3. each --queries DIR given.
+ *
+ * Each folder's catalogue*.tsv files (rows for the API catalogue, see
+ * schema/catalogue.tsv) come with its rules: every row is checked when the
+ * set loads (a malformed one is a located error `path:line:col`), and
+ * ph_rules_attach() puts them into a database.
+ *
+ * Later folders replace rules of earlier ones with the same id. Only a
+ * --queries folder may replace a built-in rule: a folder found by itself
+ * (which may belong to the audited repository) can add rules, not turn off
+ * pyhunt's. */
+
+/* The user's folder (1). NULL when neither XDG_CONFIG_HOME nor HOME is
+ * set. Caller frees with free(). */
+char *ph_rules_dir_user(void);
+/* The project's folder (2) of the tree `root` (a file: its folder). Caller
+ * frees with free(). */
+char *ph_rules_dir_project(const char *root);
+
+/* The built-in rules plus the folders above that exist (root NULL: no
+ * project folder); each of `dirs` must exist. Never NULL: a bad rule or
+ * catalogue file adds an error diagnostic and is left out, and the caller
+ * decides whether that is fatal. Caller frees with ph_rules_free(). */
+PhRuleSet *ph_rules_load(const char *root, const char *const *dirs, size_t ndirs, PhDiags *diags);
+
+/* Add the catalogue files of dir (catalogue*.tsv, sorted by name), each
+ * checked. Returns the number of files added, or -1 after diagnostics (the
+ * good files stay added). */
 int ph_rules_add_catalogues(PhRuleSet *self, const char *dir, PhDiags *diags);
+
+/* How many error diagnostics catalogue files gave while the set loaded:
+ * input errors (exit 2), not rule errors. */
+int ph_rules_catalogue_errors(const PhRuleSet *self);
 
 /* Load the set's catalogue files into db's catalogue table, in place of
  * any loaded before; call once a database is open, before running rules.
@@ -101,11 +135,24 @@ const PhRule *ph_rules_find(const PhRuleSet *self, const char *id);
 /* Is `id` a valid rule id: capital letters then digits ("PH101", "TEAM1")? */
 bool ph_rules_valid_id(const char *id);
 /* Does `id` match one of the comma-separated ids or prefixes of `list`
- * ("PH1,PH301")? NULL or "" matches nothing. */
+ * ("PH1,PH301"), or is PH_RULES_ALL among them? NULL or "" matches nothing. */
 bool ph_rules_match(const char *list, const char *id);
 
-/* Keep only rules selected (NULL = all) and not ignored (NULL = none). */
-void ph_rules_filter(PhRuleSet *self, const char *select, const char *ignore);
+/* Selection by id (--select, --ignore). */
+
+/* The selection word that means every rule: built-in, user and opt-in. */
+#define PH_RULES_ALL "ALL"
+
+/* Does `pattern` (an id, an id prefix or PH_RULES_ALL) name at least one
+ * rule of the set? */
+bool ph_rules_names_any(const PhRuleSet *self, const char *pattern);
+/* The rule id nearest to `word`, for "did you mean", or NULL when none is
+ * close. Borrowed, valid until the set is freed. */
+const char *ph_rules_nearest(const PhRuleSet *self, const char *word);
+/* Keep the rules that one of `select` names (nselect 0: every rule) and
+ * none of `ignore` does; each item is an id, a prefix or PH_RULES_ALL. */
+void ph_rules_filter(PhRuleSet *self, const char *const *select, size_t nselect, const char *const *ignore,
+                     size_t nignore);
 
 /* Run one rule; its findings are appended to out. With `cached`, results
  * stored by an earlier run over the same facts are read back instead, and a

@@ -1,5 +1,7 @@
 /*
- * util: allocation that aborts on failure, the arena, file reading, hashing.
+ * util: allocation that aborts on failure, the arena, file reading, hashing,
+ * and small string helpers (edit distance for "did you mean", UTF-8
+ * checks, file names quoted for printing).
  */
 #include "util.h"
 
@@ -151,6 +153,107 @@ bool ph_str_starts(const char *s, const char *prefix) {
 bool ph_str_ends(const char *s, const char *suffix) {
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+int ph_str_distance(const char *a, const char *b) {
+    size_t n = strlen(a), m = strlen(b);
+    int *d = ph_xcalloc((n + 1) * (m + 1), sizeof(int));
+#define D(i, j) d[(i) * (m + 1) + (j)]
+    for (size_t i = 0; i <= n; i++)
+        D(i, 0) = (int)i;
+    for (size_t j = 0; j <= m; j++)
+        D(0, j) = (int)j;
+    for (size_t i = 1; i <= n; i++)
+        for (size_t j = 1; j <= m; j++) {
+            int cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+            int best = D(i - 1, j - 1) + cost;
+            if (D(i - 1, j) + 1 < best)
+                best = D(i - 1, j) + 1;
+            if (D(i, j - 1) + 1 < best)
+                best = D(i, j - 1) + 1;
+            if (i > 1 && j > 1 && tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 2]) &&
+                tolower((unsigned char)a[i - 2]) == tolower((unsigned char)b[j - 1]) && D(i - 2, j - 2) + 1 < best)
+                best = D(i - 2, j - 2) + 1;
+            D(i, j) = best;
+        }
+    int r = D(n, m);
+#undef D
+    free(d);
+    return r;
+}
+
+const char *ph_str_closest(const char *word, const char *const *words, size_t n) {
+    const char *best = NULL;
+    int limit = strlen(word) <= 4 ? 1 : 2, bd = limit + 1;
+    for (size_t i = 0; i < n; i++) {
+        int d = ph_str_distance(word, words[i]);
+        if (d < bd)
+            bd = d, best = words[i];
+    }
+    return best;
+}
+
+size_t ph_utf8_char(const char *s, size_t n) {
+    const unsigned char *u = (const unsigned char *)s;
+    if (n == 0)
+        return 0;
+    if (u[0] < 0x80)
+        return 1;
+    size_t need;
+    unsigned min, cp;
+    if ((u[0] & 0xE0) == 0xC0)
+        need = 1, min = 0x80, cp = u[0] & 0x1F;
+    else if ((u[0] & 0xF0) == 0xE0)
+        need = 2, min = 0x800, cp = u[0] & 0x0F;
+    else if ((u[0] & 0xF8) == 0xF0)
+        need = 3, min = 0x10000, cp = u[0] & 0x07;
+    else
+        return 0;
+    if (need >= n)
+        return 0;
+    for (size_t k = 1; k <= need; k++) {
+        if ((u[k] & 0xC0) != 0x80)
+            return 0;
+        cp = (cp << 6) | (u[k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0;
+    return need + 1;
+}
+
+char *ph_quote_name(const char *name) {
+    size_t n = strlen(name);
+    bool plain = !ph_str_starts(name, "::");
+    for (size_t i = 0; i < n && plain;) {
+        unsigned char c = (unsigned char)name[i];
+        size_t k = ph_utf8_char(name + i, n - i);
+        plain = k > 0 && c >= 0x20 && c != 0x7F && c != '"' && c != '\\';
+        i += k ? k : 1;
+    }
+    if (plain)
+        return ph_xstrdup(name);
+    char *out = ph_xmalloc(4 * n + 3), *o = out;   /* each byte takes at most \ooo */
+    *o++ = '"';
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)name[i];
+        size_t k = ph_utf8_char(name + i, n - i);
+        const char *named = strchr("\a\b\t\n\v\f\r\"\\", c);
+        if (c && named) {
+            *o++ = '\\';
+            *o++ = "abtnvfr\"\\"[named - "\a\b\t\n\v\f\r\"\\"];
+        } else if (k == 0 || c < 0x20 || c == 0x7F) {
+            o += sprintf(o, "\\%03o", c);
+        } else {
+            memcpy(o, name + i, k);
+            o += k;
+            i += k;
+            continue;
+        }
+        i++;
+    }
+    *o++ = '"';
+    *o = 0;
+    return out;
 }
 
 double ph_now(void) {

@@ -54,6 +54,28 @@ void ph_words_free(char **words);          /* NULL is a no-op */
 bool ph_str_starts(const char *s, const char *prefix);
 bool ph_str_ends(const char *s, const char *suffix);
 
+/* Edit distance between two words, ignoring case: Levenshtein plus swapped
+ * neighbours ("shwo" is 1 from "show"). */
+int ph_str_distance(const char *a, const char *b);
+/* The word of `words` nearest to `word`, for "did you mean": within 1 edit
+ * for words of up to 4 characters, 2 for longer ones; NULL when none is that
+ * close. Borrowed from `words`. */
+const char *ph_str_closest(const char *word, const char *const *words, size_t n);
+
+/* Length of the valid UTF-8 character that starts `s` (at most `n` bytes):
+ * 1 to 4, or 0 when the bytes there are not UTF-8 (overlong forms and
+ * surrogates included). */
+size_t ph_utf8_char(const char *s, size_t n);
+
+/* A file name as pyhunt prints it in text: unchanged when it is plain, else
+ * in double quotes with C escapes, in git's quoted style (which git reads
+ * back), valid UTF-8 left as it is. A name is quoted when it holds a control
+ * character, '"', '\\' or bytes that are not UTF-8 (each such byte becomes
+ * \ooo in octal), or when it starts with "::", which GitHub Actions would
+ * read as a workflow command at the start of a log line. Caller frees with
+ * free(). */
+char *ph_quote_name(const char *name);
+
 /* Monotonic clock in seconds. */
 double ph_now(void);
 

@@ -8,10 +8,16 @@
  * touch SQLite; the writer stores each file's facts as a unit.
  *
  * Safety: a database that does not exist yet (or has another schema
- * version) is built whole in a temporary file with no journal and renamed
- * into place at the end, so an interrupted build leaves the previous file
- * untouched. An existing database is updated in one WAL transaction, which
- * an interruption rolls back.
+ * version, or is damaged) is built whole in a temporary file with no
+ * journal and renamed into place at the end, so an interrupted build leaves
+ * the previous file untouched; a --force rebuild of a current database,
+ * which other processes may be reading, is copied into it in one
+ * transaction instead (the SQLite backup API), never renamed over it. An
+ * existing database is updated in one WAL transaction, which an
+ * interruption rolls back. One run writes a database at a time: each holds
+ * an flock on DB.lock for its whole run (the kernel releases it however the
+ * process ends; the file is removed at the end of a run), and a second run
+ * waits for the first.
  */
 #include "extractor.h"
 #include "db.h"
@@ -23,11 +29,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -291,21 +299,162 @@ static void remove_dead_temps(const char *db_path) {
     free(dir);
 }
 
+static int exec(sqlite3 *db, const char *sql) { return sqlite3_exec(db, sql, NULL, NULL, NULL); }
+
+/* A .gitignore holding `*` in dir, unless it has one: pyhunt's folder
+ * never ends up in git (as .ruff_cache and .pytest_cache do). Never follows
+ * or replaces an existing file. */
+static void ignore_folder(const char *dir) {
+    char *p = ph_xasprintf("%s/.gitignore", dir);
+    int fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd >= 0) {
+        static const char text[] = "# Created by pyhunt: everything here is derived data.\n*\n";
+        ssize_t n = write(fd, text, sizeof text - 1);
+        (void)n;   /* best effort: the folder works without it */
+        close(fd);
+    }
+    free(p);
+}
+
+/* mkdir -p of the folder holding the database at path. The folder it holds
+ * gets a .gitignore when pyhunt creates it, or when it is a .pyhunt folder
+ * that has none. */
 static int mkdir_parents(const char *path) {
     char *p = ph_xstrdup(path);
+    bool made = false;
     for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
         *s = 0;
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+        made = mkdir(p, 0777) == 0;
+        if (!made && errno != EEXIST) {
             free(p);
             return -1;
         }
         *s = '/';
     }
+    char *slash = strrchr(p, '/');
+    if (slash) {
+        *slash = 0;
+        const char *base = strrchr(p, '/') ? strrchr(p, '/') + 1 : p;
+        if (made || strcmp(base, ".pyhunt") == 0)
+            ignore_folder(p);
+    }
     free(p);
     return 0;
 }
 
-static int exec(sqlite3 *db, const char *sql) { return sqlite3_exec(db, sql, NULL, NULL, NULL); }
+/* Take the writer's lock of the database at db_path (see the top of this
+ * file): an flock on DB.lock, a file that exists only while a run holds
+ * it. Its holder removes it before letting go, so a waiter that then wins
+ * a lock on a file no longer at that path takes the new one instead.
+ * Returns the lock's descriptor, for unlock_db(), or -1 after an error. */
+static int lock_db(const char *db_path, void (*on_wait)(const char *), PhDiags *diags) {
+    char *lock = ph_xasprintf("%s.lock", db_path);
+    char *dir = ph_xstrdup(db_path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = 0;
+    bool told = false;
+    int fd;
+    for (;;) {
+        fd = open(lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+        if (fd < 0 || access(slash ? dir : ".", W_OK) != 0) {
+            int e = errno;
+            if (e == EACCES || e == EROFS || e == EPERM)
+                ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL,
+                             "cannot write the database: its folder is read-only (%s); --db FILE puts it elsewhere",
+                             strerror(e));
+            else
+                ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot lock the database (%s): %s", lock,
+                             strerror(e));
+            if (fd >= 0)
+                close(fd);
+            fd = -1;
+            break;
+        }
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            if (on_wait && !told)
+                on_wait(db_path);
+            told = true;
+            while (flock(fd, LOCK_EX) != 0 && errno == EINTR)
+                ;
+        }
+        struct stat held, named;
+        if (fstat(fd, &held) == 0 && stat(lock, &named) == 0 && held.st_ino == named.st_ino &&
+            held.st_dev == named.st_dev)
+            break;
+        close(fd);   /* the last holder removed it: lock the file now at that path */
+    }
+    free(dir);
+    free(lock);
+    return fd;
+}
+
+/* Let go of lock_db()'s lock, removing its file first. */
+static void unlock_db(const char *db_path, int fd) {
+    if (fd < 0)
+        return;
+    char *lock = ph_xasprintf("%s.lock", db_path);
+    unlink(lock);
+    free(lock);
+    close(fd);
+}
+
+/* What failed when writing: SQLite's message, or what its code means when
+ * the message was lost (a failed COMMIT leaves "not an error"). Static or
+ * borrowed from db. */
+static const char *write_error(sqlite3 *db, int rc) {
+    int code = sqlite3_errcode(db);
+    if (code == SQLITE_OK || code == SQLITE_DONE || code == SQLITE_ROW)
+        return sqlite3_errstr(rc);
+    return code == SQLITE_FULL ? "the disk is full" : sqlite3_errmsg(db);
+}
+
+/* Put the finished build at tmp_path in the place of db_path. `live`: the
+ * file there is a current database that others may be reading, so the
+ * build is copied into it in one transaction; otherwise (no file, or one
+ * nobody reads: stale or damaged) the old file's WAL goes and the build is
+ * renamed over it. Returns 0 or -1 after a diagnostic; the old file is
+ * intact on failure. */
+static int install(sqlite3 *build, const char *tmp_path, const char *db_path, bool live, PhDiags *diags) {
+    if (live) {
+        sqlite3 *dst = NULL;
+        int rc = sqlite3_open_v2(db_path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_busy_timeout(dst, PH_DB_BUSY_MS);
+            sqlite3_backup *b = sqlite3_backup_init(dst, "main", build, "main");
+            rc = b ? sqlite3_backup_step(b, -1) : sqlite3_errcode(dst);
+            int fin = sqlite3_backup_finish(b);
+            rc = rc == SQLITE_DONE ? fin : rc;
+            if (rc == SQLITE_OK)
+                exec(dst, "PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        if (rc != SQLITE_OK)
+            ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot write database: %s",
+                         dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+        sqlite3_close(dst);
+        ph_db_close(build);
+        return rc == SQLITE_OK ? 0 : -1;
+    }
+    /* The build becomes a WAL database before it has a name readers open. */
+    int rc = exec(build, "PRAGMA locking_mode=NORMAL; PRAGMA journal_mode=WAL");
+    ph_db_close(build);
+    if (rc != SQLITE_OK) {
+        ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot write database: %s", sqlite3_errstr(rc));
+        return -1;
+    }
+    /* A WAL left beside the old file must not be read with the new one. */
+    char *wal = ph_xasprintf("%s-wal", db_path), *shm = ph_xasprintf("%s-shm", db_path);
+    unlink(wal);
+    unlink(shm);
+    free(wal);
+    free(shm);
+    if (rename(tmp_path, db_path) != 0) {
+        ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot move the new database into place: %s",
+                     strerror(errno));
+        return -1;
+    }
+    return 0;
+}
 
 /* ---------------------------------------------------------------------------
  * The run.
@@ -331,12 +480,16 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
     PhWriter *w = NULL;
     StoredVec stored = {0};
     int64_t max_id = 0;
-    int rc = SQLITE_OK, result = 0;
-    bool cold = true;
+    int rc = SQLITE_OK, result = 0, lock = -1;
+    bool cold = true, live = false;
 
     if (!o->parse_only) {
         if (mkdir_parents(db_path) != 0) {
             ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot create directory: %s", strerror(errno));
+            result = -1;
+            goto done;
+        }
+        if ((lock = lock_db(db_path, o->on_wait, diags)) < 0) {
             result = -1;
             goto done;
         }
@@ -349,11 +502,16 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
             ph_diags_add(diags, PH_NOTE, db_path, 0, 0, 0, NULL,
                          "database written by another pyhunt version; rebuilding it");
         cold = s != PH_DB_OK || o->force;
+        live = s == PH_DB_OK;
         if (!cold) {
-            if (load_stored(db, &stored, &max_id) != SQLITE_OK ||
-                exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) {
-                ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot update database: %s",
-                             sqlite3_errmsg(db));
+            if (load_stored(db, &stored, &max_id) != SQLITE_OK || exec(db, "BEGIN IMMEDIATE") != SQLITE_OK ||
+                ph_db_set_root(db, db_path, o->root) != SQLITE_OK) {
+                if (sqlite3_errcode(db) == SQLITE_BUSY)   /* a writer that is not pyhunt (pyhunt's wait above) */
+                    ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL,
+                                 "database is locked by another process (is another pyhunt running?)");
+                else
+                    ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot update database: %s",
+                                 write_error(db, SQLITE_ERROR));
                 result = -1;
                 goto done;
             }
@@ -485,26 +643,15 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
     stats->t_indexes = t2 - t1;
     stats->t_derive = ph_now() - t2;
     if (rc != SQLITE_OK) {
-        ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot write database: %s", sqlite3_errmsg(db));
+        ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot write database: %s", write_error(db, rc));
         if (!cold)
             exec(db, "ROLLBACK");
         result = -1;
         goto done;
     }
     if (cold) {
-        ph_db_close(db);
+        result = install(db, tmp_path, db_path, live, diags);
         db = NULL;
-        /* The old database (if any) and its WAL go; the new one takes its name. */
-        char *wal = ph_xasprintf("%s-wal", db_path), *shm = ph_xasprintf("%s-shm", db_path);
-        unlink(wal);
-        unlink(shm);
-        free(wal);
-        free(shm);
-        if (rename(tmp_path, db_path) != 0) {
-            ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot move the new database into place: %s",
-                         strerror(errno));
-            result = -1;
-        }
     }
 
 done:
@@ -512,8 +659,9 @@ done:
     if (db && !cold && result != 0)
         exec(db, "ROLLBACK");
     ph_db_close(db);
-    if (tmp_path && result != 0)
+    if (tmp_path && (result != 0 || live))
         unlink(tmp_path);
+    unlock_db(db_path, lock);
     for (size_t i = 0; i < stored.len; i++)
         free(stored.items[i].path);
     free(stored.items);

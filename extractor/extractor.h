@@ -20,6 +20,12 @@ typedef struct PhExtractOptions {
     size_t n_excludes;
     bool parse_only;                   /* read and parse, store nothing (benchmark ceiling) */
     bool force;                        /* re-extract every file */
+    bool follow_links;                 /* follow symlinks that leave the audited root */
+    size_t max_file_bytes;             /* larger files are an error; 0 = the extractor's default cap */
+    /* Called, when not NULL, before waiting for another run that is
+     * updating the same database, so that the front end can say so then
+     * and not after the wait. */
+    void (*on_wait)(const char *db_path);
 } PhExtractOptions;
 
 typedef struct PhExtractStats {
@@ -42,7 +48,10 @@ char *ph_extract_default_db(const char *root);
 
 /* Bring the database up to date with root. Problems with single files are
  * diagnostics and do not stop the run; returns 0, or -1 when the database
- * could not be written (and then it is left as it was). */
+ * could not be written (and then it is left as it was). One run at a time
+ * writes a database: a second waits for the first (opts->on_wait). A
+ * database that is damaged or not wholly pyhunt's is rebuilt with a note
+ * (ph_db_open). */
 int ph_extract_run(const PhExtractOptions *opts, PhExtractStats *stats, PhDiags *diags);
 
 /* One in-memory source, for tests. */

@@ -51,44 +51,6 @@ char **ph_repl_table_names(PhRepl *r, size_t *n) {
     return l.items;
 }
 
-int ph_repl_distance(const char *a, const char *b) {
-    /* optimal string alignment: Levenshtein plus swapped neighbours ("shwo") */
-    size_t n = strlen(a), m = strlen(b);
-    int *d = ph_xcalloc((n + 1) * (m + 1), sizeof(int));
-#define D(i, j) d[(i) * (m + 1) + (j)]
-    for (size_t i = 0; i <= n; i++)
-        D(i, 0) = (int)i;
-    for (size_t j = 0; j <= m; j++)
-        D(0, j) = (int)j;
-    for (size_t i = 1; i <= n; i++)
-        for (size_t j = 1; j <= m; j++) {
-            int cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-            int best = D(i - 1, j - 1) + cost;
-            if (D(i - 1, j) + 1 < best)
-                best = D(i - 1, j) + 1;
-            if (D(i, j - 1) + 1 < best)
-                best = D(i, j - 1) + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && D(i - 2, j - 2) + 1 < best)
-                best = D(i - 2, j - 2) + 1;
-            D(i, j) = best;
-        }
-    int r = D(n, m);
-#undef D
-    free(d);
-    return r;
-}
-
-const char *ph_repl_closest(const char *word, const char *const *words, size_t n) {
-    const char *best = NULL;
-    int limit = strlen(word) <= 4 ? 1 : 2, bd = limit + 1;
-    for (size_t i = 0; i < n; i++) {
-        int d = ph_repl_distance(word, words[i]);
-        if (d < bd)
-            bd = d, best = words[i];
-    }
-    return best;
-}
-
 /* ---------------------------------------------------------------------------
  * Argument words.
  */

@@ -235,7 +235,7 @@ static int cmd_schema(PhRepl *r, int argc, char **argv) {
     sqlite3_finalize(st);
     int rc = 0;
     if (argc > 1 && !found) {
-        const char *near = ph_repl_closest(argv[1], (const char *const *)names.items, names.len);
+        const char *near = ph_str_closest(argv[1], (const char *const *)names.items, names.len);
         if (near)
             ph_repl_error(r, "no table or view '%s'; did you mean '%s'?", argv[1], near);
         else
@@ -289,7 +289,7 @@ static const PhRule *find_rule(PhRepl *r, const char *id) {
     const char **ids = ph_xcalloc(n + 1, sizeof(char *));
     for (size_t i = 0; i < n; i++)
         ids[i] = ph_rules_at(r->rules, i)->id;
-    const char *near = ph_repl_closest(id, ids, n);
+    const char *near = ph_str_closest(id, ids, n);
     if (near)
         ph_repl_error(r, "no rule '%s'; did you mean '%s'?", id, near);
     else
@@ -611,8 +611,11 @@ static int make_dirs(const char *dir) {
  * an error. */
 static char *check_rule_query(PhRepl *r) {
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(r->db, r->last_sql, -1, &st, NULL) != SQLITE_OK || !st) {
-        ph_repl_error(r, "the last query no longer compiles: %s", sqlite3_errmsg(r->db));
+    PhTrust trust = ph_db_trust(PH_TRUST_EXPLORE);   /* as it ran */
+    int prc = sqlite3_prepare_v2(r->db, r->last_sql, -1, &st, NULL);
+    ph_db_trust(trust);
+    if (prc != SQLITE_OK || !st) {
+        ph_repl_error(r, "the last query no longer compiles: %s", ph_db_errmsg(r->db));
         sqlite3_finalize(st);
         return NULL;
     }
@@ -681,13 +684,18 @@ static int cmd_save(PhRepl *r, int argc, char **argv) {
         ph_repl_error(r, "%s is a built-in rule; choose another id", old->id);
         return PH_REPL_USAGE;
     }
-    if (!r->rules_dir) {
-        ph_repl_error(r, "no rules folder: give --queries DIR or set PYHUNT_RULES");
+    /* --queries DIR, else the project's folder, else the user's: where
+     * every command looks (rules.h) */
+    char *dir = r->rules_dir ? ph_xstrdup(r->rules_dir) : r->root ? ph_rules_dir_project(r->root) : ph_rules_dir_user();
+    if (!dir) {
+        ph_repl_error(r, "no rules folder: give --queries DIR");
         return PH_REPL_USAGE;
     }
     char *cols = check_rule_query(r);
-    if (!cols)
+    if (!cols) {
+        free(dir);
         return PH_REPL_USAGE;
+    }
     int rc = PH_REPL_USAGE;
     char *name = NULL, *sev = NULL, *msg = NULL, *path = NULL, *text = NULL;
     name = argc > 2 ? ph_xstrdup(argv[2]) : answer(r, "name (words-with-dashes): ");
@@ -728,7 +736,7 @@ static int cmd_save(PhRepl *r, int argc, char **argv) {
         free(hay);
         free(needle);
     }
-    path = ph_xasprintf("%s/%s-%s.sql", r->rules_dir, id, name);
+    path = ph_xasprintf("%s/%s-%s.sql", dir, id, name);
     if (old && strcmp(old->path, path) != 0) {
         ph_repl_error(r, "rule %s exists already in %s; choose another id", old->id, old->path);
         goto out;
@@ -744,8 +752,8 @@ static int cmd_save(PhRepl *r, int argc, char **argv) {
     ph_rules_free(check);
     if (ok != 0)
         goto out;
-    if (make_dirs(r->rules_dir) != 0) {
-        ph_repl_error(r, "cannot create %s: %s", r->rules_dir, strerror(errno));
+    if (make_dirs(dir) != 0) {
+        ph_repl_error(r, "cannot create %s: %s", dir, strerror(errno));
         goto out;
     }
     FILE *f = fopen(path, "w");
@@ -758,6 +766,7 @@ static int cmd_save(PhRepl *r, int argc, char **argv) {
     printf("%s %s %s %s; .run %s runs it\n", old ? "replaced" : "saved", id, old ? "in" : "to", path, id);
     rc = 0;
 out:
+    free(dir);
     free(cols);
     free(name);
     free(sev);
@@ -861,17 +870,37 @@ static int cmd_read(PhRepl *r, int argc, char **argv) {
     return rc;
 }
 
-/* .output [FILE|stdout]: where results go from now on. */
+/* .output [FILE|stdout]: where results go from now on. A file is written
+ * whole or not at all (core/output.c): it appears when output goes
+ * elsewhere or the session ends. */
 static int cmd_output(PhRepl *r, int argc, char **argv) {
-    FILE *f = stdout;
-    if (argc > 1 && strcmp(argv[1], "stdout") != 0 && !(f = fopen(argv[1], "w"))) {
-        ph_repl_error(r, "cannot write %s: %s", argv[1], strerror(errno));
-        return PH_REPL_USAGE;
+    PhOutput *next = NULL;
+    if (argc > 1 && strcmp(argv[1], "stdout") != 0) {
+        char *err;
+        if (!(next = ph_output_open(argv[1], &err))) {
+            ph_repl_error(r, "%s", err);
+            free(err);
+            return PH_REPL_USAGE;
+        }
     }
-    if (r->out != stdout)
-        fclose(r->out);
-    r->out = f;
-    return 0;
+    int rc = ph_repl_close_output(r);
+    r->output = next;
+    r->out = next ? ph_output_file(next) : stdout;
+    return rc;
+}
+
+int ph_repl_close_output(PhRepl *r) {
+    char *err;
+    int rc = ph_output_close(r->output, &err);
+    r->output = NULL;
+    r->out = stdout;
+    if (rc == 0)
+        return 0;
+    ph_repl_error(r, "%s", err);
+    free(err);
+    if (r->status < PH_REPL_USAGE)
+        r->status = PH_REPL_USAGE;
+    return PH_REPL_USAGE;
 }
 
 /* .reload: incremental extraction of the root, the database reopened. */
@@ -915,8 +944,8 @@ const PhDotCommand ph_repl_dots[] = {
     {"save", cmd_save, "ID [NAME]", "save the last query as a rule in the user rules folder",
      "Asks for the name (unless given), the severity and the message, reading the answers\n"
      "from the input, so scripts can save rules too. The query must return file_id, line\n"
-     "and col. The folder is --queries DIR, else $PYHUNT_RULES, else ~/.pyhunt/rules;\n"
-     "'pyhunt audit --queries DIR' runs the rules saved there.",
+     "and col. The folder is --queries DIR, else the project's ROOT/.pyhunt-rules, which\n"
+     "'pyhunt audit', 'pyhunt rules' and the REPL all read (see README, user rules).",
      1, 2, PH_ARG_NONE, NULL},
     {"schema", cmd_schema, "[TABLE]", "the columns of a table or view, each with its documentation", NULL, 0, 1,
      PH_ARG_TABLE, NULL},
@@ -949,7 +978,7 @@ int ph_repl_dot(PhRepl *r, const char *line) {
         PhVec(const char *) names = {0};
         for (const PhDotCommand *k = ph_repl_dots; k->name; k++)
             ph_vec_push(&names, k->name);
-        const char *best = ph_repl_closest(word, names.items, names.len);
+        const char *best = ph_str_closest(word, names.items, names.len);
         free(names.items);
         if (best)
             ph_repl_error(r, "unknown command '.%s'; did you mean '.%s'?", word, best);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <sqlite3.h>
 #include "diag.h"
+#include "output.h"
 #include "repl.h"
 #include "rules.h"
 #include "util.h"
@@ -44,6 +45,7 @@ struct PhRepl {
     char mode[16];            /* grid mode of results */
     bool timer, eqp;
     FILE *out;                /* results: stdout or the .output file */
+    PhOutput *output;         /* the .output file, replaced whole when closed; NULL: stdout */
     bool tty;                 /* stdin is a terminal: libedit */
     bool interactive;         /* prompts and banner */
     bool color;               /* stderr diagnostics in color */
@@ -65,6 +67,10 @@ struct PhRepl {
 void ph_repl_error(PhRepl *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ph_repl_warn(PhRepl *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ph_repl_print_diags(PhRepl *r, const PhDiags *d);
+/* Close the .output file, moving it into place, and go back to stdout.
+ * Returns 0, or PH_REPL_USAGE after saying that the file could not be
+ * written (it then keeps its previous content). */
+int ph_repl_close_output(PhRepl *r);
 
 /* Run every statement of `sql`, printing results to r->out. `origin` and
  * `first_line` place errors (the source's name and the line sql starts on).
@@ -160,14 +166,6 @@ char **ph_repl_candidates(PhRepl *r, const char *prior, const char *line, size_t
 /* Tables and views (names only), sorted. Caller frees with ph_repl_names_free(). */
 char **ph_repl_table_names(PhRepl *r, size_t *n);
 void ph_repl_names_free(char **names, size_t n);
-
-/* Edit distance (a swap of neighbours counts one), case-insensitive. */
-int ph_repl_distance(const char *a, const char *b);
-
-/* "Did you mean": the word of `words` closest to `word`, if it is close
- * (one edit for short words, two for longer ones); else NULL. Borrowed
- * from words. */
-const char *ph_repl_closest(const char *word, const char *const *words, size_t n);
 
 /* ---- edit.c: the terminal ---- */
 

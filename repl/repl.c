@@ -95,19 +95,6 @@ void ph_repl_print_diags(PhRepl *r, const PhDiags *d) {
 
 static char *dup_or_null(const char *s) { return s ? ph_xstrdup(s) : NULL; }
 
-/* meta.root: the tree the database was built from. Caller frees. */
-static char *meta_root(sqlite3 *db) {
-    sqlite3_stmt *st = NULL;
-    char *v = NULL;
-    if (sqlite3_prepare_v2(db, ph_db_statement("meta_value"), -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, "root", -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) && *sqlite3_column_text(st, 0))
-            v = ph_xstrdup((const char *)sqlite3_column_text(st, 0));
-    }
-    sqlite3_finalize(st);
-    return v;
-}
-
 /* The rule set's catalogue files, into the database just opened. */
 static void attach(PhRepl *r) {
     PhDiags *d = ph_diags_new();
@@ -118,15 +105,13 @@ static void attach(PhRepl *r) {
 
 void ph_repl_load_rules(PhRepl *r) {
     ph_rules_free(r->rules);
-    r->rules = ph_rules_builtin();
-    struct stat sb;
-    if (r->rules_dir && stat(r->rules_dir, &sb) == 0) {
-        PhDiags *d = ph_diags_new();
-        ph_rules_add_dir(r->rules, r->rules_dir, d);   /* the good files stay loaded */
-        ph_rules_add_catalogues(r->rules, r->rules_dir, d);
-        ph_repl_print_diags(r, d);
-        ph_diags_free(d);
-    }
+    PhDiags *d = ph_diags_new();
+    const char *dirs[1] = {r->rules_dir};
+    struct stat sb;   /* --queries DIR need not exist yet: .save creates it */
+    bool have = r->rules_dir && stat(r->rules_dir, &sb) == 0;
+    r->rules = ph_rules_load(r->root, dirs, have ? 1 : 0, d);   /* the good files stay loaded */
+    ph_repl_print_diags(r, d);
+    ph_diags_free(d);
     if (r->db)
         attach(r);
 }
@@ -147,7 +132,13 @@ PhRepl *ph_repl_open(const PhReplOptions *opts) {
         ph_repl_close(r);
         return NULL;
     }
-    r->root = r->o.root ? ph_xstrdup(r->o.root) : meta_root(r->db);
+    if (r->o.root) {
+        r->root = ph_xstrdup(r->o.root);
+    } else {   /* --db alone: the tree the database describes, wherever we are */
+        char *path = r->o.db_path ? ph_xstrdup(r->o.db_path) : ph_extract_default_db(".");
+        r->root = ph_db_root(r->db, path);
+        free(path);
+    }
     ph_repl_load_rules(r);
     return r;
 }
@@ -155,8 +146,7 @@ PhRepl *ph_repl_open(const PhReplOptions *opts) {
 void ph_repl_close(PhRepl *self) {
     if (!self)
         return;
-    if (self->out && self->out != stdout)
-        fclose(self->out);
+    ph_output_discard(self->output);
     ph_db_close(self->db);
     ph_rules_free(self->rules);
     free(self->root_opt);
@@ -381,14 +371,16 @@ static void trim_statement(const char **p, size_t *len) {
     *len = (size_t)(e - s);
 }
 
-int ph_repl_run_sql(PhRepl *r, const char *sql, const char *origin, int first_line) {
+/* ph_repl_run_sql() without the trust level: SQL typed by the user may
+ * read everything and write only TEMP objects of its own (db.h). */
+static int run_sql(PhRepl *r, const char *sql, const char *origin, int first_line) {
     const char *p = sql;
     while (*p) {
         sqlite3_stmt *st = NULL;
         const char *tail = NULL;
         if (sqlite3_prepare_v2(r->db, p, -1, &st, &tail) != SQLITE_OK) {
             int off = sqlite3_error_offset(r->db);
-            sql_error(r, origin, first_line, sql, off >= 0 ? (long)(p - sql) + off : -1, sqlite3_errmsg(r->db));
+            sql_error(r, origin, first_line, sql, off >= 0 ? (long)(p - sql) + off : -1, ph_db_errmsg(r->db));
             return PH_REPL_QUERY;
         }
         if (!st)
@@ -401,7 +393,7 @@ int ph_repl_run_sql(PhRepl *r, const char *sql, const char *origin, int first_li
         double t0 = ph_now();
         int rc = print_rows(r, st, text, len);
         if (rc != SQLITE_DONE) {
-            const char *msg = rc == SQLITE_INTERRUPT ? "interrupted" : sqlite3_errmsg(r->db);
+            const char *msg = rc == SQLITE_INTERRUPT ? "interrupted" : ph_db_errmsg(r->db);
             if (rc == SQLITE_INTERRUPT && r->tty)
                 fputc('\n', stdout);   /* after the ^C the terminal echoed */
             char *m = ph_xstrdup(msg);
@@ -424,6 +416,13 @@ int ph_repl_run_sql(PhRepl *r, const char *sql, const char *origin, int first_li
         p = tail;
     }
     return 0;
+}
+
+int ph_repl_run_sql(PhRepl *r, const char *sql, const char *origin, int first_line) {
+    PhTrust trust = ph_db_trust(PH_TRUST_EXPLORE);
+    int rc = run_sql(r, sql, origin, first_line);
+    ph_db_trust(trust);
+    return rc;
 }
 
 /* ---------------------------------------------------------------------------
@@ -618,7 +617,8 @@ int ph_repl_loop(PhRepl *r) {
     if (r->tty)
         ph_edit_close();
     free(history);
-    fflush(r->out);
+    if (ph_repl_close_output(r) != 0 && rc <= 0)
+        rc = PH_REPL_USAGE;
     sigaction(SIGINT, &old, NULL);
     running_db = NULL;
     if (rc > 0)

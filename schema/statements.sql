@@ -145,3 +145,18 @@ SELECT m.name, c.name
         SELECT name FROM sqlite_temp_master WHERE type IN ('table', 'view')) m,
        pragma_table_info(m.name) c
  ORDER BY m.name, c.cid;
+
+-- name: schema_objects
+-- The objects of the main schema, for the check that a database found on
+-- disk holds only what pyhunt creates (schema/db.c). Columns: type, name,
+-- table name, the CREATE statement ('' for automatic indexes).
+SELECT type, name, tbl_name, coalesce(sql, '') FROM main.sqlite_schema ORDER BY type, name;
+
+-- name: schema_names
+-- Every table, index and view name of pyhunt's schema, main and TEMP (the
+-- library views): names the REPL's own TEMP objects may not take.
+SELECT name FROM main.sqlite_schema UNION SELECT name FROM temp.sqlite_schema;
+
+-- name: meta_keys
+-- The keys of the meta table, for the same check.
+SELECT key FROM meta;

@@ -1,0 +1,3 @@
+def load_config():
+    with open("settings.toml") as f:
+        return f.read()
