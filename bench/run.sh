@@ -40,11 +40,12 @@ warm_audit() { "$PYHUNT" audit "$TREE" $EXCL --db "$WORK/db" --format json --exi
 rules_only() { "$PYHUNT" audit "$TREE" $EXCL --db "$WORK/db" --format json --exit-zero --no-cache --select "$1"; }
 
 # Every rule once, every context, on a tree: exit 1 with the errors when a
-# rule fails (exit 3, or a rule error on stderr). `--select ALL --contexts
-# all` where the binary has contexts (opt-in rules); before that every rule
-# is in the default set.
+# rule fails (exit 3, or a rule error on stderr). `--select ALL` (opt-in
+# rules too) and `--contexts all` (tests and examples too), as far as the
+# binary has them.
 ALL=""
-if "$PYHUNT" help audit 2>&1 | grep -q -- '--contexts'; then ALL="--select ALL --contexts all"; fi
+if "$PYHUNT" help audit 2>&1 | grep -q 'or ALL'; then ALL="--select ALL"; fi
+if "$PYHUNT" help audit 2>&1 | grep -q -- '--contexts'; then ALL="$ALL --contexts all"; fi
 check_rules() {
     tree=$1; shift
     [ -d "$tree" ] || { echo "every rule:    $tree is not here, skipped"; return 0; }
