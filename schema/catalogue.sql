@@ -26,4 +26,5 @@ CREATE TEMP TABLE catalogue(
   origin TEXT NOT NULL             -- the file and line of the row: 'schema/catalogue.tsv:12'
 );
 CREATE INDEX temp.catalogue_kind ON catalogue(kind, name);
+CREATE INDEX temp.catalogue_family ON catalogue(kind, family, name);
 CREATE INDEX temp.catalogue_name ON catalogue(name);

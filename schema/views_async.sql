@@ -38,6 +38,8 @@ CREATE TEMP VIEW blocking_methods(type, method, label, family) AS
 -- literal (no lookup); one 'unless async-mode' (psycopg2.connect) in
 -- asynchronous mode (async_=True, or kwargs["async_"] set).
 CREATE TEMP VIEW blocking_calls(call_id, what) AS
+  -- the method table once, in memory: each candidate call tests every type
+  WITH bm(type, method, label, family) AS MATERIALIZED (SELECT * FROM blocking_methods)
   SELECT c.id, c.resolved
     FROM blocking_names n JOIN calls c ON c.resolved = n.qualname
    WHERE NOT (n.unless = 'numeric-host'
@@ -52,9 +54,9 @@ CREATE TEMP VIEW blocking_calls(call_id, what) AS
   UNION ALL
   SELECT id, min(what) FROM (
     SELECT c.id, m.label || '.' || m.method AS what, m.family, c.name, c.function_id, c.receiver, c.file_id
-      FROM (SELECT DISTINCT method FROM blocking_methods) u
+      FROM (SELECT DISTINCT method FROM bm) u
       JOIN calls c ON c.name = u.method
-      JOIN blocking_methods m ON m.method = c.name
+      JOIN bm m ON m.method = c.name
      WHERE c.receiver IS NOT NULL
        AND coalesce(c.receiver_type,
                     (SELECT i.resolved FROM calls i

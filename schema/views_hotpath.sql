@@ -101,11 +101,14 @@ CREATE TEMP VIEW once_functions(function_id, why) AS
           UNION ALL
           SELECT a.file_id, a.names
             FROM calls c JOIN call_args a ON a.call_id = c.id
-           WHERE (c.name = 'append'
-                  AND EXISTS (SELECT 1 FROM catalogue k
-                               WHERE k.kind = 'startup-hook' AND k.family = 'list' AND c.receiver GLOB k.name))
-              OR EXISTS (SELECT 1 FROM catalogue k
-                          WHERE k.kind = 'startup-hook' AND k.family = 'call' AND c.name = k.name AND a.pos = k.pos)) a
+           WHERE c.name = 'append'
+             AND EXISTS (SELECT 1 FROM catalogue k
+                          WHERE k.kind = 'startup-hook' AND k.family = 'list' AND c.receiver GLOB k.name)
+          UNION ALL
+          SELECT a.file_id, a.names
+            FROM catalogue k CROSS JOIN calls c ON c.name = k.name
+            CROSS JOIN call_args a ON a.call_id = c.id AND a.pos = k.pos
+           WHERE k.kind = 'startup-hook' AND k.family = 'call') a
     JOIN functions f ON f.id BETWEEN a.file_id << 24 AND (a.file_id << 24) + 16777215
                     AND f.parent_id IS NULL AND +f.class_id IS NULL
                     AND instr(' ' || a.names || ' ', ' ' || f.name || ' ') > 0

@@ -177,8 +177,10 @@ CREATE TEMP VIEW db_query_calls(call_id, kind) AS
   -- Django managers
   SELECT c.id, 'django' FROM calls c
    WHERE c.name IN (SELECT name FROM catalogue WHERE kind = 'db-query' AND family = 'django')
-     AND EXISTS (SELECT 1 FROM catalogue m
-                  WHERE m.kind = 'db-query' AND m.family = 'django-manager' AND c.receiver GLOB '*.' || m.name)
+     -- the receiver's last attribute names a manager (Model.objects)
+     AND c.receiver GLOB '*.*'
+     AND substr(c.receiver, length(rtrim(c.receiver, replace(c.receiver, '.', ''))) + 1)
+         IN (SELECT name FROM catalogue WHERE kind = 'db-query' AND family = 'django-manager')
   UNION ALL
   -- MongoDB collections: the operation names that are Mongo's own, on any
   -- receiver; the generic ones (find, aggregate, distinct) on a receiver
