@@ -109,7 +109,7 @@ CREATE TEMP VIEW once_functions(function_id, why) AS
             FROM catalogue k CROSS JOIN calls c ON c.name = k.name
             CROSS JOIN call_args a ON a.call_id = c.id AND a.pos = k.pos
            WHERE k.kind = 'startup-hook' AND k.family = 'call') a
-    JOIN functions f ON f.id BETWEEN a.file_id << 24 AND (a.file_id << 24) + 16777215
+    JOIN functions f ON f.id BETWEEN file_first_id(a.file_id) AND file_last_id(a.file_id)
                     AND f.parent_id IS NULL AND +f.class_id IS NULL
                     AND instr(' ' || a.names || ' ', ' ' || f.name || ' ') > 0
   UNION
@@ -122,7 +122,7 @@ CREATE TEMP VIEW once_functions(function_id, why) AS
    WHERE f.name = 'handle' AND f.is_method AND p.path GLOB '*management/commands/*'
   UNION
   SELECT f.id, 'test' FROM functions f JOIN files p ON p.id = f.file_id
-   WHERE p.is_test OR f.name GLOB 'test_*'
+   WHERE p.context = 'test' OR f.name GLOB 'test_*'
   UNION
   SELECT d.function_id, 'test' FROM decorators d
    WHERE d.function_id IS NOT NULL
