@@ -310,12 +310,13 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
     if (ph_cli_context_patterns("audit", &o->context_patterns, &o->xo, &patterns) != 0)
         return PH_EXIT_USAGE;
 
-    PhRuleSet *rules = ph_cli_load_rules(root, o->queries.items, o->queries.len);
+    int status = PH_EXIT_CLEAN;
+    PhRuleSet *rules = ph_cli_load_rules(root, o->queries.items, o->queries.len, &status);
     if (!rules) {
         free(patterns);
-        return PH_EXIT_QUERY;
+        return status;
     }
-    int status = ph_cli_config_check_rules(&o->cfg, rules);
+    status = ph_cli_config_check_rules(&o->cfg, rules);
     if (!status)
         status = check_selection(rules, o);
     if (!status && o->show_settings) {
@@ -369,7 +370,8 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
             db = NULL;
         }
     }
-    if (!db) {
+    if (!db || ph_cli_attach_catalogues(rules, db) != 0) {
+        ph_db_close(db);
         ph_output_discard(out);
         free(default_out);
         ph_rules_free(rules);
