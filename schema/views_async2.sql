@@ -13,16 +13,9 @@ CREATE TEMP VIEW thread_lock_types(qualname) AS
 -- Network calls that wait forever unless given a timeout (the catalogue's
 -- kind 'timeout', family 'call'). timeout_pos is the 0-based position at
 -- which the timeout may be passed positionally (NULL: keyword only). httpx
--- is absent: it has a default timeout.
+-- and aiohttp are absent: their clients have a default timeout.
 CREATE TEMP VIEW timeout_calls(qualname, timeout_pos) AS
   SELECT name, pos FROM catalogue WHERE kind = 'timeout' AND family = 'call';
-
--- aiohttp_requests(name)
--- Methods of a client that takes a session-wide timeout (aiohttp's
--- ClientSession) that make a request: the catalogue's kind 'timeout',
--- family 'session-request'.
-CREATE TEMP VIEW aiohttp_requests(name) AS
-  SELECT name FROM catalogue WHERE kind = 'timeout' AND family = 'session-request';
 
 -- semaphore_types(qualname)
 -- Types whose acquisition bounds how many coroutines run a section at once
