@@ -17,19 +17,19 @@
 -- @good
 -- def get_user(uid):
 --     return USERS.get(uid)
--- @accepted stub bodies (docstring, pass, ..., raise NotImplementedError);
--- any decorated function other than by @staticmethod or @classmethod (a
--- route, a registration, @overload, @abstractmethod, @override: the decorator
--- may need a coroutine function); methods of a class with any base other
--- than `object` (overrides and interface implementations: `Base[T]`,
--- third-party and star-imported bases included); async protocol methods
--- (__aenter__, __aexit__, __anext__...); functions used as values (passed
--- to a call, stored, returned, assigned: callbacks and registrations); async
--- generators; test functions (named test*) and fixtures. Beyond the
--- column: methods of a class that another project class derives from (an
--- interface whose subclasses may override the method with one that awaits)
--- and functions a package's __init__ re-exports (public API: making them
--- sync breaks every caller's await).
+-- @accepted (column) stub bodies (docstring, pass, ..., raise
+-- NotImplementedError); any decorated function other than by @staticmethod
+-- or @classmethod (a route, a registration, @overload, @abstractmethod,
+-- @override); methods of a class with any base other than `object`
+-- (overrides and interface implementations: `Base[T]`, third-party and
+-- star-imported bases included); functions used as values (passed to a
+-- call, stored, returned, assigned: callbacks and registrations); async
+-- generators; test functions (named test*) and fixtures. Beyond the column:
+-- async protocol methods (__aenter__, __aexit__, __anext__...: async by the
+-- protocol); methods of a class that another project class derives from (an
+-- interface whose subclasses may override the method with one that awaits);
+-- functions a package's __init__ re-exports (public API: making them sync
+-- breaks every caller's await).
 --
 -- Result: one row per function, at the `def` line (not its decorators);
 -- `function` is its name.
