@@ -248,3 +248,21 @@ SELECT name FROM main.sqlite_schema UNION SELECT name FROM temp.sqlite_schema;
 -- name: meta_keys
 -- The keys of the meta table, for the same check.
 SELECT key FROM meta;
+
+-- name: baseline_header
+-- What a baseline file (core/baseline.c) holds at its top level. ?1 = the
+-- file's text, valid JSON. Result: the JSON type of the whole, of
+-- $.version and of $.findings (NULL when missing), and $.version.
+SELECT json_type(?1), json_type(?1, '$.version'), json_type(?1, '$.findings'), json_extract(?1, '$.version');
+
+-- name: baseline_entries
+-- The entries of a baseline file, in order. ?1 = the file's text, valid
+-- JSON whose $.findings is an array. Result: the entry's index, its JSON
+-- type, then for each of fingerprint, rule and path its JSON type (NULL when
+-- missing) and value.
+SELECT key, type,
+       json_type(value, '$.fingerprint'), json_extract(value, '$.fingerprint'),
+       json_type(value, '$.rule'), json_extract(value, '$.rule'),
+       json_type(value, '$.path'), json_extract(value, '$.path')
+  FROM json_each(?1, '$.findings')
+ ORDER BY key;
