@@ -128,7 +128,7 @@ static bool run_rules(sqlite3 *db, const PhRuleSet *rules, const AuditOptions *o
         ok &= ph_rules_run(db, ph_rules_at(rules, i), !o->no_cache, fs, d) == 0;
     ph_cli_print_diags(d);
     ph_diags_free(d);
-    ph_report_prepare(fs, r->root);
+    ph_report_prepare(fs, db, r->root);
     if (baseline)
         ph_baseline_apply(baseline, o->baseline, fs, rules, &r->baseline);
     if (o->min_severity)

@@ -122,8 +122,7 @@ static bool scan_number(Scan *sc) {
     return true;
 }
 
-/* Is the key that ends just before `end` (its closing quote at end - 1)
- * spelled `name`? Keys written with escapes are not recognised, which
+/* Is the key text[start, end) (with its quotes) spelled `name`? Keys written with escapes are not recognised, which
  * only costs the location of a later error. */
 static bool key_is(const Scan *sc, size_t start, size_t end, const char *name) {
     size_t n = strlen(name);
@@ -156,14 +155,15 @@ static bool scan_value(Scan *sc, int depth, bool top, bool entries) {
                 size_t key = sc->i;
                 if (!scan_string(sc))
                     return false;
+                size_t key_end = sc->i;
                 blanks(sc);
                 if (sc->i >= sc->n || sc->s[sc->i] != ':')
                     return fail(sc, "':' expected after the key");
                 sc->i++;
                 blanks(sc);
-                if (top && key_is(sc, key, sc->i, "version"))
+                if (top && key_is(sc, key, key_end, "version"))
                     sc->version_at = sc->i;
-                if (top && key_is(sc, key, sc->i, "findings")) {
+                if (top && key_is(sc, key, key_end, "findings")) {
                     sc->findings_at = sc->i;
                     member_findings = true;
                 }
@@ -239,7 +239,8 @@ static bool read_entries(sqlite3 *db, const char *path, const char *text, const 
     sqlite3_bind_text(st, 1, text, -1, SQLITE_STATIC);
     PhVec(Entry) v = {0};
     bool ok = true;
-    while (ok && sqlite3_step(st) == SQLITE_ROW) {
+    int rc;
+    while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         size_t k = (size_t)sqlite3_column_int64(st, 0);
         size_t at = k < sc->entries.len ? sc->entries.items[k] : sc->findings_at;
         const char *type = (const char *)sqlite3_column_text(st, 1);
@@ -265,6 +266,10 @@ static bool read_entries(sqlite3 *db, const char *path, const char *text, const 
         }
         Entry e = {strtoull(values[0], NULL, 16), ph_xstrdup(values[1]), false};
         ph_vec_push(&v, e);
+    }
+    if (ok && rc != SQLITE_DONE) {
+        ph_diags_add(d, PH_ERROR, path, 0, 0, 0, NULL, "cannot read the baseline: %s", sqlite3_errmsg(db));
+        ok = false;
     }
     sqlite3_finalize(st);
     b->entries = v.items;

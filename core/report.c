@@ -59,8 +59,9 @@ char *ph_report_baseline_note(const PhReport *r) {
     if (!b->path)
         return NULL;
     char *name = ph_quote_name(b->path);
-    char *note = ph_xasprintf("Baseline %s: %d finding%s matched (not shown); %d of its entries no longer match%s.",
+    char *note = ph_xasprintf("Baseline %s: %d finding%s matched (not shown); %d of its entries no longer match%s%s.",
                               name, b->matched, b->matched == 1 ? "" : "s", b->unmatched,
+                              b->unmatched == 1 ? "es" : "",
                               b->unmatched ? " (--write-baseline records today's findings)" : "");
     free(name);
     return note;

@@ -400,6 +400,14 @@ static void scope(FILE *out, const PhReport *r) {
         fprintf(out, "; %d finding%s on unchanged lines left out.\n", r->diff_dropped, r->diff_dropped == 1 ? "" : "s");
     }
     contexts(out, r);
+    const PhBaselineCounts *base = &r->baseline;
+    if (base->path) {
+        fputs("- **Baseline:** ", out);
+        md_code(out, base->path, strlen(base->path));
+        fprintf(out, ": %d finding%s matched and not listed; %d of its entries no longer match%s a finding%s.\n",
+                base->matched, base->matched == 1 ? "" : "s", base->unmatched, base->unmatched == 1 ? "es" : "",
+                base->unmatched ? " (`--write-baseline` records today's findings)" : "");
+    }
     if (r->findings->suppressed)
         fprintf(out, "- **Suppressed:** %d finding%s silenced by `# noqa`.\n", r->findings->suppressed,
                 r->findings->suppressed == 1 ? "" : "s");

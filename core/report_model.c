@@ -32,6 +32,8 @@ char *ph_report_root_dir(const char *root) {
     return slash == root ? ph_xstrdup("/") : ph_xstrndup(root, (size_t)(slash - root));
 }
 
+static sqlite3_stmt *prepare(sqlite3 *db, const char *name);
+
 /* ---------------------------------------------------------------------------
  * Sources and fingerprints.
  */
@@ -77,16 +79,20 @@ static void read_location(Source *src, PhLocation *l) {
     l->end_snippet = l->end_line > l->line ? line_of(src->text, l->end_line) : NULL;
 }
 
-/* The hash of what a fingerprint covers: rule id, path and the finding's
- * source line without surrounding blanks, NUL between them, then its
- * occurrence index (none when `occurrence` is negative). No line number
- * goes in, so that a finding keeps its identity when lines above it are
- * added or removed. */
-static uint64_t key_hash(const PhFinding *f, int occurrence) {
+/* The hash of what a fingerprint covers: rule id, path, the innermost
+ * function or class around the finding (its qualified name; "" at module
+ * level) and the finding's source line without surrounding blanks, NUL
+ * between them, then its occurrence index (none when `occurrence` is
+ * negative). No line number goes in, so that a finding keeps its identity
+ * when lines above it are added or removed; the scope keeps two identical
+ * lines in two functions apart, so that fixing one and adding one elsewhere
+ * is a fixed finding and a new one. */
+static uint64_t key_hash(const PhFinding *f, const char *scope, int occurrence) {
     size_t n;
     const char *text = ph_report_trimmed(&f->loc, &n);
     sqlite3_str *s = sqlite3_str_new(NULL);
-    sqlite3_str_appendf(s, "%s%c%s%c%.*s%c", f->rule->id, 0, f->loc.path, 0, (int)n, text, 0);
+    sqlite3_str_appendf(s, "%s%c%s%c%s%c%.*s%c", f->rule->id, 0, f->loc.path, 0, scope ? scope : "", 0, (int)n,
+                        text, 0);
     if (occurrence >= 0)
         sqlite3_str_appendf(s, "%d", occurrence);
     int len = sqlite3_str_length(s);
@@ -94,6 +100,45 @@ static uint64_t key_hash(const PhFinding *f, int occurrence) {
     uint64_t h = ph_hash64(key ? key : "", (size_t)len);
     sqlite3_free(key);
     return h;
+}
+
+/* A function or class of a file: its qualified name and span. */
+typedef struct Scope {
+    char *qualname;
+    int line, col, end_line, end_col;
+} Scope;
+
+static bool before(int line, int col, int l2, int c2) { return line < l2 || (line == l2 && col < c2); }
+
+/* The innermost scope around each of the findings fs[from, to) (one file,
+ * in line order) into scope[] (copies, or NULL at module level): one sweep
+ * over the file's scopes in source order, with the ones still open on a
+ * stack (Python's scopes nest). */
+static void scopes_of(sqlite3_stmt *st, const PhFindings *fs, size_t from, size_t to, char **scope) {
+    PhVec(Scope) all = {0};
+    sqlite3_bind_int(st, 1, fs->items[from].loc.file_id);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        Scope sc = {ph_xstrdup((const char *)sqlite3_column_text(st, 0)), sqlite3_column_int(st, 1),
+                    sqlite3_column_int(st, 2), sqlite3_column_int(st, 3), sqlite3_column_int(st, 4)};
+        ph_vec_push(&all, sc);
+    }
+    sqlite3_reset(st);
+    PhVec(const Scope *) open = {0};
+    size_t j = 0;
+    for (size_t i = from; i < to; i++) {
+        const PhLocation *l = &fs->items[i].loc;
+        for (; j < all.len && !before(l->line, l->col, all.items[j].line, all.items[j].col); j++)
+            ph_vec_push(&open, &all.items[j]);
+        /* what ended before this finding ends before every later one too */
+        while (open.len &&
+               !before(l->line, l->col, open.items[open.len - 1]->end_line, open.items[open.len - 1]->end_col))
+            open.len--;
+        scope[i] = open.len ? ph_xstrdup(open.items[open.len - 1]->qualname) : NULL;
+    }
+    free(open.items);
+    for (size_t k = 0; k < all.len; k++)
+        free(all.items[k].qualname);
+    free(all.items);
 }
 
 typedef struct Keyed {
@@ -110,24 +155,36 @@ static int cmp_keyed(const void *a, const void *b) {
 
 /* Each finding's fingerprint: key_hash() with its occurrence index, how
  * many findings before it (in path, line, column order) have the same key,
- * so that two identical lines in a file stay two findings. Occurrences are
- * counted over the findings sorted by key rather than by walking back, so
- * that a file with many findings costs n log n. */
-static void fingerprint_all(PhFindings *fs) {
-    Keyed *k = ph_xmalloc((fs->len ? fs->len : 1) * sizeof *k);
-    for (size_t i = 0; i < fs->len; i++)
-        k[i] = (Keyed){key_hash(&fs->items[i], -1), i};
-    qsort(k, fs->len, sizeof *k, cmp_keyed);
+ * so that two identical lines in one scope stay two findings. Occurrences
+ * are counted over the findings sorted by key rather than by walking back,
+ * so that a file with many findings costs n log n. */
+static void fingerprint_all(PhFindings *fs, sqlite3 *db) {
+    size_t n = fs->len;
+    char **scope = ph_xcalloc(n ? n : 1, sizeof *scope);
+    sqlite3_stmt *st = prepare(db, "file_scopes");
+    for (size_t from = 0, to; st && from < n; from = to) {
+        for (to = from + 1; to < n && fs->items[to].loc.file_id == fs->items[from].loc.file_id; to++)
+            ;
+        scopes_of(st, fs, from, to, scope);
+    }
+    sqlite3_finalize(st);
+    Keyed *k = ph_xmalloc((n ? n : 1) * sizeof *k);
+    for (size_t i = 0; i < n; i++)
+        k[i] = (Keyed){key_hash(&fs->items[i], scope[i], -1), i};
+    qsort(k, n, sizeof *k, cmp_keyed);
     int occurrence = 0;
-    for (size_t j = 0; j < fs->len; j++) {
+    for (size_t j = 0; j < n; j++) {
         occurrence = j > 0 && k[j].key == k[j - 1].key ? occurrence + 1 : 0;
-        PhFinding *f = &fs->items[k[j].index];
-        f->fingerprint = key_hash(f, occurrence);
+        size_t i = k[j].index;
+        fs->items[i].fingerprint = key_hash(&fs->items[i], scope[i], occurrence);
     }
     free(k);
+    for (size_t i = 0; i < n; i++)
+        free(scope[i]);
+    free(scope);
 }
 
-void ph_report_prepare(PhFindings *fs, const char *root) {
+void ph_report_prepare(PhFindings *fs, sqlite3 *db, const char *root) {
     ph_findings_sort(fs);
     char *dir = ph_report_root_dir(root);
     Source src = {.dir = dir};
@@ -140,7 +197,7 @@ void ph_report_prepare(PhFindings *fs, const char *root) {
     free(src.path);
     free(src.text);
     free(dir);
-    fingerprint_all(fs);
+    fingerprint_all(fs, db);
 }
 
 /* ---------------------------------------------------------------------------

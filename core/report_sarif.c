@@ -331,7 +331,7 @@ static void result(Jw *w, const PhReport *r, size_t i) {
     ph_report_fingerprint(f, fp);
     jw_key(w, "partialFingerprints");
     jw_open(w, '{');
-    jw_kstr(w, "pyhunt/v1", fp);
+    jw_kstr(w, "pyhunt/v2", fp);
     jw_close(w, '}');
     if (r->baseline.path)
         jw_kstr(w, "baselineState", "new");
