@@ -1,11 +1,15 @@
 /*
- * audit: `pyhunt audit [PATH]`: incremental extraction, every selected rule,
- * one report. The exit code tells CI what happened (see PhExit).
+ * audit: `pyhunt audit [PATH...]`: incremental extraction of the project
+ * the paths belong to, every selected rule, one report on the paths. The
+ * exit code tells CI what happened (see PhExit). The project and what is
+ * reported are project.c's; the configuration file's values arrive in the
+ * options (config.c).
  *
  * It runs the rules and narrows their findings as the options say (a
- * baseline, --min-severity, --diff with the lines changed since a git ref
- * from gitdiff.c, contexts); the report model (core/report_model.c) gathers
- * what the chosen format shows, and the format prints it.
+ * baseline, --min-severity, the configuration's per-file-ignores and the
+ * paths named, --diff with the lines changed since a git ref from
+ * gitdiff.c, contexts); the report model (core/report_model.c) gathers what
+ * the chosen format shows, and the format prints it.
  */
 #include "baseline.h"
 #include "cli.h"
@@ -15,6 +19,7 @@
 #include "report.h"
 #include "util.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +32,11 @@ static bool changed(const PhFinding *f, void *changes) {
 
 typedef struct AuditOptions {
     const char *format, *output, *min_severity, *diff, *db, *baseline, *write_baseline;
-    PhStrList select, ignore, queries, exclude, contexts, context_patterns;
-    bool exit_zero, strict, no_color, no_cache, statistics;
+    PhStrList select, extend_select, ignore, queries, exclude, contexts, context_patterns;
+    bool exit_zero, strict, no_color, no_cache, show_settings, statistics;
     int max_bytes;
     PhExtractOptions xo;
+    PhConfigRef cfg;
 } AuditOptions;
 
 /* What --max-bytes is without it: under GitHub's 65,536-character limit
@@ -45,9 +51,13 @@ static const PhOption audit_options[] = {
      .help = "write the report to FILE, which is replaced only once the whole report is written ('-': "
              "standard output; markdown's default: YYYY-MM-DD-pyhunt-audit.md)"},
     {.name = "select", .kind = PH_OPT_IDS, .value = "IDS", .offset = offsetof(AuditOptions, select),
-     .help = "only these rules: ids or prefixes (PH1,PH301), or ALL for every rule"},
-    {.name = "ignore", .kind = PH_OPT_IDS, .value = "IDS", .offset = offsetof(AuditOptions, ignore),
-     .help = "skip these rules"},
+     .resets = "extend-select ignore",
+     .help = "only these rules: ids or prefixes (PH1,PH301), or ALL for every rule; replaces the configuration's "
+             "select, extend-select and ignore"},
+    {.name = "extend-select", .kind = PH_OPT_IDS, .flags = PH_OPT_EXTEND, .value = "IDS",
+     .offset = offsetof(AuditOptions, extend_select), .help = "these rules too, besides those --select names"},
+    {.name = "ignore", .kind = PH_OPT_IDS, .flags = PH_OPT_EXTEND, .value = "IDS",
+     .offset = offsetof(AuditOptions, ignore), .help = "skip these rules"},
     {.name = "contexts", .kind = PH_OPT_WORDS, .value = "LIST",
      .words = PH_WORDS("all", "code", "test", "example", "script"), .offset = offsetof(AuditOptions, contexts),
      .help = "report findings in files of these contexts (default: each rule's own; correctness rules in all, "
@@ -60,7 +70,7 @@ static const PhOption audit_options[] = {
      .help = "exit 2 when a file could not be extracted (unreadable, binary, too large or too deeply nested)"},
     {.name = "diff", .kind = PH_OPT_STRING, .value = "BASE", .offset = offsetof(AuditOptions, diff),
      .help = "only findings on lines changed since the git revision BASE"},
-    {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT, .value = "DIR",
+    {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT | PH_OPT_EXTEND, .value = "DIR",
      .offset = offsetof(AuditOptions, queries), .help = "add the rules in DIR"},
     {.name = "baseline", .kind = PH_OPT_PATH, .value = "FILE", .offset = offsetof(AuditOptions, baseline),
      .help = "leave out the findings that the baseline FILE holds; say how many it matched and how many of its "
@@ -74,7 +84,10 @@ static const PhOption audit_options[] = {
      .help = "markdown: at most N bytes, keeping the most severe findings (default 60000, under GitHub's "
              "comment limit)"},
     PH_OPTS_EXTRACT(AuditOptions),
+    PH_OPTS_CONFIG(AuditOptions),
     PH_OPT_CONTEXT_PATTERN(AuditOptions),
+    {.name = "show-settings", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, show_settings),
+     .help = "print the settings in force, where each came from, and the rules that would run; audit nothing"},
     {.name = "no-color", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, no_color),
      .help = "plain text even on a terminal"},
     {.name = "no-cache", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, no_cache),
@@ -82,12 +95,13 @@ static const PhOption audit_options[] = {
     {0},
 };
 
-/* Every item of --select and --ignore names a rule, and together they
- * leave one at least. Returns 0, or PH_EXIT_USAGE after naming the item. */
+/* Every item of --select, --extend-select and --ignore names a rule, and
+ * together they leave one at least. Returns 0, or PH_EXIT_USAGE after
+ * naming the item. */
 static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
-    const PhStrList *lists[2] = {&o->select, &o->ignore};
-    const char *option[2] = {"--select", "--ignore"};
-    for (int k = 0; k < 2; k++)
+    const PhStrList *lists[3] = {&o->select, &o->extend_select, &o->ignore};
+    const char *option[3] = {"--select", "--extend-select", "--ignore"};
+    for (int k = 0; k < 3; k++)
         for (size_t i = 0; i < lists[k]->len; i++) {
             const char *item = lists[k]->items[i];
             if (ph_rules_names_any(rules, item))
@@ -99,8 +113,23 @@ static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
             return ph_cli_usage_error("audit", "%s: no rule is or starts with '%s'; 'pyhunt rules' lists them",
                                       option[k], item);
         }
-    ph_rules_filter(rules, o->select.items, o->select.len, o->ignore.items, o->ignore.len);
-    if (ph_rules_len(rules) == 0 && o->select.len && !o->ignore.len)
+    /* extend-select widens select, or the default set (every rule that is
+     * not opt-in) when select names nothing */
+    PhStrList sel = {0};
+    if (o->extend_select.len) {
+        for (size_t i = 0; i < o->select.len; i++)
+            ph_strlist_push(&sel, o->select.items[i]);
+        for (size_t i = 0; !o->select.len && i < ph_rules_len(rules); i++)
+            if (!ph_rules_at(rules, i)->opt_in)
+                ph_strlist_push(&sel, ph_rules_at(rules, i)->id);
+        for (size_t i = 0; i < o->extend_select.len; i++)
+            ph_strlist_push(&sel, o->extend_select.items[i]);
+    }
+    const PhStrList *chosen = o->extend_select.len ? &sel : &o->select;
+    ph_rules_filter(rules, chosen->items, chosen->len, o->ignore.items, o->ignore.len);
+    bool any_selected = chosen->len > 0;
+    ph_strlist_free(&sel);
+    if (ph_rules_len(rules) == 0 && any_selected && !o->ignore.len)
         /* each item names a rule, so each named only opt-in ones, by a prefix */
         return ph_cli_usage_error("audit", "no rule left to run: a prefix does not select opt-in rules; name them "
                                            "by id, or --select ALL");
@@ -112,13 +141,14 @@ static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
 
 /* Run every rule into *fs, prepare the findings (sources, fingerprints)
  * and narrow them as the options say, in this order: the baseline (over
- * every finding, so that a finding --min-severity or --diff leaves out does
- * not count as gone from it), --min-severity, --diff, and contexts last, so
+ * every finding, so that a finding the later steps leave out does not count
+ * as gone from it), --min-severity, the configuration's per-file-ignores
+ * and the paths named (`paths`, as given), --diff, and contexts last, so
  * that left_out counts what --contexts all would add to this very report.
  * Fills r's counts of what each left out. Returns false after a rule failed
  * (its diagnostics printed). */
 static bool run_rules(sqlite3 *db, const PhRuleSet *rules, const AuditOptions *o, PhBaseline *baseline,
-                      PhChanges *changes, PhFindings *fs, PhReport *r) {
+                      PhChanges *changes, char **paths, int npaths, PhFindings *fs, PhReport *r) {
     memset(fs, 0, sizeof *fs);
     PhDiags *d = ph_diags_new();
     bool ok = true;
@@ -126,11 +156,15 @@ static bool run_rules(sqlite3 *db, const PhRuleSet *rules, const AuditOptions *o
         ok &= ph_rules_run(db, ph_rules_at(rules, i), !o->no_cache, fs, d) == 0;
     ph_cli_print_diags(d);
     ph_diags_free(d);
-    ph_report_prepare(fs, db, r->root);
+    ph_report_prepare(fs, db, r->root, o->xo.max_file_bytes ? o->xo.max_file_bytes : PH_MAX_FILE_BYTES);
     if (baseline)
         ph_baseline_apply(baseline, o->baseline, fs, rules, &r->baseline);
     if (o->min_severity)
         ph_findings_min_severity(fs, o->min_severity);
+    char **rel = ph_cli_under_root(r->root, paths, npaths);
+    ph_cli_warn_unaudited(db, paths, rel);
+    ph_cli_report_scope(fs, &o->cfg, rel);
+    ph_words_free(rel);
     if (changes)
         r->diff_dropped = ph_findings_keep(fs, changed, changes);
     ph_findings_contexts(fs, r->contexts);
@@ -162,14 +196,12 @@ static const PhReportFormat *chosen_emitter(const AuditOptions *o) {
     return o->statistics ? &statistics[json] : fmt;
 }
 
-static int cmd_audit(void *opts, int argc, char **argv) {
-    AuditOptions *o = opts;
-    if (o->diff && (!*o->diff || o->diff[0] == '-'))
-        return ph_cli_usage_error("audit", "--diff takes a git revision (a branch, tag or commit), not '%s'", o->diff);
+/* Audit the project at root, reporting on `paths` (relative to the
+ * working directory, as given). */
+static int audit_root(AuditOptions *o, const char *root, char **paths, int npaths) {
     const PhReportFormat *fmt = chosen_emitter(o);
     if (!fmt)
         return PH_EXIT_USAGE;
-    const char *root = argc ? argv[0] : ".";
     bool markdown = strcmp(fmt->name, "markdown") == 0;
     o->xo.excludes = o->exclude.items;
     o->xo.n_excludes = o->exclude.len;
@@ -183,12 +215,23 @@ static int cmd_audit(void *opts, int argc, char **argv) {
     if (ph_cli_context_patterns("audit", &o->context_patterns, &o->xo, &patterns) != 0)
         return PH_EXIT_USAGE;
 
-    PhRuleSet *rules = ph_cli_load_rules(root, o->queries.items, o->queries.len);
+    int status = PH_EXIT_CLEAN;
+    PhRuleSet *rules = ph_cli_load_rules(root, o->queries.items, o->queries.len, &status);
     if (!rules) {
         free(patterns);
-        return PH_EXIT_QUERY;
+        return status;
     }
-    int status = check_selection(rules, o);
+    status = ph_cli_config_check_rules(&o->cfg, rules);
+    if (!status)
+        status = check_selection(rules, o);
+    if (!status && o->show_settings) {
+        char *db = o->db ? ph_xstrdup(o->db) : ph_extract_default_db(root);
+        ph_cli_show_settings(&ph_audit_command, o, root, db, paths, npaths, rules, stdout);
+        free(db);
+        free(patterns);
+        ph_rules_free(rules);
+        return PH_EXIT_CLEAN;
+    }
     /* A baseline is read before any work, and not when a new one is written. */
     PhBaseline *baseline = NULL;
     if (!status && o->baseline && !o->write_baseline) {
@@ -239,7 +282,9 @@ static int cmd_audit(void *opts, int argc, char **argv) {
             db = NULL;
         }
     }
-    if (!db) {
+    if (!db || ph_cli_attach_catalogues(rules, db) != 0) {
+        ph_db_close(db);
+        ph_changes_free(changes);
         ph_output_discard(out);
         free(default_out);
         ph_baseline_free(baseline);
@@ -261,7 +306,7 @@ static int cmd_audit(void *opts, int argc, char **argv) {
         .max_bytes = markdown ? (size_t)(o->max_bytes ? o->max_bytes : MARKDOWN_MAX_BYTES) : 0,
         .color = f == stdout && isatty(1) && !o->no_color && !getenv("NO_COLOR"),
     };
-    bool query_error = !run_rules(db, rules, o, baseline, changes, &fs, &r);
+    bool query_error = !run_rules(db, rules, o, baseline, changes, paths, npaths, &fs, &r);
     ph_changes_free(changes);
     ph_baseline_free(baseline);
     ph_report_gather(&r, db, fmt->needs);
@@ -288,13 +333,42 @@ static int cmd_audit(void *opts, int argc, char **argv) {
     return status;
 }
 
+static int cmd_audit(void *opts, int argc, char **argv) {
+    AuditOptions *o = opts;
+    if (o->diff && (!*o->diff || o->diff[0] == '-'))
+        return ph_cli_usage_error("audit", "--diff takes a git revision (a branch, tag or commit), not '%s'", o->diff);
+    static char *here[] = {"."};
+    if (argc == 0) {
+        argc = 1;
+        argv = here;
+    }
+    /* every path is there before anything is extracted */
+    PhDiags *d = ph_diags_new();
+    for (int i = 0; i < argc; i++)
+        if (access(argv[i], F_OK) != 0)
+            ph_diags_add(d, PH_ERROR, argv[i], 0, 0, 0, NULL, "cannot audit: %s", strerror(errno));
+    int status = ph_diags_len(d) ? PH_EXIT_USAGE : 0;
+    ph_cli_print_diags(d);
+    ph_diags_free(d);
+    if (!status)
+        status = ph_cli_config(&ph_audit_command, o, argv, argc);
+    if (status)
+        return status;
+    char *root = ph_cli_root(&o->cfg, argv, argc, true);
+    status = audit_root(o, root, argv, argc);
+    free(root);
+    return status;
+}
+
 const PhCommand ph_audit_command = {
     .name = "audit",
     .run = cmd_audit,
-    .usage = "[PATH] [options]",
+    .usage = "[PATH...] [options]",
     .summary = "extract (incrementally), run every rule, report findings",
     .options = audit_options,
     .opts_size = sizeof(AuditOptions),
-    .max_args = 1,
-    .operands = "  PATH                the tree or file to audit (default .)\n",
+    .max_args = -1,
+    .operands = "  PATH                files and directories to report on (default .); the\n"
+                "                      whole project they belong to is extracted (README:\n"
+                "                      'Many paths, and pre-commit')\n",
 };

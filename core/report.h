@@ -131,13 +131,14 @@ extern const PhReportFormat ph_report_formats[];
 
 /* Sort the findings, read the source text of every location (snippet, and
  * end_snippet for a span over several lines) from the files under root
- * (the directory of a file root), and give each finding its fingerprint
- * (which names the function or class around it, from db).
+ * (the directory of a file root; regular files of at most max_file_bytes),
+ * and give each finding its fingerprint (which names the function or class
+ * around it, from db).
  * Call it before any finding is dropped (by --min-severity, --diff, a
  * baseline or contexts): a fingerprint counts the identical findings before
  * it, which must not depend on what a run shows. A file that cannot be read
  * leaves its snippets NULL. */
-void ph_report_prepare(PhFindings *fs, sqlite3 *db, const char *root);
+void ph_report_prepare(PhFindings *fs, sqlite3 *db, const char *root, size_t max_file_bytes);
 
 /* Fill what r's format needs (`needs`: PH_REPORT_ARCH, PH_REPORT_CALLS)
  * from db, with the counts of the tree and base_uri, for r->findings as

@@ -5,7 +5,7 @@
  *     ::error file=app/db.py,line=12,col=5,endLine=12,endColumn=18,title=PH101 blocking-call-in-async::message
  *
  * P1 is an error, P2 a warning, P3 a notice. The file is named relative to
- * the audited root, as in every format: the runner reads it relative to the
+ * the project root, as in every format: the runner reads it relative to the
  * repository, so audit the repository's root (or let the configuration
  * file or .git name it).
  * A chain's steps follow the message on their own lines. Escaping follows

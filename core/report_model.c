@@ -38,28 +38,30 @@ static sqlite3_stmt *prepare(sqlite3 *db, const char *name);
  * Sources and fingerprints.
  */
 
-/* Line `line` (1-based) of text, without its line end; NULL past the end.
- * Caller frees with free(). */
-static char *line_of(const char *text, int line) {
-    const char *p = text;
-    for (int k = 1; k < line && p; k++) {
-        p = strchr(p, '\n');
-        if (p)
-            p++;
-    }
-    if (!p || (!*p && line > 1))
-        return NULL;
-    size_t n = strcspn(p, "\r\n");
-    return ph_xstrndup(p, n);
-}
-
-/* One file's text at a time: the findings are sorted by path, and their
- * related locations are mostly in the same file. */
+/* One file's text at a time, with the offset of each of its lines: the
+ * findings are sorted by path, their related locations are mostly in the
+ * same file, and many findings in one large file cost no rescan from its
+ * top. Only regular files are read, within the extractor's size cap. */
 typedef struct Source {
     const char *dir;       /* what paths are relative to */
+    size_t max_bytes;      /* the largest file read */
     char *path;            /* the file read last, or NULL */
     char *text;            /* its text, or NULL when it could not be read */
+    size_t len;
+    PhVec(size_t) starts;  /* byte offset of each line of text, line 1 first */
 } Source;
+
+/* Line `line` (1-based) of the current text, without its line end; NULL
+ * past the end. Caller frees with free(). */
+static char *line_of(const Source *src, int line) {
+    if (line < 1 || (size_t)line > src->starts.len)
+        return NULL;
+    const char *p = src->text + src->starts.items[line - 1];
+    size_t n = 0;
+    while (p + n < src->text + src->len && p[n] != '\n' && p[n] != '\r')
+        n++;
+    return ph_xstrndup(p, n);
+}
 
 static void read_location(Source *src, PhLocation *l) {
     if (!src->path || strcmp(src->path, l->path) != 0) {
@@ -67,16 +69,24 @@ static void read_location(Source *src, PhLocation *l) {
         free(src->text);
         src->path = ph_xstrdup(l->path);
         char *abs = l->path[0] == '/' ? ph_xstrdup(l->path) : ph_xasprintf("%s/%s", src->dir, l->path);
-        size_t len;
-        src->text = ph_read_file(abs, &len);
+        src->len = 0;
+        src->text = ph_read_regular(abs, src->max_bytes, &src->len);
         free(abs);
+        /* lines end as the extractor's do: at "\n", "\r\n" or a lone "\r" */
+        src->starts.len = 0;
+        for (size_t at = 0; src->text && at < src->len;) {
+            ph_vec_push(&src->starts, at);
+            while (at < src->len && src->text[at] != '\n' && src->text[at] != '\r')
+                at++;
+            at += at < src->len && src->text[at] == '\r' && at + 1 < src->len && src->text[at + 1] == '\n' ? 2 : 1;
+        }
     }
     if (!src->text || l->line <= 0)
         return;
     free(l->snippet);
     free(l->end_snippet);
-    l->snippet = line_of(src->text, l->line);
-    l->end_snippet = l->end_line > l->line ? line_of(src->text, l->end_line) : NULL;
+    l->snippet = line_of(src, l->line);
+    l->end_snippet = l->end_line > l->line ? line_of(src, l->end_line) : NULL;
 }
 
 /* The hash of what a fingerprint covers: rule id, path, the innermost
@@ -184,10 +194,10 @@ static void fingerprint_all(PhFindings *fs, sqlite3 *db) {
     free(scope);
 }
 
-void ph_report_prepare(PhFindings *fs, sqlite3 *db, const char *root) {
+void ph_report_prepare(PhFindings *fs, sqlite3 *db, const char *root, size_t max_file_bytes) {
     ph_findings_sort(fs);
     char *dir = ph_report_root_dir(root);
-    Source src = {.dir = dir};
+    Source src = {.dir = dir, .max_bytes = max_file_bytes};
     for (size_t i = 0; i < fs->len; i++) {
         PhFinding *f = &fs->items[i];
         read_location(&src, &f->loc);
@@ -196,6 +206,7 @@ void ph_report_prepare(PhFindings *fs, sqlite3 *db, const char *root) {
     }
     free(src.path);
     free(src.text);
+    free(src.starts.items);
     free(dir);
     fingerprint_all(fs, db);
 }

@@ -11,9 +11,9 @@
  * With a baseline, every result is "new" (baselineState) and the run says
  * how many the baseline matched.
  *
- * Paths: a result's uri is the finding's path relative to the audited root
+ * Paths: a result's uri is the finding's path relative to the project root
  * (as in every format), percent-encoded, with the uriBaseId %SRCROOT%,
- * which originalUriBaseIds maps to the audited root's file URI. Columns
+ * which originalUriBaseIds maps to the project root's file URI. Columns
  * count Unicode code points and end columns are exclusive, as pyhunt's own.
  *
  * The output is checked by the official validator (tests/formats/sarif.test).

@@ -59,7 +59,7 @@ typedef struct PhExtractOptions {
     bool parse_only;                   /* read and parse, store nothing (benchmark ceiling) */
     bool force;                        /* re-extract every file */
     bool follow_links;                 /* follow symlinks that leave the audited root */
-    size_t max_file_bytes;             /* larger files are an error; 0 = the extractor's default cap */
+    size_t max_file_bytes;             /* larger files are an error and not read; 0 = PH_MAX_FILE_BYTES */
     /* Code contexts: the whole pattern list, in precedence order (see
      * PhContextPattern); NULL = ph_extract_default_contexts(). A list given
      * here replaces the default set: to add patterns to it, put them first
@@ -74,14 +74,28 @@ typedef struct PhExtractOptions {
      * updating the same database, so that the front end can say so then
      * and not after the wait. */
     void (*on_wait)(const char *db_path);
+    int n_slowest;                     /* keep the times of the N slowest files in stats (0: none) */
 } PhExtractOptions;
+
+/* The default size limit of a file. It bounds the memory a file can take
+ * (tree-sitter's tree and the facts are both proportional to its size: up to
+ * a few hundred bytes per source byte for hostile input, about 30 for
+ * ordinary code). Large generated modules (API clients, data tables) reach
+ * 6 MB; a 50 MB file is refused unless the limit is raised. */
+#define PH_MAX_FILE_BYTES ((size_t)8 << 20)
+
+typedef struct PhExtractFileTime {
+    char *path;                        /* relative to the root */
+    double parse;                      /* seconds on a worker: read, parse, facts */
+    double store;                      /* seconds in the writer */
+} PhExtractFileTime;
 
 typedef struct PhExtractStats {
     int files;                         /* .py files found */
     int parsed;                        /* (re-)extracted */
     int unchanged;                     /* skipped: same size and mtime, or same content */
     int removed;                       /* gone since the last run */
-    int failed;                        /* unreadable, binary, too large */
+    int failed;                        /* unreadable, binary, too large, nested too deeply: not extracted */
     int syntax_errors;
     long lines;                        /* lines of the files parsed */
     int recontexted;                   /* stored files whose context changed with the patterns */
@@ -89,7 +103,12 @@ typedef struct PhExtractStats {
     double t_facts;                    /* seconds: walk, parse and store the facts */
     double t_indexes;                  /* seconds: build the indexes (new databases only) */
     double t_derive;                   /* seconds: derive the call graph and other relations */
+    PhExtractFileTime *slowest;        /* opts->n_slowest files read, slowest first; NULL when not asked */
+    int n_slowest;
 } PhExtractStats;
+
+/* Free what ph_extract_run() put in stats (the slowest files). */
+void ph_extract_stats_free(PhExtractStats *stats);
 
 /* The default database of a root: ROOT/.pyhunt/facts.db (for a file root,
  * beside the file). Caller frees with free(). */

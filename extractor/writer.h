@@ -24,8 +24,8 @@ void ph_writer_close(PhWriter *self);   /* NULL is a no-op */
 int ph_writer_put(PhWriter *self, const PhFacts *f, const char *module, bool is_package, PhContext context,
                   int lines, int parse_errors);
 
-/* Refresh the mtime of an unchanged file. */
-int ph_writer_touch(PhWriter *self, int64_t file_id, int64_t mtime_ns);
+/* Refresh the stat (mtime, ctime, inode) of a file whose content is unchanged. */
+int ph_writer_touch(PhWriter *self, const PhFacts *f);
 
 /* Drop a file and all its facts. */
 int ph_writer_remove(PhWriter *self, int64_t file_id);

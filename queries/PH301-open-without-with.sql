@@ -39,8 +39,7 @@ WITH
   opens(id) AS MATERIALIZED (
     SELECT c.id
       FROM calls c
-     WHERE c.resolved IN ('open', 'io.open', 'os.fdopen', 'gzip.open', 'bz2.open', 'lzma.open', 'tarfile.open',
-                          'tarfile.TarFile.open', 'zipfile.ZipFile', 'pathlib.Path.open')
+     WHERE c.resolved IN (SELECT name FROM catalogue WHERE kind = 'resource' AND family = 'file')
        -- open(fd, closefd=False): the descriptor stays its owner's
        AND NOT EXISTS (SELECT 1 FROM call_args a WHERE a.call_id = c.id AND a.keyword = 'closefd'
                           AND a.text IN ('False', '0'))
@@ -48,7 +47,10 @@ WITH
        AND NOT EXISTS (SELECT 1 FROM withs w JOIN calls wc ON wc.id = w.call_id
                          JOIN statements s ON s.id = c.stmt_id
                         WHERE w.stmt_id = c.with_id AND s.parent_id = c.with_id
-                          AND (wc.name GLOB 'assertRaises*' OR wc.resolved = 'pytest.raises')
+                          AND (wc.resolved IN (SELECT name FROM catalogue WHERE kind = 'raises-context' AND family IS NULL)
+                               OR EXISTS (SELECT 1 FROM catalogue k
+                                           WHERE k.kind = 'raises-context' AND k.family = 'method'
+                                             AND wc.name GLOB k.name))
                           AND NOT EXISTS (SELECT 1 FROM statements n WHERE n.block_id = s.block_id
                                              AND n.idx > s.idx))),
   -- used without a name: inline, iterated, discarded, or given to a reader that keeps it open
@@ -69,6 +71,9 @@ WITH
       JOIN non_owning_consumers n ON n.qualname = p.resolved
      WHERE c.use = 'arg'),
   nested(function_id, name) AS MATERIALIZED (SELECT function_id, name FROM closed_by_nested),
+  -- nested functions by their parent (functions has no index on parent_id:
+  -- scanning it per bound name took 19 s on the standard library)
+  children(id, parent_id) AS MATERIALIZED (SELECT id, parent_id FROM functions WHERE parent_id IS NOT NULL),
   -- bound to a local name: what becomes of that name
   named(id, name, function_id, stmt_id) AS (
     SELECT c.id, r.name, r.function_id, c.stmt_id
@@ -86,7 +91,7 @@ WITH
                                                          ON n.qualname = p.resolved WHERE p.id = u.call_id))))
        AND NOT EXISTS (SELECT 1 FROM nested WHERE nested.function_id = r.function_id AND nested.name = r.name)
        -- handed on by a nested function (a closure passes it to a call or returns it)
-       AND NOT EXISTS (SELECT 1 FROM functions g
+       AND NOT EXISTS (SELECT 1 FROM children g
                          JOIN names n ON n.function_id = g.id AND n.name = r.name
                                      AND n.role IN ('arg', 'return', 'yield')
                         WHERE g.parent_id = r.function_id)

@@ -413,7 +413,7 @@ static int cmd_run(PhRepl *r, int argc, char **argv) {
         .color = r->out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"),
         .explain = ".explain ",
     };
-    ph_report_prepare(&fs, r->db, rep.root);
+    ph_report_prepare(&fs, r->db, rep.root, PH_MAX_FILE_BYTES);
     ph_report_gather(&rep, r->db, 0);
     ph_report_text(r->out, &rep);
     ph_report_release(&rep);

@@ -15,6 +15,7 @@
  * REPL, only as far as that level allows.
  */
 #include "db.h"
+#include "catalogue.h"
 #include "embedded.h"
 #include "util.h"
 
@@ -399,11 +400,28 @@ static void fn_shares_name(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, 0);
 }
 
+/* file_first_id(FILE_ID), file_last_id(FILE_ID): the range of fact ids a
+ * file owns (db.h). NULL for a NULL argument. */
+static void fn_file_id_range(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+        return;
+    sqlite3_int64 f = sqlite3_value_int64(argv[0]);
+    sqlite3_result_int64(ctx, sqlite3_user_data(ctx) ? ph_db_last_id(f) : ph_db_first_id(f));
+}
+
 int ph_db_load_library(sqlite3 *db, PhDiags *diags) {
     int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+    static int last = 1;
+    sqlite3_create_function(db, "file_first_id", 1, flags, NULL, fn_file_id_range, NULL, NULL);
+    sqlite3_create_function(db, "file_last_id", 1, flags, &last, fn_file_id_range, NULL, NULL);
     sqlite3_create_function(db, "regexp", 2, flags, NULL, fn_regexp, NULL, NULL);
     sqlite3_create_function(db, "has_name", 2, flags, NULL, fn_has_name, NULL, NULL);
     sqlite3_create_function(db, "shares_name", 2, flags, NULL, fn_shares_name, NULL, NULL);
+    /* The API catalogue (schema/catalogue.c): a TEMP table the views join. */
+    int crc = ph_catalogue_load_builtin(db, diags);
+    if (crc != SQLITE_OK)
+        return crc;
     for (const PhEmbedded *e = ph_embedded; e->path; e++)
         if (ph_str_starts(e->path, "schema/views") && ph_str_ends(e->path, ".sql")) {
             int rc = ph_db_exec_script(db, e->path, e->text, diags);
