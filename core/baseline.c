@@ -279,28 +279,6 @@ static bool read_entries(sqlite3 *db, const char *path, const char *text, const 
     return ok;
 }
 
-static PhBaseline *read_text(sqlite3 *db, const char *path, const char *text, size_t len, PhDiags *d);
-
-PhBaseline *ph_baseline_read(const char *path, PhDiags *d) {
-    size_t len;
-    char *text = ph_read_file(path, &len);
-    if (!text) {
-        ph_diags_add(d, PH_ERROR, path, 0, 0, 0, NULL, "cannot read the baseline: %s", strerror(errno));
-        return NULL;
-    }
-    sqlite3 *db = NULL;
-    if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) != SQLITE_OK) {
-        ph_diags_add(d, PH_ERROR, path, 0, 0, 0, NULL, "cannot read the baseline: %s", sqlite3_errmsg(db));
-        sqlite3_close(db);
-        free(text);
-        return NULL;
-    }
-    PhBaseline *b = read_text(db, path, text, len, d);
-    sqlite3_close(db);
-    free(text);
-    return b;
-}
-
 /* The baseline in text (len bytes), or NULL after a diagnostic. */
 static PhBaseline *read_text(sqlite3 *db, const char *path, const char *text, size_t len, PhDiags *d) {
     Scan sc = {.s = text, .n = len, .version_at = ABSENT, .findings_at = ABSENT};
@@ -344,6 +322,26 @@ static PhBaseline *read_text(sqlite3 *db, const char *path, const char *text, si
         ph_baseline_free(b);
         return NULL;
     }
+    return b;
+}
+
+PhBaseline *ph_baseline_read(const char *path, PhDiags *d) {
+    size_t len;
+    char *text = ph_read_file(path, &len);
+    if (!text) {
+        ph_diags_add(d, PH_ERROR, path, 0, 0, 0, NULL, "cannot read the baseline: %s", strerror(errno));
+        return NULL;
+    }
+    sqlite3 *db = NULL;
+    if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL) != SQLITE_OK) {
+        ph_diags_add(d, PH_ERROR, path, 0, 0, 0, NULL, "cannot read the baseline: %s", sqlite3_errmsg(db));
+        sqlite3_close(db);
+        free(text);
+        return NULL;
+    }
+    PhBaseline *b = read_text(db, path, text, len, d);
+    sqlite3_close(db);
+    free(text);
     return b;
 }
 

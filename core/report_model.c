@@ -32,7 +32,17 @@ char *ph_report_root_dir(const char *root) {
     return slash == root ? ph_xstrdup("/") : ph_xstrndup(root, (size_t)(slash - root));
 }
 
-static sqlite3_stmt *prepare(sqlite3 *db, const char *name);
+/* A named statement, prepared; NULL (after saying so) when it does not
+ * compile, which is a build defect the tests catch. */
+static sqlite3_stmt *prepare(sqlite3 *db, const char *name) {
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, ph_db_statement(name), -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "pyhunt: internal error: statement %s: %s\n", name, sqlite3_errmsg(db));
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
 
 /* ---------------------------------------------------------------------------
  * Sources and fingerprints.
@@ -215,18 +225,8 @@ void ph_report_prepare(PhFindings *fs, sqlite3 *db, const char *root, size_t max
  * What the database says.
  */
 
-/* A named statement, prepared; NULL (after saying so) when it does not
- * compile, which is a build defect the tests catch. */
-static sqlite3_stmt *prepare(sqlite3 *db, const char *name) {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, ph_db_statement(name), -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "pyhunt: internal error: statement %s: %s\n", name, sqlite3_errmsg(db));
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
-
+/* The markdown report's counts and imported libraries. Freed by
+ * ph_report_release(). */
 static PhArch *gather_arch(sqlite3 *db) {
     PhArch *a = ph_xcalloc(1, sizeof *a);
     sqlite3_stmt *st = prepare(db, "audit_surface");
@@ -248,7 +248,8 @@ static PhArch *gather_arch(sqlite3 *db) {
     return a;
 }
 
-/* The call at each finding and its async equivalent. */
+/* The call at each finding and its async equivalent, one entry per
+ * finding. Freed by ph_report_release(). */
 static PhFindingInfo *gather_calls(sqlite3 *db, const PhFindings *fs) {
     PhFindingInfo *info = ph_xcalloc(fs->len ? fs->len : 1, sizeof *info);
     sqlite3_stmt *st = prepare(db, "finding_call");

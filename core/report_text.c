@@ -26,6 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Source lines longer than this many characters are not shown. */
+enum { LONG_LINE = 500 };
+
 /* ANSI colors, or "" when off. */
 typedef struct Paint {
     const char *bold, *off, *severity;
@@ -65,6 +68,12 @@ static void step(FILE *out, const PhLocation *l) {
 static void excerpt(FILE *out, const PhLocation *l, const Paint *p) {
     if (!l->snippet || l->line <= 0)
         return;
+    /* a minified or generated line would fill the terminal: named, not shown */
+    int chars = ph_diag_chars(l->snippet);
+    if (chars > LONG_LINE) {
+        fprintf(out, "%*d | (a line of %d characters, not shown)\n", PH_DIAG_GUTTER, l->line, chars);
+        return;
+    }
     const char *on = p->severity, *off = *p->severity ? p->off : "";
     bool last = l->end_snippet && l->end_line > l->line && l->end_col > ph_diag_indent(l->end_snippet);
     PhSourceLine first = {.line = l->line, .text = l->snippet, .from = l->col > 0 ? l->col : 0,
