@@ -37,8 +37,10 @@ typedef enum {
     PH_OPT_INT,            /* int, within [min, max] */
     PH_OPT_SIZE,           /* size_t: bytes, or a number with K, M or G (powers of 1024) */
     PH_OPT_ENUM,           /* const char *, one of `words` (PH_WORDS("a", "b")) */
-    PH_OPT_IDS             /* PhStrList of rule ids or prefixes (PH101, PH1, ALL), comma-separated;
+    PH_OPT_IDS,            /* PhStrList of rule ids or prefixes (PH101, PH1, ALL), comma-separated;
                               always repeatable */
+    PH_OPT_WORDS           /* PhStrList of `words` (PH_WORDS), comma-separated, matched ignoring case,
+                              each item the table's spelling; always repeatable */
 } PhOptKind;
 
 enum {
@@ -57,8 +59,8 @@ typedef struct PhOption {
     const char *help;      /* one sentence, no final period */
     size_t offset;         /* offsetof the field it fills in the command's option struct */
     long min, max;         /* PH_OPT_INT: accepted range */
-    const char *const *words; /* PH_OPT_ENUM: accepted words, NULL-terminated; matched ignoring case,
-                              the field gets the table's spelling */
+    const char *const *words; /* PH_OPT_ENUM, PH_OPT_WORDS: accepted words, NULL-terminated; matched
+                              ignoring case, the field gets the table's spelling */
     const char *def;       /* default, as it would be typed; applied before parsing; NULL: none */
 } PhOption;
 
@@ -126,9 +128,25 @@ void ph_opts_help(const PhCommand *cmd, FILE *out);
      .help = "skip, with an error, Python files larger than SIZE (bytes, or 512K, 10M, 1G; " \
              "default: the extractor's cap)"}
 
+/* A hidden switch for tests of code contexts: `--context-pattern
+ * CONTEXT=PATTERN`, repeatable, is the whole pattern list of
+ * PhExtractOptions.contexts, in order (configuration is the way users set
+ * them). T has a field `PhStrList context_patterns`; the command turns it
+ * into xo with ph_cli_context_patterns(). */
+#define PH_OPT_CONTEXT_PATTERN(T) \
+    {.name = "context-pattern", .kind = PH_OPT_STRING, .flags = PH_OPT_REPEAT | PH_OPT_HIDDEN, \
+     .value = "CONTEXT=PATTERN", .offset = offsetof(T, context_patterns), \
+     .help = "the code-context patterns, in precedence order, instead of the default set"}
+
 /* ---------------------------------------------------------------------------
  * What several commands share (common.c, main.c).
  */
+
+/* Read `--context-pattern CONTEXT=PATTERN` items into xo->contexts; none
+ * leaves xo as it is. *owned is the array xo points to: caller frees it with
+ * free() once extraction is over. Returns 0, or PH_EXIT_USAGE after naming
+ * the bad item. */
+int ph_cli_context_patterns(const char *cmd, const PhStrList *specs, PhExtractOptions *xo, PhContextPattern **owned);
 
 /* Print "pyhunt: message" plus the command's usage line to stderr and return
  * PH_EXIT_USAGE. */

@@ -199,7 +199,7 @@ static int keep_changed(PhFindings *fs, const PhChanges *changes) {
             continue;
         }
         /* A one-item list owns the dropped finding, so that rules.c frees it. */
-        PhFindings one = {ph_xmalloc(sizeof(PhFinding)), 1, 1, 0};
+        PhFindings one = {.items = ph_xmalloc(sizeof(PhFinding)), .len = 1, .cap = 1};
         one.items[0] = fs->items[i];
         ph_findings_free(&one);
         dropped++;
@@ -210,7 +210,7 @@ static int keep_changed(PhFindings *fs, const PhChanges *changes) {
 
 typedef struct AuditOptions {
     const char *format, *output, *min_severity, *diff, *db;
-    PhStrList select, ignore, queries, exclude;
+    PhStrList select, ignore, queries, exclude, contexts, context_patterns;
     bool exit_zero, strict, no_color, no_cache;
     PhExtractOptions xo;
 } AuditOptions;
@@ -225,6 +225,10 @@ static const PhOption audit_options[] = {
      .help = "only these rules: ids or prefixes (PH1,PH301), or ALL for every rule"},
     {.name = "ignore", .kind = PH_OPT_IDS, .value = "IDS", .offset = offsetof(AuditOptions, ignore),
      .help = "skip these rules"},
+    {.name = "contexts", .kind = PH_OPT_WORDS, .value = "LIST",
+     .words = PH_WORDS("all", "code", "test", "example", "script"), .offset = offsetof(AuditOptions, contexts),
+     .help = "report findings in files of these contexts (default: each rule's own; correctness rules in all, "
+             "the others in code)"},
     {.name = "min-severity", .kind = PH_OPT_ENUM, .value = "SEV", .words = PH_WORDS("P1", "P2", "P3"),
      .offset = offsetof(AuditOptions, min_severity), .help = "only findings at SEV or worse"},
     {.name = "exit-zero", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, exit_zero),
@@ -236,6 +240,7 @@ static const PhOption audit_options[] = {
     {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT, .value = "DIR",
      .offset = offsetof(AuditOptions, queries), .help = "add the rules in DIR"},
     PH_OPTS_EXTRACT(AuditOptions),
+    PH_OPT_CONTEXT_PATTERN(AuditOptions),
     {.name = "no-color", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, no_color),
      .help = "plain text even on a terminal"},
     {.name = "no-cache", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, no_cache),
@@ -261,6 +266,10 @@ static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
                                       option[k], item);
         }
     ph_rules_filter(rules, o->select.items, o->select.len, o->ignore.items, o->ignore.len);
+    if (ph_rules_len(rules) == 0 && o->select.len && !o->ignore.len)
+        /* each item names a rule, so each named only opt-in ones, by a prefix */
+        return ph_cli_usage_error("audit", "no rule left to run: a prefix does not select opt-in rules; name them "
+                                           "by id, or --select ALL");
     if (ph_rules_len(rules) == 0)
         return ph_cli_usage_error("audit", "no rule left to run: --ignore removes every rule%s",
                                   o->select.len ? " that --select names" : "");
@@ -276,12 +285,24 @@ static int cmd_audit(void *opts, int argc, char **argv) {
     bool markdown = strcmp(fmt->name, "markdown") == 0;
     o->xo.excludes = o->exclude.items;
     o->xo.n_excludes = o->exclude.len;
+    PhContextSet contexts = 0;   /* 0: each rule's own */
+    for (size_t i = 0; i < o->contexts.len; i++) {
+        PhContextSet one;
+        ph_context_set_parse(o->contexts.items[i], &one, NULL, NULL);   /* a word of the table */
+        contexts |= one;
+    }
+    PhContextPattern *patterns = NULL;
+    if (ph_cli_context_patterns("audit", &o->context_patterns, &o->xo, &patterns) != 0)
+        return PH_EXIT_USAGE;
 
     PhRuleSet *rules = ph_cli_load_rules(root, o->queries.items, o->queries.len);
-    if (!rules)
+    if (!rules) {
+        free(patterns);
         return PH_EXIT_QUERY;
+    }
     int status = check_selection(rules, o);
     if (status) {
+        free(patterns);
         ph_rules_free(rules);
         return status;
     }
@@ -299,6 +320,7 @@ static int cmd_audit(void *opts, int argc, char **argv) {
         fprintf(stderr, "pyhunt: %s\n", err);
         free(err);
         free(default_out);
+        free(patterns);
         ph_rules_free(rules);
         return PH_EXIT_USAGE;
     }
@@ -306,6 +328,7 @@ static int cmd_audit(void *opts, int argc, char **argv) {
     int input_errors = 0;
     PhExtractStats st;
     sqlite3 *db = ph_cli_open_db(root, o->db, &o->xo, false, &input_errors, &st);
+    free(patterns);
     /* The whole tree was extracted (cross-file facts stay right); --diff
      * only narrows what is reported. */
     PhChanges *changes = NULL;
@@ -336,6 +359,8 @@ static int cmd_audit(void *opts, int argc, char **argv) {
         ph_findings_min_severity(&fs, o->min_severity);
     int dropped = changes ? keep_changed(&fs, changes) : 0;
     ph_changes_free(changes);
+    /* Last, so that left_out counts what --contexts all would add to this very report. */
+    ph_findings_contexts(&fs, contexts);
     ph_findings_sort(&fs);
     attach_snippets(&fs, root);
 
@@ -371,6 +396,7 @@ static int cmd_audit(void *opts, int argc, char **argv) {
         .min_severity = o->min_severity,
         .diff_base = o->diff,
         .diff_dropped = dropped,
+        .contexts = contexts,
         .path_prefix = prefix,
         .base_uri = base_uri,
         .color = f == stdout && isatty(1) && !o->no_color && !getenv("NO_COLOR"),

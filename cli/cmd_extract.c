@@ -12,13 +12,14 @@
 
 typedef struct ExtractOptions {
     const char *db, *dump_tree;
-    PhStrList exclude;
+    PhStrList exclude, context_patterns;
     bool quiet, timings, strict;
     PhExtractOptions xo;
 } ExtractOptions;
 
 static const PhOption extract_options[] = {
     PH_OPTS_EXTRACT(ExtractOptions),
+    PH_OPT_CONTEXT_PATTERN(ExtractOptions),
     {.name = "force", .kind = PH_OPT_FLAG, .offset = offsetof(ExtractOptions, xo.force),
      .help = "re-extract every file"},
     {.name = "strict", .kind = PH_OPT_FLAG, .offset = offsetof(ExtractOptions, strict),
@@ -47,12 +48,16 @@ static int cmd_extract(void *opts, int argc, char **argv) {
     o->db_path = eo->db;
     o->excludes = eo->exclude.items;
     o->n_excludes = eo->exclude.len;
+    PhContextPattern *patterns;
+    if (ph_cli_context_patterns("extract", &eo->context_patterns, o, &patterns) != 0)
+        return PH_EXIT_USAGE;
     o->on_wait = ph_cli_say_waiting;
     PhDiags *d = ph_diags_new();
     PhExtractStats st;
     double t0 = ph_now();
     int rc = ph_extract_run(o, &st, d);
     double dt = ph_now() - t0;
+    free(patterns);
     ph_cli_print_diags(d);
     int errors = ph_diags_count(d, PH_ERROR);
     ph_diags_free(d);
@@ -65,6 +70,9 @@ static int cmd_extract(void *opts, int argc, char **argv) {
                     "pyhunt: %d files: %d extracted (%ld lines), %d unchanged, %d removed, %d failed in %.3fs%s\n",
                     st.files, st.parsed, st.lines, st.unchanged, st.removed, st.failed, dt,
                     st.rebuilt ? " (new database)" : "");
+        if (st.recontexted)
+            fprintf(stderr, "pyhunt: %d file%s took another code context (the context patterns changed)\n", st.recontexted,
+                    st.recontexted == 1 ? "" : "s");
     }
     if (eo->timings && !o->parse_only)
         fprintf(stderr, "pyhunt: facts %.3fs, indexes %.3fs, derived relations %.3fs\n", st.t_facts, st.t_indexes,

@@ -37,7 +37,9 @@ void ph_strlist_free(PhStrList *l) {
 
 static void *field(void *opts, const PhOption *o) { return (char *)opts + o->offset; }
 
-static bool is_list(const PhOption *o) { return o->kind == PH_OPT_IDS || (o->flags & PH_OPT_REPEAT); }
+static bool is_list(const PhOption *o) {
+    return o->kind == PH_OPT_IDS || o->kind == PH_OPT_WORDS || (o->flags & PH_OPT_REPEAT);
+}
 
 /* "--jobs", or "-bail" for one-dash rows. */
 static const char *spelled(const PhOption *o, char buf[64]) {
@@ -93,6 +95,24 @@ static bool parse_size(const char *s, size_t *out) {
     return true;
 }
 
+/* The word of the option's table that `value` spells (ignoring case),
+ * static; or NULL after saying which words it takes. */
+static const char *word_of(const PhCommand *cmd, const PhOption *o, const char *name, const char *value) {
+    size_t n = 0;
+    for (; o->words[n]; n++)
+        if (strcasecmp(o->words[n], value) == 0)
+            return o->words[n];
+    char *list = word_list(o->words, " or ");
+    /* no guess for one- or two-letter values: P4 is as near P1 as P3 */
+    const char *near = strlen(value) > 2 ? ph_str_closest(value, o->words, n) : NULL;
+    if (near)
+        ph_cli_usage_error(cmd->name, "option '%s' takes %s, not '%s'; did you mean '%s'?", name, list, value, near);
+    else
+        ph_cli_usage_error(cmd->name, "option '%s' takes %s, not '%s'", name, list, value);
+    free(list);
+    return NULL;
+}
+
 /* Store `value` into the option's field. Returns 0, or PH_EXIT_USAGE after
  * saying why the value is wrong. */
 static int store(const PhCommand *cmd, const PhOption *o, const char *value, void *opts) {
@@ -126,20 +146,34 @@ static int store(const PhCommand *cmd, const PhOption *o, const char *value, voi
                                       name, value);
         return 0;
     case PH_OPT_ENUM: {
-        size_t n = 0;
-        for (; o->words[n]; n++)
-            if (strcasecmp(o->words[n], value) == 0) {
-                *(const char **)f = o->words[n];
-                return 0;
-            }
-        char *list = word_list(o->words, " or ");
-        /* no guess for one- or two-letter values: P4 is as near P1 as P3 */
-        const char *near = strlen(value) > 2 ? ph_str_closest(value, o->words, n) : NULL;
-        int rc = near ? ph_cli_usage_error(cmd->name, "option '%s' takes %s, not '%s'; did you mean '%s'?", name, list,
-                                           value, near)
-                      : ph_cli_usage_error(cmd->name, "option '%s' takes %s, not '%s'", name, list, value);
-        free(list);
-        return rc;
+        const char *w = word_of(cmd, o, name, value);
+        if (!w)
+            return PH_EXIT_USAGE;
+        *(const char **)f = w;
+        return 0;
+    }
+    case PH_OPT_WORDS: {
+        size_t before = ((PhStrList *)f)->len;
+        for (const char *p = value; *p;) {
+            p += strspn(p, ", ");
+            size_t k = strcspn(p, ", ");
+            if (!k)
+                break;
+            char *item = ph_xstrndup(p, k);
+            const char *w = word_of(cmd, o, name, item);
+            free(item);
+            if (!w)
+                return PH_EXIT_USAGE;
+            ph_strlist_push(f, w);
+            p += k;
+        }
+        if (((PhStrList *)f)->len == before) {
+            char *list = word_list(o->words, " or ");
+            int rc = ph_cli_usage_error(cmd->name, "option '%s' needs at least one of %s", name, list);
+            free(list);
+            return rc;
+        }
+        return 0;
     }
     case PH_OPT_IDS: {
         size_t before = ((PhStrList *)f)->len;
@@ -329,7 +363,7 @@ void ph_opts_help(const PhCommand *cmd, FILE *out) {
         }
         sqlite3_str *s = sqlite3_str_new(NULL);
         sqlite3_str_appendall(s, o->help);
-        if (o->kind == PH_OPT_ENUM) {
+        if (o->kind == PH_OPT_ENUM || o->kind == PH_OPT_WORDS) {
             char *list = word_list(o->words, ", ");
             sqlite3_str_appendf(s, ": %s", list);
             free(list);
@@ -337,7 +371,8 @@ void ph_opts_help(const PhCommand *cmd, FILE *out) {
         if (o->def)
             sqlite3_str_appendf(s, " (default %s)", o->def);
         if (is_list(o))
-            sqlite3_str_appendall(s, o->kind == PH_OPT_IDS ? "; comma-separated, repeatable" : "; repeatable");
+            sqlite3_str_appendall(s, o->kind == PH_OPT_IDS || o->kind == PH_OPT_WORDS ? "; comma-separated, repeatable"
+                                                                                     : "; repeatable");
         char *t = sqlite3_str_finish(s);
         wrapped(out, t ? t : "", HELP_COLUMN);
         sqlite3_free(t);

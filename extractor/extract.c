@@ -20,6 +20,7 @@
  * waits for the first.
  */
 #include "extractor.h"
+#include "contexts.h"
 #include "db.h"
 #include "facts.h"
 #include "parse.h"
@@ -39,8 +40,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_FILE_SIZE (64L << 20)
-
 char *ph_extract_module_name(const char *relpath, bool *is_package) {
     const char *p = relpath;
     if (ph_str_starts(p, "src/"))
@@ -59,20 +58,6 @@ char *ph_extract_module_name(const char *relpath, bool *is_package) {
         if (*c == '/')
             *c = '.';
     return m;
-}
-
-static bool is_test_path(const char *rel) {
-    const char *base = strrchr(rel, '/');
-    base = base ? base + 1 : rel;
-    if (ph_str_starts(base, "test_") || ph_str_ends(base, "_test.py") || strcmp(base, "conftest.py") == 0)
-        return true;
-    for (const char *p = rel; (p = strstr(p, "test")); p++) {
-        bool start = p == rel || p[-1] == '/';
-        size_t n = ph_str_starts(p, "tests/") ? 5 : ph_str_starts(p, "test/") ? 4 : 0;
-        if (start && n)
-            return true;
-    }
-    return false;
 }
 
 char *ph_extract_default_db(const char *root) {
@@ -111,41 +96,25 @@ typedef struct Pool {
     size_t *done;           /* finished job indexes, in completion order */
     size_t ndone, consumed;
     bool parse_only;
+    size_t max_file_bytes;  /* larger files are not read */
     pthread_mutex_t mu;
     pthread_cond_t cond_done, cond_room;
     size_t window;          /* at most this many finished jobs wait for the writer */
 } Pool;
 
-static void error_at_offset(PhFacts *f, PhSeverity sev, long off, const char *fmt, const char *what) {
-    PhSource src;
-    ph_source_init(&src, f->source, f->source_len);
-    int line = 1;
-    long ls = 0;
-    for (long i = 0; i < off; i++)
-        if (f->source[i] == '\n')
-            line++, ls = i + 1;
-    int col = (int)(off - ls) + 1;
-    size_t n;
-    const char *text = ph_source_line(&src, line, &n);
-    /* Show the line only if it is text, with bytes that are not UTF-8 as '?' */
-    char *copy = memchr(text, 0, n) ? NULL : ph_xstrndup(text, n);
-    for (long bad; copy && (bad = ph_source_invalid_utf8(copy, strlen(copy))) >= 0;)
-        copy[bad] = '?';
-    ph_diags_add(f->diags, sev, f->path, line, col, 0, copy, fmt, what);
-    free(copy);
-    ph_source_fini(&src);
-}
-
-static void process(Job *j, TSParser *parser, bool parse_only, long *lines) {
+/* Read, check and parse one file into j->facts (status and diagnostics
+ * included). */
+static void process(Job *j, TSParser *parser, bool parse_only, size_t cap, long *lines) {
     PhFacts *f = ph_facts_new(j->wf->path, j->wf->abspath);
     j->facts = f;
     f->file_id = j->file_id;
     f->size = j->wf->size;
     f->mtime_ns = j->wf->mtime_ns;
     f->status = PH_FACTS_FAILED;
-    if (j->wf->size > MAX_FILE_SIZE) {
-        ph_diags_add(f->diags, PH_ERROR, f->path, 0, 0, 0, NULL, "file too large (%lld bytes, limit %ld); skipped",
-                     (long long)j->wf->size, MAX_FILE_SIZE);
+    if ((uint64_t)j->wf->size > cap) {
+        ph_diags_add(f->diags, PH_ERROR, f->path, 0, 0, 0, NULL,
+                     "file too large (%lld bytes, limit %zu; see --max-file-size); skipped", (long long)j->wf->size,
+                     cap);
         return;
     }
     f->source = ph_read_file(f->abspath, &f->source_len);
@@ -153,9 +122,18 @@ static void process(Job *j, TSParser *parser, bool parse_only, long *lines) {
         ph_diags_add(f->diags, PH_ERROR, f->path, 0, 0, 0, NULL, "cannot read file: %s", strerror(errno));
         return;
     }
+    if (f->source_len > cap) {   /* it grew since the walk saw it */
+        ph_diags_add(f->diags, PH_ERROR, f->path, 0, 0, 0, NULL,
+                     "file too large (%zu bytes, limit %zu; see --max-file-size); skipped", f->source_len, cap);
+        return;
+    }
     if (ph_source_is_binary(f->source, f->source_len)) {
-        long off = (long)((const char *)memchr(f->source, 0, f->source_len) - f->source);
-        error_at_offset(f, PH_ERROR, off, "%s", "binary content (NUL byte), not Python source; skipped");
+        PhSource src;
+        ph_source_init(&src, f->source, f->source_len);
+        ph_source_diag(&src, f->diags, PH_ERROR, f->path,
+                       (size_t)((const char *)memchr(f->source, 0, f->source_len) - f->source),
+                       "binary content (NUL byte), not Python source; skipped");
+        ph_source_fini(&src);
         return;
     }
     f->hash = ph_hash64(f->source, f->source_len);
@@ -164,13 +142,7 @@ static void process(Job *j, TSParser *parser, bool parse_only, long *lines) {
         f->status = PH_FACTS_UNCHANGED;
         return;
     }
-    long bad = ph_source_invalid_utf8(f->source, f->source_len);
-    if (bad >= 0) {
-        char what[96];
-        snprintf(what, sizeof what, "invalid UTF-8 byte 0x%02X; facts extracted with the byte replaced",
-                 (unsigned char)f->source[bad]);
-        error_at_offset(f, PH_WARNING, bad, "%s", what);
-    }
+    ph_source_prepare(&f->source, &f->source_len, f->path, f->diags);
     PhSource src;
     ph_source_init(&src, f->source, f->source_len);
     j->lines = ph_source_lines(&src);
@@ -184,7 +156,7 @@ static void process(Job *j, TSParser *parser, bool parse_only, long *lines) {
     }
     j->module = ph_extract_module_name(f->path, &j->is_package);
     j->errors = ph_parse_file(parser, f, j->module, j->is_package);
-    f->status = PH_FACTS_PARSED;
+    f->status = j->errors < 0 ? PH_FACTS_FAILED : PH_FACTS_PARSED;
 }
 
 static void *worker(void *arg) {
@@ -203,7 +175,7 @@ static void *worker(void *arg) {
         size_t i = p->next++;
         pthread_mutex_unlock(&p->mu);
 
-        process(&p->jobs[i], parser, p->parse_only, &lines);
+        process(&p->jobs[i], parser, p->parse_only, p->max_file_bytes, &lines);
 
         pthread_mutex_lock(&p->mu);
         p->done[p->ndone++] = i;
@@ -467,6 +439,14 @@ static int nproc(void) {
 
 int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *diags) {
     memset(stats, 0, sizeof *stats);
+    for (size_t i = 0; i < o->n_contexts; i++)
+        if (!ph_extract_context_pattern_valid(o->contexts[i].pattern) || o->contexts[i].context < 0 ||
+            o->contexts[i].context >= PH_CTX_COUNT) {
+            ph_diags_add(diags, PH_ERROR, NULL, 0, 0, 0, NULL,
+                         "context pattern '%s' is not valid: it may not be empty, start with '/' or hold '//'",
+                         o->contexts[i].pattern ? o->contexts[i].pattern : "");
+            return -1;
+        }
     double t0 = ph_now();
     ph_parse_init();
     PhWalk walk;
@@ -532,6 +512,13 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
             result = -1;
             goto done;
         }
+        /* Patterns may have changed since the last run: stored files take
+         * their context now; those re-extracted below get it again. */
+        if (!cold && (rc = ph_contexts_refresh(db, o->contexts, o->n_contexts, &stats->recontexted)) != SQLITE_OK) {
+            ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot update database: %s", sqlite3_errmsg(db));
+            result = -1;
+            goto done;
+        }
         stats->rebuilt = cold;
     }
 
@@ -567,6 +554,7 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
     pool.njobs = njobs;
     pool.done = ph_xcalloc(njobs ? njobs : 1, sizeof(size_t));
     pool.parse_only = o->parse_only;
+    pool.max_file_bytes = o->max_file_bytes ? o->max_file_bytes : PH_MAX_FILE_BYTES;
     int nthreads = o->jobs > 0 ? o->jobs : nproc();
     if ((size_t)nthreads > njobs)
         nthreads = njobs ? (int)njobs : 1;
@@ -575,8 +563,11 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
     pthread_cond_init(&pool.cond_done, NULL);
     pthread_cond_init(&pool.cond_room, NULL);
     pthread_t *threads = ph_xcalloc((size_t)nthreads, sizeof *threads);
+    pthread_attr_t attr;   /* the parse walk's stack, whatever the default (parse.h) */
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, PH_PARSE_STACK_BYTES);
     for (int t = 0; t < nthreads && njobs; t++)
-        pthread_create(&threads[t], NULL, worker, &pool);
+        pthread_create(&threads[t], &attr, worker, &pool);
 
     for (Job *j; (j = next_done(&pool));) {
         PhFacts *f = j->facts;
@@ -595,7 +586,8 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
             stats->lines += j->lines;
             stats->syntax_errors += j->errors;
             if (w && rc == SQLITE_OK)
-                rc = ph_writer_put(w, f, j->module, j->is_package, is_test_path(f->path), j->lines, j->errors);
+                rc = ph_writer_put(w, f, j->module, j->is_package, ph_contexts_of(o->contexts, o->n_contexts, f->path),
+                                   j->lines, j->errors);
         }
         free(j->module);
         ph_facts_free(f);
@@ -603,6 +595,7 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
     }
     for (int t = 0; t < nthreads && njobs; t++)
         pthread_join(threads[t], NULL);
+    pthread_attr_destroy(&attr);
     free(threads);
     free(pool.done);
     free(jobs);
@@ -624,7 +617,7 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
     /* Derived relations follow the facts (and the library that derives
      * them): in the same transaction when updating; after the indexes they
      * need when building. */
-    bool changed = stats->parsed || stats->removed || cold || !ph_db_library_current(db);
+    bool changed = stats->parsed || stats->removed || stats->recontexted || cold || !ph_db_library_current(db);
     double t1 = ph_now(), t2 = t1;
     if (rc == SQLITE_OK && !cold && changed)
         rc = ph_db_derive(db, diags);
@@ -688,10 +681,12 @@ int ph_extract_memory(sqlite3 *db, const PhMemFile *files, size_t n, PhDiags *di
         f->hash = ph_hash64(f->source, f->source_len);
         bool pkg;
         char *module = ph_extract_module_name(f->path, &pkg);
+        ph_source_prepare(&f->source, &f->source_len, f->path, f->diags);
         int errors = ph_parse_file(parser, f, module, pkg);
         PhSource src;
         ph_source_init(&src, f->source, f->source_len);
-        rc = ph_writer_put(w, f, module, pkg, is_test_path(f->path), ph_source_lines(&src), errors);
+        if (errors >= 0)
+            rc = ph_writer_put(w, f, module, pkg, ph_contexts_of(NULL, 0, f->path), ph_source_lines(&src), errors);
         ph_source_fini(&src);
         for (size_t k = 0; k < ph_diags_len(f->diags); k++) {
             const PhDiag *d = ph_diags_at(f->diags, k);
@@ -718,10 +713,11 @@ int ph_extract_dump_tree(const char *path, FILE *out, PhDiags *diags) {
         ph_diags_add(diags, PH_ERROR, path, 0, 0, 0, NULL, "cannot read file: %s", strerror(errno));
         return -1;
     }
+    ph_source_prepare(&text, &len, path, diags);
     TSParser *parser = ts_parser_new();
     ts_parser_set_language(parser, ph_parse_language());
-    ph_parse_dump(parser, text, len, out);
+    int rc = ph_parse_dump(parser, text, len, path, out, diags);
     ts_parser_delete(parser);
     free(text);
-    return 0;
+    return rc;
 }

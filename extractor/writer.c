@@ -84,7 +84,7 @@ static int step(sqlite3_stmt *st) {
 
 static int remove_facts(PhWriter *self, int64_t file_id, bool with_file) {
     int rc = SQLITE_OK;
-    int64_t lo = file_id << PH_ID_SHIFT, hi = ((file_id + 1) << PH_ID_SHIFT) - 1;
+    int64_t lo = ph_facts_first_id(file_id), hi = ph_facts_last_id(file_id);
     for (int t = 0; t < PH_T_COUNT && rc == SQLITE_OK; t++) {
         bool files = t == PH_T_files;   /* its ids are file ids, not fact ids */
         if (files && !with_file)
@@ -124,7 +124,7 @@ static int insert_row(PhWriter *self, PhTable t, const PhVal *v) {
     return step(st);
 }
 
-int ph_writer_put(PhWriter *self, const PhFacts *f, const char *module, bool is_package, bool is_test,
+int ph_writer_put(PhWriter *self, const PhFacts *f, const char *module, bool is_package, PhContext context,
                   int lines, int parse_errors) {
     int rc = self->bulk ? SQLITE_OK : remove_facts(self, f->file_id, false);
     PhVal v[PH_N_files];
@@ -135,7 +135,8 @@ int ph_writer_put(PhWriter *self, const PhFacts *f, const char *module, bool is_
     ph_val_text(&v[PH_C_files_path], f->path, strlen(f->path));
     ph_val_text(&v[PH_C_files_module], module, strlen(module));
     ph_val_int(&v[PH_C_files_is_package], is_package);
-    ph_val_int(&v[PH_C_files_is_test], is_test);
+    const char *ctx = ph_context_name(context);
+    ph_val_text(&v[PH_C_files_context], ctx, strlen(ctx));
     ph_val_text(&v[PH_C_files_hash], hash, 16);
     ph_val_int(&v[PH_C_files_size], f->size);
     ph_val_int(&v[PH_C_files_mtime_ns], f->mtime_ns);

@@ -1,5 +1,6 @@
 -- @id PH105
 -- @name swallowed-cancellation
+-- @contexts all
 -- @severity P2
 -- @precision high
 -- @tags async cancellation asyncio

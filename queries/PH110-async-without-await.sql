@@ -1,5 +1,6 @@
 -- @id PH110
 -- @name async-without-await
+-- @default opt-in
 -- @severity P3
 -- @precision high
 -- @tags async design
@@ -73,7 +74,7 @@ ancestors(class_id, ancestor_id) AS (
 value_refs AS MATERIALIZED (     -- candidates passed as arguments, with the call they are passed to
   SELECT f.id AS function_id, c.id AS call_id, c.name, c.resolved
     FROM cand f
-    JOIN call_args a ON a.id BETWEEN (f.file_id << 24) AND ((f.file_id + 1) << 24) - 1
+    JOIN call_args a ON a.id BETWEEN file_first_id(f.file_id) AND file_last_id(f.file_id)
                     AND a.kind IN ('identifier', 'attribute')
                     AND (a.text = f.name OR (f.is_method AND a.kind = 'attribute' AND a.text GLOB '*.' || f.name))
     JOIN calls c ON c.id = a.call_id

@@ -3,7 +3,7 @@
 -- @severity P2
 -- @precision high
 -- @tags async latency concurrency
--- @message {n} independent awaits could run concurrently (~{n}x): {steps}
+-- @message {n} independent awaits could run concurrently: {steps}
 -- @fix run them together: a, b = await asyncio.gather(get_a(), get_b()) (or tasks in an asyncio.TaskGroup)
 -- @description Each await waits for the previous one to finish. When none of
 -- the awaited calls needs another's result, the function takes the sum of

@@ -4,15 +4,15 @@
 -- Every schema/views*.sql file is loaded, in name order; this one first.
 
 -- scopes(id, file_id, kind, name, qualname, parent_id, line, col, end_line, end_col)
--- Every module, class, function and lambda. A module's id is file_id << 24.
+-- Every module, class, function and lambda. A module's id is file_first_id(file_id).
 CREATE TEMP VIEW scopes(id, file_id, kind, name, qualname, parent_id, line, col, end_line, end_col) AS
-  SELECT id << 24, id, 'module', module, module, NULL, 1, 1, lines, 1 FROM files
+  SELECT file_first_id(id), id, 'module', module, module, NULL, 1, 1, lines, 1 FROM files
   UNION ALL
   SELECT id, file_id, CASE WHEN is_lambda THEN 'lambda' ELSE 'function' END, name, qualname,
-         coalesce(parent_id, class_id, file_id << 24), line, col, end_line, end_col
+         coalesce(parent_id, class_id, file_first_id(file_id)), line, col, end_line, end_col
     FROM functions
   UNION ALL
-  SELECT id, file_id, 'class', name, qualname, coalesce(parent_id, function_id, file_id << 24),
+  SELECT id, file_id, 'class', name, qualname, coalesce(parent_id, function_id, file_first_id(file_id)),
          line, col, end_line, end_col
     FROM classes;
 
@@ -40,7 +40,7 @@ CREATE TEMP VIEW import_bindings(name, target) AS
     FROM imports i
     CROSS JOIN files f ON f.id = i.file_id
     CROSS JOIN files t ON t.module = i.target
-    CROSS JOIN functions d ON d.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215
+    CROSS JOIN functions d ON d.id BETWEEN file_first_id(t.id) AND file_last_id(t.id)
    WHERE i.function_id IS NULL AND i.bound = '*' AND f.module <> ''
      AND d.parent_id IS NULL AND +d.class_id IS NULL AND NOT d.is_lambda AND d.name NOT GLOB '_*'
   UNION
@@ -48,7 +48,7 @@ CREATE TEMP VIEW import_bindings(name, target) AS
     FROM imports i
     CROSS JOIN files f ON f.id = i.file_id
     CROSS JOIN files t ON t.module = i.target
-    CROSS JOIN classes d ON d.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215
+    CROSS JOIN classes d ON d.id BETWEEN file_first_id(t.id) AND file_last_id(t.id)
    WHERE i.function_id IS NULL AND i.bound = '*' AND f.module <> ''
      AND d.parent_id IS NULL AND d.function_id IS NULL AND d.name NOT GLOB '_*';
 
@@ -136,7 +136,7 @@ CREATE TEMP VIEW class_names(name, class_id) AS
   UNION
   SELECT u.name || substr(k.qualname, length(u.module) + 1), k.id
     FROM module_aliases u CROSS JOIN files t ON t.module = u.module
-    CROSS JOIN classes k ON k.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215;
+    CROSS JOIN classes k ON k.id BETWEEN file_first_id(t.id) AND file_last_id(t.id);
 
 -- call_resolution(call_id, function_id)
 -- The project function a call runs, computed from the facts. Calls that
@@ -144,7 +144,8 @@ CREATE TEMP VIEW class_names(name, class_id) AS
 -- have several targets when a name is defined more than once (conditional
 -- definitions). Four ways:
 --   - the resolved name is a function's qualname (module functions, nested
---     defs, `self.m()` / `cls.m()` / `Class.m()` on the defining class);
+--     defs, `self.m()` / `cls.m()` / `Class.m()` on the defining class), a
+--     method when the call has a receiver of known type;
 --   - it is an alias of one (a re-export) or one under a module alias
 --     (module_aliases: pay.charge);
 --   - it names a class (class_names): the constructor, `__init__` of the
@@ -171,6 +172,9 @@ CREATE TEMP VIEW call_resolution(call_id, function_id) AS
        WHERE resolved GLOB 'super.*' AND receiver GLOB 'super(*)' AND class_id IS NOT NULL)
   SELECT c.id, f.id FROM functions f CROSS JOIN calls c ON c.resolved = f.qualname
    WHERE NOT f.is_lambda
+     -- a call on an instance runs a method: `x = make(); x.run()` is named
+     -- make.run, which is not the def `run` nested in make
+     AND (c.receiver_type IS NULL OR f.is_method)
   UNION
   SELECT c.id, f.id
     FROM name_aliases al CROSS JOIN functions f ON f.qualname = al.target
@@ -280,7 +284,7 @@ CREATE TEMP VIEW coroutine_functions(function_id, qualname) AS
                 'async_lru.alru_cache')
           AND NOT EXISTS (              -- a project decorator with an async def inside
                 SELECT 1 FROM functions w
-                  JOIN functions n ON n.id BETWEEN w.file_id << 24 AND (w.file_id << 24) + 16777215
+                  JOIN functions n ON n.id BETWEEN file_first_id(w.file_id) AND file_last_id(w.file_id)
                                   AND n.line > w.line AND n.line <= w.end_line AND n.is_async
                  WHERE w.qualname = d.resolved));
 

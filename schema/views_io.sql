@@ -77,20 +77,20 @@ CREATE TEMP VIEW fixed_loops(loop_id) AS
      AND (SELECT count(*) = 1 AND sum(a.op = '=' AND a.value_kind IN ('list', 'tuple', 'set')
                                       AND a.value NOT IN ('[]', '()'))
             FROM assignments a
-           WHERE a.id BETWEEN l.file_id << 24 AND ((l.file_id + 1) << 24) - 1
+           WHERE a.id BETWEEN file_first_id(l.file_id) AND file_last_id(l.file_id)
              AND a.target = l.iter AND a.target_kind = 'name'
              AND CASE WHEN EXISTS (SELECT 1 FROM assignments b
-                                    WHERE b.id BETWEEN l.file_id << 24 AND ((l.file_id + 1) << 24) - 1
+                                    WHERE b.id BETWEEN file_first_id(l.file_id) AND file_last_id(l.file_id)
                                       AND b.function_id IS l.function_id AND b.target = l.iter)
                       THEN a.function_id IS l.function_id
                       ELSE a.function_id IS NULL AND a.class_id IS NULL END)
      -- nothing in the file adds to it
      AND NOT EXISTS (SELECT 1 FROM calls c
-                      WHERE c.id BETWEEN l.file_id << 24 AND ((l.file_id + 1) << 24) - 1
+                      WHERE c.id BETWEEN file_first_id(l.file_id) AND file_last_id(l.file_id)
                         AND c.receiver = l.iter
                         AND c.name IN ('append', 'extend', 'insert', 'add', 'update', '__setitem__'))
      AND NOT EXISTS (SELECT 1 FROM assignments s
-                      WHERE s.id BETWEEN l.file_id << 24 AND ((l.file_id + 1) << 24) - 1
+                      WHERE s.id BETWEEN file_first_id(l.file_id) AND file_last_id(l.file_id)
                         AND s.target_root = l.iter AND s.target_kind = 'subscript');
 
 -- call_chain_links(call_id, link_id)
@@ -273,12 +273,12 @@ CREATE TEMP VIEW query_inputs(call_id, role, names) AS
       SELECT s.call_id, s.kind, s.text, s.names,
              CASE WHEN s.lead IS NOT NULL THEN nullif(coalesce(
                (SELECT CASE WHEN a.op = '=' THEN a.value ELSE '' END FROM assignments a
-                 WHERE a.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                 WHERE a.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
                    AND a.function_id IS c.function_id AND a.target = s.lead AND a.target_kind = 'name'
                    AND (a.line < c.line OR (a.line = c.line AND a.col < c.col))
                  ORDER BY a.line DESC, a.col DESC LIMIT 1),
                (SELECT CASE WHEN a.op = '=' THEN a.value ELSE '' END FROM assignments a
-                 WHERE a.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                 WHERE a.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
                    AND c.function_id IS NOT NULL AND a.function_id IS NULL AND a.class_id IS NULL
                    AND a.target = s.lead AND a.target_kind = 'name'
                    AND NOT EXISTS (SELECT 1 FROM assignments e

@@ -122,8 +122,8 @@ CREATE TEMP VIEW collection_mutations(file_id, function_id, stmt_id, loop_id, co
       -- a simple statement's names come after it and before the next
       -- statement in its file's id sequence (see tables.sql, `id`)
       ON n.id > s.id AND n.id < coalesce((SELECT min(x.id) FROM statements x
-                                          WHERE x.id > s.id AND x.id < (s.file_id + 1) << 24),
-                                         (s.file_id + 1) << 24)
+                                          WHERE x.id > s.id AND x.id < (file_last_id(s.file_id) + 1)),
+                                         (file_last_id(s.file_id) + 1))
      AND +n.stmt_id = s.id
    WHERE s.kind = 'delete_statement' AND (n.ctx = 'del' OR n.role = 'subscript')
   UNION ALL
@@ -188,14 +188,14 @@ CREATE TEMP VIEW shared_collection_mutations(collection_id, file_id, function_id
   resolved AS MATERIALIZED (
       SELECT m.*,
              (SELECT min(a.id) FROM assignments a
-               WHERE a.id BETWEEN m.file_id << 24 AND ((m.file_id + 1) << 24) - 1
+               WHERE a.id BETWEEN file_first_id(m.file_id) AND file_last_id(m.file_id)
                  AND a.target = m.attr AND a.id IN (SELECT id FROM shared)
                  AND CASE WHEN m.head IS NULL THEN a.class_id IS NULL
                           WHEN m.head IN ('self', 'cls') THEN a.class_id = (
                             SELECT class_id FROM function_classes WHERE function_id = m.function_id)
                           ELSE a.class_id IN (
                             SELECT k.id FROM classes k
-                             WHERE k.id BETWEEN m.file_id << 24 AND ((m.file_id + 1) << 24) - 1
+                             WHERE k.id BETWEEN file_first_id(m.file_id) AND file_last_id(m.file_id)
                                AND k.name = m.head) END) AS collection_id
         FROM (
           -- coll split at its first dot: 'x' -> (NULL, 'x'), 'self.x' -> ('self', 'x')
@@ -230,12 +230,12 @@ CREATE TEMP VIEW iterated_once(assignment_id, name_id, loop_id) AS
   SELECT a.id, n.id,
          CASE WHEN n.role = 'iter' THEN
                 (SELECT l.id FROM loops l
-                  WHERE l.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
+                  WHERE l.id BETWEEN file_first_id(a.file_id) AND file_last_id(a.file_id)
                     AND l.stmt_id = n.stmt_id AND l.iter = n.name)
               ELSE
                 (SELECT l.id FROM calls e, loops l
                   WHERE e.id = n.call_id AND e.resolved = 'enumerate' AND e.use = 'iter'
-                    AND l.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
+                    AND l.id BETWEEN file_first_id(a.file_id) AND file_last_id(a.file_id)
                     AND l.iter_call_id = e.id) END
     FROM assignments a
     JOIN names n ON n.function_id IS a.function_id AND n.name = a.target AND +n.file_id = a.file_id
@@ -244,12 +244,12 @@ CREATE TEMP VIEW iterated_once(assignment_id, name_id, loop_id) AS
    WHERE a.target_kind = 'name' AND a.op = '='
      AND CASE WHEN n.role = 'iter' THEN
                 EXISTS (SELECT 1 FROM loops l
-                         WHERE l.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
+                         WHERE l.id BETWEEN file_first_id(a.file_id) AND file_last_id(a.file_id)
                            AND l.stmt_id = n.stmt_id AND l.iter = n.name)
               ELSE
                 EXISTS (SELECT 1 FROM calls e, loops l
                          WHERE e.id = n.call_id AND e.resolved = 'enumerate' AND e.use = 'iter'
-                           AND l.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
+                           AND l.id BETWEEN file_first_id(a.file_id) AND file_last_id(a.file_id)
                            AND l.iter_call_id = e.id) END
      -- no other read in the scope itself
      AND NOT EXISTS (SELECT 1 FROM names o
@@ -258,19 +258,19 @@ CREATE TEMP VIEW iterated_once(assignment_id, name_id, loop_id) AS
      -- nor in a function nested in it (any function of the file, for a module-level name)
      -- (o.id <> n.id holds anyway: it makes SQLite test this last)
      AND NOT EXISTS (SELECT 1 FROM functions cf CROSS JOIN names o ON o.function_id = cf.id AND o.name = a.target
-                      WHERE cf.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
+                      WHERE cf.id BETWEEN file_first_id(a.file_id) AND file_last_id(a.file_id)
                         AND (a.function_id IS NULL OR cf.parent_id = a.function_id)
                         AND o.ctx = 'load' AND o.id <> n.id)
      -- not a chained assignment (`x = cache[k] = value` stores it as well)
      AND NOT EXISTS (SELECT 1 FROM assignments b
-                      WHERE b.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
+                      WHERE b.id BETWEEN file_first_id(a.file_id) AND file_last_id(a.file_id)
                         AND +b.stmt_id = a.stmt_id AND b.value_kind = 'assignment')
      -- the read sees this value: no other binding of the name between the
      -- two in the block of either (`xs = a; xs = b; for x in xs`), and no
      -- augmented assignment (`xs += more`, which grows the list) anywhere
      AND NOT EXISTS (SELECT 1 FROM assignments b
                       WHERE b.target = a.target AND b.function_id IS a.function_id AND b.id <> a.id
-                        AND b.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
+                        AND b.id BETWEEN file_first_id(a.file_id) AND file_last_id(a.file_id)
                         AND b.target_kind = 'name'
                         AND (b.op NOT IN ('=', ':=', 'for', 'with', 'import')
                              OR ((b.line > a.end_line OR (b.line = a.end_line AND b.col >= a.end_col))
