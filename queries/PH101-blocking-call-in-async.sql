@@ -20,19 +20,19 @@
 -- async def poll(client, job_id):
 --     status = await client.get_status(job_id)
 --     await asyncio.sleep(0.5)
--- @accepted (column) functions passed uncalled to asyncio.to_thread,
--- run_in_executor, anyio/trio to_thread.run_sync; calls inside a nested sync
--- def or lambda; pure path-string functions (os.path.join...); names that
--- merely look alike (a project's own async def sleep, a local list named
--- requests). Beyond the column: methods on receivers of unknown type (the
--- type is the evidence that the call blocks); reads and writes of a file that
--- the same coroutine opened with a reported call (`with open(p) as f:
--- f.read()`, `open(p).read()`: one root cause, one finding, at the open);
--- queue get/put with block=False and put on a queue the file only ever makes
--- unbounded (they never wait); socket methods on a socket the function sets
--- non-blocking or calls in a try that catches BlockingIOError (it raises
--- instead of waiting); getaddrinfo/gethostbyname of a numeric address (no
--- lookup); psycopg2.connect in asynchronous mode (it does not block).
+-- @accepted functions passed uncalled to asyncio.to_thread, run_in_executor,
+-- anyio/trio to_thread.run_sync; calls inside a nested sync def or lambda;
+-- pure path-string functions (os.path.join...); names that merely look alike
+-- (a project's own async def sleep, a local list named requests). Beyond the
+-- column: methods on receivers of unknown type (the type is the evidence that
+-- the call blocks); reads and writes of a file that the same coroutine opened
+-- with a reported call (`with open(p) as f: f.read()`, `open(p).read()`: one
+-- root cause, one finding, at the open); queue get/put with block=False and
+-- put on a queue the file only ever makes unbounded (they never wait); socket
+-- methods on a socket the function sets non-blocking or calls in a try that
+-- catches BlockingIOError (it raises instead of waiting);
+-- getaddrinfo/gethostbyname of a numeric address (no lookup);
+-- psycopg2.connect in asynchronous mode (it does not block).
 --
 -- Result: one row per blocking call directly in an async def (calls.async_id),
 -- at the call; `callee` is blocking_calls.what.

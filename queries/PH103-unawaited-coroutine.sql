@@ -24,7 +24,7 @@
 --
 -- async def on_signup(user):
 --     await notify(user, "welcome")
--- @accepted (column) results awaited, returned, passed to
+-- @accepted results awaited, returned, passed to
 -- create_task/gather/wait/TaskGroup.create_task, stored on an object or in a
 -- collection. Beyond the column: results yielded, passed to any other call or
 -- bound to a name read later (the receiver may await it); async generators

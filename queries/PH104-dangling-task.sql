@@ -21,15 +21,15 @@
 --     task = asyncio.create_task(send_confirmation(order))
 --     background_tasks.add(task)
 --     task.add_done_callback(background_tasks.discard)
--- @accepted (column) a result kept in a set, list or attribute, in a
--- `global` or `nonlocal` name, returned, awaited, or given
--- add_done_callback; a chained assignment (`t = u = create_task(...)`) one of
--- whose targets is used later; TaskGroup.create_task. Beyond the column: a
--- result kept in a dict or passed to any call (the callee may keep it);
--- nursery start_soon (the nursery keeps its tasks); ensure_future() of a
--- future that already exists (run_in_executor(), create_task(), gather()...),
--- which returns it unchanged (no new task); create_task on a receiver whose
--- type is known and is not an event loop (a project scheduler's method).
+-- @accepted a result kept in a set, list or attribute, in a `global` or
+-- `nonlocal` name, returned, awaited, or given add_done_callback; a chained
+-- assignment (`t = u = create_task(...)`) one of whose targets is used later;
+-- TaskGroup.create_task. Beyond the column: a result kept in a dict or passed
+-- to any call (the callee may keep it); nursery start_soon (the nursery keeps
+-- its tasks); ensure_future() of a future that already exists
+-- (run_in_executor(), create_task(), gather()...), which returns it unchanged
+-- (no new task); create_task on a receiver whose type is known and is not an
+-- event loop (a project scheduler's method).
 --
 -- Result: one row per call, at the call; `fate` is "discarded" or "bound to
 -- X and never used".

@@ -27,17 +27,17 @@
 --         except asyncio.CancelledError:
 --             log.info("consumer stopped")
 --             raise
--- @accepted (column) handlers that raise (the same or another exception)
--- or return/break to end the task; a try after which the coroutine awaits
+-- @accepted handlers that raise (the same or another exception) or
+-- return/break to end the task; a try after which the coroutine awaits
 -- nothing more and that no loop repeats (the task ends either way); `except
 -- Exception` (CancelledError is a BaseException since Python 3.8); handlers
 -- whose try body does not await. Beyond the column: handlers that hand the
 -- exception on (to a future, a collection, sys.exc_info(): whoever receives
--- it sees the cancellation), forward it (task.cancel()) or end the process;
--- a flag set in the handler that a later `if flag: raise` re-raises;
--- BaseException and bare handlers after a clause of the same try that
--- catches CancelledError (it never reaches them); a try nested in an outer
--- handler that re-raises.
+-- it sees the cancellation), forward it (task.cancel()) or end the process; a
+-- flag set in the handler that a later `if flag: raise` re-raises;
+-- BaseException and bare handlers after a clause of the same try that catches
+-- CancelledError (it never reaches them); a try nested in an outer handler
+-- that re-raises.
 --
 -- Result: one row per except clause, at the `except`; `caught` names what it
 -- catches, `function` the enclosing async def.

@@ -17,20 +17,19 @@
 -- @good
 -- async def wait_ready(self):
 --     await self.ready_event.wait()
--- @accepted (column) periodic loops (`while True:` doing work and
--- sleeping, with no exit test); loops that produce something every turn (a
--- yield, a send or write to a stream or websocket, a put to a queue, a
--- publish or emit: the catalogue's kind producer; a call of a callback the
--- function was given); loops that await an event, a condition, a queue or a
--- stream. Beyond the column: producers whatever ends them, not only a count
--- or a deadline (the sleep paces the output, it waits for nothing); timers
--- that sleep until the deadline they test (the sleep's duration reads a name
--- of the exit test: `sleep(expiry - now)` then `if now >= expiry`: they wake
--- when the condition can first hold); periodic loops whose exit tests are
--- lifecycle flags (below); sleeps that do not happen on every turn (back-off
--- in an except clause); `sleep(0)` in a loop that awaits something else (a
--- cooperative yield); loops that wait on a worker thread (to_thread: input,
--- not a poll).
+-- @accepted periodic loops (`while True:` doing work and sleeping, with no
+-- exit test); loops that produce something every turn (a yield, a send or
+-- write to a stream or websocket, a put to a queue, a publish or emit: the
+-- catalogue's kind producer; a call of a callback the function was given);
+-- loops that await an event, a condition, a queue or a stream. Beyond the
+-- column: producers whatever ends them, not only a count or a deadline (the
+-- sleep paces the output, it waits for nothing); timers that sleep until the
+-- deadline they test (the sleep's duration reads a name of the exit test:
+-- `sleep(expiry - now)` then `if now >= expiry`: they wake when the condition
+-- can first hold); periodic loops whose exit tests are lifecycle flags
+-- (below); sleeps that do not happen on every turn (back-off in an except
+-- clause); `sleep(0)` in a loop that awaits something else (a cooperative
+-- yield); loops that wait on a worker thread (to_thread: input, not a poll).
 --
 -- Result: one row per while loop, at the `while`; `what` is the condition
 -- polled, `sleep` the sleep call, `function` the enclosing async def.

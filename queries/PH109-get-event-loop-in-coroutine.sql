@@ -17,8 +17,7 @@
 -- async def handler():
 --     loop = asyncio.get_running_loop()
 --     await loop.run_in_executor(None, work)
--- @accepted (column) get_event_loop() outside coroutines (start-up code,
--- sync functions, nested sync defs).
+-- @accepted get_event_loop() outside coroutines (start-up code, sync functions, nested sync defs).
 --
 -- Result: one row per call, at the call (asyncio.events is where the
 -- function lives: `from asyncio import events; events.get_event_loop()`).

@@ -17,9 +17,9 @@
 -- @good
 -- def get_user(uid):
 --     return USERS.get(uid)
--- @accepted (column) stub bodies (docstring, pass, ..., raise
--- NotImplementedError); any decorated function other than by @staticmethod
--- or @classmethod (a route, a registration, @overload, @abstractmethod,
+-- @accepted stub bodies (docstring, pass, ..., raise NotImplementedError);
+-- any decorated function other than by @staticmethod or @classmethod (a
+-- route, a registration, @overload, @abstractmethod,
 -- @override); methods of a class with any base other than `object`
 -- (overrides and interface implementations: `Base[T]`, third-party and
 -- star-imported bases included); functions used as values (passed to a

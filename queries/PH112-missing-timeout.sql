@@ -16,13 +16,13 @@
 -- @good
 -- def get_rates(base):
 --     return requests.get("https://rates.example.com/latest", params={"base": base}, timeout=5).json()
--- @accepted (column) a timeout given by keyword or positionally
--- (`urlopen(url, None, 10)`, `create_connection(addr, 5)`); a session whose
--- requests are all made with a timeout; httpx and aiohttp (their clients
--- have a default timeout: 5 s, and 5 min in total). Beyond the column: a
--- call that passes **kwargs (a timeout may be among them); names that
--- merely look alike (a local dict called `requests`: not the library);
--- urlopen of a literal data: or file: URL (no network).
+-- @accepted a timeout given by keyword or positionally (`urlopen(url, None,
+-- 10)`, `create_connection(addr, 5)`); a session whose requests are all made
+-- with a timeout; httpx and aiohttp (their clients have a default timeout: 5
+-- s, and 5 min in total). Beyond the column: a call that passes **kwargs (a
+-- timeout may be among them); names that merely look alike (a local dict
+-- called `requests`: not the library); urlopen of a literal data: or file:
+-- URL (no network).
 --
 -- Result: one row per call, at the call; `callee` as written, `problem`
 -- says what is missing, `severity` is P3 for an explicit timeout=None.

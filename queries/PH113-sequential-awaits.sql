@@ -27,28 +27,28 @@
 --     user, orders = await asyncio.gather(
 --         users_api.get(f"/users/{uid}"), orders_api.get(f"/orders/{uid}"))
 --     return user, orders
--- @accepted (column) awaited calls whose I/O is not shown: unresolved
--- callees, methods on receivers of unknown type, in-memory stores,
--- callbacks, project coroutines that reach no catalogue client call; a later
--- await that reads an earlier result; awaits on the same receiver or
--- receiver root (an ordered protocol: conn.execute then conn.commit); steps
--- where one acts on an object another was given (`await part.write(w)` then
--- `await w.write_eof()`), whose calls take the same connection, session,
--- transaction, cursor or collection, or wrap calls on the same object
--- (`await maybe_async(repo.add(x))` then `maybe_async(repo.get(k))`); a
--- write then a read of the same resource; awaits of sleep, locks, events
--- (wait, set), queues, drain, barriers and lifecycle hooks (on_*, *_hooks);
--- awaits inside `async with` of a transaction or a lock. Beyond the column:
--- a connection, session or collection passed to both is told by its name,
--- its annotated or bound type, or a collection the function made (any of
--- them may serialise the calls); project coroutines that do I/O through the
--- same client object (a module-level client, the same attribute of self)
--- where one of them writes through it (the write and the read may concern
--- one resource); set-up and tear-down steps (connect, start, close, stop...:
--- their order is the protocol); gather/wait and already-running tasks
--- (already concurrent); awaits separated by another statement or in
--- different blocks (the statement between may order them); reads and writes
--- of a stream (writer.write then reader.read: a request and its reply).
+-- @accepted awaited calls whose I/O is not shown: unresolved callees, methods
+-- on receivers of unknown type, in-memory stores, callbacks, project
+-- coroutines that reach no catalogue client call; a later await that reads an
+-- earlier result; awaits on the same receiver or receiver root (an ordered
+-- protocol: conn.execute then conn.commit); steps where one acts on an object
+-- another was given (`await part.write(w)` then `await w.write_eof()`), whose
+-- calls take the same connection, session, transaction, cursor or collection,
+-- or wrap calls on the same object (`await maybe_async(repo.add(x))` then
+-- `maybe_async(repo.get(k))`); a write then a read of the same resource;
+-- awaits of sleep, locks, events (wait, set), queues, drain, barriers and
+-- lifecycle hooks (on_*, *_hooks); awaits inside `async with` of a
+-- transaction or a lock. Beyond the column: a connection, session or
+-- collection passed to both is told by its name, its annotated or bound type,
+-- or a collection the function made (any of them may serialise the calls);
+-- project coroutines that do I/O through the same client object (a
+-- module-level client, the same attribute of self) where one of them writes
+-- through it (the write and the read may concern one resource); set-up and
+-- tear-down steps (connect, start, close, stop...: their order is the
+-- protocol); gather/wait and already-running tasks (already concurrent);
+-- awaits separated by another statement or in different blocks (the statement
+-- between may order them); reads and writes of a stream (writer.write then
+-- reader.read: a request and its reply).
 --
 -- Result: one row per run, at its first await; `n` is the run's length,
 -- `steps` names every await of the run with its line, `related` holds their
