@@ -109,13 +109,39 @@ WITH
      WHERE c.function_id IS NULL AND c.use = 'assign' AND c.target NOT GLOB '*[^A-Za-z0-9_]*'
        AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.file_id = c.file_id AND a.function_id IS NULL
                           AND a.stmt_id = c.stmt_id AND a.target_kind IN ('attribute', 'subscript'))
-       AND NOT EXISTS (SELECT 1 FROM names n
-                        WHERE n.file_id = c.file_id AND n.name IN (c.target, c.target || '.close')
-                          AND n.ctx = 'load' AND n.role IN ('return', 'yield', 'arg', 'with', 'assign', 'other'))
-       AND NOT EXISTS (SELECT 1 FROM calls k WHERE k.file_id = c.file_id AND k.receiver = c.target
-                          AND k.name = 'close' AND k.function_id IS NOT NULL)
        AND NOT EXISTS (SELECT 1 FROM files f JOIN imports i ON i.target = f.module || '.' || c.target
                         WHERE f.id = c.file_id)),
+  -- what reaches each module-level value: a module-level read or close()
+  -- after it and before the name is bound again; in a function that does
+  -- not bind the name itself (it reads the global), the last value bound
+  mod_seen(id, name_id, call_id) AS (
+    SELECT m.id, n.id, n.call_id
+      FROM module_named m JOIN calls c ON c.id = m.id
+      JOIN names n ON n.file_id = c.file_id AND n.name IN (m.name, m.name || '.close') AND n.ctx = 'load'
+     WHERE CASE WHEN n.function_id IS NULL THEN
+                  (n.line > c.line OR (n.line = c.line AND n.col > c.col))
+                  AND NOT EXISTS (SELECT 1 FROM assignments a
+                                   WHERE a.file_id = c.file_id AND a.function_id IS NULL AND a.target = m.name
+                                     AND a.stmt_id <> c.stmt_id AND a.line > c.line
+                                     AND (a.line < n.line OR (a.line = n.line AND a.col < n.col)))
+                ELSE NOT EXISTS (SELECT 1 FROM assignments a
+                                  WHERE a.function_id = n.function_id AND a.target = m.name)
+                     AND NOT EXISTS (SELECT 1 FROM params p WHERE p.function_id = n.function_id AND p.name = m.name)
+                     AND NOT EXISTS (SELECT 1 FROM assignments a
+                                      WHERE a.file_id = c.file_id AND a.function_id IS NULL AND a.target = m.name
+                                        AND a.stmt_id <> c.stmt_id AND a.line > c.line) END),
+  mod_kept(id) AS (
+    SELECT s.id FROM mod_seen s JOIN names n ON n.id = s.name_id
+     WHERE n.role IN ('return', 'yield', 'arg', 'with', 'assign', 'other')
+       AND NOT (n.role = 'arg' AND EXISTS (SELECT 1 FROM calls p JOIN non_owning_consumers k
+                                             ON k.qualname = p.resolved WHERE p.id = s.call_id))
+    UNION
+    SELECT s.id FROM mod_seen s JOIN names n ON n.id = s.name_id JOIN calls k ON k.id = s.call_id
+     WHERE n.role = 'receiver' AND k.name = 'close' AND k.function_id IS NOT NULL),
+  -- its module-level close() calls
+  mod_closes(id, call_id) AS (
+    SELECT s.id, k.id FROM mod_seen s JOIN names n ON n.id = s.name_id JOIN calls k ON k.id = s.call_id
+     WHERE n.role = 'receiver' AND n.function_id IS NULL AND k.name = 'close' AND k.receiver = n.name),
   -- the close() calls on that name: `guarded` when in a finally, or in a catch-all
   -- `except:` / `except BaseException:` that re-raises (the error path of a finally)
   closes(id, call_id, guarded, in_handler) AS (
@@ -146,18 +172,15 @@ WITH
      WHERE NOT b.protected
     UNION ALL
     SELECT m.id, m.name || ' = ' || c.callee || '()',
-           CASE WHEN k.id IS NULL THEN 'is never closed (nor returned, stored or passed on)'
+           CASE WHEN NOT EXISTS (SELECT 1 FROM mod_closes k WHERE k.id = m.id)
+                THEN 'is never closed (nor returned, stored or passed on)'
                 ELSE 'is closed, but not in a finally: an exception before ' || m.name
                      || '.close() leaks it' END,
-           CASE WHEN k.id IS NOT NULL THEN 'P3' END
+           CASE WHEN EXISTS (SELECT 1 FROM mod_closes k WHERE k.id = m.id) THEN 'P3' END
       FROM module_named m JOIN calls c ON c.id = m.id
-      LEFT JOIN calls k ON k.id = (SELECT min(x.id) FROM calls x
-                                    WHERE x.file_id = c.file_id AND x.function_id IS NULL
-                                      AND x.receiver = m.name AND x.name = 'close')
-     WHERE NOT EXISTS (SELECT 1 FROM calls x
-                        WHERE x.file_id = c.file_id AND x.function_id IS NULL
-                          AND x.receiver = m.name AND x.name = 'close'
-                          AND x.id IN (SELECT call_id FROM finally_calls)))
+     WHERE m.id NOT IN (SELECT id FROM mod_kept)
+       AND NOT EXISTS (SELECT 1 FROM mod_closes k WHERE k.id = m.id
+                          AND k.call_id IN (SELECT call_id FROM finally_calls)))
 SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, fd.what, fd.how, fd.severity,
        coalesce(fn.name, '<module>') AS function
   FROM found fd
