@@ -92,16 +92,15 @@ imported AS MATERIALIZED (       -- names bound by imports, per file (looked up 
   SELECT file_id, bound, name IS NULL AS whole_module FROM imports),
 single AS MATERIALIZED (         -- statements holding exactly one await
   SELECT a.stmt_id FROM awaits a GROUP BY a.stmt_id HAVING count(*) = 1),
-io_calls AS MATERIALIZED (SELECT call_id, handle, writes FROM async_io_calls),
-io_reach AS MATERIALIZED (SELECT function_id FROM async_io_reach),
+io_steps AS MATERIALIZED (SELECT call_id, handle, writes FROM io_call_handles),
+io_reach AS MATERIALIZED (SELECT function_id FROM io_functions),
 -- names a function holds a client, connection or collection in: a
 -- parameter annotated with, or a name bound to, an I/O client type or a
 -- collection; passed to two calls, they order them
 held AS MATERIALIZED (
   SELECT p.function_id, p.name FROM params p
    WHERE p.annotation_resolved IS NOT NULL
-     AND (EXISTS (SELECT 1 FROM catalogue k WHERE k.kind IN ('async-io-type', 'client')
-                    AND p.annotation_resolved GLOB k.name)
+     AND (p.annotation_resolved IN (SELECT name FROM catalogue WHERE kind = 'client')
           OR p.annotation_resolved IN (SELECT name FROM catalogue WHERE kind = 'collection')
           OR p.annotation_resolved IN ('list', 'dict', 'set', 'typing.List', 'typing.Dict', 'typing.Set'))
   UNION
@@ -109,8 +108,7 @@ held AS MATERIALIZED (
    WHERE a.function_id IS NOT NULL AND a.target_kind = 'name'
      AND (a.value_kind IN ('list', 'dictionary', 'set', 'list_comprehension', 'dictionary_comprehension',
                            'set_comprehension')
-          OR EXISTS (SELECT 1 FROM catalogue k WHERE k.kind IN ('async-io-type', 'client', 'collection')
-                       AND a.value_type GLOB k.name))),
+          OR a.value_type IN (SELECT name FROM catalogue WHERE kind IN ('client', 'collection')))),
 cands AS MATERIALIZED (          -- eligible await statements, with the call that does the work
   SELECT s.id, s.block_id, s.idx, s.file_id, s.function_id, a.line, a.col, a.end_line, a.end_col, a.names,
          a.use, a.target, c.id AS call_id, c.callee, c.receiver, c.resolved, c.file_id AS c_file,
@@ -188,13 +186,13 @@ steps AS MATERIALIZED (          -- the candidates shown to do I/O, with what th
                        '') || ' ' AS keys,
          -- the client objects the step does I/O through, read only or written
          ' ' || coalesce((SELECT group_concat(x.handle, ' ') FROM (
-                            SELECT handle, writes FROM io_calls WHERE call_id = t.eff_id AND handle IS NOT NULL
+                            SELECT handle, writes FROM io_steps WHERE call_id = t.eff_id AND handle IS NOT NULL
                             UNION ALL
                             SELECT h.handle, h.writes FROM call_targets g
                               JOIN async_io_handles h ON h.function_id = g.function_id
                              WHERE g.call_id = t.eff_id) x WHERE NOT x.writes), '') || ' ' AS reads_via,
          ' ' || coalesce((SELECT group_concat(x.handle, ' ') FROM (
-                            SELECT handle, writes FROM io_calls WHERE call_id = t.eff_id AND handle IS NOT NULL
+                            SELECT handle, writes FROM io_steps WHERE call_id = t.eff_id AND handle IS NOT NULL
                             UNION ALL
                             SELECT h.handle, h.writes FROM call_targets g
                               JOIN async_io_handles h ON h.function_id = g.function_id
@@ -217,7 +215,7 @@ steps AS MATERIALIZED (          -- the candidates shown to do I/O, with what th
    WHERE
      -- shown to do I/O: a client call of the catalogue, or a call whose every
      -- target is a project coroutine that reaches one
-     (t.eff_id IN (SELECT call_id FROM io_calls)
+     (t.eff_id IN (SELECT call_id FROM io_steps)
       OR (EXISTS (SELECT 1 FROM call_targets g WHERE g.call_id = t.eff_id)
           AND NOT EXISTS (SELECT 1 FROM call_targets g
                            WHERE g.call_id = t.eff_id AND g.function_id NOT IN (SELECT function_id FROM io_reach))))

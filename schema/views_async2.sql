@@ -81,32 +81,26 @@ CREATE TEMP VIEW registering_decorators(function_id, decorator) AS
           OR d.resolved IN (SELECT name FROM catalogue WHERE kind = 'registrar' AND family IS NULL)
           OR d.name IN (SELECT name FROM catalogue WHERE kind = 'registrar' AND family = 'spelled'));
 
--- async_io_calls(call_id, function_id, what, handle, writes)
--- Calls in a coroutine that do network, HTTP, database, cache or RPC I/O: a
--- method of the catalogue's kind 'async-io-method' on a receiver whose type
--- is an 'async-io-type' of the same family (`session.get(u)` on an
--- aiohttp.ClientSession, `pool.fetchrow(q)` on an asyncpg pool, a
--- redis.asyncio client's `get`). `what` names it for messages
--- (`aiohttp.ClientSession.get`); `writes` is 0 for a method that only reads
--- (the catalogue's 'io-read'). `handle` names the client object when it
--- outlives the call, so that two coroutines using it can be told apart:
--- `c:CLASS:attr` for an attribute of self, `g:QUALNAME` for a module-level
--- name of the file or one it imports; NULL for a parameter or a local
--- (whoever passes it in decides whether two calls share it).
-CREATE TEMP VIEW async_io_calls(call_id, function_id, what, handle, writes) AS
-  WITH m(type, method, label) AS MATERIALIZED (
-    SELECT t.name, k.name, t.label
-      FROM catalogue t JOIN catalogue k ON k.kind = 'async-io-method' AND k.family = t.family
-     WHERE t.kind = 'async-io-type'),
-  io AS (
+-- io_call_handles(call_id, function_id, handle, writes)
+-- The I/O calls of coroutines (io_calls, less the lifecycle and
+-- synchronisation steps of await_non_io), with the client object each goes
+-- through when that object outlives the call, so that two coroutines using
+-- it can be told apart: `c:CLASS:attr` for an attribute of self,
+-- `g:QUALNAME` for a module-level name of the file or one it imports; NULL
+-- for a parameter or a local (whoever passes it in decides whether two calls
+-- share it). `writes` is 0 for a method that only reads (the catalogue's
+-- 'io-read').
+CREATE TEMP VIEW io_call_handles(call_id, function_id, handle, writes) AS
+  WITH io AS (
     SELECT c.id, c.async_id, c.file_id, c.class_id, c.receiver, c.name,
-           (SELECT min(m.label) FROM m WHERE m.method = c.name AND c.receiver_type GLOB m.type) AS label,
            substr(c.receiver, 1, instr(c.receiver || '.', '.') - 1) AS root
-      FROM (SELECT DISTINCT method FROM m) u
-      JOIN calls c ON c.name = u.method
-     WHERE c.async_id IS NOT NULL AND c.receiver IS NOT NULL AND c.receiver_type IS NOT NULL)
-  SELECT io.id, io.async_id, io.label || '.' || io.name,
-         CASE WHEN io.root IN ('self', 'cls') AND io.class_id IS NOT NULL AND instr(io.receiver, '.') > 0
+      FROM (SELECT DISTINCT call_id FROM io_calls) i
+      JOIN calls c ON c.id = i.call_id
+     WHERE c.async_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM await_non_io n WHERE n.call_id = c.id))
+  SELECT io.id, io.async_id,
+         CASE WHEN io.receiver IS NULL THEN NULL
+              WHEN io.root IN ('self', 'cls') AND io.class_id IS NOT NULL AND instr(io.receiver, '.') > 0
                 THEN 'c:' || io.class_id || ':'
                      || substr(io.receiver || '.', length(io.root) + 2,
                                instr(substr(io.receiver || '.', length(io.root) + 2), '.') - 1)
@@ -120,9 +114,8 @@ CREATE TEMP VIEW async_io_calls(call_id, function_id, what, handle, writes) AS
               ELSE (SELECT 'g:' || i.target FROM imports i
                      WHERE i.file_id = io.file_id AND i.bound = io.root AND i.function_id IS NULL LIMIT 1)
          END,
-         io.name NOT IN (SELECT name FROM catalogue WHERE kind = 'io-read')
-    FROM io
-   WHERE io.label IS NOT NULL;
+         coalesce(io.name, '') NOT IN (SELECT name FROM catalogue WHERE kind = 'io-read')
+    FROM io;
 
 -- coroutine_runs(call_id, function_id)
 -- Calls in a coroutine (function_id) that run a project function as part
@@ -141,31 +134,15 @@ CREATE TEMP VIEW coroutine_runs(call_id, function_id) AS
                                                  WHERE kind = 'task-waiter' AND family IN ('timeout', 'shield')))))
      AND EXISTS (SELECT 1 FROM call_targets t WHERE t.call_id = c.id);
 
--- async_io_reach(function_id, via_call_id, depth)
--- Project coroutines shown to do I/O: one that makes an async_io_calls call
--- (depth 0, via_call_id that call), or that runs (coroutine_runs) a project
--- coroutine that does (depth n, via_call_id the call). Chains stop at depth 8.
-CREATE TEMP VIEW async_io_reach(function_id, via_call_id, depth) AS
-  WITH RECURSIVE
-    runs(call_id, function_id) AS MATERIALIZED (SELECT call_id, function_id FROM coroutine_runs),
-    r(function_id, via_call_id, depth) AS (
-      SELECT function_id, min(call_id), 0 FROM async_io_calls GROUP BY function_id
-      UNION
-      SELECT x.function_id, x.call_id, r.depth + 1
-        FROM r JOIN call_targets t ON t.function_id = r.function_id
-               JOIN runs x ON x.call_id = t.call_id
-       WHERE r.depth < 8)
-  SELECT function_id, via_call_id, min(depth) FROM r GROUP BY function_id;
-
 -- async_io_handles(function_id, handle, writes)
--- The client objects (async_io_calls.handle) a project coroutine does I/O
+-- The client objects (io_call_handles.handle) a project coroutine does I/O
 -- through, itself or in the coroutines it runs, and whether it writes
 -- through each (1) or only reads (0).
 CREATE TEMP VIEW async_io_handles(function_id, handle, writes) AS
   WITH RECURSIVE
     runs(call_id, function_id) AS MATERIALIZED (SELECT call_id, function_id FROM coroutine_runs),
     h(function_id, handle, writes, depth) AS (
-      SELECT function_id, handle, writes, 0 FROM async_io_calls WHERE handle IS NOT NULL
+      SELECT function_id, handle, writes, 0 FROM io_call_handles WHERE handle IS NOT NULL
       UNION
       SELECT x.function_id, h.handle, h.writes, h.depth + 1
         FROM h JOIN call_targets t ON t.function_id = h.function_id
