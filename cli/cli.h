@@ -153,4 +153,24 @@ void ph_cli_say_waiting(const char *db_path);
  * returns NULL on a bad rule file. Caller frees with ph_rules_free(). */
 PhRuleSet *ph_cli_load_rules(const char *root, const char *const *dirs, size_t ndirs);
 
+/* ---------------------------------------------------------------------------
+ * Safe fixes (fix.c): `audit --fix` and `--fix-diff`.
+ */
+
+typedef struct PhFixTotals {
+    int fixed;             /* findings whose fix was written (or, with a diff, printed) */
+    int overlapped;        /* fixes left for a later pass: they overlap one applied now */
+    int errors;            /* files that could not be read or written */
+    int unparsable;        /* files left alone: their fixed text would not parse (a rule's defect) */
+} PhFixTotals;
+
+/* Apply the edits of the findings of fs (sorted by path) to their files
+ * under dir, or print them as a unified diff to `diff` (not NULL: nothing
+ * is written); file names are prefix + path. Fixes refused are warnings,
+ * those refused for overlapping a fix applied in this pass only when
+ * `last` (another pass, over the re-extracted files, may apply them).
+ * Adds to *t. */
+void ph_cli_fix(sqlite3 *db, const char *dir, const char *prefix, const PhFindings *fs, FILE *diff, bool last,
+                PhFixTotals *t);
+
 #endif

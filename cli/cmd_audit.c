@@ -211,7 +211,7 @@ static int keep_changed(PhFindings *fs, const PhChanges *changes) {
 typedef struct AuditOptions {
     const char *format, *output, *min_severity, *diff, *db;
     PhStrList select, ignore, queries, exclude;
-    bool exit_zero, strict, no_color, no_cache;
+    bool exit_zero, strict, no_color, no_cache, fix, fix_diff;
     PhExtractOptions xo;
 } AuditOptions;
 
@@ -235,6 +235,10 @@ static const PhOption audit_options[] = {
      .help = "only findings on lines changed since the git revision BASE"},
     {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT, .value = "DIR",
      .offset = offsetof(AuditOptions, queries), .help = "add the rules in DIR"},
+    {.name = "fix", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, fix),
+     .help = "rewrite the source where a finding has a safe fix (a rule's @autofix), then report what remains"},
+    {.name = "fix-diff", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, fix_diff),
+     .help = "print the safe fixes as a unified diff instead of the report, and write nothing"},
     PH_OPTS_EXTRACT(AuditOptions),
     {.name = "no-color", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, no_color),
      .help = "plain text even on a terminal"},
@@ -267,6 +271,30 @@ static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
     return 0;
 }
 
+/* Run every rule into *fs and narrow the findings as the options say;
+ * *dropped counts those --diff left out. Returns false after a rule
+ * failed (its diagnostics printed). */
+static bool run_rules(sqlite3 *db, const PhRuleSet *rules, const AuditOptions *o, const char *root,
+                      const PhChanges *changes, PhFindings *fs, int *dropped) {
+    memset(fs, 0, sizeof *fs);
+    PhDiags *d = ph_diags_new();
+    bool ok = true;
+    for (size_t i = 0; i < ph_rules_len(rules); i++)
+        ok &= ph_rules_run(db, ph_rules_at(rules, i), !o->no_cache, fs, d) == 0;
+    ph_cli_print_diags(d);
+    ph_diags_free(d);
+    if (o->min_severity)
+        ph_findings_min_severity(fs, o->min_severity);
+    *dropped = changes ? keep_changed(fs, changes) : 0;
+    ph_findings_sort(fs);
+    attach_snippets(fs, root);
+    return ok;
+}
+
+/* Passes of --fix: a fix refused for overlapping one applied in the same
+ * pass gets another chance once the file is re-extracted, as in Ruff. */
+enum { FIX_PASSES = 10 };
+
 static int cmd_audit(void *opts, int argc, char **argv) {
     AuditOptions *o = opts;
     const PhReportFormat *fmt = ph_report_format(o->format);
@@ -291,7 +319,7 @@ static int cmd_audit(void *opts, int argc, char **argv) {
     const char *fixed_date = getenv("PYHUNT_DATE");   /* reproducible reports (tests) */
     if (fixed_date && *fixed_date)
         snprintf(date, sizeof date, "%s", fixed_date);
-    char *default_out = !o->output && markdown ? ph_xasprintf("%s-pyhunt-audit.md", date) : NULL;
+    char *default_out = !o->output && markdown && !o->fix_diff ? ph_xasprintf("%s-pyhunt-audit.md", date) : NULL;
     const char *output = default_out ? default_out : o->output;
     char *err = NULL;
     PhOutput *out = ph_output_open(output, &err);
@@ -325,19 +353,61 @@ static int cmd_audit(void *opts, int argc, char **argv) {
         return PH_EXIT_USAGE;
     }
     PhFindings fs;
-    memset(&fs, 0, sizeof fs);
-    PhDiags *d = ph_diags_new();
-    bool query_error = false;
-    for (size_t i = 0; i < ph_rules_len(rules); i++)
-        query_error |= ph_rules_run(db, ph_rules_at(rules, i), !o->no_cache, &fs, d) != 0;
-    ph_cli_print_diags(d);
-    ph_diags_free(d);
-    if (o->min_severity)
-        ph_findings_min_severity(&fs, o->min_severity);
-    int dropped = changes ? keep_changed(&fs, changes) : 0;
+    int dropped;
+    bool query_error = !run_rules(db, rules, o, root, changes, &fs, &dropped);
+    char *prefix = path_prefix(root);
+    PhFixTotals fixed = {0};
+    if ((o->fix || o->fix_diff) && !query_error) {
+        char *dir = root_dir(root);
+        for (int pass = 1;; pass++) {
+            PhFixTotals t = {0};
+            bool last = o->fix_diff || pass == FIX_PASSES;
+            ph_cli_fix(db, dir, prefix, &fs, o->fix_diff ? ph_output_file(out) : NULL, last, &t);
+            fixed.fixed += t.fixed;
+            fixed.errors += t.errors;
+            fixed.unparsable += t.unparsable;
+            if (o->fix_diff || !t.fixed)
+                break;
+            /* the fixed files are re-extracted, and the rules run over them */
+            ph_findings_free(&fs);
+            ph_db_close(db);
+            db = ph_cli_open_db(root, o->db, &o->xo, false, &input_errors, &st);
+            if (!db)
+                break;
+            query_error = !run_rules(db, rules, o, root, changes, &fs, &dropped);
+            if (last || !t.overlapped || query_error)
+                break;
+        }
+        free(dir);
+        if (!db) {
+            free(prefix);
+            ph_changes_free(changes);
+            ph_output_discard(out);
+            free(default_out);
+            ph_rules_free(rules);
+            return PH_EXIT_USAGE;
+        }
+        if (!o->fix_diff)
+            fprintf(stderr, "pyhunt: %d fixed, %zu remaining\n", fixed.fixed, fs.len);
+    }
     ph_changes_free(changes);
-    ph_findings_sort(&fs);
-    attach_snippets(&fs, root);
+    if (o->fix_diff) {
+        /* the diff is the output: no report, exit 1 when it is not empty (as Ruff's --diff) */
+        if (ph_output_close(out, &err) != 0) {
+            fprintf(stderr, "pyhunt: %s\n", err);
+            free(err);
+            fixed.errors++;
+        }
+        free(prefix);
+        free(default_out);
+        ph_findings_free(&fs);
+        ph_rules_free(rules);
+        ph_db_close(db);
+        return query_error || fixed.unparsable ? PH_EXIT_QUERY
+               : fixed.errors                  ? PH_EXIT_USAGE
+               : fixed.fixed                   ? PH_EXIT_FINDINGS
+                                               : PH_EXIT_CLEAN;
+    }
 
     int files = 0;
     long lines = 0;
@@ -354,7 +424,6 @@ static int cmd_audit(void *opts, int argc, char **argv) {
         gather_arch(db, &arch);
         info = gather_info(db, &fs);
     }
-    char *prefix = path_prefix(root);
     char *base_uri = strcmp(fmt->name, "sarif") == 0 ? cwd_uri() : NULL;
     FILE *f = ph_output_file(out);
     PhReport r = {
@@ -388,9 +457,9 @@ static int cmd_audit(void *opts, int argc, char **argv) {
     free(base_uri);
     free_info(info, fs.len);
     ph_arch_free(&arch);
-    if (query_error)
+    if (query_error || fixed.unparsable)
         status = PH_EXIT_QUERY;
-    else if (!written || (o->strict && input_errors))
+    else if (!written || (o->strict && input_errors) || fixed.errors)
         status = PH_EXIT_USAGE;
     else
         status = fs.len && !o->exit_zero ? PH_EXIT_FINDINGS : PH_EXIT_CLEAN;

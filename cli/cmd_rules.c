@@ -44,6 +44,10 @@ static void explain(FILE *out, const PhRule *r) {
         fputs("\nNot flagged:\n", out);
         indent(out, r->accepted, "  ");
     }
+    if (r->autofix) {
+        fputs("\nSafe fix (audit --fix):\n", out);
+        indent(out, r->autofix, "  ");
+    }
     fprintf(out, "\nQuery: %s\n", r->path);
 }
 

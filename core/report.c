@@ -165,6 +165,8 @@ char *ph_report_rule_markdown(const PhRule *r) {
     }
     if (r->accepted)
         sqlite3_str_appendf(s, "\nNot flagged: %s\n", r->accepted);
+    if (r->autofix)
+        sqlite3_str_appendf(s, "\nSafe fix (`audit --fix`): %s\n", r->autofix);
     char *t = sqlite3_str_finish(s);
     char *out = ph_xstrdup(t ? t : "");
     sqlite3_free(t);

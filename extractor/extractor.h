@@ -68,6 +68,10 @@ int ph_extract_memory(sqlite3 *db, const PhMemFile *files, size_t n, PhDiags *di
  * pkg, src/pkg/x.py -> pkg.x. Caller frees with free(). */
 char *ph_extract_module_name(const char *relpath, bool *is_package);
 
+/* Syntax errors (ERROR and MISSING nodes) in text as Python, or -1 when
+ * tree-sitter gave up. Stores nothing. */
+int ph_extract_syntax_errors(const char *text, size_t len);
+
 /* Print the parse tree of a file: `pyhunt extract --dump-tree FILE`. */
 int ph_extract_dump_tree(const char *path, FILE *out, PhDiags *diags);
 

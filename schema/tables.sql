@@ -346,5 +346,6 @@ CREATE TABLE rule_rows(
   severity TEXT,                   -- the row's own severity column, if any
   message TEXT NOT NULL,           -- the message, template expanded
   related TEXT,                    -- the row's related JSON, if any
+  edits TEXT,                      -- the row's edits JSON (its safe fix), if any
   PRIMARY KEY (key, seq)
 ) WITHOUT ROWID;
