@@ -96,7 +96,7 @@ static const PhOption rules_options[] = {
     {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT, .value = "DIR",
      .offset = offsetof(RulesOptions, queries), .help = "add the rules in DIR"},
     {.name = "format", .kind = PH_OPT_ENUM, .value = "FORMAT", .words = PH_WORDS("table", "json", "markdown"), .def = "table",
-     .offset = offsetof(RulesOptions, format), .help = "list format (markdown: the rule documentation, as in docs/rules.md)"},
+     .offset = offsetof(RulesOptions, format), .help = "list format (json: every field of every rule; markdown: the rule documentation, as in docs/rules.md)"},
     {0},
 };
 
@@ -117,6 +117,8 @@ static int cmd_rules(void *opts, int argc, char **argv) {
             status = ph_cli_usage_error("rules", "no rule '%s'; 'pyhunt rules' lists them", o->explain);
     } else if (strcmp(o->format, "markdown") == 0) {
         markdown(stdout, rules);
+    } else if (strcmp(o->format, "json") == 0) {
+        ph_report_rules_json(stdout, rules);
     } else {
         const char *names[] = {"id", "severity", "name", "precision", "source"};
         PhGrid *g = ph_grid_begin(o->format, stdout, 5, names);

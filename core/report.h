@@ -10,6 +10,7 @@
  *   report_markdown.c  the audit report (scope, architecture, findings by
  *                      category, recommendations)
  *   report_github.c    GitHub Actions workflow annotations
+ *   report_rules.c     the rule catalogue itself, as JSON
  */
 #ifndef PH_REPORT_H
 #define PH_REPORT_H
@@ -127,5 +128,9 @@ void ph_report_json(FILE *out, const PhReport *r);
 void ph_report_sarif(FILE *out, const PhReport *r);
 void ph_report_markdown(FILE *out, const PhReport *r);
 void ph_report_github(FILE *out, const PhReport *r);
+
+/* Every field of every rule as a JSON array (`pyhunt rules --format json`,
+ * report_rules.c). */
+void ph_report_rules_json(FILE *out, const PhRuleSet *rules);
 
 #endif
