@@ -54,11 +54,12 @@ SELECT a.file_id, a.line, a.col, a.end_line, a.end_col, c.callee,
          AS note,
        CASE WHEN c.resolved IN ('sum', 'min', 'max', 'sorted', 'tuple', 'set', 'frozenset', 'dict', 'any', 'all')
                  AND c.receiver IS NULL AND NOT c.star_args
-                 AND EXISTS (SELECT 1 FROM loops l JOIN effect_free_comprehensions e ON e.loop_id = l.id
+                 AND EXISTS (SELECT 1 FROM loops l
                               WHERE l.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
                                 AND l.kind = 'list_comp' AND l.line = a.line AND l.col = a.col
+                                AND EXISTS (SELECT 1 FROM effect_free_comprehensions e WHERE e.loop_id = l.id)
                                 AND (c.resolved NOT IN ('any', 'all')
-                                     OR (l.id IN (SELECT loop_id FROM collection_loops)
+                                     OR (EXISTS (SELECT 1 FROM collection_loops k WHERE k.loop_id = l.id)
                                          -- one `for` clause: an inner one would walk
                                          -- its iterables only in part
                                          AND length(a.text) < 200

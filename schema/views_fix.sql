@@ -11,26 +11,34 @@
 -- of messages or edits.
 
 -- fresh_collections(function_id, name)
--- Local names that hold a collection no other code can reach: every
--- binding of the name in its function is `name = <literal or
--- comprehension>` (a list, dict, set or tuple display, a list, dict or set
--- comprehension); it is no parameter; the function declares nothing
--- global or nonlocal; and the name is only ever read where its value
--- cannot escape (iterated, measured, indexed, tested, the receiver of a
--- method, or the argument of a builtin that copies, reduces or prints it
--- and keeps no reference: list(xs), sorted(xs), sum(xs)...), never in a
--- function nested in this one. Such a collection
--- changes only through its own name, and walking it has no effect.
+-- Local names that hold a collection no other code can reach, one row per
+-- binding: every binding of the name in its function is `name = <literal
+-- or comprehension>` (a list, dict, set or tuple display, a list, dict or
+-- set comprehension); it is no parameter and no nested def; the function
+-- declares nothing global or nonlocal; and the name is only ever read
+-- where its value cannot escape (iterated, measured, indexed, tested, the
+-- receiver of a method, or the argument of a builtin that copies, reduces
+-- or prints it and keeps no reference: list(xs), sorted(xs), sum(xs)...),
+-- never in a function nested in this one. Such a collection changes only
+-- through its own name, and walking it has no effect. (Ask with EXISTS and
+-- both columns given: the view is flattened into the question.)
 CREATE TEMP VIEW fresh_collections(function_id, name) AS
   SELECT a.function_id, a.target
     FROM assignments a
-   WHERE a.function_id IS NOT NULL AND a.target_kind = 'name'
-   GROUP BY a.function_id, a.target
-  HAVING min(a.op = '=' AND a.value_kind IN ('list', 'dictionary', 'set', 'tuple', 'list_comprehension',
-                                             'dictionary_comprehension', 'set_comprehension')) = 1
+   WHERE a.function_id IS NOT NULL AND a.target_kind = 'name' AND a.op = '='
+     AND a.value_kind IN ('list', 'dictionary', 'set', 'tuple', 'list_comprehension', 'dictionary_comprehension',
+                          'set_comprehension')
+     AND NOT EXISTS (SELECT 1 FROM assignments b
+                      WHERE b.function_id = a.function_id AND b.target = a.target
+                        AND NOT (b.target_kind = 'name' AND b.op = '='
+                                 AND b.value_kind IN ('list', 'dictionary', 'set', 'tuple', 'list_comprehension',
+                                                      'dictionary_comprehension', 'set_comprehension')))
      AND NOT EXISTS (SELECT 1 FROM params p WHERE p.function_id = a.function_id AND p.name = a.target)
+     -- a declaration comes before every binding of the name, and facts are
+     -- numbered in the order of the source: between the def and this binding
      AND NOT EXISTS (SELECT 1 FROM statements s
-                      WHERE s.function_id = a.function_id AND s.kind IN ('global_statement', 'nonlocal_statement'))
+                      WHERE s.id BETWEEN a.function_id AND a.id
+                        AND s.function_id = a.function_id AND s.kind IN ('global_statement', 'nonlocal_statement'))
      AND NOT EXISTS (SELECT 1 FROM names n
                       WHERE n.function_id = a.function_id AND n.name = a.target AND n.ctx = 'load'
                         AND n.role NOT IN ('iter', 'len', 'subscript', 'cond', 'receiver')
@@ -41,11 +49,12 @@ CREATE TEMP VIEW fresh_collections(function_id, name) AS
                                                          'min', 'max', 'any', 'all', 'print', 'repr', 'str',
                                                          'bool', 'isinstance'))))
      AND NOT EXISTS (SELECT 1 FROM functions f
-                       JOIN functions g ON g.file_id = f.file_id AND g.id <> f.id
+                       JOIN functions g ON g.id BETWEEN f.id + 1 AND ((f.file_id + 1) << 24) - 1
                                        AND g.line * 100000 + g.col > f.line * 100000 + f.col
                                        AND g.end_line * 100000 + g.end_col <= f.end_line * 100000 + f.end_col
-                       JOIN names n ON n.function_id = g.id AND n.name = a.target
-                      WHERE f.id = a.function_id);
+                      WHERE f.id = a.function_id
+                        AND (g.name = a.target
+                             OR EXISTS (SELECT 1 FROM names n WHERE n.function_id = g.id AND n.name = a.target)));
 
 -- collection_loops(loop_id)
 -- Loops and comprehensions whose iterable is a built-in collection that
@@ -53,14 +62,16 @@ CREATE TEMP VIEW fresh_collections(function_id, name) AS
 -- string display, a comprehension, `range(...)`, a fresh collection of the
 -- loop's function, or its `.keys()`, `.values()` or `.items()`. Stopping
 -- early over them (any(), all(), break) consumes nothing another reader
--- would miss, unlike an iterator or a generator.
+-- would miss, unlike an iterator or a generator. (Ask with EXISTS and the
+-- loop id given.)
 CREATE TEMP VIEW collection_loops(loop_id) AS
   SELECT l.id FROM loops l
    WHERE l.iter_kind IN ('list', 'tuple', 'set', 'dictionary', 'string', 'list_comprehension',
                          'set_comprehension', 'dictionary_comprehension')
   UNION ALL
-  SELECT l.id FROM loops l JOIN fresh_collections c ON c.function_id = l.function_id AND c.name = l.iter
+  SELECT l.id FROM loops l
    WHERE l.iter_kind = 'identifier'
+     AND EXISTS (SELECT 1 FROM fresh_collections c WHERE c.function_id = l.function_id AND c.name = l.iter)
   UNION ALL
   SELECT l.id FROM loops l JOIN calls k ON k.id = l.iter_call_id
    WHERE (k.resolved = 'range' AND k.receiver IS NULL)
@@ -72,17 +83,26 @@ CREATE TEMP VIEW collection_loops(loop_id) AS
 -- every part evaluated lazily: the element, the `if` filters and the
 -- inner `for` clauses (their own nested comprehensions included). Only the
 -- first iterable, evaluated at once in the list and the generator form
--- alike, may call code. No `await` either (an async comprehension has no
--- generator twin a reducer could consume). For these, building the list
--- first or producing the elements one at a time cannot be told apart.
+-- alike, may call code: its calls are those of the comprehension's span
+-- whose loop is the one around the comprehension. No `await` either (an
+-- async comprehension has no generator twin a reducer could consume).
+-- For these, building the list first or producing the elements one at a
+-- time cannot be told apart. (Ask with EXISTS and the loop id given.)
 CREATE TEMP VIEW effect_free_comprehensions(loop_id) AS
   SELECT l.id FROM loops l
    WHERE l.kind IN ('list_comp', 'set_comp', 'dict_comp', 'generator')
-     AND NOT EXISTS (SELECT 1 FROM loop_ancestors la JOIN calls c ON c.loop_id = la.loop_id
-                      WHERE la.ancestor_id = l.id AND c.file_id = l.file_id)
-     AND NOT EXISTS (SELECT 1 FROM loop_ancestors la JOIN assignments a ON a.loop_id = la.loop_id
-                      WHERE la.ancestor_id = l.id AND a.op = ':=')
+     AND NOT EXISTS (SELECT 1 FROM calls c
+                      WHERE c.id BETWEEN l.file_id << 24 AND ((l.file_id + 1) << 24) - 1
+                        AND c.function_id IS l.function_id AND c.loop_id IS NOT l.parent_id
+                        AND c.line * 100000 + c.col BETWEEN l.line * 100000 + l.col
+                                                        AND l.end_line * 100000 + l.end_col)
+     AND NOT EXISTS (SELECT 1 FROM assignments a
+                      WHERE a.id BETWEEN l.file_id << 24 AND ((l.file_id + 1) << 24) - 1
+                        AND a.function_id IS l.function_id AND a.op = ':='
+                        AND a.line * 100000 + a.col BETWEEN l.line * 100000 + l.col
+                                                        AND l.end_line * 100000 + l.end_col)
      AND NOT EXISTS (SELECT 1 FROM awaits w
-                      WHERE w.file_id = l.file_id AND w.function_id IS l.function_id
+                      WHERE w.id BETWEEN l.file_id << 24 AND ((l.file_id + 1) << 24) - 1
+                        AND w.function_id IS l.function_id
                         AND w.line * 100000 + w.col BETWEEN l.line * 100000 + l.col
                                                         AND l.end_line * 100000 + l.end_col);
