@@ -94,6 +94,24 @@ extern const PhCommand *const ph_commands[];
 extern const PhCommand ph_audit_command, ph_extract_command, ph_query_command, ph_rules_command,
     ph_schema_command, ph_test_command, ph_repl_command, ph_help_command, ph_version_command;
 
+/* What pyhunt is, in a line without capital or period (usage, the man
+ * page's NAME). */
+extern const char ph_cli_about[];
+
+/* The exit codes and what each means, ended by a NULL meaning. */
+typedef struct PhExitCode {
+    PhExit code;
+    const char *meaning;   /* "no findings" */
+} PhExitCode;
+extern const PhExitCode ph_exit_codes[];
+
+/* Documentation generated from the tables above (manpage.c): the manual
+ * page pyhunt(1) in roff, and the completion script of `shell` (bash or
+ * zsh). `pyhunt help --man`, `pyhunt help --completion SHELL`; `make
+ * install` installs their output. */
+void ph_cli_man(FILE *out);
+void ph_cli_completion(FILE *out, const char *shell);
+
 /* The command named `name`, or NULL. Static. */
 const PhCommand *ph_cli_command(const char *name);
 
@@ -109,6 +127,10 @@ void ph_opts_free(const PhCommand *cmd, void *opts);
 
 /* A command's help, from its table: usage, summary, operands, options. */
 void ph_opts_help(const PhCommand *cmd, FILE *out);
+
+/* What an option means, as help prints it: its help, the words it takes,
+ * its default, whether it repeats. Caller frees with free(). */
+char *ph_opts_describe(const PhOption *o);
 
 /* The options every extracting command shares; T is its option struct,
  * with fields `PhExtractOptions xo`, `const char *db` and `PhStrList
