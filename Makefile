@@ -4,6 +4,7 @@
 #   make demo     build, then audit the bundled example application
 #   make test     build, then run every test (rule corpora, CLI goldens, hostile inputs)
 #   make asan     build with AddressSanitizer + UBSan into build-asan/ and run the tests
+#   make fuzz     build the libFuzzer targets of tests/fuzz/ (clang) and run each FUZZ_TIME seconds
 #   make valgrind run the test suite under valgrind's memcheck
 #   make bench    benchmark against the tree-sitter parse-only ceiling (bench/README.md)
 #   make docs     regenerate docs/rules.md from the rule headers (a test fails when it is stale)
@@ -11,15 +12,20 @@
 #                 under PREFIX (default /usr/local), below DESTDIR when it is set;
 #                 make uninstall removes those files and nothing else
 #
-# Third-party code is never committed: tree-sitter and tree-sitter-python are
-# fetched from the npm registry as tarballs (`npm pack`, no install scripts),
-# checked against their published sha512 integrity, and built into build/deps/.
+# Third-party code is never committed: tree-sitter, tree-sitter-python and
+# tree-sitter-toml (for configuration files) are fetched from the npm registry
+# as tarballs (`npm pack`, no install scripts), checked against their
+# published sha512 integrity, and built into build/deps/.
 # SQLite and libedit come from Debian packages, installed when missing.
 
 TS_VERSION      = 0.25.1
 TS_INTEGRITY    = sha512-mrcEdkYtHfrK1A6fs3O6FxkBo0Qig5XUXqHhxUOQu0bmPo00QF4XaSx4edpazdHwxnSCjlGKGgIqWdaN4dvTLA==
 TSPY_VERSION    = 0.25.0
 TSPY_INTEGRITY  = sha512-eCmJx6zQa35GxaCtQD+wXHOhYqBxEL+bp71W/s3fcDMu06MrtzkVXR437dRrCrbrDbyLuUDJpAgycs7ncngLXw==
+# The TOML grammar reads configuration files (pyproject.toml, pyhunt.toml).
+TSTOML_NAME     = @tree-sitter-grammars/tree-sitter-toml
+TSTOML_VERSION  = 0.7.0
+TSTOML_INTEGRITY = sha512-873Kl518Qm5ghbWadISY41rwFjee0v+2bU4twwvAw2VAJcWwj2vBo3F3hOCXfbqHaFiqc4qh6eLhkMl2YZJS0g==
 APT_PACKAGES    = libsqlite3-dev libedit-dev pkg-config tmux
 # The official SARIF validator (tests/formats/sarif.test), from npm into $(DEPS)/sarif.
 SARIF_MT_VERSION = 5.7.0
@@ -37,12 +43,14 @@ LIBS    = -lsqlite3 -ledit -lpthread
 SRC     = $(wildcard extractor/*.c schema/*.c core/*.c cli/*.c repl/*.c)
 OBJ     = $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
 EMBED   = $(sort $(wildcard schema/*.sql)) $(sort $(wildcard queries/*.sql))
-DEPOBJ  = $(DEPS)/ts-lib.o $(DEPS)/ts-python-parser.o $(DEPS)/ts-python-scanner.o
+DEPOBJ  = $(DEPOBJ_DIR)/ts-lib.o $(DEPOBJ_DIR)/ts-python-parser.o $(DEPOBJ_DIR)/ts-python-scanner.o \
+          $(DEPOBJ_DIR)/ts-toml-parser.o $(DEPOBJ_DIR)/ts-toml-scanner.o
 TS_DIR  = $(DEPS)/tree-sitter
 TSPY_DIR = $(DEPS)/tree-sitter-python
+TSTOML_DIR = $(DEPS)/tree-sitter-toml
 SARIF_MT = $(DEPS)/sarif/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 
-.PHONY: all demo test asan valgrind bench docs install uninstall clean distclean
+.PHONY: all demo test asan fuzz fuzz-targets valgrind bench docs install uninstall clean distclean
 all: $(BUILD)/pyhunt
 
 # --- dependencies -----------------------------------------------------------
@@ -64,6 +72,10 @@ $(TSPY_DIR)/.ok:
 	tools/fetch-dep.sh tree-sitter-python $(TSPY_VERSION) $(TSPY_INTEGRITY) $(TSPY_DIR)
 	@touch $@
 
+$(TSTOML_DIR)/.ok:
+	tools/fetch-dep.sh $(TSTOML_NAME) $(TSTOML_VERSION) $(TSTOML_INTEGRITY) $(TSTOML_DIR)
+	@touch $@
+
 # The SARIF validator: a self-contained .NET executable, installed once
 # (without running its install script, which only sets the executable bit).
 $(SARIF_MT):
@@ -73,15 +85,27 @@ $(SARIF_MT):
 	chmod u+x $@
 
 # Third-party objects: built without -Werror or our warnings, shared by every
-# build flavour (sanitizers need not instrument them).
-$(DEPS)/ts-lib.o: $(TS_DIR)/.ok
-	$(CC) -std=c11 -O2 -g -D_POSIX_C_SOURCE=200112L -D_DEFAULT_SOURCE -w \
+# build flavour (sanitizers need not instrument them) but the fuzz build,
+# which puts its own, instrumented for coverage, in DEPOBJ_DIR.
+DEPOBJ_DIR ?= $(DEPS)
+DEPSAN     ?=
+$(DEPOBJ_DIR)/ts-lib.o: $(TS_DIR)/.ok
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -g $(DEPSAN) -D_POSIX_C_SOURCE=200112L -D_DEFAULT_SOURCE -w \
 		-I$(TS_DIR)/vendor/tree-sitter/lib/include -I$(TS_DIR)/vendor/tree-sitter/lib/src \
 		-c $(TS_DIR)/vendor/tree-sitter/lib/src/lib.c -o $@
-$(DEPS)/ts-python-parser.o: $(TSPY_DIR)/.ok
-	$(CC) -std=c11 -O2 -g -w -I$(TSPY_DIR)/src -c $(TSPY_DIR)/src/parser.c -o $@
-$(DEPS)/ts-python-scanner.o: $(TSPY_DIR)/.ok
-	$(CC) -std=c11 -O2 -g -w -I$(TSPY_DIR)/src -c $(TSPY_DIR)/src/scanner.c -o $@
+$(DEPOBJ_DIR)/ts-python-parser.o: $(TSPY_DIR)/.ok
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -g $(DEPSAN) -w -I$(TSPY_DIR)/src -c $(TSPY_DIR)/src/parser.c -o $@
+$(DEPOBJ_DIR)/ts-python-scanner.o: $(TSPY_DIR)/.ok
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -g $(DEPSAN) -w -I$(TSPY_DIR)/src -c $(TSPY_DIR)/src/scanner.c -o $@
+$(DEPOBJ_DIR)/ts-toml-parser.o: $(TSTOML_DIR)/.ok
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -g $(DEPSAN) -w -I$(TSTOML_DIR)/src -c $(TSTOML_DIR)/src/parser.c -o $@
+$(DEPOBJ_DIR)/ts-toml-scanner.o: $(TSTOML_DIR)/.ok
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -g $(DEPSAN) -w -I$(TSTOML_DIR)/src -c $(TSTOML_DIR)/src/scanner.c -o $@
 
 # --- pyhunt -------------------------------------------------------------------
 
@@ -155,6 +179,27 @@ uninstall:
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 		SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined" test
+
+# Fuzzing (tests/fuzz/README.md): each tests/fuzz/NAME.c is a libFuzzer
+# target, built with clang and the sanitizers into build-fuzz/ and run for
+# FUZZ_TIME seconds (FUZZ_FLAGS: more libFuzzer options) on a seed corpus
+# written from the rule corpora, the rules and the REPL tests. What it finds
+# lands in tests/fuzz/NAME/crashes/, which `make test` replays.
+FUZZ_TIME    ?= 60
+FUZZ_FLAGS   ?=
+FUZZ_TARGETS  = $(basename $(notdir $(wildcard tests/fuzz/*.c)))
+fuzz:
+	@command -v clang > /dev/null || { echo "pyhunt: make fuzz needs clang with libFuzzer (apt-get install clang)"; exit 2; }
+	$(MAKE) BUILD=build-fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+		SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined" \
+		DEPOBJ_DIR=build-fuzz/deps DEPSAN="-fsanitize=fuzzer-no-link,address" fuzz-targets
+	tests/fuzz/run.sh build-fuzz "$(FUZZ_TIME)" "$(FUZZ_FLAGS)" $(FUZZ_TARGETS)
+
+# The targets link every module but the command line (cli/).
+fuzz-targets: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(filter-out $(BUILD)/obj/cli/%,$(OBJ)) $(DEPOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -fsanitize=fuzzer $(WARN) $(INCS) -o $@ $(filter %.c %.o,$^) $(LIBS)
 
 # Children are traced (pyhunt run by the test runner and by sh: cases), but not
 # the system tools and the SARIF validator that sh: cases run: their leaks are not ours.

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sqlite3.h>
 #include "diag.h"
@@ -37,14 +38,21 @@ typedef enum {
     PH_OPT_INT,            /* int, within [min, max] */
     PH_OPT_SIZE,           /* size_t: bytes, or a number with K, M or G (powers of 1024) */
     PH_OPT_ENUM,           /* const char *, one of `words` (PH_WORDS("a", "b")) */
-    PH_OPT_IDS             /* PhStrList of rule ids or prefixes (PH101, PH1, ALL), comma-separated;
+    PH_OPT_IDS,            /* PhStrList of rule ids or prefixes (PH101, PH1, ALL), comma-separated;
                               always repeatable */
+    PH_OPT_WORDS,          /* PhStrList of `words` (PH_WORDS), comma-separated, matched ignoring case,
+                              each item the table's spelling; always repeatable */
+    PH_OPT_CONFIG          /* PhConfigRef: --config FILE, and where the configuration file's
+                              values go (cli/config.c); one row per table at most */
 } PhOptKind;
 
 enum {
     PH_OPT_REPEAT = 1,     /* STRING and PATH: may be given again, values accumulate in a PhStrList */
     PH_OPT_ONE_DASH = 2,   /* also spelled with one dash, as the sqlite3 shell does (-bail) */
-    PH_OPT_HIDDEN = 4      /* left out of help and documentation (test and benchmark switches) */
+    PH_OPT_HIDDEN = 4,     /* left out of help and documentation (test and benchmark switches) */
+    PH_OPT_EXTEND = 8,     /* lists: given on the command line, its values add to the configuration
+                              file's instead of replacing them (--extend-select, --ignore) */
+    PH_OPT_FILE_ONLY = 16  /* set by the configuration file only: no command-line spelling (yet) */
 };
 
 /* One option of a command. A table ends with a row whose name is NULL. */
@@ -57,9 +65,12 @@ typedef struct PhOption {
     const char *help;      /* one sentence, no final period */
     size_t offset;         /* offsetof the field it fills in the command's option struct */
     long min, max;         /* PH_OPT_INT: accepted range */
-    const char *const *words; /* PH_OPT_ENUM: accepted words, NULL-terminated; matched ignoring case,
-                              the field gets the table's spelling */
+    const char *const *words; /* PH_OPT_ENUM, PH_OPT_WORDS: accepted words, NULL-terminated; matched
+                              ignoring case, the field gets the table's spelling */
     const char *def;       /* default, as it would be typed; applied before parsing; NULL: none */
+    const char *resets;    /* given on the command line, it also drops the configuration file's
+                              values of these rows (names, space-separated): --select drops the
+                              file's extend-select and ignore, as in Ruff; NULL: none */
 } PhOption;
 
 /* The words of a PH_OPT_ENUM row: .words = PH_WORDS("text", "json"). */
@@ -125,6 +136,16 @@ const PhCommand *ph_cli_command(const char *name);
 int ph_opts_parse(const PhCommand *cmd, int argc, char **argv, void *opts, char ***args, int *nargs);
 void ph_opts_free(const PhCommand *cmd, void *opts);
 
+/* Store one value, spelled as on the command line, into the field of row
+ * `o` (the configuration file's values go this way). Returns NULL, or why
+ * the value is wrong, to follow the option's name ("takes P1, P2 or P3,
+ * not 'P4'"): caller frees with free(). */
+char *ph_opts_set(const PhOption *o, const char *value, void *opts);
+/* Does the row fill a PhStrList (a repeatable or list option)? */
+bool ph_opts_is_list(const PhOption *o);
+/* The row of `cmd` named `name`, or NULL. Borrowed from the table. */
+const PhOption *ph_opts_find(const PhCommand *cmd, const char *name);
+
 /* A command's help, from its table: usage, summary, operands, options. */
 void ph_opts_help(const PhCommand *cmd, FILE *out);
 
@@ -148,9 +169,96 @@ char *ph_opts_describe(const PhOption *o);
      .help = "skip, with an error, Python files larger than SIZE (bytes, or 512K, 10M, 1G; " \
              "default: the extractor's cap)"}
 
+/* A hidden switch for tests of code contexts: `--context-pattern
+ * CONTEXT=PATTERN`, repeatable, is the whole pattern list of
+ * PhExtractOptions.contexts, in order (configuration is the way users set
+ * them). T has a field `PhStrList context_patterns`; the command turns it
+ * into xo with ph_cli_context_patterns(). */
+#define PH_OPT_CONTEXT_PATTERN(T) \
+    {.name = "context-pattern", .kind = PH_OPT_STRING, .flags = PH_OPT_REPEAT | PH_OPT_HIDDEN, \
+     .value = "CONTEXT=PATTERN", .offset = offsetof(T, context_patterns), \
+     .help = "the code-context patterns, in precedence order, instead of the default set"}
+
+/* ---------------------------------------------------------------------------
+ * The configuration file (cli/config.c; the file itself: core/config.h).
+ */
+
+typedef struct PhConfig PhConfig;
+
+/* The field of a command's PH_OPT_CONFIG row. */
+typedef struct PhConfigRef {
+    const char *path;      /* --config FILE: read this file instead of searching */
+    bool isolated;         /* --isolated: read no file */
+    PhConfig *file;        /* the configuration read; NULL: none. Owned, freed by ph_opts_free() */
+    uint64_t given;        /* bit i: row i of the table was given on the command line (opts.c) */
+    PhStrList owned;       /* values made from the file (paths joined to its directory) */
+} PhConfigRef;
+
+/* The rows of a command that reads the configuration file; T is its option
+ * struct, with a field `PhConfigRef cfg`. */
+#define PH_OPTS_CONFIG(T) \
+    {.name = "config", .kind = PH_OPT_CONFIG, .value = "FILE", .offset = offsetof(T, cfg), \
+     .help = "read the settings from FILE (pyproject.toml or pyhunt.toml), not from the file found from PATH " \
+             "upwards"}, \
+    {.name = "isolated", .kind = PH_OPT_FLAG, .offset = offsetof(T, cfg.isolated), \
+     .help = "read no configuration file"}
+
+/* Read the configuration of a command run on `paths` (its operands; none:
+ * the working directory): the --config file, else the file found from the
+ * paths' common directory upwards, none with --isolated. Its values are
+ * laid under the command line's through the option table: a row given on
+ * the command line keeps its value (a list: the file's values come first
+ * for PH_OPT_EXTEND rows) and drops the file's values of the rows its
+ * `resets` names; the others take the file's. Relative paths of the file
+ * start at its directory. Returns 0, or PH_EXIT_USAGE after printing
+ * located errors. Keeps the file in the PhConfigRef for later checks. */
+int ph_cli_config(const PhCommand *cmd, void *opts, char *const *paths, int npaths);
+
+/* The project root for `paths`: the configuration file's directory (when
+ * it was found, not named by --config); else, with `narrow` (audit, which
+ * reports only on the paths) and files or several paths, the nearest
+ * directory holding .git, else the paths' common parent; else the one path
+ * (default "."). Caller frees with free(). */
+char *ph_cli_root(const PhConfigRef *ref, char *const *paths, int npaths, bool narrow);
+
+/* Check the file's rule ids against the loaded rules: 0, or PH_EXIT_USAGE
+ * after located errors. */
+int ph_cli_config_check_rules(const PhConfigRef *ref, const PhRuleSet *rules);
+
+/* `audit --show-settings`: the settings in force and where each came from
+ * (the file and line, the command line, or the default), the root, the
+ * database, the paths, and the rules that would run. */
+void ph_cli_show_settings(const PhCommand *cmd, void *opts, const char *root, const char *db, char *const *paths,
+                          int npaths, const PhRuleSet *rules, FILE *out);
+
+/* Paths (project.c). */
+bool ph_cli_is_dir(const char *path);
+/* The directory of a path, lexically: a/b.py -> a, b.py -> ".". Caller frees with free(). */
+char *ph_cli_dirname(const char *path);
+/* Each of the paths relative to root, as the walk names files ('/'-separated;
+ * "" for the root itself), NULL-ended. Caller frees with ph_words_free(). */
+char **ph_cli_under_root(const char *root, char *const *paths, int npaths);
+/* Keep the findings `keep` accepts and free the others; returns how many went. */
+int ph_cli_keep_findings(PhFindings *fs, bool (*keep)(const PhFinding *f, void *ctx), void *ctx);
+/* Drop the findings that the configuration's per-file-ignores silence, and,
+ * with `rel` (from ph_cli_under_root), those outside its paths. */
+void ph_cli_report_scope(PhFindings *fs, const PhConfigRef *ref, char **rel);
+/* A warning for each path under which the database holds no file (a file
+ * that is not Python, or excluded): named, yet nothing was audited there. */
+void ph_cli_warn_unaudited(sqlite3 *db, char *const *paths, char **rel);
+
+/* `pyhunt config [KEY]`: the keys of the file, or one key in full. */
+extern const PhCommand ph_config_command;
+
 /* ---------------------------------------------------------------------------
  * What several commands share (common.c, main.c).
  */
+
+/* Read `--context-pattern CONTEXT=PATTERN` items into xo->contexts; none
+ * leaves xo as it is. *owned is the array xo points to: caller frees it with
+ * free() once extraction is over. Returns 0, or PH_EXIT_USAGE after naming
+ * the bad item. */
+int ph_cli_context_patterns(const char *cmd, const PhStrList *specs, PhExtractOptions *xo, PhContextPattern **owned);
 
 /* Print "pyhunt: message" plus the command's usage line to stderr and return
  * PH_EXIT_USAGE. */

@@ -1,6 +1,9 @@
 /*
- * audit: `pyhunt audit [PATH]`: incremental extraction, every selected rule,
- * one report. The exit code tells CI what happened (see PhExit).
+ * audit: `pyhunt audit [PATH...]`: incremental extraction of the project
+ * the paths belong to, every selected rule, one report on the paths. The
+ * exit code tells CI what happened (see PhExit). The project and what is
+ * reported are project.c's; the configuration file's values arrive in the
+ * options (config.c).
  *
  * Everything a format shows is gathered here, before formatting: the source
  * line of each location, the counts and the imported libraries of the
@@ -15,6 +18,7 @@
 #include "report.h"
 #include "util.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -24,10 +28,12 @@
 #include <unistd.h>
 
 /* The source line of each finding (and related location), for reports that
- * show code. Each file is read once. */
+ * show code. Each file is read once (regular files only, within the
+ * extractor's size cap), and its line starts indexed once: many findings in
+ * one large file cost no rescan from its top. */
 static void attach_snippets(PhFindings *fs, const char *root) {
     char *cur_path = NULL, *text = NULL;
-    size_t len = 0;
+    PhVec(size_t) starts = {0};   /* byte offset of each line of text, line 1 first */
     for (size_t i = 0; i < fs->len; i++) {
         PhFinding *f = &fs->items[i];
         for (size_t k = 0; k <= f->nrelated; k++) {
@@ -43,29 +49,29 @@ static void attach_snippets(PhFindings *fs, const char *root) {
                     free(abs);
                     abs = ph_xstrdup(root);
                 }
-                text = ph_read_file(abs, &len);
+                size_t len = 0;
+                text = ph_read_regular(abs, PH_MAX_FILE_BYTES, &len);
                 free(abs);
+                starts.len = 0;
+                for (size_t at = 0; text && at <= len;) {
+                    ph_vec_push(&starts, at);
+                    const char *nl = memchr(text + at, '\n', len - at);
+                    at = nl ? (size_t)(nl - text) + 1 : len + 1;
+                }
             }
-            if (!text)
+            if (!text || l->line < 1 || (size_t)l->line > starts.len)
                 continue;
-            const char *p = text;
-            for (int line = 1; line < l->line && p; line++) {
-                p = strchr(p, '\n');
-                if (p)
-                    p++;
-            }
-            if (!p)
-                continue;
+            const char *p = text + starts.items[l->line - 1];
             const char *e = p;
             while (*e && *e != '\n' && *e != '\r')
                 e++;
             l->snippet = ph_xstrndup(p, (size_t)(e - p));
         }
     }
+    free(starts.items);
     free(cur_path);
     free(text);
 }
-
 
 /* A named statement, prepared; NULL (after saying so) when it does not
  * compile, which is a build defect the tests catch. */
@@ -189,30 +195,16 @@ static char *cwd_uri(void) {
     return uri;
 }
 
-/* Keep the findings whose line changed since BASE; returns how many went. */
-static int keep_changed(PhFindings *fs, const PhChanges *changes) {
-    size_t k = 0;
-    int dropped = 0;
-    for (size_t i = 0; i < fs->len; i++) {
-        if (ph_changes_has(changes, fs->items[i].loc.path, fs->items[i].loc.line)) {
-            fs->items[k++] = fs->items[i];
-            continue;
-        }
-        /* A one-item list owns the dropped finding, so that rules.c frees it. */
-        PhFindings one = {ph_xmalloc(sizeof(PhFinding)), 1, 1, 0};
-        one.items[0] = fs->items[i];
-        ph_findings_free(&one);
-        dropped++;
-    }
-    fs->len = k;
-    return dropped;
+static bool changed(const PhFinding *f, void *changes) {
+    return ph_changes_has(changes, f->loc.path, f->loc.line);
 }
 
 typedef struct AuditOptions {
-    const char *format, *output, *min_severity, *diff, *db;
-    PhStrList select, ignore, queries, exclude;
-    bool exit_zero, strict, no_color, no_cache, fix, fix_diff;
+    const char *format, *output, *min_severity, *diff, *db, *baseline;
+    PhStrList select, extend_select, ignore, queries, exclude, contexts, context_patterns;
+    bool exit_zero, strict, no_color, no_cache, show_settings, fix, fix_diff;
     PhExtractOptions xo;
+    PhConfigRef cfg;
 } AuditOptions;
 
 static const PhOption audit_options[] = {
@@ -222,9 +214,17 @@ static const PhOption audit_options[] = {
      .help = "write the report to FILE, which is replaced only once the whole report is written ('-': "
              "standard output; markdown's default: YYYY-MM-DD-pyhunt-audit.md)"},
     {.name = "select", .kind = PH_OPT_IDS, .value = "IDS", .offset = offsetof(AuditOptions, select),
-     .help = "only these rules: ids or prefixes (PH1,PH301), or ALL for every rule"},
-    {.name = "ignore", .kind = PH_OPT_IDS, .value = "IDS", .offset = offsetof(AuditOptions, ignore),
-     .help = "skip these rules"},
+     .resets = "extend-select ignore",
+     .help = "only these rules: ids or prefixes (PH1,PH301), or ALL for every rule; replaces the configuration's "
+             "select, extend-select and ignore"},
+    {.name = "extend-select", .kind = PH_OPT_IDS, .flags = PH_OPT_EXTEND, .value = "IDS",
+     .offset = offsetof(AuditOptions, extend_select), .help = "these rules too, besides those --select names"},
+    {.name = "ignore", .kind = PH_OPT_IDS, .flags = PH_OPT_EXTEND, .value = "IDS",
+     .offset = offsetof(AuditOptions, ignore), .help = "skip these rules"},
+    {.name = "contexts", .kind = PH_OPT_WORDS, .value = "LIST",
+     .words = PH_WORDS("all", "code", "test", "example", "script"), .offset = offsetof(AuditOptions, contexts),
+     .help = "report findings in files of these contexts (default: each rule's own; correctness rules in all, "
+             "the others in code)"},
     {.name = "min-severity", .kind = PH_OPT_ENUM, .value = "SEV", .words = PH_WORDS("P1", "P2", "P3"),
      .offset = offsetof(AuditOptions, min_severity), .help = "only findings at SEV or worse"},
     {.name = "exit-zero", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, exit_zero),
@@ -233,13 +233,19 @@ static const PhOption audit_options[] = {
      .help = "exit 2 when a file could not be extracted (unreadable, binary, too large or too deeply nested)"},
     {.name = "diff", .kind = PH_OPT_STRING, .value = "BASE", .offset = offsetof(AuditOptions, diff),
      .help = "only findings on lines changed since the git revision BASE"},
-    {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT, .value = "DIR",
+    {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT | PH_OPT_EXTEND, .value = "DIR",
      .offset = offsetof(AuditOptions, queries), .help = "add the rules in DIR"},
+    {.name = "baseline", .kind = PH_OPT_PATH, .flags = PH_OPT_FILE_ONLY, .value = "FILE",
+     .offset = offsetof(AuditOptions, baseline), .help = "the baseline file"},
     {.name = "fix", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, fix),
      .help = "rewrite the source where a finding has a safe fix (a rule's @autofix), then report what remains"},
     {.name = "fix-diff", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, fix_diff),
      .help = "print the safe fixes as a unified diff instead of the report, and write nothing"},
     PH_OPTS_EXTRACT(AuditOptions),
+    PH_OPTS_CONFIG(AuditOptions),
+    PH_OPT_CONTEXT_PATTERN(AuditOptions),
+    {.name = "show-settings", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, show_settings),
+     .help = "print the settings in force, where each came from, and the rules that would run; audit nothing"},
     {.name = "no-color", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, no_color),
      .help = "plain text even on a terminal"},
     {.name = "no-cache", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, no_cache),
@@ -247,12 +253,13 @@ static const PhOption audit_options[] = {
     {0},
 };
 
-/* Every item of --select and --ignore names a rule, and together they
- * leave one at least. Returns 0, or PH_EXIT_USAGE after naming the item. */
+/* Every item of --select, --extend-select and --ignore names a rule, and
+ * together they leave one at least. Returns 0, or PH_EXIT_USAGE after
+ * naming the item. */
 static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
-    const PhStrList *lists[2] = {&o->select, &o->ignore};
-    const char *option[2] = {"--select", "--ignore"};
-    for (int k = 0; k < 2; k++)
+    const PhStrList *lists[3] = {&o->select, &o->extend_select, &o->ignore};
+    const char *option[3] = {"--select", "--extend-select", "--ignore"};
+    for (int k = 0; k < 3; k++)
         for (size_t i = 0; i < lists[k]->len; i++) {
             const char *item = lists[k]->items[i];
             if (ph_rules_names_any(rules, item))
@@ -264,18 +271,40 @@ static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
             return ph_cli_usage_error("audit", "%s: no rule is or starts with '%s'; 'pyhunt rules' lists them",
                                       option[k], item);
         }
-    ph_rules_filter(rules, o->select.items, o->select.len, o->ignore.items, o->ignore.len);
+    /* extend-select widens select, or the default set (every rule that is
+     * not opt-in) when select names nothing */
+    PhStrList sel = {0};
+    if (o->extend_select.len) {
+        for (size_t i = 0; i < o->select.len; i++)
+            ph_strlist_push(&sel, o->select.items[i]);
+        for (size_t i = 0; !o->select.len && i < ph_rules_len(rules); i++)
+            if (!ph_rules_at(rules, i)->opt_in)
+                ph_strlist_push(&sel, ph_rules_at(rules, i)->id);
+        for (size_t i = 0; i < o->extend_select.len; i++)
+            ph_strlist_push(&sel, o->extend_select.items[i]);
+    }
+    const PhStrList *chosen = o->extend_select.len ? &sel : &o->select;
+    ph_rules_filter(rules, chosen->items, chosen->len, o->ignore.items, o->ignore.len);
+    bool any_selected = chosen->len > 0;
+    ph_strlist_free(&sel);
+    if (ph_rules_len(rules) == 0 && any_selected && !o->ignore.len)
+        /* each item names a rule, so each named only opt-in ones, by a prefix */
+        return ph_cli_usage_error("audit", "no rule left to run: a prefix does not select opt-in rules; name them "
+                                           "by id, or --select ALL");
     if (ph_rules_len(rules) == 0)
         return ph_cli_usage_error("audit", "no rule left to run: --ignore removes every rule%s",
                                   o->select.len ? " that --select names" : "");
     return 0;
 }
 
-/* Run every rule into *fs and narrow the findings as the options say;
- * *dropped counts those --diff left out. Returns false after a rule
- * failed (its diagnostics printed). */
-static bool run_rules(sqlite3 *db, const PhRuleSet *rules, const AuditOptions *o, const char *root,
-                      const PhChanges *changes, PhFindings *fs, int *dropped) {
+/* Run every rule into *fs and narrow the findings to the report's: by
+ * severity, to the paths named, to the lines --diff names, to the
+ * contexts; *dropped counts those --diff left out. `first`: the first run
+ * of this audit, which warns of paths that hold no audited file. Returns
+ * false after a rule failed (its diagnostics printed). */
+static bool run_rules(sqlite3 *db, const PhRuleSet *rules, AuditOptions *o, const char *root, char **paths,
+                      int npaths, PhChanges *changes, PhContextSet contexts, bool first, PhFindings *fs,
+                      int *dropped) {
     memset(fs, 0, sizeof *fs);
     PhDiags *d = ph_diags_new();
     bool ok = true;
@@ -285,7 +314,14 @@ static bool run_rules(sqlite3 *db, const PhRuleSet *rules, const AuditOptions *o
     ph_diags_free(d);
     if (o->min_severity)
         ph_findings_min_severity(fs, o->min_severity);
-    *dropped = changes ? keep_changed(fs, changes) : 0;
+    char **rel = ph_cli_under_root(root, paths, npaths);
+    if (first)
+        ph_cli_warn_unaudited(db, paths, rel);
+    ph_cli_report_scope(fs, &o->cfg, rel);
+    ph_words_free(rel);
+    *dropped = changes ? ph_cli_keep_findings(fs, changed, changes) : 0;
+    /* Last, so that left_out counts what --contexts all would add to this very report. */
+    ph_findings_contexts(fs, contexts);
     ph_findings_sort(fs);
     attach_snippets(fs, root);
     return ok;
@@ -295,24 +331,47 @@ static bool run_rules(sqlite3 *db, const PhRuleSet *rules, const AuditOptions *o
  * pass gets another chance once the file is re-extracted, as in Ruff. */
 enum { FIX_PASSES = 10 };
 
-static int cmd_audit(void *opts, int argc, char **argv) {
-    AuditOptions *o = opts;
+/* Audit the project at root, reporting on `paths` (relative to the
+ * working directory, as given). */
+static int audit_root(AuditOptions *o, const char *root, char **paths, int npaths) {
     const PhReportFormat *fmt = ph_report_format(o->format);
-    if (o->diff && (!*o->diff || o->diff[0] == '-'))
-        return ph_cli_usage_error("audit", "--diff takes a git revision (a branch, tag or commit), not '%s'", o->diff);
-    const char *root = argc ? argv[0] : ".";
     bool markdown = strcmp(fmt->name, "markdown") == 0;
     o->xo.excludes = o->exclude.items;
     o->xo.n_excludes = o->exclude.len;
+    PhContextSet contexts = 0;   /* 0: each rule's own */
+    for (size_t i = 0; i < o->contexts.len; i++) {
+        PhContextSet one;
+        ph_context_set_parse(o->contexts.items[i], &one, NULL, NULL);   /* a word of the table */
+        contexts |= one;
+    }
+    PhContextPattern *patterns = NULL;
+    if (ph_cli_context_patterns("audit", &o->context_patterns, &o->xo, &patterns) != 0)
+        return PH_EXIT_USAGE;
 
     PhRuleSet *rules = ph_cli_load_rules(root, o->queries.items, o->queries.len);
-    if (!rules)
+    if (!rules) {
+        free(patterns);
         return PH_EXIT_QUERY;
-    int status = check_selection(rules, o);
+    }
+    int status = ph_cli_config_check_rules(&o->cfg, rules);
+    if (!status)
+        status = check_selection(rules, o);
+    if (!status && o->show_settings) {
+        char *db = o->db ? ph_xstrdup(o->db) : ph_extract_default_db(root);
+        ph_cli_show_settings(&ph_audit_command, o, root, db, paths, npaths, rules, stdout);
+        free(db);
+        free(patterns);
+        ph_rules_free(rules);
+        return PH_EXIT_CLEAN;
+    }
     if (status) {
+        free(patterns);
         ph_rules_free(rules);
         return status;
     }
+    if (o->baseline)   /* read by --baseline, which is not there yet */
+        fprintf(stderr, "pyhunt: warning: baseline '%s' is not applied: this pyhunt has no baselines yet\n",
+                o->baseline);
     char date[16];
     time_t now = time(NULL);
     strftime(date, sizeof date, "%Y-%m-%d", localtime(&now));
@@ -327,6 +386,7 @@ static int cmd_audit(void *opts, int argc, char **argv) {
         fprintf(stderr, "pyhunt: %s\n", err);
         free(err);
         free(default_out);
+        free(patterns);
         ph_rules_free(rules);
         return PH_EXIT_USAGE;
     }
@@ -334,6 +394,7 @@ static int cmd_audit(void *opts, int argc, char **argv) {
     int input_errors = 0;
     PhExtractStats st;
     sqlite3 *db = ph_cli_open_db(root, o->db, &o->xo, false, &input_errors, &st);
+    free(patterns);
     /* The whole tree was extracted (cross-file facts stay right); --diff
      * only narrows what is reported. */
     PhChanges *changes = NULL;
@@ -354,7 +415,7 @@ static int cmd_audit(void *opts, int argc, char **argv) {
     }
     PhFindings fs;
     int dropped;
-    bool query_error = !run_rules(db, rules, o, root, changes, &fs, &dropped);
+    bool query_error = !run_rules(db, rules, o, root, paths, npaths, changes, contexts, true, &fs, &dropped);
     char *prefix = path_prefix(root);
     PhFixTotals fixed = {0};
     if ((o->fix || o->fix_diff) && !query_error) {
@@ -374,7 +435,7 @@ static int cmd_audit(void *opts, int argc, char **argv) {
             db = ph_cli_open_db(root, o->db, &o->xo, false, &input_errors, &st);
             if (!db)
                 break;
-            query_error = !run_rules(db, rules, o, root, changes, &fs, &dropped);
+            query_error = !run_rules(db, rules, o, root, paths, npaths, changes, contexts, false, &fs, &dropped);
             if (last || !t.overlapped || query_error)
                 break;
         }
@@ -440,6 +501,7 @@ static int cmd_audit(void *opts, int argc, char **argv) {
         .min_severity = o->min_severity,
         .diff_base = o->diff,
         .diff_dropped = dropped,
+        .contexts = contexts,
         .path_prefix = prefix,
         .base_uri = base_uri,
         .color = f == stdout && isatty(1) && !o->no_color && !getenv("NO_COLOR"),
@@ -469,13 +531,42 @@ static int cmd_audit(void *opts, int argc, char **argv) {
     return status;
 }
 
+static int cmd_audit(void *opts, int argc, char **argv) {
+    AuditOptions *o = opts;
+    if (o->diff && (!*o->diff || o->diff[0] == '-'))
+        return ph_cli_usage_error("audit", "--diff takes a git revision (a branch, tag or commit), not '%s'", o->diff);
+    static char *here[] = {"."};
+    if (argc == 0) {
+        argc = 1;
+        argv = here;
+    }
+    /* every path is there before anything is extracted */
+    PhDiags *d = ph_diags_new();
+    for (int i = 0; i < argc; i++)
+        if (access(argv[i], F_OK) != 0)
+            ph_diags_add(d, PH_ERROR, argv[i], 0, 0, 0, NULL, "cannot audit: %s", strerror(errno));
+    int status = ph_diags_len(d) ? PH_EXIT_USAGE : 0;
+    ph_cli_print_diags(d);
+    ph_diags_free(d);
+    if (!status)
+        status = ph_cli_config(&ph_audit_command, o, argv, argc);
+    if (status)
+        return status;
+    char *root = ph_cli_root(&o->cfg, argv, argc, true);
+    status = audit_root(o, root, argv, argc);
+    free(root);
+    return status;
+}
+
 const PhCommand ph_audit_command = {
     .name = "audit",
     .run = cmd_audit,
-    .usage = "[PATH] [options]",
+    .usage = "[PATH...] [options]",
     .summary = "extract (incrementally), run every rule, report findings",
     .options = audit_options,
     .opts_size = sizeof(AuditOptions),
-    .max_args = 1,
-    .operands = "  PATH                the tree or file to audit (default .)\n",
+    .max_args = -1,
+    .operands = "  PATH                files and directories to report on (default .); the\n"
+                "                      whole project they belong to is extracted (README:\n"
+                "                      'Many paths, and pre-commit')\n",
 };

@@ -74,9 +74,10 @@ static int run_sql(sqlite3 *db, const char *origin, const char *sql, const char 
 
 typedef struct QueryOptions {
     const char *file, *format, *path, *db;
-    PhStrList exclude;
+    PhStrList exclude, context_patterns;
     bool no_extract;
     PhExtractOptions xo;
+    PhConfigRef cfg;
 } QueryOptions;
 
 static const PhOption query_options[] = {
@@ -87,6 +88,8 @@ static const PhOption query_options[] = {
     {.name = "path", .kind = PH_OPT_PATH, .value = "PATH", .offset = offsetof(QueryOptions, path),
      .help = "the audited tree, as the PATH argument"},
     PH_OPTS_EXTRACT(QueryOptions),
+    PH_OPTS_CONFIG(QueryOptions),
+    PH_OPT_CONTEXT_PATTERN(QueryOptions),
     {.name = "no-extract", .kind = PH_OPT_FLAG, .offset = offsetof(QueryOptions, no_extract),
      .help = "query PATH's database as it is, without bringing it up to date"},
     {0},
@@ -125,9 +128,14 @@ static int cmd_query(void *opts, int argc, char **argv) {
         return ph_cli_usage_error("query", "two trees: '%s' and --path '%s'", root, o->path);
     if (!root)
         root = o->path;
-    char *found = NULL;
+    char *found = NULL, *project = NULL;
     bool no_extract = o->no_extract;
-    if (!root) {
+    if (root) {
+        char *tree[] = {(char *)root};
+        if (ph_cli_config(&ph_query_command, o, tree, 1) != 0)
+            return PH_EXIT_USAGE;
+        root = project = ph_cli_root(&o->cfg, tree, 1, false);
+    } else {
         /* No tree: a database that exists, as it is; never one made here. */
         no_extract = true;
         if (!o->db && !(found = find_db_upwards())) {
@@ -143,6 +151,7 @@ static int cmd_query(void *opts, int argc, char **argv) {
         if (!sql) {
             fprintf(stderr, "pyhunt: cannot read %s: %s\n", o->file, strerror(errno));
             free(found);
+            free(project);
             return PH_EXIT_USAGE;
         }
     } else {
@@ -150,9 +159,15 @@ static int cmd_query(void *opts, int argc, char **argv) {
     }
     o->xo.excludes = o->exclude.items;
     o->xo.n_excludes = o->exclude.len;
-    int input_errors;
-    sqlite3 *db = ph_cli_open_db(root ? root : ".", found ? found : o->db, &o->xo, no_extract, &input_errors, NULL);
+    PhContextPattern *patterns = NULL;   /* the configuration's, so that the facts are audit's */
+    int input_errors = 0;
+    bool bad = ph_cli_context_patterns("query", &o->context_patterns, &o->xo, &patterns) != 0;
+    sqlite3 *db = bad ? NULL
+                               : ph_cli_open_db(root ? root : ".", found ? found : o->db, &o->xo, no_extract,
+                                                &input_errors, NULL);
+    free(patterns);
     free(found);
+    free(project);
     if (!db) {
         free(sql);
         return PH_EXIT_USAGE;

@@ -13,13 +13,16 @@
 
 typedef struct ReplCliOptions {
     const char *db, *queries, *complete;
-    PhStrList exclude;
+    PhStrList exclude, context_patterns;
     bool bail, interactive;
     PhExtractOptions xo;
+    PhConfigRef cfg;
 } ReplCliOptions;
 
 static const PhOption repl_options[] = {
     PH_OPTS_EXTRACT(ReplCliOptions),
+    PH_OPTS_CONFIG(ReplCliOptions),
+    PH_OPT_CONTEXT_PATTERN(ReplCliOptions),
     {.name = "queries", .kind = PH_OPT_PATH, .value = "DIR", .offset = offsetof(ReplCliOptions, queries),
      .help = "user rules: loaded, and where .save writes (default PATH/.pyhunt-rules; README, user rules)"},
     {.name = "bail", .kind = PH_OPT_FLAG, .flags = PH_OPT_ONE_DASH, .offset = offsetof(ReplCliOptions, bail),
@@ -45,8 +48,20 @@ static sqlite3 *open_db(const char *root, const char *db_path, bool extract, PhE
 
 static int cmd_repl(void *opts, int argc, char **argv) {
     ReplCliOptions *c = opts;
+    /* --db alone: no tree, no configuration; else the tree's project */
+    char *project = NULL;
+    if (argc || !c->db) {
+        if (ph_cli_config(&ph_repl_command, c, argv, argc) != 0)
+            return PH_EXIT_USAGE;
+        project = ph_cli_root(&c->cfg, argv, argc, false);
+    }
     c->xo.excludes = c->exclude.items;
     c->xo.n_excludes = c->exclude.len;
+    PhContextPattern *patterns = NULL;   /* the configuration's, kept for .reload */
+    if (ph_cli_context_patterns("repl", &c->context_patterns, &c->xo, &patterns) != 0) {
+        free(project);
+        return PH_EXIT_USAGE;
+    }
     session_xo = &c->xo;
     PhReplOptions o;
     memset(&o, 0, sizeof o);
@@ -54,21 +69,24 @@ static int cmd_repl(void *opts, int argc, char **argv) {
     o.rules_dir = c->queries;
     o.bail = c->bail;
     o.interactive = c->interactive;
-    o.root = argc ? argv[0] : NULL;
+    o.root = project;
     /* --db alone: that database as it is; the tree it came from is in it */
-    o.extract = o.root || !o.db_path;
-    if (!o.root && !o.db_path)
-        o.root = ".";
+    o.extract = o.root != NULL;
     o.open_db = open_db;
     PhRepl *r = ph_repl_open(&o);
-    if (!r)
+    if (!r) {
+        free(patterns);
+        free(project);
         return PH_EXIT_USAGE;
+    }
     int status = PH_EXIT_CLEAN;
     if (c->complete)
         ph_repl_complete(r, c->complete, stdout);
     else
         status = ph_repl_loop(r);
     ph_repl_close(r);
+    free(patterns);
+    free(project);
     return status;
 }
 

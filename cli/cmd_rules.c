@@ -22,8 +22,25 @@ static void indent(FILE *out, const char *text, const char *pad) {
     }
 }
 
+/* Where a rule reports and whether it runs by default, as a sentence:
+ * what `--explain` and docs/rules.md say. Caller frees with free(). */
+static char *reach(const PhRule *r) {
+    char *c = ph_context_set_text(r->contexts);
+    char *where = strcmp(c, "all") == 0 ? ph_xstrdup("files of every context")
+                                        : ph_xasprintf("%s files (other contexts with --contexts)", c);
+    char *s = r->opt_in ? ph_xasprintf("Opt-in: runs only with --select %s (or --select ALL); reports in %s.", r->id,
+                                       where)
+                        : ph_xasprintf("In the default set; reports in %s.", where);
+    free(where);
+    free(c);
+    return s;
+}
+
 static void explain(FILE *out, const PhRule *r) {
     fprintf(out, "%s %s [%s]%s%s\n\n", r->id, r->name, r->severity, r->tags ? "  tags: " : "", r->tags ? r->tags : "");
+    char *how = reach(r);
+    fprintf(out, "%s\n\n", how);
+    free(how);
     if (r->description) {
         indent(out, r->description, "");
         fputc('\n', out);
@@ -64,7 +81,7 @@ static void markdown(FILE *out, const PhRuleSet *rules) {
         const PhRule *r = ph_rules_at(rules, i);
         const char *d = r->description ? r->description : r->message;
         /* The first sentence, on one line, with table pipes escaped. */
-        fprintf(out, "| [%s](#%s) | %s | %s | ", r->id, r->id, r->name, r->severity);
+        fprintf(out, "| [%s](#%s) | %s | %s%s | ", r->id, r->id, r->name, r->severity, r->opt_in ? ", opt-in" : "");
         size_t n = ph_report_first_sentence(d);
         for (size_t k = 0; k < n; k++) {
             if (d[k] == '|')
@@ -78,6 +95,9 @@ static void markdown(FILE *out, const PhRuleSet *rules) {
         fprintf(out, "\n<a id=\"%s\"></a>\n## %s %s (%s)\n\n", r->id, r->id, r->name, r->severity);
         if (r->tags)
             fprintf(out, "Tags: %s%s%s\n\n", r->tags, r->precision ? ". Precision: " : "", r->precision ? r->precision : "");
+        char *how = reach(r);
+        fprintf(out, "%s\n\n", how);
+        free(how);
         char *body = ph_report_rule_markdown(r);
         fputs(body, out);
         free(body);
@@ -88,13 +108,15 @@ static void markdown(FILE *out, const PhRuleSet *rules) {
 typedef struct RulesOptions {
     const char *explain, *format;
     PhStrList queries;
+    PhConfigRef cfg;
 } RulesOptions;
 
 static const PhOption rules_options[] = {
     {.name = "explain", .kind = PH_OPT_STRING, .value = "ID", .offset = offsetof(RulesOptions, explain),
      .help = "what the rule finds, why, a bad and a good example"},
-    {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT, .value = "DIR",
+    {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT | PH_OPT_EXTEND, .value = "DIR",
      .offset = offsetof(RulesOptions, queries), .help = "add the rules in DIR"},
+    PH_OPTS_CONFIG(RulesOptions),
     {.name = "format", .kind = PH_OPT_ENUM, .value = "FORMAT", .words = PH_WORDS("table", "json", "markdown"), .def = "table",
      .offset = offsetof(RulesOptions, format), .help = "list format (json: every field of every rule; markdown: the rule documentation, as in docs/rules.md)"},
     {0},
@@ -102,7 +124,11 @@ static const PhOption rules_options[] = {
 
 static int cmd_rules(void *opts, int argc, char **argv) {
     RulesOptions *o = opts;
-    PhRuleSet *rules = ph_cli_load_rules(".", o->queries.items, o->queries.len);
+    if (ph_cli_config(&ph_rules_command, o, NULL, 0) != 0)
+        return PH_EXIT_USAGE;
+    char *root = ph_cli_root(&o->cfg, NULL, 0, false);
+    PhRuleSet *rules = ph_cli_load_rules(root, o->queries.items, o->queries.len);
+    free(root);
     if (!rules)
         return PH_EXIT_QUERY;
     int status = PH_EXIT_CLEAN;
@@ -120,13 +146,17 @@ static int cmd_rules(void *opts, int argc, char **argv) {
     } else if (strcmp(o->format, "json") == 0) {
         ph_report_rules_json(stdout, rules);
     } else {
-        const char *names[] = {"id", "severity", "name", "precision", "source"};
-        PhGrid *g = ph_grid_begin(o->format, stdout, 5, names);
+        const char *names[] = {"id", "severity", "name", "precision", "default", "contexts", "source"};
+        PhGrid *g = ph_grid_begin(o->format, stdout, 7, names);
         for (size_t i = 0; i < ph_rules_len(rules); i++) {
             const PhRule *r = ph_rules_at(rules, i);
-            const char *v[] = {r->id, r->severity, r->name, r->precision ? r->precision : "", r->path};
-            PhCellKind k[] = {PH_CELL_TEXT, PH_CELL_TEXT, PH_CELL_TEXT, PH_CELL_TEXT, PH_CELL_TEXT};
+            char *contexts = ph_context_set_text(r->contexts);
+            const char *v[] = {r->id, r->severity, r->name, r->precision ? r->precision : "",
+                               r->opt_in ? "opt-in" : "on", contexts, r->path};
+            PhCellKind k[] = {PH_CELL_TEXT, PH_CELL_TEXT, PH_CELL_TEXT, PH_CELL_TEXT,
+                              PH_CELL_TEXT, PH_CELL_TEXT, PH_CELL_TEXT};
             ph_grid_row(g, v, k);
+            free(contexts);
         }
         ph_grid_end(g);
     }

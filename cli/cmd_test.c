@@ -4,6 +4,11 @@
  *   *.txt under a rules/ folder: rule corpora (tests/rules/README.md). Each
  *     case is extracted into an in-memory database and the file's rule is
  *     run; the findings must equal the expectations.
+ *   Every rule's examples (documentation that runs): its @bad example must
+ *     give a finding of that rule that reads right, its @good example none
+ *     (run_examples below). They run with the rule's corpus file, for the
+ *     rules of --queries folders, and for every loaded rule (user rules
+ *     included) when no path is given.
  *   *.test: CLI tests in jq's style. Each case runs pyhunt (or a shell
  *     command) from the test file's folder and compares exit code, stdout
  *     and stderr exactly:
@@ -36,10 +41,12 @@
  */
 #include "cli.h"
 #include "db.h"
+#include "report.h"
 #include "util.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <regex.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stddef.h>
@@ -56,6 +63,7 @@ typedef struct Runner {
     int passed, failed;
     int skipped;           /* sh: cases that exited SKIP_EXIT: they could not run here */
     char self[PATH_MAX];
+    PhVec(const PhRule *) examined;   /* rules whose examples ran */
 } Runner;
 
 /* An sh: case that exits 77 (automake's convention) could not run on this
@@ -85,13 +93,15 @@ static void fail(Runner *r, const char *file, int line, const char *title) {
     printf("FAIL %s:%d: %s\n", file, line, title);
 }
 
-/* A corpus or .test file with no `=== ` case is not a test: a failure. */
-static void no_cases(Runner *r, const char *file, char **lines, size_t n) {
+/* A corpus or .test file with no `=== ` case is not a test: a failure
+ * (and true). */
+static bool no_cases(Runner *r, const char *file, char **lines, size_t n) {
     for (size_t i = 0; i < n; i++)
         if (ph_str_starts(lines[i], "=== "))
-            return;
+            return false;
     r->failed++;
     printf("FAIL %s: no test case in it (a case starts with a line '=== TITLE')\n", file);
+    return true;
 }
 
 /* ---------------------------------------------------------------------------
@@ -263,6 +273,153 @@ static void run_case(Runner *r, const char *file, int case_line, const char *tit
     free(want.items);
 }
 
+/* ---------------------------------------------------------------------------
+ * Rule examples. RULES.md: a finding is one line, claims nothing
+ * unmeasured, and has every placeholder filled. The runner (core/rules.c)
+ * makes messages one line and refuses placeholders that name no column;
+ * what it cannot know, whether a filled message reads right, is checked
+ * here on each rule's own @bad example.
+ */
+
+/* Why a finding's text (a message or a fix) reads wrong, or NULL. An empty
+ * fill shows as a gap: "() blocks", "async def : use", "in  loop". Static. */
+static const char *reads_wrong(const char *t) {
+    size_t n = strlen(t);
+    if (strchr(t, '{'))
+        return "holds '{' (a placeholder left raw)";
+    if (strpbrk(t, "\r\n"))
+        return "holds a line break";
+    if (n && (t[0] == ' ' || t[n - 1] == ' '))
+        return "starts or ends with a blank (an empty name)";
+    if (ph_str_starts(t, "()") || strstr(t, " ()") || strstr(t, "(()"))
+        return "calls an empty name: '()'";
+    if (strstr(t, "  "))
+        return "has two blanks in a row (an empty name between them)";
+    for (const char *p = t; (p = strpbrk(p, ":,;.)")); p++)
+        if (p > t && p[-1] == ' ' && !(p[0] == '.' && p[1] == '.'))
+            return "has a blank before punctuation (an empty name before it)";
+    return NULL;
+}
+
+/* Does text claim a figure nobody measured ("~2x", "3x faster", "10 times
+ * faster")? */
+static bool claims_figure(const char *text) {
+    static regex_t re;
+    static bool ready;
+    if (!ready) {
+        ready = regcomp(&re,
+                        "~[[:space:]]*[0-9{]|(^|[^[:alnum:]_{])[0-9]+(\\.[0-9]+)?x([^[:alnum:]_]|$)|"
+                        "[0-9]+ times (faster|slower|quicker|less|more)",
+                        REG_EXTENDED | REG_NOSUB) == 0;
+        if (!ready)
+            return false;
+    }
+    return text && regexec(&re, text, 0, NULL, 0) == 0;
+}
+
+/* Extract one example alone and run its rule. Findings go to fs, runner
+ * diagnostics (errors, unfilled placeholders) to d. */
+static void run_example(const PhRule *rule, const char *code, PhFindings *fs, PhDiags *d) {
+    size_t n;
+    const char *text = ph_report_block(code, &n);
+    char *src = ph_xasprintf("%.*s\n", (int)n, text);
+    PhMemFile mf = {"example.py", src, strlen(src)};
+    sqlite3 *db = ph_db_memory();
+    ph_extract_memory(db, &mf, 1, d);
+    ph_rules_run(db, rule, false, fs, d);
+    ph_db_close(db);
+    free(src);
+}
+
+typedef PhVec(char *) Problems;   /* what is wrong with a case, one line each */
+
+/* Report one example case: passed, or FAIL with its problems (freed). */
+static void example_verdict(Runner *r, const PhRule *rule, const char *tag, const char *title, Problems *why) {
+    char *full = ph_xasprintf("%s %s", rule->id, title);
+    if (r->filter && !strstr(rule->path, r->filter) && !strstr(full, r->filter)) {
+        /* not selected */
+    } else if (!why->len) {
+        r->passed++;
+        if (r->verbose)
+            printf("ok   %s:%d: %s\n", rule->path, ph_rules_tag_line(rule->sql, tag + 1), full);
+    } else {
+        fail(r, rule->path, ph_rules_tag_line(rule->sql, tag + 1), full);
+        for (size_t i = 0; i < why->len; i++)
+            printf("  %s\n", why->items[i]);
+    }
+    for (size_t i = 0; i < why->len; i++)
+        free(why->items[i]);
+    why->len = 0;
+    free(full);
+}
+
+/* The two cases of a rule's examples, once per run. A rule without
+ * examples has nothing to run, unless it is built in (they must have both). */
+static void run_examples(Runner *r, const PhRule *rule) {
+    for (size_t i = 0; i < r->examined.len; i++)
+        if (r->examined.items[i] == rule)
+            return;
+    ph_vec_push(&r->examined, rule);
+    Problems why = {0};
+    const char *templates[3] = {rule->message, rule->fix, rule->description};
+    const char *names[3] = {"@message", "@fix", "@description"};
+    for (int k = 0; k < 3; k++)
+        if (claims_figure(templates[k]))
+            ph_vec_push(&why, ph_xasprintf("%s claims an unmeasured figure: %s", names[k], templates[k]));
+    const char *codes[2] = {rule->bad, rule->good}, *tags[2] = {"@bad", "@good"};
+    const char *titles[2] = {"@bad example gives a finding of its rule that reads right",
+                             "@good example gives no finding of its rule"};
+    for (int k = 0; k < 2; k++) {
+        size_t n;
+        ph_report_block(codes[k], &n);
+        if (!n) {   /* a user rule may go without: nothing runs, nothing passes */
+            if (rule->builtin) {
+                ph_vec_push(&why, ph_xasprintf("the rule has no %s example", tags[k]));
+                example_verdict(r, rule, "@id", titles[k], &why);
+            }
+            continue;
+        }
+        PhFindings fs;
+        memset(&fs, 0, sizeof fs);
+        PhDiags *d = ph_diags_new();
+        run_example(rule, codes[k], &fs, d);
+        for (size_t i = 0; i < ph_diags_len(d); i++)
+            if (ph_diags_at(d, i)->severity != PH_NOTE)
+                ph_vec_push(&why, ph_xasprintf("%s:%d: %s", ph_diags_at(d, i)->path ? ph_diags_at(d, i)->path : "",
+                                               ph_diags_at(d, i)->line, ph_diags_at(d, i)->message));
+        if (k == 0 && !fs.len)
+            ph_vec_push(&why, ph_xasprintf("no finding: the example does not show what the rule finds"));
+        for (size_t i = 0; i < fs.len; i++) {
+            const PhFinding *f = &fs.items[i];
+            if (k == 1) {
+                ph_vec_push(&why, ph_xasprintf("unexpected: %d:%d \"%s\"", f->loc.line, f->loc.col, f->message));
+                continue;
+            }
+            const char *texts[2] = {f->message, f->fix}, *what[2] = {"message", "fix"};
+            for (int t = 0; t < 2; t++) {
+                const char *bad = reads_wrong(texts[t]);
+                if (bad || claims_figure(texts[t]))
+                    ph_vec_push(&why, ph_xasprintf("the %s %s: \"%s\"", what[t], bad ? bad : "claims a figure",
+                                                   texts[t]));
+            }
+        }
+        ph_findings_free(&fs);
+        ph_diags_free(d);
+        example_verdict(r, rule, tags[k], titles[k], &why);
+    }
+    free(why.items);
+}
+
+/* Did rule come from one of the folders (its file is DIR/NAME.sql)? */
+static bool from_folders(const PhRule *rule, const PhStrList *dirs) {
+    for (size_t i = 0; i < dirs->len; i++) {
+        size_t n = strlen(dirs->items[i]);
+        if (strncmp(rule->path, dirs->items[i], n) == 0 && rule->path[n] == '/' && !strchr(rule->path + n + 1, '/'))
+            return true;
+    }
+    return false;
+}
+
 static void run_corpus(Runner *r, const char *file) {
     size_t len;
     char *text = ph_read_file(file, &len);
@@ -279,7 +436,8 @@ static void run_corpus(Runner *r, const char *file) {
     char **lines;
     size_t n;
     char *buf = slurp_lines(text, &n, &lines);
-    no_cases(r, file, lines, n);
+    if (!no_cases(r, file, lines, n) && rule)
+        run_examples(r, rule);
     for (size_t i = 0; i < n;) {
         if (!ph_str_starts(lines[i], "=== ")) {
             i++;
@@ -867,6 +1025,12 @@ static int cmd_test(void *opts, int argc, char **argv) {
     for (size_t i = 0; i < files.len; i++)
         free(files.items[i]);
     free(files.items);
+    /* The examples of every rule in the default run (the whole suite), and
+     * of the rules of --queries folders, which are what is being tested. */
+    for (size_t i = 0; i < ph_rules_len(r.rules); i++)
+        if (argc == 0 || from_folders(ph_rules_at(r.rules, i), &o->queries))
+            run_examples(&r, ph_rules_at(r.rules, i));
+    free(r.examined.items);
     ph_rules_free(r.rules);
     if (r.skipped)
         printf("(%d skipped: they could not run here)\n", r.skipped);

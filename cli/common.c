@@ -47,6 +47,27 @@ sqlite3 *ph_cli_open_db(const char *root, const char *db_path, const PhExtractOp
     return db;
 }
 
+int ph_cli_context_patterns(const char *cmd, const PhStrList *specs, PhExtractOptions *xo, PhContextPattern **owned) {
+    *owned = NULL;
+    if (!specs->len)
+        return 0;
+    PhContextPattern *p = ph_xcalloc(specs->len, sizeof *p);
+    for (size_t i = 0; i < specs->len; i++) {
+        const char *spec = specs->items[i], *eq = strchr(spec, '=');
+        int c = eq ? ph_context_parse(spec, (size_t)(eq - spec)) : -1;
+        if (c < 0 || !ph_extract_context_pattern_valid(eq + 1)) {
+            free(p);
+            return ph_cli_usage_error(cmd, "option '--context-pattern' takes CONTEXT=PATTERN (code, test, example "
+                                           "or script, then a pattern), not '%s'", spec);
+        }
+        p[i] = (PhContextPattern){(PhContext)c, eq + 1};
+    }
+    xo->contexts = p;
+    xo->n_contexts = specs->len;
+    *owned = p;
+    return 0;
+}
+
 PhRuleSet *ph_cli_load_rules(const char *root, const char *const *dirs, size_t ndirs) {
     PhDiags *d = ph_diags_new();
     PhRuleSet *rules = ph_rules_load(root, dirs, ndirs, d);

@@ -41,21 +41,48 @@ static void refused(PhDiags *d, const char *name, const PhFinding *f, const char
                  why);
 }
 
-/* Fix one file: the findings items[0..n), which share a path. */
+/* The edits of the findings taken (items[i] where taken[i]) applied to the
+ * file's bytes, reading its characters as `chars`: the new bytes (caller
+ * frees with free(), *len their length) and, in *fix, the edits as byte
+ * spans (caller frees with ph_fix_free()); NULL when an edit does not land
+ * in the bytes. */
+static char *apply_to_bytes(const char *bytes, size_t blen, PhFixChars chars, const PhFinding *items, size_t n,
+                            const bool *taken, PhFix **fix, size_t *len) {
+    *fix = ph_fix_new(bytes, blen, chars);
+    for (size_t i = 0; i < n; i++)
+        if (taken[i] && ph_fix_offer(*fix, items[i].edits, items[i].nedits) != PH_FIX_OK) {
+            ph_fix_free(*fix);
+            *fix = NULL;
+            return NULL;
+        }
+    return ph_fix_apply(*fix, len);
+}
+
+/* Fix one file: the findings items[0..n), which share a path.
+ *
+ * The edits' positions count the characters of the text the extractor
+ * read, which may differ from the file's bytes (an encoding it decoded,
+ * bytes it replaced). So they are applied twice: to that text, where they
+ * are exact (which fixes are taken, and the text they should give), and to
+ * the bytes, reading the characters one way and then another; the bytes
+ * are written only when the extractor reads them as exactly that text. */
 static void fix_file(sqlite3 *db, const char *dir, const char *prefix, const PhFinding *items, size_t n, FILE *diff,
                      bool last, PhFixTotals *t, PhDiags *d) {
     char *name = ph_xasprintf("%s%s", prefix, items[0].loc.path);
     char *path = strcmp(dir, ".") == 0 ? ph_xstrdup(items[0].loc.path) : ph_xasprintf("%s/%s", dir, items[0].loc.path);
     size_t len;
-    char *text = ph_read_file(path, &len);
+    char *bytes = ph_read_file(path, &len);
     const char *whole_file = NULL;     /* why no fix of this file applies */
-    if (!text) {
+    if (!bytes) {
         whole_file = strerror(errno);
         t->errors++;
-    }
-    else if (!same_as_extracted(db, items[0].loc.file_id, text, len))
+    } else if (!same_as_extracted(db, items[0].loc.file_id, bytes, len)) {
         whole_file = "the file changed since it was extracted";
-    PhFix *fix = text ? ph_fix_new(text, len) : NULL;
+    }
+    size_t tlen = 0;
+    char *text = bytes && !whole_file ? ph_extract_text(bytes, len, &tlen) : NULL;
+    PhFix *exact = text ? ph_fix_new(text, tlen, PH_FIX_UTF8) : NULL;
+    bool *taken = ph_xcalloc(n, sizeof *taken);
     for (size_t i = 0; i < n; i++) {
         if (!items[i].nedits)
             continue;
@@ -63,29 +90,48 @@ static void fix_file(sqlite3 *db, const char *dir, const char *prefix, const PhF
             refused(d, name, &items[i], whole_file);
             continue;
         }
-        PhFixStatus s = ph_fix_offer(fix, items[i].edits, items[i].nedits);
+        PhFixStatus s = ph_fix_offer(exact, items[i].edits, items[i].nedits);
+        taken[i] = s == PH_FIX_OK;
         if (s == PH_FIX_OVERLAP)
             t->overlapped++;
         if (s != PH_FIX_OK && (s != PH_FIX_OVERLAP || last))
             refused(d, name, &items[i], ph_fix_status_text(s));
     }
-    if (fix && ph_fix_count(fix)) {
-        size_t nlen;
-        char *fixed = ph_fix_apply(fix, &nlen);
+    if (exact && ph_fix_count(exact)) {
+        size_t wlen, flen = 0;
+        char *wanted = ph_fix_apply(exact, &wlen), *fixed = NULL;
+        PhFix *spans = NULL;
+        const PhFixChars readings[] = {PH_FIX_UTF8, PH_FIX_BYTES};
+        for (size_t k = 0; k < sizeof readings / sizeof *readings && !fixed; k++) {
+            fixed = apply_to_bytes(bytes, len, readings[k], items, n, taken, &spans, &flen);
+            size_t rlen;
+            char *read = fixed ? ph_extract_text(fixed, flen, &rlen) : NULL;
+            if (fixed && (rlen != wlen || memcmp(read, wanted, wlen) != 0)) {
+                free(fixed);
+                fixed = NULL;
+                ph_fix_free(spans);
+                spans = NULL;
+            }
+            free(read);
+        }
         char *err = NULL;
-        if (ph_extract_syntax_errors(fixed, nlen) > ph_extract_syntax_errors(text, len)) {
+        if (!fixed) {
+            ph_diags_add(d, PH_WARNING, name, 0, 0, 0, NULL,
+                         "fixes not applied: pyhunt cannot tell where their positions fall in the file's bytes "
+                         "(its encoding, or line ends that are a lone CR)");
+        } else if (ph_extract_syntax_errors(wanted, wlen) > ph_extract_syntax_errors(text, tlen)) {
             ph_diags_add(d, PH_ERROR, name, 0, 0, 0, NULL,
                          "fixes not applied: the fixed file would not parse (a defect of a rule's edits)");
             t->unparsable++;
         } else if (diff) {
-            ph_fix_diff(fix, name, diff);
-            t->fixed += (int)ph_fix_count(fix);
+            ph_fix_diff(spans, name, diff);
+            t->fixed += (int)ph_fix_count(spans);
         } else {
             PhOutput *out = ph_output_open(path, &err);
             if (out)
-                fwrite(fixed, 1, nlen, ph_output_file(out));
+                fwrite(fixed, 1, flen, ph_output_file(out));
             if (out && ph_output_close(out, &err) == 0) {
-                t->fixed += (int)ph_fix_count(fix);
+                t->fixed += (int)ph_fix_count(spans);
             } else {
                 ph_diags_add(d, PH_ERROR, NULL, 0, 0, 0, NULL, "%s", err);
                 t->errors++;
@@ -93,9 +139,13 @@ static void fix_file(sqlite3 *db, const char *dir, const char *prefix, const PhF
         }
         free(err);
         free(fixed);
+        free(wanted);
+        ph_fix_free(spans);
     }
-    ph_fix_free(fix);
+    ph_fix_free(exact);
+    free(taken);
     free(text);
+    free(bytes);
     free(path);
     free(name);
 }

@@ -19,7 +19,7 @@
 
 const PhCommand *const ph_commands[] = {
     &ph_audit_command, &ph_extract_command, &ph_query_command, &ph_rules_command, &ph_schema_command,
-    &ph_test_command,  &ph_repl_command,    &ph_help_command,  &ph_version_command, NULL,
+    &ph_test_command,  &ph_repl_command,    &ph_config_command, &ph_help_command,  &ph_version_command, NULL,
 };
 
 const PhCommand *ph_cli_command(const char *name) {

@@ -254,6 +254,10 @@ void ph_cli_man(FILE *out) {
           ".TP\n.B XDG_CONFIG_HOME\nthe user's rules are in\n.IR $XDG_CONFIG_HOME /pyhunt/rules\n"
           "(without it,\n.IR $HOME /.config/pyhunt/rules ).\n"
           ".SH FILES\n"
+          ".TP\n.IR pyproject.toml \" ([tool.pyhunt]), \" pyhunt.toml \", \" .pyhunt.toml\n"
+          "the configuration: the nearest from the audited paths upwards, up to the top of the git repository;\n"
+          ".B \\-\\-config\n.I FILE\nnames one,\n.B \\-\\-isolated\nreads none, and command\\-line options override "
+          "it\n.RB ( \"pyhunt config\" \" lists its keys).\"\n"
           ".TP\n.IR PATH /.pyhunt/facts.db\n"
           "the fact database of the tree PATH (derived data, ignored by git:\n.I .pyhunt/.gitignore\n"
           "holds\n.BR * ).\n"
@@ -274,8 +278,6 @@ void ph_cli_man(FILE *out) {
 
 /* Does the option's value complete to file names? */
 static bool takes_files(const PhOption *o) { return o->kind == PH_OPT_PATH; }
-
-static bool is_repeatable(const PhOption *o) { return o->kind == PH_OPT_IDS || (o->flags & PH_OPT_REPEAT); }
 
 /* bash: one function, a case per command, then per option that takes a
  * value. */
@@ -315,11 +317,18 @@ static void bash(FILE *out) {
                 for (size_t k = 0; o->words[k]; k++)
                     fprintf(out, "%s%s", k ? " " : "", o->words[k]);
                 fputs("' -- \"$cur\"))", out);
-            } else if (o->kind == PH_OPT_IDS) {
+            } else if (o->kind == PH_OPT_IDS || o->kind == PH_OPT_WORDS) {
                 /* a comma-separated list: complete its last item */
-                fputs("local pre=; [[ $cur == *,* ]] && pre=${cur%,*},; "
-                      "COMPREPLY=($(compgen -P \"$pre\" -W \"$ids\" -- \"${cur##*,}\"))",
-                      out);
+                fputs("local pre=; [[ $cur == *,* ]] && pre=${cur%,*},; COMPREPLY=($(compgen -P \"$pre\" -W ", out);
+                if (o->kind == PH_OPT_IDS) {
+                    fputs("\"$ids\"", out);
+                } else {
+                    putc('\'', out);
+                    for (size_t k = 0; o->words[k]; k++)
+                        fprintf(out, "%s%s", k ? " " : "", o->words[k]);
+                    putc('\'', out);
+                }
+                fputs(" -- \"${cur##*,}\"))", out);
             } else if (takes_files(o)) {
                 fputs("compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -f -- \"$cur\"))", out);
             } else {
@@ -377,7 +386,7 @@ static void zsh_text(FILE *out, const char *s, const char *special) {
 }
 
 static void zsh_option(FILE *out, const PhOption *o) {
-    const char *rep = is_repeatable(o) ? "*" : "";
+    const char *rep = ph_opts_is_list(o) ? "*" : "";
     char *d = ph_opts_describe(o);
     fputs("        '", out);
     if (o->short_name)
@@ -399,6 +408,11 @@ static void zsh_option(FILE *out, const PhOption *o) {
             fputc(')', out);
         } else if (o->kind == PH_OPT_IDS) {
             fputs("_pyhunt_ids", out);
+        } else if (o->kind == PH_OPT_WORDS) {
+            fputs("_values -s , ", out);
+            zsh_text(out, o->value ? o->value : "word", "");
+            for (size_t k = 0; o->words[k]; k++)
+                fprintf(out, " %s", o->words[k]);
         } else if (takes_files(o)) {
             fputs("_files", out);
         } else {

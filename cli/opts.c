@@ -11,6 +11,7 @@
  * last value; repeatable ones accumulate.
  */
 #include "cli.h"
+#include "config.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -37,7 +38,11 @@ void ph_strlist_free(PhStrList *l) {
 
 static void *field(void *opts, const PhOption *o) { return (char *)opts + o->offset; }
 
-static bool is_list(const PhOption *o) { return o->kind == PH_OPT_IDS || (o->flags & PH_OPT_REPEAT); }
+bool ph_opts_is_list(const PhOption *o) {
+    return o->kind == PH_OPT_IDS || o->kind == PH_OPT_WORDS || (o->flags & PH_OPT_REPEAT);
+}
+
+static bool is_list(const PhOption *o) { return ph_opts_is_list(o); }
 
 /* "--jobs", or "-bail" for one-dash rows. */
 static const char *spelled(const PhOption *o, char buf[64]) {
@@ -93,85 +98,116 @@ static bool parse_size(const char *s, size_t *out) {
     return true;
 }
 
-/* Store `value` into the option's field. Returns 0, or PH_EXIT_USAGE after
- * saying why the value is wrong. */
-static int store(const PhCommand *cmd, const PhOption *o, const char *value, void *opts) {
-    char name[64];
-    spelled(o, name);
+/* The word of the option's table that `value` spells (ignoring case),
+ * static; or NULL with *why set to which words it takes (caller frees with
+ * free()). */
+static const char *word_of(const PhOption *o, const char *value, char **why) {
+    size_t n = 0;
+    for (; o->words[n]; n++)
+        if (strcasecmp(o->words[n], value) == 0)
+            return o->words[n];
+    char *list = word_list(o->words, " or ");
+    /* no guess for one- or two-letter values: P4 is as near P1 as P3 */
+    const char *near = strlen(value) > 2 ? ph_str_closest(value, o->words, n) : NULL;
+    *why = near ? ph_xasprintf("takes %s, not '%s'; did you mean '%s'?", list, value, near)
+                : ph_xasprintf("takes %s, not '%s'", list, value);
+    free(list);
+    return NULL;
+}
+
+/* Store `value` into the option's field. Returns NULL, or why the value
+ * is wrong, to follow the option's name ("takes P1, P2 or P3, not 'P4'"):
+ * caller frees with free(). */
+static char *store(const PhOption *o, const char *value, void *opts) {
     void *f = field(opts, o);
     switch (o->kind) {
     case PH_OPT_FLAG:
         *(bool *)f = true;
-        return 0;
+        return NULL;
+    case PH_OPT_CONFIG:
+        ((PhConfigRef *)f)->path = value;
+        return NULL;
     case PH_OPT_STRING:
     case PH_OPT_PATH:
         if (o->flags & PH_OPT_REPEAT)
             ph_strlist_push(f, value);
         else
             *(const char **)f = value;
-        return 0;
+        return NULL;
     case PH_OPT_INT: {
         errno = 0;
         char *end;
         long v = strtol(value, &end, 10);
         if (!*value || *end || errno || v < o->min || v > o->max)
-            return ph_cli_usage_error(cmd->name, "option '%s' takes a whole number from %ld to %ld, not '%s'", name,
-                                      o->min, o->max, value);
+            return ph_xasprintf("takes a whole number from %ld to %ld, not '%s'", o->min, o->max, value);
         *(int *)f = (int)v;
-        return 0;
+        return NULL;
     }
     case PH_OPT_SIZE:
         if (!parse_size(value, f))
-            return ph_cli_usage_error(cmd->name, "option '%s' takes a size in bytes (4096, 512K, 10M, 1G), not '%s'",
-                                      name, value);
-        return 0;
+            return ph_xasprintf("takes a size in bytes (4096, 512K, 10M, 1G), not '%s'", value);
+        return NULL;
     case PH_OPT_ENUM: {
-        size_t n = 0;
-        for (; o->words[n]; n++)
-            if (strcasecmp(o->words[n], value) == 0) {
-                *(const char **)f = o->words[n];
-                return 0;
-            }
-        char *list = word_list(o->words, " or ");
-        /* no guess for one- or two-letter values: P4 is as near P1 as P3 */
-        const char *near = strlen(value) > 2 ? ph_str_closest(value, o->words, n) : NULL;
-        int rc = near ? ph_cli_usage_error(cmd->name, "option '%s' takes %s, not '%s'; did you mean '%s'?", name, list,
-                                           value, near)
-                      : ph_cli_usage_error(cmd->name, "option '%s' takes %s, not '%s'", name, list, value);
-        free(list);
-        return rc;
+        char *why = NULL;
+        const char *w = word_of(o, value, &why);
+        if (w)
+            *(const char **)f = w;
+        return why;
     }
+    case PH_OPT_WORDS:
     case PH_OPT_IDS: {
+        /* comma- or blank-separated items, each checked, at least one */
         size_t before = ((PhStrList *)f)->len;
-        for (const char *p = value; *p;) {
-            p += strspn(p, ", ");
+        for (const char *p = value + strspn(value, ", "); *p; p += strspn(p, ", ")) {
             size_t k = strcspn(p, ", ");
-            if (!k)
-                break;
-            char *id = ph_xstrndup(p, k);
+            char *item = ph_xstrndup(p, k), *why = NULL;
             p += k;
-            if (!id_like(id)) {
-                int rc = ph_cli_usage_error(cmd->name,
-                                            "option '%s' takes rule ids or prefixes (PH101, PH1, ALL), not '%s'",
-                                            name, id);
-                free(id);
-                return rc;
-            }
-            ph_strlist_push(f, id);
-            free(id);
+            const char *w = o->kind == PH_OPT_IDS ? (id_like(item) ? item : NULL) : word_of(o, item, &why);
+            if (!w && !why)
+                why = ph_xasprintf("takes rule ids or prefixes (PH101, PH1, ALL), not '%s'", item);
+            if (w)
+                ph_strlist_push(f, w);
+            free(item);
+            if (why)
+                return why;
         }
-        if (((PhStrList *)f)->len == before)
-            return ph_cli_usage_error(cmd->name, "option '%s' needs at least one rule id or prefix", name);
+        if (((PhStrList *)f)->len > before)
+            return NULL;
+        if (o->kind == PH_OPT_IDS)
+            return ph_xstrdup("needs at least one rule id or prefix");
+        char *list = word_list(o->words, " or ");
+        char *why = ph_xasprintf("needs at least one of %s", list);
+        free(list);
+        return why;
+    }
+    }
+    return NULL;
+}
+
+char *ph_opts_set(const PhOption *o, const char *value, void *opts) { return store(o, value, opts); }
+
+const PhOption *ph_opts_find(const PhCommand *cmd, const char *name) {
+    for (const PhOption *o = cmd->options; o && o->name; o++)
+        if (strcmp(o->name, name) == 0)
+            return o;
+    return NULL;
+}
+
+/* store(), saying on stderr what was wrong: 0 or PH_EXIT_USAGE. */
+static int store_arg(const PhCommand *cmd, const PhOption *o, const char *spelling, const char *value, void *opts) {
+    char *why = store(o, value, opts);
+    if (!why)
         return 0;
-    }
-    }
-    return 0;
+    ph_cli_usage_error(cmd->name, "option '%s' %s", spelling, why);
+    free(why);
+    return PH_EXIT_USAGE;
 }
 
 /* The row spelled `--name` (long) or `-name` (one-dash rows), or NULL. */
 static const PhOption *find_long(const PhOption *t, const char *name, size_t n, bool one_dash) {
     for (const PhOption *o = t; o && o->name; o++)
-        if (strlen(o->name) == n && strncmp(o->name, name, n) == 0 && (!one_dash || (o->flags & PH_OPT_ONE_DASH)))
+        if (strlen(o->name) == n && strncmp(o->name, name, n) == 0 && (!one_dash || (o->flags & PH_OPT_ONE_DASH)) &&
+            !(o->flags & PH_OPT_FILE_ONLY))
             return o;
     return NULL;
 }
@@ -188,7 +224,7 @@ static int unknown(const PhCommand *cmd, const char *arg) {
     const char *names[64];
     size_t n = 0;
     for (const PhOption *o = cmd->options; o && o->name && n < 64; o++)
-        if (!(o->flags & PH_OPT_HIDDEN))
+        if (!(o->flags & (PH_OPT_HIDDEN | PH_OPT_FILE_ONLY)))
             names[n++] = o->name;
     size_t len = strcspn(arg, "=");
     char *bare = ph_xstrndup(arg + strspn(arg, "-"), len - strspn(arg, "-"));
@@ -210,10 +246,19 @@ static bool looks_like_option(const char *s) { return s[0] == '-' && s[1] && !is
 
 /* Defaults from the table, through the same checks as typed values. */
 static int apply_defaults(const PhCommand *cmd, void *opts) {
+    char spelling[64];
     for (const PhOption *o = cmd->options; o && o->name; o++)
-        if (o->def && store(cmd, o, o->def, opts) != 0)
+        if (o->def && store_arg(cmd, o, spelled(o, spelling), o->def, opts) != 0)
             return PH_EXIT_USAGE;
     return 0;
+}
+
+/* The command's configuration row (PH_OPT_CONFIG), or NULL. */
+static PhConfigRef *config_ref(const PhCommand *cmd, void *opts) {
+    for (const PhOption *o = cmd->options; opts && o && o->name; o++)
+        if (o->kind == PH_OPT_CONFIG)
+            return field(opts, o);
+    return NULL;
 }
 
 int ph_opts_parse(const PhCommand *cmd, int argc, char **argv, void *opts, char ***args, int *nargs) {
@@ -222,6 +267,7 @@ int ph_opts_parse(const PhCommand *cmd, int argc, char **argv, void *opts, char 
     if (opts && apply_defaults(cmd, opts) != 0)
         return PH_EXIT_USAGE;
     bool operands_only = false;
+    PhConfigRef *ref = config_ref(cmd, opts);
     for (int i = 1; i < argc; i++) {
         char *a = argv[i];
         if (operands_only || a[0] != '-' || !a[1]) {
@@ -251,10 +297,13 @@ int ph_opts_parse(const PhCommand *cmd, int argc, char **argv, void *opts, char 
         } else {
             return unknown(cmd, a);
         }
+        /* what the configuration file may not override (cli/config.c) */
+        if (ref && o - cmd->options < 64)
+            ref->given |= (uint64_t)1 << (o - cmd->options);
         if (o->kind == PH_OPT_FLAG) {
             if (value)
                 return ph_cli_usage_error(cmd->name, "option '%s' takes no value", spelling);
-            store(cmd, o, NULL, opts);
+            store(o, NULL, opts);
             continue;
         }
         if (!value) {
@@ -262,7 +311,7 @@ int ph_opts_parse(const PhCommand *cmd, int argc, char **argv, void *opts, char 
                 return ph_cli_usage_error(cmd->name, "option '%s' needs a value (%s)", spelling, o->value);
             value = argv[++i];
         }
-        if (store(cmd, o, value, opts) != 0)
+        if (store_arg(cmd, o, spelling, value, opts) != 0)
             return PH_EXIT_USAGE;
     }
     if (cmd->max_args >= 0 && *nargs > cmd->max_args)
@@ -273,9 +322,15 @@ int ph_opts_parse(const PhCommand *cmd, int argc, char **argv, void *opts, char 
 void ph_opts_free(const PhCommand *cmd, void *opts) {
     if (!opts)
         return;
-    for (const PhOption *o = cmd->options; o && o->name; o++)
+    for (const PhOption *o = cmd->options; o && o->name; o++) {
         if (is_list(o))
             ph_strlist_free(field(opts, o));
+        if (o->kind == PH_OPT_CONFIG) {
+            PhConfigRef *ref = field(opts, o);
+            ph_config_free(ref->file);
+            ph_strlist_free(&ref->owned);
+        }
+    }
 }
 
 /* ---------------------------------------------------------------------------
@@ -307,7 +362,7 @@ static void wrapped(FILE *out, const char *text, int col) {
 char *ph_opts_describe(const PhOption *o) {
     sqlite3_str *s = sqlite3_str_new(NULL);
     sqlite3_str_appendall(s, o->help);
-    if (o->kind == PH_OPT_ENUM) {
+    if (o->kind == PH_OPT_ENUM || o->kind == PH_OPT_WORDS) {
         char *list = word_list(o->words, ", ");
         sqlite3_str_appendf(s, ": %s", list);
         free(list);
@@ -315,7 +370,8 @@ char *ph_opts_describe(const PhOption *o) {
     if (o->def)
         sqlite3_str_appendf(s, " (default %s)", o->def);
     if (is_list(o))
-        sqlite3_str_appendall(s, o->kind == PH_OPT_IDS ? "; comma-separated, repeatable" : "; repeatable");
+        sqlite3_str_appendall(s, o->kind == PH_OPT_IDS || o->kind == PH_OPT_WORDS ? "; comma-separated, repeatable"
+                                                                                 : "; repeatable");
     char *t = sqlite3_str_finish(s);
     char *r = ph_xstrdup(t ? t : "");
     sqlite3_free(t);
@@ -328,7 +384,7 @@ void ph_opts_help(const PhCommand *cmd, FILE *out) {
         fprintf(out, "\nArguments:\n%s", cmd->operands);
     bool any = false;
     for (const PhOption *o = cmd->options; o && o->name; o++) {
-        if (o->flags & PH_OPT_HIDDEN)
+        if (o->flags & (PH_OPT_HIDDEN | PH_OPT_FILE_ONLY))
             continue;
         if (!any)
             fputs("\nOptions:\n", out);

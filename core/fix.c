@@ -29,6 +29,7 @@ struct PhFix {
     size_t *starts;        /* byte offset of each line; starts[nstarts-1] may be len (after a final newline) */
     size_t nstarts;
     size_t lines;          /* lines that hold bytes: nstarts, less the empty one after a final newline */
+    PhFixChars chars;
     PhVec(Span) spans;     /* accepted, sorted by start */
     size_t fixes;
 };
@@ -43,10 +44,11 @@ const char *ph_fix_status_text(PhFixStatus s) {
     return "?";
 }
 
-PhFix *ph_fix_new(const char *text, size_t len) {
+PhFix *ph_fix_new(const char *text, size_t len, PhFixChars chars) {
     PhFix *x = ph_xcalloc(1, sizeof *x);
     x->text = text;
     x->len = len;
+    x->chars = chars;
     size_t cap = 64;
     x->starts = ph_xmalloc(cap * sizeof *x->starts);
     x->starts[x->nstarts++] = 0;
@@ -70,24 +72,23 @@ void ph_fix_free(PhFix *self) {
 
 size_t ph_fix_count(const PhFix *self) { return self->fixes; }
 
-static bool continuation(char c) { return ((unsigned char)c & 0xC0) == 0x80; }
-
 /* End of line i (0-based): the offset of its '\n', or len. */
 static size_t line_end(const PhFix *x, size_t i) { return i + 1 < x->nstarts ? x->starts[i + 1] - 1 : x->len; }
 
-/* The byte offset of (line, col), counting characters as the extractor
- * does; false when the position is not in the file. The end of a line
- * (before its '\n') is a position. */
+/* The byte offset of (line, col), counting characters as x->chars says;
+ * false when the position is not in the file. The end of a line (before
+ * its '\n') is a position. */
 static bool offset_of(const PhFix *x, int line, int col, size_t *out) {
     if (line < 1 || (size_t)line > x->nstarts || col < 1)
         return false;
     size_t p = x->starts[line - 1], end = line_end(x, (size_t)line - 1);
+    if (line == 1 && x->chars == PH_FIX_UTF8 && end >= 3 && memcmp(x->text, "\xEF\xBB\xBF", 3) == 0)
+        p = 3;
     for (int c = 1; c < col; c++) {
         if (p >= end)
             return false;
-        p++;
-        while (p < end && continuation(x->text[p]))
-            p++;
+        size_t n = x->chars == PH_FIX_UTF8 ? ph_utf8_char(x->text + p, end - p) : 1;
+        p += n ? n : 1;
     }
     *out = p;
     return true;

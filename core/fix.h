@@ -9,10 +9,10 @@
  * Bytes outside the edited spans are kept as they are: line endings (a
  * CRLF file stays CRLF), the encoding (a Latin-1 byte is never decoded or
  * re-encoded), a missing final newline. Positions are the facts' own (line
- * and character column, 1-based), turned into byte offsets by the inverse
- * of the extractor's rule (extractor/source.c: every byte that is not a
- * UTF-8 continuation byte starts a character), so they land where the
- * extractor saw the node even in a file that is not valid UTF-8.
+ * and character column, 1-based), which count the characters of the text
+ * the extractor read; PhFixChars says how the bytes at hand hold those
+ * characters. Whether it said right is the caller's to check (cli/fix.c
+ * compares the result with the extractor's reading of it).
  */
 #ifndef PH_FIX_H
 #define PH_FIX_H
@@ -22,6 +22,13 @@
 #include "rules.h"
 
 typedef struct PhFix PhFix;
+
+/* How bytes hold characters. */
+typedef enum {
+    PH_FIX_UTF8,           /* a UTF-8 sequence, or a byte that is none (read as U+FFFD), is a character;
+                              a byte order mark before line 1 is none */
+    PH_FIX_BYTES           /* each byte is a character: a file in a one-byte encoding (`coding: latin-1`) */
+} PhFixChars;
 
 /* Why a finding's edits were refused (all of them: a fix is applied whole
  * or not at all). */
@@ -36,9 +43,9 @@ typedef enum {
  * was read"). Static. */
 const char *ph_fix_status_text(PhFixStatus s);
 
-/* A fix over `text` (len bytes, borrowed: it must outlive the PhFix).
- * Caller frees with ph_fix_free(). */
-PhFix *ph_fix_new(const char *text, size_t len);
+/* A fix over `text` (len bytes, borrowed: it must outlive the PhFix), whose
+ * characters are `chars`. Caller frees with ph_fix_free(). */
+PhFix *ph_fix_new(const char *text, size_t len, PhFixChars chars);
 void ph_fix_free(PhFix *self);             /* NULL is a no-op */
 
 /* Offer one finding's edits (n of them). They are accepted together, or

@@ -26,6 +26,30 @@ const PhReportFormat *ph_report_format(const char *name) {
     return NULL;
 }
 
+char *ph_report_left_out(const PhFindings *fs) {
+    int left = ph_findings_left_out(fs), told = 0, parts = 0;
+    if (!left)
+        return NULL;
+    for (int c = 0; c < PH_CTX_COUNT; c++)
+        parts += fs->left_out[c] > 0;
+    sqlite3_str *s = sqlite3_str_new(NULL);
+    /* Contexts in the order a reader looks for them: tests first. */
+    static const PhContext order[PH_CTX_COUNT] = {PH_CTX_TEST, PH_CTX_EXAMPLE, PH_CTX_SCRIPT, PH_CTX_CODE};
+    for (int k = 0; k < PH_CTX_COUNT; k++) {
+        int n = fs->left_out[order[k]];
+        if (!n)
+            continue;
+        told++;
+        const char *sep = told == 1 ? "" : told == parts ? " and " : ", ";
+        sqlite3_str_appendf(s, "%s%d%s in %s files", sep, n, told == 1 ? (n == 1 ? " finding" : " findings") : "",
+                            ph_context_name(order[k]));
+    }
+    char *t = sqlite3_str_finish(s);
+    char *out = ph_xstrdup(t ? t : "");
+    sqlite3_free(t);
+    return out;
+}
+
 void ph_json_string(FILE *out, const char *s) {
     putc('"', out);
     const char *p = s ? s : "";
@@ -193,8 +217,12 @@ void ph_report_text(FILE *out, const PhReport *r) {
             fputc('\n', out);
         }
     }
+    char *left = ph_report_left_out(fs);
     if (!fs->len) {
         fprintf(out, "No findings in %d files (%ld lines).\n", r->files, r->lines);
+        if (left)
+            fprintf(out, "Not shown: %s (%s shows them).\n", left, PH_REPORT_SHOW_ALL);
+        free(left);
         return;
     }
     /* Summary by rule, in catalogue order. */
@@ -215,6 +243,9 @@ void ph_report_text(FILE *out, const PhReport *r) {
     if (fs->suppressed)
         fprintf(out, "; %d suppressed by noqa", fs->suppressed);
     fputs(").\n", out);
+    if (left)
+        fprintf(out, "Not shown: %s (%s shows them).\n", left, PH_REPORT_SHOW_ALL);
+    free(left);
 }
 
 static void json_location(FILE *out, const PhLocation *l, bool with_message) {
@@ -231,16 +262,18 @@ static void json_location(FILE *out, const PhLocation *l, bool with_message) {
 
 void ph_report_json(FILE *out, const PhReport *r) {
     const PhFindings *fs = r->findings;
-    fputc('[', out);
+    fputs("{\n  \"findings\": [", out);
     for (size_t i = 0; i < fs->len; i++) {
         const PhFinding *f = &fs->items[i];
-        fputs(i ? ",\n  {" : "\n  {", out);
+        fputs(i ? ",\n    {" : "\n    {", out);
         fputs("\"rule\": ", out);
         ph_json_string(out, f->rule->id);
         fputs(", \"name\": ", out);
         ph_json_string(out, f->rule->name);
         fputs(", \"severity\": ", out);
         ph_json_string(out, f->severity);
+        fputs(", \"context\": ", out);
+        ph_json_string(out, ph_context_name(f->context));
         fputs(", \"path\": ", out);
         ph_json_string(out, f->loc.path);
         fprintf(out, ", \"line\": %d, \"col\": %d, \"end_line\": %d, \"end_col\": %d", f->loc.line, f->loc.col,
@@ -248,7 +281,7 @@ void ph_report_json(FILE *out, const PhReport *r) {
         fputs(", \"message\": ", out);
         ph_json_string(out, f->message);
         fputs(", \"fix\": ", out);
-        ph_json_string(out, f->rule->fix);
+        ph_json_string(out, f->fix);
         fputs(", \"related\": [", out);
         for (size_t k = 0; k < f->nrelated; k++) {
             if (k)
@@ -257,5 +290,9 @@ void ph_report_json(FILE *out, const PhReport *r) {
         }
         fputs("]}", out);
     }
-    fputs(fs->len ? "\n]\n" : "]\n", out);
+    fputs(fs->len ? "\n  ],\n  \"left_out\": {" : "],\n  \"left_out\": {", out);
+    for (int c = 0; c < PH_CTX_COUNT; c++)
+        fprintf(out, "%s\"%s\": %d", c ? ", " : "", ph_context_name((PhContext)c), fs->left_out[c]);
+    fprintf(out, "},\n  \"left_out_shown_by\": \"%s\",\n  \"suppressed\": %d\n}\n", PH_REPORT_SHOW_ALL,
+            fs->suppressed);
 }

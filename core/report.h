@@ -76,6 +76,8 @@ typedef struct PhReport {
     const char *min_severity;          /* --min-severity, or NULL */
     const char *diff_base;             /* --diff BASE, or NULL */
     int diff_dropped;                  /* findings left out by --diff (outside changed lines) */
+    PhContextSet contexts;             /* --contexts, or 0: each rule's own (findings->left_out
+                                          counts what either left out) */
     const char *path_prefix;           /* prepended to finding paths to name files from the
                                           working directory ("" or "src/"); NULL = "" */
     const char *base_uri;              /* file URI of the working directory, ending in '/'
@@ -95,6 +97,14 @@ const PhReportFormat *ph_report_format(const char *name);
 extern const PhReportFormat ph_report_formats[];
 
 /* Helpers shared by formats. */
+
+/* The option that shows what the default contexts left out. */
+#define PH_REPORT_SHOW_ALL "--contexts all"
+
+/* What the context choice left out, for people: "12 findings in test
+ * files and 3 in example files"; NULL when nothing was. Caller frees with
+ * free(). Every format says it, with PH_REPORT_SHOW_ALL. */
+char *ph_report_left_out(const PhFindings *fs);
 
 /* A JSON string literal, escaped; bytes that are not UTF-8 become U+FFFD
  * (\ufffd), so that any file name or source text gives valid JSON. */

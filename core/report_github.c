@@ -16,6 +16,7 @@
 #include "report.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *command_of(const char *severity) {
@@ -71,10 +72,17 @@ void ph_report_github(FILE *out, const PhReport *r) {
                 escaped(out, s->message, false);
             }
         }
-        if (*f->rule->fix) {
+        if (*f->fix) {
             fputs("%0AFix: ", out);
-            escaped(out, f->rule->fix, false);
+            escaped(out, f->fix, false);
         }
         fputc('\n', out);
     }
+    char *left = ph_report_left_out(r->findings);
+    if (left) {
+        fputs("::notice title=pyhunt::Not shown: ", out);
+        escaped(out, left, false);
+        fprintf(out, " (%s shows them)\n", PH_REPORT_SHOW_ALL);
+    }
+    free(left);
 }

@@ -46,13 +46,13 @@ static const Category categories[CAT_COUNT] = {
     [CAT_BLOCKING] = {"Blocking I/O in async context",
                       "Synchronous calls inside `async def`: while one runs, every other request on the event "
                       "loop waits.",
-                      true, "Offending call", "Async equivalent", "Est. speed-up",
+                      true, "Offending call", "Async equivalent", "Effect",
                       "loop no longer stalls: concurrent requests stop queueing behind the call", true},
     [CAT_SEQUENTIAL] = {"Sequential awaits",
                         "Independent awaits run one after another where they could overlap.", true, "Awaits",
-                        "Concurrent alternative", "Est. speed-up", "up to N× for N independent iterations"},
+                        "Concurrent alternative", "Effect", "the awaits overlap: the wait is the slowest one, not the sum"},
     [CAT_NPLUS1] = {"N+1 queries", "A query per loop iteration where one batched query would do.", true,
-                    "Query in loop", "Batch alternative", "Est. speed-up",
+                    "Query in loop", "Batch alternative", "Effect",
                     "N round trips become 1 (N = loop iterations)"},
     [CAT_RESOURCES] = {"Unclosed resources",
                        "Files, sockets, clients and connections that are not closed on every path.", true,
@@ -60,12 +60,12 @@ static const Category categories[CAT_COUNT] = {
     [CAT_MEMORY] = {"Unbounded in-memory growth", "Caches and collections that only ever grow.", true,
                     "Where it grows", "Fix", "Risk", "memory grows with traffic until the process is killed"},
     [CAT_EAGER] = {"Eager materialization", "Whole sequences built in memory only to be walked once.", true,
-                   "Materialized", "Lazy alternative", "Est. saving", "O(n) memory becomes O(1); first item sooner"},
+                   "Materialized", "Lazy alternative", "Effect", "O(n) memory becomes O(1); first item sooner"},
     [CAT_POOL] = {"Missing connection-pool configuration",
                   "Connections opened per call, or pools left at defaults.", true, "Created", "Pooled alternative",
-                  "Est. saving", "a TCP/TLS handshake (and pool warm-up) per call"},
+                  "Effect", "a TCP/TLS handshake (and pool warm-up) per call"},
     [CAT_HOT] = {"Expensive operations in hot paths", "Work repeated on every call or iteration that could be done once.",
-                 true, "Operation", "Alternative", "Est. saving", "repeated work done once"},
+                 true, "Operation", "Alternative", "Effect", "repeated work done once"},
     [CAT_ASYNC] = {"Async correctness and timeouts",
                    "Coroutines, tasks and network calls used in ways that lose work, errors or time.", false, "Code",
                    "Fix", "Risk", "latent bugs: lost errors, hangs, deprecated behaviour"},
@@ -87,7 +87,7 @@ static const CatMatch matches[] = {
     {"PH101", "PH102", NULL, CAT_BLOCKING, NULL},
     {"PH108", "PH108", NULL, CAT_BLOCKING, NULL},
     {"PH111", "PH111", NULL, CAT_BLOCKING, NULL},
-    {"PH113", "PH113", NULL, CAT_SEQUENTIAL, "up to %d× (the run's awaits overlap)"},
+    {"PH113", "PH113", NULL, CAT_SEQUENTIAL, "the %d awaits overlap: the wait is the slowest one, not the sum"},
     {"PH202", "PH202", NULL, CAT_SEQUENTIAL, NULL},
     {"PH100", "PH199", NULL, CAT_ASYNC, NULL},
     {"PH200", "PH299", NULL, CAT_NPLUS1, NULL},
@@ -324,6 +324,43 @@ static void offending(FILE *out, const PhFinding *f, const PhFindingInfo *info) 
  * Sections.
  */
 
+/* The Scope line on code contexts: which files each rule reported in, and
+ * what that left out. */
+static void contexts(FILE *out, const PhReport *r) {
+    fputs("- **Code contexts:** ", out);
+    if (r->contexts) {
+        char *t = ph_context_set_text(r->contexts);
+        fprintf(out, "`--contexts %s`", t);
+        free(t);
+    } else {
+        fputs("findings in `code` files", out);
+        /* rules with other contexts, grouped by them, in catalogue order */
+        size_t n = ph_rules_len(r->rules);
+        bool *told = ph_xcalloc(n + 1, sizeof *told);
+        for (size_t k = 0; k < n; k++) {
+            const PhRule *a = ph_rules_at(r->rules, k);
+            if (told[k] || a->contexts == 1u << PH_CTX_CODE)
+                continue;
+            fputs("; ", out);
+            for (size_t j = k, first = 1; j < n; j++)
+                if (!told[j] && ph_rules_at(r->rules, j)->contexts == a->contexts) {
+                    fprintf(out, "%s%s", first ? "" : ", ", ph_rules_at(r->rules, j)->id);
+                    told[j] = true;
+                    first = 0;
+                }
+            char *t = ph_context_set_text(a->contexts);
+            fprintf(out, " in %s files", strcmp(t, "all") == 0 ? "all" : t);
+            free(t);
+        }
+        free(told);
+    }
+    char *left = ph_report_left_out(r->findings);
+    if (left)
+        fprintf(out, ". Not shown: %s (`pyhunt audit %s` shows them)", left, PH_REPORT_SHOW_ALL);
+    free(left);
+    fputs(".\n", out);
+}
+
 static void scope(FILE *out, const PhReport *r) {
     char a[32], b[32];
     const PhArch *arch = r->arch;
@@ -370,6 +407,7 @@ static void scope(FILE *out, const PhReport *r) {
         md_code(out, r->diff_base, strlen(r->diff_base));
         fprintf(out, "; %d finding%s on unchanged lines left out.\n", r->diff_dropped, r->diff_dropped == 1 ? "" : "s");
     }
+    contexts(out, r);
     if (r->findings->suppressed)
         fprintf(out, "- **Suppressed:** %d finding%s silenced by `# noqa`.\n", r->findings->suppressed,
                 r->findings->suppressed == 1 ? "" : "s");
@@ -434,7 +472,7 @@ static void finding_row(FILE *out, const PhReport *r, size_t i, const Category *
     if (c->call_alt && info && info->alternative)
         md_textz(out, info->alternative);
     else
-        md_textz(out, *f->rule->fix ? f->rule->fix : "—");
+        md_textz(out, *f->fix ? f->fix : "—");
     fputs(" | ", out);
     int steps = steps_of(f);
     if (m && m->gain_run && steps > 1) {
@@ -536,14 +574,18 @@ static void recommendations(FILE *out, const PhReport *r) {
         for (size_t k = 0; k < ph_rules_len(r->rules); k++) {
             const PhRule *rule = ph_rules_at(r->rules, k);
             int n = 0;
+            const PhFinding *first = NULL;   /* its fix and message are filled; the rule's are templates */
             for (size_t i = 0; i < fs->len; i++)
-                n += fs->items[i].rule == rule && ph_severity_rank(fs->items[i].severity) == s;
+                if (fs->items[i].rule == rule && ph_severity_rank(fs->items[i].severity) == s) {
+                    first = first ? first : &fs->items[i];
+                    n++;
+                }
             if (!n)
                 continue;
             if (!item)
                 fprintf(out, "### %s\n\n", heads[s - 1]);
             fprintf(out, "%d. **%s %s** (%d finding%s): ", ++item, rule->id, rule->name, n, n == 1 ? "" : "s");
-            md_textz(out, *rule->fix ? rule->fix : rule->message);
+            md_textz(out, *first->fix ? first->fix : first->message);
             fputc('\n', out);
             int shown = 0;
             for (size_t i = 0; i < fs->len && shown < MAX_PER_RULE; i++)

@@ -60,7 +60,11 @@ void ph_report_rules_json(FILE *out, const PhRuleSet *rules) {
         }
         fputs("    \"tags\": ", out);
         words(out, r->tags);
-        fputs(",\n", out);
+        fprintf(out, ",\n    \"default\": \"%s\",\n    \"contexts\": [", r->opt_in ? "opt-in" : "on");
+        for (int c = 0, n = 0; c < PH_CTX_COUNT; c++)
+            if (r->contexts & (1u << c))
+                fprintf(out, "%s\"%s\"", n++ ? ", " : "", ph_context_name((PhContext)c));
+        fputs("],\n", out);
         const struct {
             const char *key, *value;
         } more[] = {

@@ -96,6 +96,12 @@ static void jw_kint(Jw *w, const char *k, long v) {
     jw_int(w, v);
 }
 
+static void jw_kbool(Jw *w, const char *k, bool v) {
+    jw_key(w, k);
+    jw_sep(w);
+    fputs(v ? "true" : "false", w->out);
+}
+
 /* {"text": s} under key k. */
 static void jw_message(Jw *w, const char *k, const char *s) {
     jw_key(w, k);
@@ -378,13 +384,46 @@ static void result(Jw *w, const PhReport *r, size_t i) {
     jw_open(w, '{');
     jw_kstr(w, "pyhunt/v1", fp);
     jw_close(w, '}');
-    if (ph_severity_rank(f->severity) != ph_severity_rank(f->rule->severity)) {
-        jw_key(w, "properties");
-        jw_open(w, '{');
+    jw_key(w, "properties");
+    jw_open(w, '{');
+    jw_kstr(w, "pyhunt.context", ph_context_name(f->context));
+    if (ph_severity_rank(f->severity) != ph_severity_rank(f->rule->severity))
         jw_kstr(w, "pyhunt.severity", f->severity);
-        jw_close(w, '}');
-    }
     jw_close(w, '}');
+    jw_close(w, '}');
+}
+
+/* What the context choice left out: a note for people (tool execution
+ * notifications show in viewers) and counts in the run's property bag. */
+static void left_out(Jw *w, const PhReport *r) {
+    char *text = ph_report_left_out(r->findings);
+    if (!text)
+        return;
+    char *note = ph_xasprintf("Not shown: %s (%s shows them).", text, PH_REPORT_SHOW_ALL);
+    jw_key(w, "invocations");
+    jw_open(w, '[');
+    jw_open(w, '{');
+    jw_kbool(w, "executionSuccessful", true);
+    jw_key(w, "toolExecutionNotifications");
+    jw_open(w, '[');
+    jw_open(w, '{');
+    jw_kstr(w, "level", "note");
+    jw_message(w, "message", note);
+    jw_close(w, '}');
+    jw_close(w, ']');
+    jw_close(w, '}');
+    jw_close(w, ']');
+    jw_key(w, "properties");
+    jw_open(w, '{');
+    jw_key(w, "pyhunt.leftOut");
+    jw_open(w, '{');
+    for (int c = 0; c < PH_CTX_COUNT; c++)
+        jw_kint(w, ph_context_name((PhContext)c), r->findings->left_out[c]);
+    jw_close(w, '}');
+    jw_kstr(w, "pyhunt.leftOutShownBy", PH_REPORT_SHOW_ALL);
+    jw_close(w, '}');
+    free(note);
+    free(text);
 }
 
 void ph_report_sarif(FILE *out, const PhReport *r) {
@@ -427,6 +466,7 @@ void ph_report_sarif(FILE *out, const PhReport *r) {
     for (size_t i = 0; i < r->findings->len; i++)
         result(&w, r, i);
     jw_close(&w, ']');
+    left_out(&w, r);
 
     jw_close(&w, '}');
     jw_close(&w, ']');

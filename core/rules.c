@@ -36,6 +36,8 @@ static void rule_free(PhRule *r) {
     free(r->autofix);
     free(r->path);
     free(r->sql);
+    free(r->contexts_text);
+    free(r->default_text);
     free(r);
 }
 
@@ -72,6 +74,55 @@ static void append_field(char **field, const char *value, size_t n) {
     (*field)[old] = '\n';
     memcpy(*field + old + 1, value, n);
     (*field)[old + 1 + n] = 0;
+}
+
+int ph_rules_tag_line(const char *text, const char *tag) {
+    size_t n = strlen(tag);
+    int line = 1;
+    for (const char *p = text; *p; line++) {
+        const char *s = p + strspn(p, " \t");
+        if (s[0] == '-' && s[1] == '-') {
+            s += 2 + strspn(s + 2, " \t");
+            if (*s == '@' && strncmp(s + 1, tag, n) == 0 && !isalnum((unsigned char)s[n + 1]))
+                return line;
+        }
+        const char *e = strchr(p, '\n');
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return 1;
+}
+
+/* A header field that continued over several lines, as one line. */
+static void join_lines(char *s) {
+    for (char *p = s; p && *p; p++)
+        if (*p == '\n' || *p == '\r' || *p == '\t')
+            *p = ' ';
+}
+
+/* What decides where and whether a rule reports: @contexts (default code)
+ * and @default (opt-in or on); @message and @fix are made one line. Returns
+ * 0, or -1 after a diagnostic at the bad tag. */
+static int read_report_meta(PhRule *r, PhDiags *diags) {
+    join_lines(r->message);
+    join_lines(r->fix);
+    r->contexts = 1u << PH_CTX_CODE;
+    const char *bad = NULL;
+    size_t bad_len = 0;
+    if (r->contexts_text && !ph_context_set_parse(r->contexts_text, &r->contexts, &bad, &bad_len)) {
+        ph_diags_add(diags, PH_ERROR, r->path, ph_rules_tag_line(r->sql, "contexts"), 1, 0, NULL,
+                     "@contexts '%.*s' is not a context: say all, or some of code, test, example, script",
+                     (int)bad_len, bad);
+        return -1;
+    }
+    if (r->default_text && strcmp(r->default_text, "opt-in") != 0 && strcmp(r->default_text, "on") != 0) {
+        ph_diags_add(diags, PH_ERROR, r->path, ph_rules_tag_line(r->sql, "default"), 1, 0, NULL,
+                     "@default '%s' is not 'opt-in' or 'on'", r->default_text);
+        return -1;
+    }
+    r->opt_in = r->default_text && strcmp(r->default_text, "opt-in") == 0;
+    return 0;
 }
 
 bool ph_rules_valid_id(const char *id) {
@@ -152,6 +203,8 @@ int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool built
             else if (!strcmp(tag, "bad")) f = &r->bad;
             else if (!strcmp(tag, "good")) f = &r->good;
             else if (!strcmp(tag, "accepted")) f = &r->accepted;
+            else if (!strcmp(tag, "contexts")) f = &r->contexts_text;
+            else if (!strcmp(tag, "default")) f = &r->default_text;
             else if (!strcmp(tag, "autofix")) f = &r->autofix;
             bool in_example = last && (last == &r->bad || last == &r->good || last == &r->description ||
                                        last == &r->accepted || last == &r->autofix);
@@ -167,7 +220,8 @@ int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool built
                 rule_free(r);
                 return -1;
             }
-            if (*f && (f == &r->id || f == &r->name || f == &r->severity)) {
+            if (*f && (f == &r->id || f == &r->name || f == &r->severity || f == &r->contexts_text ||
+                       f == &r->default_text)) {
                 ph_diags_add(diags, PH_ERROR, path, line, (int)i + 1, 0, NULL, "@%s given twice", tag);
                 rule_free(r);
                 return -1;
@@ -215,6 +269,10 @@ int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool built
     }
     if (!r->fix)
         r->fix = ph_xstrdup("");
+    if (read_report_meta(r, diags) != 0) {
+        rule_free(r);
+        return -1;
+    }
     for (size_t i = 0; i < self->v.len; i++)
         if (strcmp(self->v.items[i]->id, r->id) == 0) {
             rule_free(self->v.items[i]);
@@ -378,12 +436,24 @@ static bool names_any_of(const char *const *items, size_t n, const char *id) {
     return false;
 }
 
+/* Does --select pick r? An opt-in rule only by its id or ALL, as a user who
+ * writes PH1 wants the async family they know, not its noisy extras. */
+static bool selected(const PhRule *r, const char *const *select, size_t n) {
+    if (!n)
+        return !r->opt_in;
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(select[i], PH_RULES_ALL) == 0 || strcasecmp(select[i], r->id) == 0 ||
+            (!r->opt_in && names(select[i], strlen(select[i]), r->id)))
+            return true;
+    return false;
+}
+
 void ph_rules_filter(PhRuleSet *self, const char *const *select, size_t nselect, const char *const *ignore,
                      size_t nignore) {
     size_t k = 0;
     for (size_t i = 0; i < self->v.len; i++) {
         PhRule *r = self->v.items[i];
-        if ((!nselect || names_any_of(select, nselect, r->id)) && !names_any_of(ignore, nignore, r->id))
+        if (selected(r, select, nselect) && !names_any_of(ignore, nignore, r->id))
             self->v.items[k++] = r;
         else
             rule_free(r);
@@ -425,29 +495,100 @@ static int body_line(const PhRule *r) {
     return 1;
 }
 
-static char *expand(const char *tmpl, sqlite3_stmt *st, int ncols) {
-    sqlite3_str *s = sqlite3_str_new(NULL);
-    for (const char *p = tmpl; *p; p++) {
-        if (*p == '{') {
-            const char *e = strchr(p, '}');
-            if (e) {
-                bool found = false;
-                for (int c = 0; c < ncols; c++) {
-                    const char *name = sqlite3_column_name(st, c);
-                    if (strlen(name) == (size_t)(e - p - 1) && strncmp(name, p + 1, (size_t)(e - p - 1)) == 0) {
-                        const char *v = (const char *)sqlite3_column_text(st, c);
-                        sqlite3_str_appendall(s, v ? v : "");
-                        found = true;
-                        break;
-                    }
-                }
-                if (found) {
-                    p = e;
-                    continue;
-                }
+/* ---------------------------------------------------------------------------
+ * Messages that read right (RULES.md: one line, every placeholder filled),
+ * enforced here for every rule, built-in or not.
+ */
+
+/* Length of the placeholder name at p, just after a '{' (letters, digits,
+ * '_', not starting with a digit, then '}'), or 0 when it is not one. */
+static size_t placeholder(const char *p) {
+    size_t n = 0;
+    if (!isalpha((unsigned char)*p) && *p != '_')
+        return 0;
+    while (isalnum((unsigned char)p[n]) || p[n] == '_')
+        n++;
+    return p[n] == '}' ? n : 0;
+}
+
+static int column_named(sqlite3_stmt *st, int ncols, const char *name, size_t n) {
+    for (int c = 0; c < ncols; c++) {
+        const char *col = sqlite3_column_name(st, c);
+        if (strlen(col) == n && strncmp(col, name, n) == 0)
+            return c;
+    }
+    return -1;
+}
+
+/* Does every {name} of @message and @fix name a result column? If not, a
+ * diagnostic at the field and -1: the rule could only print a raw `{name}`. */
+static int check_placeholders(const PhRule *rule, sqlite3_stmt *st, int ncols, PhDiags *diags) {
+    const char *fields[2] = {rule->message, rule->fix}, *tags[2] = {"message", "fix"};
+    for (int k = 0; k < 2; k++)
+        for (const char *p = fields[k]; p && (p = strchr(p, '{')); p++) {
+            size_t n = placeholder(p + 1);
+            if (n && column_named(st, ncols, p + 1, n) < 0) {
+                ph_diags_add(diags, PH_ERROR, rule->path, ph_rules_tag_line(rule->sql, tags[k]), 0, 0, NULL,
+                             "{%.*s} in @%s of rule %s names no result column of its query", (int)n, p + 1, tags[k],
+                             rule->id);
+                return -1;
             }
         }
-        sqlite3_str_appendchar(s, 1, *p);
+    return 0;
+}
+
+/* Append value as one line: up to its first line break, then "…" when
+ * more followed (a loop header or a call spread over lines). */
+static void append_one_line(sqlite3_str *s, const char *v) {
+    size_t n = strcspn(v, "\r\n");
+    if (!v[n]) {
+        sqlite3_str_appendall(s, v);
+        return;
+    }
+    while (n && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+        n--;
+    sqlite3_str_append(s, v, (int)n);
+    sqlite3_str_appendall(s, "…");
+}
+
+/* A message a query returned whole (its `message` column, a related step):
+ * each line break, with the blanks around it, becomes one space. In place. */
+static void one_line(char *m) {
+    if (!m)
+        return;
+    char *w = m;
+    for (const char *r = m; *r;) {
+        if (*r != '\n' && *r != '\r') {
+            *w++ = *r++ == '\t' ? ' ' : r[-1];
+            continue;
+        }
+        while (w > m && (w[-1] == ' ' || w[-1] == '\t'))
+            w--;
+        r += strspn(r, " \t\r\n");
+        if (w > m && *r)
+            *w++ = ' ';
+    }
+    *w = 0;
+}
+
+/* The template with each {column} filled from the current row, one line.
+ * A NULL value fills nothing and, the first time, names itself in
+ * *unfilled (caller frees with free()). Caller frees the result with free(). */
+static char *expand(const char *tmpl, sqlite3_stmt *st, int ncols, char **unfilled) {
+    sqlite3_str *s = sqlite3_str_new(NULL);
+    for (const char *p = tmpl; *p; p++) {
+        size_t n = *p == '{' ? placeholder(p + 1) : 0;
+        int c = n ? column_named(st, ncols, p + 1, n) : -1;
+        if (c < 0) {
+            sqlite3_str_appendchar(s, 1, *p);
+            continue;
+        }
+        const char *v = (const char *)sqlite3_column_text(st, c);
+        if (v)
+            append_one_line(s, v);
+        else if (!*unfilled)
+            *unfilled = ph_xstrndup(p + 1, n);
+        p += n + 1;
     }
     char *m = sqlite3_str_finish(s);
     char *out = ph_xstrdup(m ? m : "");
@@ -459,11 +600,18 @@ typedef struct Lookup {
     sqlite3_stmt *path, *noqa, *related, *edits;
 } Lookup;
 
-static char *file_path(Lookup *lk, int64_t file_id) {
+/* The path of a file id (caller frees with free()) and, when context is
+ * not NULL, its code context. */
+static char *file_path(Lookup *lk, int64_t file_id, PhContext *context) {
     sqlite3_bind_int64(lk->path, 1, file_id);
     char *p = NULL;
-    if (sqlite3_step(lk->path) == SQLITE_ROW)
+    if (sqlite3_step(lk->path) == SQLITE_ROW) {
         p = ph_xstrdup((const char *)sqlite3_column_text(lk->path, 0));
+        const char *c = (const char *)sqlite3_column_text(lk->path, 1);
+        int k = c ? ph_context_parse(c, strlen(c)) : -1;
+        if (context)
+            *context = k >= 0 ? (PhContext)k : PH_CTX_CODE;
+    }
     sqlite3_reset(lk->path);
     return p ? p : ph_xstrdup("?");
 }
@@ -489,13 +637,14 @@ static void add_related(Lookup *lk, PhFinding *f, const char *json) {
         PhLocation l;
         memset(&l, 0, sizeof l);
         l.file_id = sqlite3_column_int(lk->related, 0);
-        l.path = file_path(lk, l.file_id);
+        l.path = file_path(lk, l.file_id, NULL);
         l.line = sqlite3_column_int(lk->related, 1);
         l.col = sqlite3_column_int(lk->related, 2);
         l.end_line = sqlite3_column_int(lk->related, 3);
         l.end_col = sqlite3_column_int(lk->related, 4);
         const char *m = (const char *)sqlite3_column_text(lk->related, 5);
         l.message = m ? ph_xstrdup(m) : NULL;
+        one_line(l.message);
         ph_vec_push(&v, l);
     }
     sqlite3_reset(lk->related);
@@ -545,8 +694,10 @@ typedef struct Row {
     int64_t file_id;
     int line, col, end_line, end_col;
     char *severity;        /* NULL: the rule's */
-    char *message;
+    char *message;         /* one line */
+    char *fix;             /* @fix filled, one line */
     char *related;         /* JSON, or NULL */
+    char *unfilled;        /* a placeholder a NULL column left empty, or NULL (fresh runs only) */
     char *edits;           /* JSON, or NULL */
 } Row;
 
@@ -561,7 +712,9 @@ static void rows_free(Rows *rows) {
     for (size_t i = 0; i < rows->len; i++) {
         free(rows->items[i].severity);
         free(rows->items[i].message);
+        free(rows->items[i].fix);
         free(rows->items[i].related);
+        free(rows->items[i].unfilled);
         free(rows->items[i].edits);
     }
     free(rows->items);
@@ -608,16 +761,26 @@ static int run_query(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diags
         sqlite3_finalize(st);
         return -1;
     }
+    if (check_placeholders(rule, st, ncols, diags) != 0) {
+        sqlite3_finalize(st);
+        return -1;
+    }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         Row r;
+        memset(&r, 0, sizeof r);
         r.file_id = sqlite3_column_int64(st, c_file);
         r.line = sqlite3_column_int(st, c_line);
         r.col = sqlite3_column_int(st, c_col);
         r.end_line = c_eline >= 0 ? sqlite3_column_int(st, c_eline) : r.line;
         r.end_col = c_ecol >= 0 ? sqlite3_column_int(st, c_ecol) : r.col;
         r.severity = column_dup(st, c_sev);
-        r.message = c_msg >= 0 && sqlite3_column_type(st, c_msg) != SQLITE_NULL ? column_dup(st, c_msg)
-                                                                                 : expand(rule->message, st, ncols);
+        if (c_msg >= 0 && sqlite3_column_type(st, c_msg) != SQLITE_NULL) {
+            r.message = column_dup(st, c_msg);
+            one_line(r.message);
+        } else {
+            r.message = expand(rule->message, st, ncols, &r.unfilled);
+        }
+        r.fix = expand(rule->fix, st, ncols, &r.unfilled);
         r.related = column_dup(st, c_rel);
         r.edits = column_dup(st, c_edits);
         ph_vec_push(rows, r);
@@ -673,7 +836,8 @@ static bool cache_read(sqlite3 *db, const char *key, Rows *rows) {
                  .severity = column_dup(st, 5),
                  .message = column_dup(st, 6),
                  .related = column_dup(st, 7),
-                 .edits = column_dup(st, 8)};
+                 .fix = column_dup(st, 8),
+                 .edits = column_dup(st, 9)};
         ph_vec_push(rows, r);
     }
     sqlite3_finalize(st);
@@ -715,7 +879,8 @@ static void cache_write(sqlite3 *db, const char *key, const Rows *rows, int data
         sqlite3_bind_text(row, 8, r->severity, -1, SQLITE_STATIC);
         sqlite3_bind_text(row, 9, r->message, -1, SQLITE_STATIC);
         sqlite3_bind_text(row, 10, r->related, -1, SQLITE_STATIC);
-        sqlite3_bind_text(row, 11, r->edits, -1, SQLITE_STATIC);
+        sqlite3_bind_text(row, 11, r->fix ? r->fix : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(row, 12, r->edits, -1, SQLITE_STATIC);
         rc = sqlite3_step(row) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
         sqlite3_reset(row);
     }
@@ -726,6 +891,26 @@ static void cache_write(sqlite3 *db, const char *key, const Rows *rows, int data
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 out:
     sqlite3_busy_timeout(db, PH_DB_BUSY_MS);
+}
+
+/* One warning for the rows whose message or fix lost a placeholder to a
+ * NULL column: the finding reads wrong ("inside async def " and nothing),
+ * which is the rule's defect to fix (a COALESCE), not the user's. */
+static void warn_unfilled(Lookup *lk, const PhRule *rule, const Rows *rows, PhDiags *diags) {
+    const Row *first = NULL;
+    int n = 0;
+    for (size_t i = 0; i < rows->len; i++)
+        if (rows->items[i].unfilled) {
+            first = first ? first : &rows->items[i];
+            n++;
+        }
+    if (!first)
+        return;
+    char *path = file_path(lk, first->file_id, NULL);
+    ph_diags_add(diags, PH_WARNING, rule->path, ph_rules_tag_line(rule->sql, "message"), 0, 0, NULL,
+                 "rule %s left {%s} empty (its column is NULL) in %d finding%s, the first at %s:%d:%d", rule->id,
+                 first->unfilled, n, n == 1 ? "" : "s", path, first->line, first->col);
+    free(path);
 }
 
 int ph_rules_run(sqlite3 *db, const PhRule *rule, bool cached, PhFindings *out, PhDiags *diags) {
@@ -746,6 +931,7 @@ int ph_rules_run(sqlite3 *db, const PhRule *rule, bool cached, PhFindings *out, 
     sqlite3_prepare_v2(db, ph_db_statement("file_path"), -1, &lk.path, NULL);
     sqlite3_prepare_v2(db, ph_db_statement("suppressions"), -1, &lk.noqa, NULL);
     sqlite3_prepare_v2(db, ph_db_statement("related"), -1, &lk.related, NULL);
+    warn_unfilled(&lk, rule, &rows, diags);
     sqlite3_prepare_v2(db, ph_db_statement("edits"), -1, &lk.edits, NULL);
     bool bad_edits = false;
     for (size_t i = 0; i < rows.len; i++) {
@@ -759,13 +945,15 @@ int ph_rules_run(sqlite3 *db, const PhRule *rule, bool cached, PhFindings *out, 
         f.rule = rule;
         snprintf(f.severity, sizeof f.severity, "%s", ph_severity_rank(r->severity) <= 3 ? r->severity : rule->severity);
         f.loc.file_id = (int)r->file_id;
-        f.loc.path = file_path(&lk, r->file_id);
+        f.loc.path = file_path(&lk, r->file_id, &f.context);
         f.loc.line = r->line;
         f.loc.col = r->col;
         f.loc.end_line = r->end_line;
         f.loc.end_col = r->end_col;
         f.message = r->message;           /* moved */
         r->message = NULL;
+        f.fix = r->fix ? r->fix : ph_xstrdup("");
+        r->fix = NULL;
         if (r->related && *r->related)
             add_related(&lk, &f, r->related);
         if (r->edits && *r->edits && !add_edits(&lk, &f, r->edits) && !bad_edits) {
@@ -814,6 +1002,7 @@ static void loc_free(PhLocation *l) {
 static void finding_free(PhFinding *f) {
     loc_free(&f->loc);
     free(f->message);
+    free(f->fix);
     for (size_t i = 0; i < f->nrelated; i++)
         loc_free(&f->related[i]);
     free(f->related);
@@ -833,6 +1022,27 @@ void ph_findings_min_severity(PhFindings *self, const char *min) {
         else
             finding_free(&self->items[i]);
     self->len = k;
+}
+
+void ph_findings_contexts(PhFindings *self, PhContextSet chosen) {
+    size_t k = 0;
+    for (size_t i = 0; i < self->len; i++) {
+        PhFinding *f = &self->items[i];
+        if ((chosen ? chosen : f->rule->contexts) & (1u << f->context)) {
+            self->items[k++] = *f;
+        } else {
+            self->left_out[f->context]++;
+            finding_free(f);
+        }
+    }
+    self->len = k;
+}
+
+int ph_findings_left_out(const PhFindings *self) {
+    int n = 0;
+    for (int c = 0; c < PH_CTX_COUNT; c++)
+        n += self->left_out[c];
+    return n;
 }
 
 void ph_findings_free(PhFindings *self) {

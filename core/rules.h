@@ -12,6 +12,8 @@
  *     -- @severity P1
  *     -- @message {callee}() blocks the event loop inside async def {function}
  *     -- @fix use an async equivalent or asyncio.to_thread()
+ *     -- @contexts all
+ *     -- @default opt-in
  *     SELECT ... AS file_id, ... AS line, ... AS col, ... AS end_line, ... AS end_col, ...
  *
  * Result columns: file_id, line, col (required); end_line, end_col,
@@ -22,12 +24,27 @@
  * when the rule cannot show that the rewrite keeps behaviour); any other
  * column can feed the message template. `@autofix` says in words what the
  * edits do and why they are safe.
+ *
+ * Where findings are reported: `@contexts` lists the code contexts
+ * (schema/context.h) whose findings a default audit shows, or `all`;
+ * without it, `code` only. `@default opt-in` keeps a rule out of the default
+ * set: it runs only when --select names it by its id or says ALL (a prefix
+ * such as PH1 selects the default-set rules under it, not the opt-in ones).
+ *
+ * Every finding reads as one line with its placeholders filled, whatever
+ * the rule file says (the runner enforces it, user rules included): a
+ * `{name}` of @message or @fix that names no result column is an error of
+ * the rule; a value that spans lines is cut at its first line break with
+ * `…`; a multi-line header field or message column is joined with spaces;
+ * a placeholder whose column is NULL is filled with nothing and the run
+ * warns, naming the rule, the placeholder and where.
  */
 #ifndef PH_RULES_H
 #define PH_RULES_H
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include "context.h"
 #include "diag.h"
 
 typedef struct PhRule {
@@ -45,6 +62,10 @@ typedef struct PhRule {
     char *path;            /* file it came from */
     char *sql;             /* the whole file text (comments included) */
     bool builtin;
+    char *contexts_text;   /* @contexts as written (may be NULL) */
+    char *default_text;    /* @default as written (may be NULL) */
+    PhContextSet contexts; /* where its findings are reported by default: @contexts, else code */
+    bool opt_in;           /* @default opt-in: outside the default set */
 } PhRule;
 
 typedef struct PhLocation {
@@ -68,8 +89,10 @@ typedef struct PhEdit {
 typedef struct PhFinding {
     const PhRule *rule;    /* borrowed from the rule set */
     char severity[4];      /* the finding's own: P1..P3 */
+    PhContext context;     /* the code context of loc's file */
     PhLocation loc;
-    char *message;
+    char *message;         /* one line */
+    char *fix;             /* @fix with its placeholders filled, one line; "" when the rule has none */
     PhLocation *related;
     size_t nrelated;
     PhEdit *edits;         /* its safe fix, applied together or not at all; NULL when it has none */
@@ -80,6 +103,7 @@ typedef struct PhFindings {
     PhFinding *items;
     size_t len, cap;
     int suppressed;        /* findings silenced by noqa */
+    int left_out[PH_CTX_COUNT]; /* findings dropped by ph_findings_contexts(), per context of their file */
 } PhFindings;
 
 typedef struct PhRuleSet PhRuleSet;
@@ -129,6 +153,10 @@ size_t ph_rules_len(const PhRuleSet *self);
 const PhRule *ph_rules_at(const PhRuleSet *self, size_t i);      /* borrowed, valid until free */
 const PhRule *ph_rules_find(const PhRuleSet *self, const char *id);
 
+/* Line (1-based) of the header field `-- @tag` in a rule file's text; 1
+ * when it has none. */
+int ph_rules_tag_line(const char *text, const char *tag);
+
 /* Is `id` a valid rule id: capital letters then digits ("PH101", "TEAM1")? */
 bool ph_rules_valid_id(const char *id);
 /* Does `id` match one of the comma-separated ids or prefixes of `list`
@@ -146,8 +174,10 @@ bool ph_rules_names_any(const PhRuleSet *self, const char *pattern);
 /* The rule id nearest to `word`, for "did you mean", or NULL when none is
  * close. Borrowed, valid until the set is freed. */
 const char *ph_rules_nearest(const PhRuleSet *self, const char *word);
-/* Keep the rules that one of `select` names (nselect 0: every rule) and
- * none of `ignore` does; each item is an id, a prefix or PH_RULES_ALL. */
+/* Keep the rules that one of `select` names and none of `ignore` does; each
+ * item is an id, a prefix or PH_RULES_ALL. An opt-in rule is named only by
+ * its id or PH_RULES_ALL; nselect 0 keeps the default set (every rule that
+ * is not opt-in). */
 void ph_rules_filter(PhRuleSet *self, const char *const *select, size_t nselect, const char *const *ignore,
                      size_t nignore);
 
@@ -159,6 +189,12 @@ int ph_rules_run(sqlite3 *db, const PhRule *rule, bool cached, PhFindings *out, 
 
 /* Sort by path, line, column, rule id. */
 void ph_findings_sort(PhFindings *self);
+/* Keep the findings whose file's context is in `chosen` (0: in the
+ * contexts of each finding's rule, its @contexts); the others are freed and
+ * counted in self->left_out by context. */
+void ph_findings_contexts(PhFindings *self, PhContextSet chosen);
+/* Findings left out by context, all contexts together. */
+int ph_findings_left_out(const PhFindings *self);
 /* Drop findings below a severity ("P2" keeps P1 and P2). */
 void ph_findings_min_severity(PhFindings *self, const char *min);
 void ph_findings_free(PhFindings *self);   /* frees the contents; the struct itself is the caller's */

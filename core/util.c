@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static void oom(void) {
     fputs("pyhunt: out of memory\n", stderr);
@@ -131,6 +134,62 @@ char *ph_read_file(const char *path, size_t *len) {
         buf = ph_xrealloc(buf, cap + 1);
     }
     fclose(f);
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+char *ph_read_regular(const char *path, size_t max, size_t *len) {
+    /* stat before open: opening a device can act (a tape rewinds, a tty
+     * becomes the controlling terminal), and opening a FIFO waits for a
+     * writer. O_NONBLOCK and the fstat close the race of a swap in between. */
+    if (max > SIZE_MAX / 4)
+        max = SIZE_MAX / 4;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return NULL;
+    if (!S_ISREG(st.st_mode)) {
+        errno = EINVAL;
+        return NULL;
+    }
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    int err = 0;
+    if (fstat(fd, &st) != 0)
+        err = errno;
+    else if (!S_ISREG(st.st_mode))
+        err = EINVAL;
+    else if ((uint64_t)st.st_size > max)
+        err = EFBIG;
+    size_t cap = err ? 0 : (size_t)st.st_size < max ? (size_t)st.st_size + 1 : max + 1, n = 0;
+    char *buf = err ? NULL : ph_xmalloc(cap + 1);
+    /* The file may grow while it is read: read one byte past max to know. */
+    while (!err) {
+        if (n == cap) {
+            if (cap > max) {
+                err = EFBIG;
+                break;
+            }
+            cap = cap * 2 < max + 1 ? cap * 2 : max + 1;
+            buf = ph_xrealloc(buf, cap + 1);
+        }
+        ssize_t got = read(fd, buf + n, cap - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            err = errno;
+        else if (got == 0)
+            break;
+        else
+            n += (size_t)got;
+    }
+    close(fd);
+    if (err) {
+        free(buf);
+        errno = err;
+        return NULL;
+    }
     buf[n] = 0;
     *len = n;
     return buf;

@@ -42,6 +42,13 @@ char *ph_arena_strndup(PhArena *self, const char *s, size_t n); /* valid until p
  * on failure. Caller frees with free(). The buffer is NUL-terminated. */
 char *ph_read_file(const char *path, size_t *len);
 
+/* A regular file into memory, at most `max` bytes, never blocking: a FIFO,
+ * device, socket or directory is not opened for reading. Returns NULL and
+ * sets errno on failure: EINVAL when path is not a regular file, EFBIG
+ * when it holds more than max bytes. Caller frees with free(); the buffer
+ * is NUL-terminated and *len gets its size. */
+char *ph_read_regular(const char *path, size_t max, size_t *len);
+
 /* 64-bit FNV-1a of a byte range. */
 uint64_t ph_hash64(const void *data, size_t n);
 

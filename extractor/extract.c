@@ -3,8 +3,10 @@
  *
  *     walk ──▶ jobs ──▶ N parse workers ──▶ results queue ──▶ writer (this thread) ──▶ SQLite
  *
- * A file is re-read only when its size or mtime changed since the stored
- * run, and re-extracted only when its content hash changed. Workers never
+ * A file is re-read only when its stat (size, mtime, ctime, inode) changed
+ * since the stored run, and re-extracted only when its content hash
+ * changed: ctime moves on every write, so `cp -p` or `tar -x` over a file,
+ * which restore size and mtime, are seen too. Workers never
  * touch SQLite; the writer stores each file's facts as a unit.
  *
  * Safety: a database that does not exist yet (or has another schema
@@ -20,6 +22,7 @@
  * waits for the first.
  */
 #include "extractor.h"
+#include "contexts.h"
 #include "db.h"
 #include "facts.h"
 #include "parse.h"
@@ -39,7 +42,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAX_FILE_SIZE (64L << 20)
 
 char *ph_extract_module_name(const char *relpath, bool *is_package) {
     const char *p = relpath;
@@ -59,20 +61,6 @@ char *ph_extract_module_name(const char *relpath, bool *is_package) {
         if (*c == '/')
             *c = '.';
     return m;
-}
-
-static bool is_test_path(const char *rel) {
-    const char *base = strrchr(rel, '/');
-    base = base ? base + 1 : rel;
-    if (ph_str_starts(base, "test_") || ph_str_ends(base, "_test.py") || strcmp(base, "conftest.py") == 0)
-        return true;
-    for (const char *p = rel; (p = strstr(p, "test")); p++) {
-        bool start = p == rel || p[-1] == '/';
-        size_t n = ph_str_starts(p, "tests/") ? 5 : ph_str_starts(p, "test/") ? 4 : 0;
-        if (start && n)
-            return true;
-    }
-    return false;
 }
 
 char *ph_extract_default_db(const char *root) {
@@ -102,6 +90,7 @@ typedef struct Job {
     char *module;
     bool is_package;
     int lines, errors;
+    double seconds;         /* on the worker */
 } Job;
 
 typedef struct Pool {
@@ -111,51 +100,45 @@ typedef struct Pool {
     size_t *done;           /* finished job indexes, in completion order */
     size_t ndone, consumed;
     bool parse_only;
+    size_t max_bytes;       /* files larger than this are not read */
     pthread_mutex_t mu;
     pthread_cond_t cond_done, cond_room;
     size_t window;          /* at most this many finished jobs wait for the writer */
 } Pool;
 
-static void error_at_offset(PhFacts *f, PhSeverity sev, long off, const char *fmt, const char *what) {
-    PhSource src;
-    ph_source_init(&src, f->source, f->source_len);
-    int line = 1;
-    long ls = 0;
-    for (long i = 0; i < off; i++)
-        if (f->source[i] == '\n')
-            line++, ls = i + 1;
-    int col = (int)(off - ls) + 1;
-    size_t n;
-    const char *text = ph_source_line(&src, line, &n);
-    /* Show the line only if it is text, with bytes that are not UTF-8 as '?' */
-    char *copy = memchr(text, 0, n) ? NULL : ph_xstrndup(text, n);
-    for (long bad; copy && (bad = ph_source_invalid_utf8(copy, strlen(copy))) >= 0;)
-        copy[bad] = '?';
-    ph_diags_add(f->diags, sev, f->path, line, col, 0, copy, fmt, what);
-    free(copy);
-    ph_source_fini(&src);
+/* The reason a file could not be read, from ph_read_regular's errno. Static. */
+static const char *read_error(int err) {
+    return err == EINVAL ? "not a regular file" : err == EFBIG ? "file too large" : strerror(err);
 }
 
-static void process(Job *j, TSParser *parser, bool parse_only, long *lines) {
+static void process(Job *j, TSParser *parser, bool parse_only, size_t max_bytes, long *lines) {
     PhFacts *f = ph_facts_new(j->wf->path, j->wf->abspath);
     j->facts = f;
     f->file_id = j->file_id;
     f->size = j->wf->size;
     f->mtime_ns = j->wf->mtime_ns;
+    f->ctime_ns = j->wf->ctime_ns;
+    f->inode = j->wf->inode;
     f->status = PH_FACTS_FAILED;
-    if (j->wf->size > MAX_FILE_SIZE) {
-        ph_diags_add(f->diags, PH_ERROR, f->path, 0, 0, 0, NULL, "file too large (%lld bytes, limit %ld); skipped",
-                     (long long)j->wf->size, MAX_FILE_SIZE);
+    if ((uint64_t)j->wf->size > max_bytes) {
+        ph_diags_add(f->diags, PH_ERROR, f->path, 0, 0, 0, NULL,
+                     "file too large (%lld bytes, limit %zu; see --max-file-size); skipped", (long long)j->wf->size,
+                     max_bytes);
         return;
     }
-    f->source = ph_read_file(f->abspath, &f->source_len);
+    f->source = ph_read_regular(f->abspath, max_bytes, &f->source_len);
     if (!f->source) {
-        ph_diags_add(f->diags, PH_ERROR, f->path, 0, 0, 0, NULL, "cannot read file: %s", strerror(errno));
+        /* It changed since the walk: grown, or replaced by a FIFO or a device. */
+        ph_diags_add(f->diags, PH_ERROR, f->path, 0, 0, 0, NULL, "cannot read file: %s", read_error(errno));
         return;
     }
     if (ph_source_is_binary(f->source, f->source_len)) {
-        long off = (long)((const char *)memchr(f->source, 0, f->source_len) - f->source);
-        error_at_offset(f, PH_ERROR, off, "%s", "binary content (NUL byte), not Python source; skipped");
+        PhSource src;
+        ph_source_init(&src, f->source, f->source_len);
+        ph_source_diag(&src, f->diags, PH_ERROR, f->path,
+                       (size_t)((const char *)memchr(f->source, 0, f->source_len) - f->source),
+                       "binary content (NUL byte), not Python source; skipped");
+        ph_source_fini(&src);
         return;
     }
     f->hash = ph_hash64(f->source, f->source_len);
@@ -164,13 +147,7 @@ static void process(Job *j, TSParser *parser, bool parse_only, long *lines) {
         f->status = PH_FACTS_UNCHANGED;
         return;
     }
-    long bad = ph_source_invalid_utf8(f->source, f->source_len);
-    if (bad >= 0) {
-        char what[96];
-        snprintf(what, sizeof what, "invalid UTF-8 byte 0x%02X; facts extracted with the byte replaced",
-                 (unsigned char)f->source[bad]);
-        error_at_offset(f, PH_WARNING, bad, "%s", what);
-    }
+    ph_source_prepare(&f->source, &f->source_len, f->path, f->diags);
     PhSource src;
     ph_source_init(&src, f->source, f->source_len);
     j->lines = ph_source_lines(&src);
@@ -184,7 +161,7 @@ static void process(Job *j, TSParser *parser, bool parse_only, long *lines) {
     }
     j->module = ph_extract_module_name(f->path, &j->is_package);
     j->errors = ph_parse_file(parser, f, j->module, j->is_package);
-    f->status = PH_FACTS_PARSED;
+    f->status = j->errors < 0 ? PH_FACTS_FAILED : PH_FACTS_PARSED;
 }
 
 static void *worker(void *arg) {
@@ -203,7 +180,9 @@ static void *worker(void *arg) {
         size_t i = p->next++;
         pthread_mutex_unlock(&p->mu);
 
-        process(&p->jobs[i], parser, p->parse_only, &lines);
+        double t = ph_now();
+        process(&p->jobs[i], parser, p->parse_only, p->max_bytes, &lines);
+        p->jobs[i].seconds = ph_now() - t;
 
         pthread_mutex_lock(&p->mu);
         p->done[p->ndone++] = i;
@@ -229,13 +208,36 @@ static Job *next_done(Pool *p) {
     return j;
 }
 
+/* Keep a file's times among the n slowest, slowest first (parse and store
+ * together). */
+static void note_time(PhExtractStats *stats, int n, const char *path, double parse, double store) {
+    int i = stats->n_slowest;
+    if (i == n && parse + store <= stats->slowest[n - 1].parse + stats->slowest[n - 1].store)
+        return;
+    if (i == n)
+        free(stats->slowest[--i].path);
+    else
+        stats->n_slowest++;
+    for (; i > 0 && stats->slowest[i - 1].parse + stats->slowest[i - 1].store < parse + store; i--)
+        stats->slowest[i] = stats->slowest[i - 1];
+    stats->slowest[i] = (PhExtractFileTime){ph_xstrdup(path), parse, store};
+}
+
+void ph_extract_stats_free(PhExtractStats *stats) {
+    for (int i = 0; i < stats->n_slowest; i++)
+        free(stats->slowest[i].path);
+    free(stats->slowest);
+    stats->slowest = NULL;
+    stats->n_slowest = 0;
+}
+
 /* ---------------------------------------------------------------------------
  * The stored state of a database: what each file was.
  */
 
 typedef struct Stored {
     char *path;
-    int64_t id, size, mtime_ns;
+    int64_t id, size, mtime_ns, ctime_ns, inode;
     uint64_t hash;
     bool seen;
 } Stored;
@@ -244,12 +246,13 @@ typedef PhVec(Stored) StoredVec;
 
 static int load_stored(sqlite3 *db, StoredVec *out, int64_t *max_id) {
     sqlite3_stmt *st;
-    int rc = sqlite3_prepare_v2(db, "SELECT id, path, hash, size, mtime_ns FROM files ORDER BY path", -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(db, ph_db_statement("stored_files"), -1, &st, NULL);
     *max_id = 0;
     while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
         Stored s = {ph_xstrdup((const char *)sqlite3_column_text(st, 1)), sqlite3_column_int64(st, 0),
-                    sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4),
-                    strtoull((const char *)sqlite3_column_text(st, 2), NULL, 16), false};
+                    sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
+                    sqlite3_column_int64(st, 6), strtoull((const char *)sqlite3_column_text(st, 2), NULL, 16),
+                    false};
         if (s.id > *max_id)
             *max_id = s.id;
         ph_vec_push(out, s);
@@ -467,10 +470,18 @@ static int nproc(void) {
 
 int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *diags) {
     memset(stats, 0, sizeof *stats);
+    for (size_t i = 0; i < o->n_contexts; i++)
+        if (!ph_extract_context_pattern_valid(o->contexts[i].pattern) || o->contexts[i].context < 0 ||
+            o->contexts[i].context >= PH_CTX_COUNT) {
+            ph_diags_add(diags, PH_ERROR, NULL, 0, 0, 0, NULL,
+                         "context pattern '%s' is not valid: it may not be empty, start with '/' or hold '//'",
+                         o->contexts[i].pattern ? o->contexts[i].pattern : "");
+            return -1;
+        }
     double t0 = ph_now();
     ph_parse_init();
     PhWalk walk;
-    if (ph_walk(o->root, o->excludes, o->n_excludes, &walk, diags) != 0)
+    if (ph_walk(o->root, o->excludes, o->n_excludes, o->follow_links, &walk, diags) != 0)
         return -1;
     stats->files = (int)walk.len;
 
@@ -532,6 +543,13 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
             result = -1;
             goto done;
         }
+        /* Patterns may have changed since the last run: stored files take
+         * their context now; those re-extracted below get it again. */
+        if (!cold && (rc = ph_contexts_refresh(db, o->contexts, o->n_contexts, &stats->recontexted)) != SQLITE_OK) {
+            ph_diags_add(diags, PH_ERROR, db_path, 0, 0, 0, NULL, "cannot update database: %s", sqlite3_errmsg(db));
+            result = -1;
+            goto done;
+        }
         stats->rebuilt = cold;
     }
 
@@ -544,12 +562,12 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
         if (s)
             s->seen = true;
         if (wf->error) {
-            ph_diags_add(diags, PH_ERROR, wf->path, 0, 0, 0, NULL, "cannot read file: %s",
-                         wf->error == EINVAL ? "not a regular file" : strerror(wf->error));
+            ph_diags_add(diags, PH_ERROR, wf->path, 0, 0, 0, NULL, "cannot read file: %s", read_error(wf->error));
             stats->failed++;
             continue;
         }
-        if (s && s->size == wf->size && s->mtime_ns == wf->mtime_ns) {
+        if (s && s->size == wf->size && s->mtime_ns == wf->mtime_ns && s->ctime_ns == wf->ctime_ns &&
+            s->inode == wf->inode) {
             stats->unchanged++;
             continue;
         }
@@ -567,6 +585,7 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
     pool.njobs = njobs;
     pool.done = ph_xcalloc(njobs ? njobs : 1, sizeof(size_t));
     pool.parse_only = o->parse_only;
+    pool.max_bytes = o->max_file_bytes ? o->max_file_bytes : PH_MAX_FILE_BYTES;
     int nthreads = o->jobs > 0 ? o->jobs : nproc();
     if ((size_t)nthreads > njobs)
         nthreads = njobs ? (int)njobs : 1;
@@ -575,8 +594,25 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
     pthread_cond_init(&pool.cond_done, NULL);
     pthread_cond_init(&pool.cond_room, NULL);
     pthread_t *threads = ph_xcalloc((size_t)nthreads, sizeof *threads);
-    for (int t = 0; t < nthreads && njobs; t++)
-        pthread_create(&threads[t], NULL, worker, &pool);
+    pthread_attr_t attr;   /* the parse walk's stack, whatever the default (parse.h) */
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, PH_PARSE_STACK_BYTES);
+    int started = 0, thread_err = 0;
+    while (started < nthreads && njobs && (thread_err = pthread_create(&threads[started], &attr, worker, &pool)) == 0)
+        started++;
+    if (thread_err) {
+        /* The jobs taken so far finish and are dropped; no other is taken. */
+        ph_diags_add(diags, PH_ERROR, NULL, 0, 0, 0, NULL,
+                     "cannot start parse thread %d of %d: %s; nothing was stored", started + 1, nthreads,
+                     strerror(thread_err));
+        pthread_mutex_lock(&pool.mu);
+        pool.njobs = pool.next;
+        pthread_cond_broadcast(&pool.cond_room);
+        pthread_mutex_unlock(&pool.mu);
+    }
+    bool store = w && !thread_err;
+    if (o->n_slowest > 0)
+        stats->slowest = ph_xcalloc((size_t)o->n_slowest, sizeof *stats->slowest);
 
     for (Job *j; (j = next_done(&pool));) {
         PhFacts *f = j->facts;
@@ -584,25 +620,30 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
             const PhDiag *d = ph_diags_at(f->diags, k);
             ph_diags_add(diags, d->severity, d->path, d->line, d->col, d->end_col, d->source_line, "%s", d->message);
         }
+        double t = ph_now();
         if (f->status == PH_FACTS_FAILED)
             stats->failed++;
         else if (f->status == PH_FACTS_UNCHANGED) {
             stats->unchanged++;
-            if (w && rc == SQLITE_OK)
-                rc = ph_writer_touch(w, f->file_id, f->mtime_ns);
+            if (store && rc == SQLITE_OK)
+                rc = ph_writer_touch(w, f);
         } else {
             stats->parsed++;
             stats->lines += j->lines;
             stats->syntax_errors += j->errors;
-            if (w && rc == SQLITE_OK)
-                rc = ph_writer_put(w, f, j->module, j->is_package, is_test_path(f->path), j->lines, j->errors);
+            if (store && rc == SQLITE_OK)
+                rc = ph_writer_put(w, f, j->module, j->is_package, ph_contexts_of(o->contexts, o->n_contexts, f->path),
+                                   j->lines, j->errors);
         }
+        if (stats->slowest)
+            note_time(stats, o->n_slowest, f->path, j->seconds, ph_now() - t);
         free(j->module);
         ph_facts_free(f);
         j->facts = NULL;
     }
-    for (int t = 0; t < nthreads && njobs; t++)
+    for (int t = 0; t < started; t++)
         pthread_join(threads[t], NULL);
+    pthread_attr_destroy(&attr);
     free(threads);
     free(pool.done);
     free(jobs);
@@ -610,7 +651,9 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
     pthread_cond_destroy(&pool.cond_done);
     pthread_cond_destroy(&pool.cond_room);
 
-    if (o->parse_only)
+    if (thread_err)
+        result = -1;
+    if (o->parse_only || thread_err)
         goto done;
 
     /* Files gone since the last run. */
@@ -624,7 +667,7 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
     /* Derived relations follow the facts (and the library that derives
      * them): in the same transaction when updating; after the indexes they
      * need when building. */
-    bool changed = stats->parsed || stats->removed || cold || !ph_db_library_current(db);
+    bool changed = stats->parsed || stats->removed || stats->recontexted || cold || !ph_db_library_current(db);
     double t1 = ph_now(), t2 = t1;
     if (rc == SQLITE_OK && !cold && changed)
         rc = ph_db_derive(db, diags);
@@ -688,10 +731,12 @@ int ph_extract_memory(sqlite3 *db, const PhMemFile *files, size_t n, PhDiags *di
         f->hash = ph_hash64(f->source, f->source_len);
         bool pkg;
         char *module = ph_extract_module_name(f->path, &pkg);
+        ph_source_prepare(&f->source, &f->source_len, f->path, f->diags);
         int errors = ph_parse_file(parser, f, module, pkg);
         PhSource src;
         ph_source_init(&src, f->source, f->source_len);
-        rc = ph_writer_put(w, f, module, pkg, is_test_path(f->path), ph_source_lines(&src), errors);
+        if (errors >= 0)
+            rc = ph_writer_put(w, f, module, pkg, ph_contexts_of(NULL, 0, f->path), ph_source_lines(&src), errors);
         ph_source_fini(&src);
         for (size_t k = 0; k < ph_diags_len(f->diags); k++) {
             const PhDiag *d = ph_diags_at(f->diags, k);
@@ -713,15 +758,16 @@ int ph_extract_memory(sqlite3 *db, const PhMemFile *files, size_t n, PhDiags *di
 
 int ph_extract_dump_tree(const char *path, FILE *out, PhDiags *diags) {
     size_t len;
-    char *text = ph_read_file(path, &len);
+    char *text = ph_read_regular(path, PH_MAX_FILE_BYTES, &len);
     if (!text) {
-        ph_diags_add(diags, PH_ERROR, path, 0, 0, 0, NULL, "cannot read file: %s", strerror(errno));
+        ph_diags_add(diags, PH_ERROR, path, 0, 0, 0, NULL, "cannot read file: %s", read_error(errno));
         return -1;
     }
+    ph_source_prepare(&text, &len, path, diags);
     TSParser *parser = ts_parser_new();
     ts_parser_set_language(parser, ph_parse_language());
-    ph_parse_dump(parser, text, len, out);
+    int rc = ph_parse_dump(parser, text, len, path, out, diags);
     ts_parser_delete(parser);
     free(text);
-    return 0;
+    return rc;
 }

@@ -50,7 +50,13 @@ PhVal *ph_facts_row(PhFacts *self, PhTable t) {
     return v;
 }
 
-int64_t ph_facts_id(PhFacts *self) { return (self->file_id << PH_ID_SHIFT) | ++self->next_id; }
+/* Past PH_FACTS_PER_FILE the id stays on the file's last one, inside its
+ * range: the parser checks ph_facts_overflowed() and fails the file, so such
+ * ids are never stored. */
+int64_t ph_facts_id(PhFacts *self) {
+    int64_t n = ++self->next_id;
+    return ph_facts_first_id(self->file_id) + (n <= PH_FACTS_PER_FILE ? n : PH_FACTS_PER_FILE);
+}
 
 void ph_val_str(PhFacts *self, PhVal *v, const char *s) {
     size_t n = strlen(s);

@@ -10,14 +10,18 @@
 #define PH_FACTS_H
 
 #include <stdint.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include "util.h"
+#include "db.h"
 #include "diag.h"
 
 #define PH_LOC(T, X) X(T, line) X(T, col) X(T, end_line) X(T, end_col)
 
 #define PH_COLS_files(X) X(files, id) X(files, path) X(files, module) X(files, is_package) \
-    X(files, is_test) X(files, hash) X(files, size) X(files, mtime_ns) X(files, lines) X(files, parse_errors)
+    X(files, context) X(files, hash) X(files, size) X(files, mtime_ns) X(files, ctime_ns) \
+    X(files, inode) X(files, lines) X(files, parse_errors)
 #define PH_COLS_diagnostics(X) X(diagnostics, id) X(diagnostics, file_id) X(diagnostics, severity) \
     X(diagnostics, message) PH_LOC(diagnostics, X)
 #define PH_COLS_functions(X) X(functions, id) X(functions, file_id) X(functions, name) \
@@ -51,7 +55,7 @@
     X(awaits, call_id) X(awaits, expr) X(awaits, names) X(awaits, use) X(awaits, target) \
     X(awaits, loop_id) X(awaits, with_id) PH_LOC(awaits, X)
 #define PH_COLS_loops(X) X(loops, id) X(loops, file_id) X(loops, function_id) X(loops, stmt_id) \
-    X(loops, kind) X(loops, is_while_true) X(loops, condition) X(loops, targets) X(loops, iter) \
+    X(loops, kind) X(loops, is_async) X(loops, is_while_true) X(loops, condition) X(loops, targets) X(loops, iter) \
     X(loops, iter_kind) X(loops, iter_call_id) X(loops, parent_id) X(loops, depth) \
     X(loops, has_break) X(loops, in_main_guard) PH_LOC(loops, X)
 #define PH_COLS_withs(X) X(withs, id) X(withs, file_id) X(withs, function_id) X(withs, stmt_id) \
@@ -120,8 +124,9 @@ typedef struct PhFacts {
     char *path;                /* relative path, '/'-separated; owned */
     char *abspath;             /* path to open; owned */
     int64_t file_id;           /* assigned before parsing */
-    int64_t next_id;           /* next fact id (file_id << 24 | n) */
+    int64_t next_id;           /* facts numbered so far: ids are ph_facts_first_id() + 1.. */
     int64_t size, mtime_ns;
+    int64_t ctime_ns, inode;   /* the rest of the stat the change check compares */
     uint64_t hash;
     int status;                /* PhFactsStatus */
     PhArena *arena;            /* rows, values and copied texts */
@@ -145,13 +150,25 @@ void ph_facts_free(PhFacts *self);                              /* NULL is a no-
 PhVal *ph_facts_row(PhFacts *self, PhTable t);
 int64_t ph_facts_id(PhFacts *self);   /* next id of this file */
 
+/* Fact ids: a file owns the range [ph_facts_first_id(file_id),
+ * ph_facts_last_id(file_id)] (the layout is the schema's: db.h). The first id
+ * is the file's module scope and module block; facts count up from it. A
+ * file with more than PH_FACTS_PER_FILE facts cannot be stored:
+ * ph_facts_overflowed() says so, and the parser fails the file instead of
+ * letting ids run into the next file's range. */
+#define PH_FACTS_PER_FILE ((INT64_C(1) << PH_DB_ID_BITS) - 1)
+static inline int64_t ph_facts_first_id(int64_t file_id) { return ph_db_first_id(file_id); }
+static inline int64_t ph_facts_last_id(int64_t file_id) { return ph_db_last_id(file_id); }
+static inline bool ph_facts_overflowed(const PhFacts *self) { return self->next_id > PH_FACTS_PER_FILE; }
+
 static inline void ph_val_int(PhVal *v, int64_t i) { v->kind = PH_V_INT; v->i = i; }
 static inline void ph_val_text(PhVal *v, const char *s, size_t n) {
     v->kind = PH_V_TEXT; v->s = s; v->len = (int)n;
 }
 static inline void ph_val_id(PhVal *v, int64_t id) { if (id) ph_val_int(v, id); else v->kind = PH_V_NULL; }
 void ph_val_str(PhFacts *self, PhVal *v, const char *s);   /* copies s into the arena */
-
-#define PH_ID_SHIFT 24
+/* s is kept, not copied: it must outlive the batch (static, or already in
+ * its arena or source). */
+static inline void ph_val_cstr(PhVal *v, const char *s) { ph_val_text(v, s, strlen(s)); }
 
 #endif

@@ -51,7 +51,9 @@ const TSLanguage *ph_parse_language(void) { return tree_sitter_python(); }
     X(pattern_list) X(tuple_pattern) X(list_pattern) X(tuple) X(expression_list) X(list) \
     X(subscript) X(binary_operator) X(comparison_operator) X(true) X(integer) X(ellipsis) \
     X(match_statement) X(case_clause) X(type) X(ERROR) X(pair) X(dictionary) X(set) \
-    X(not_operator) X(boolean_operator) X(concatenated_string) X(type_alias_statement)
+    X(not_operator) X(boolean_operator) X(concatenated_string) X(type_alias_statement) \
+    X(assert_statement) X(print_statement) X(exec_statement) X(none) \
+    X(generic_type) X(type_parameter) X(string_content)
 
 #define KIND_ENUM(k) K_##k,
 typedef enum { K_OTHER = 0, KINDS(KIND_ENUM) K_COUNT } Kind;
@@ -104,7 +106,9 @@ static Kind kind(TSNode n) {
     if (ts_node_is_null(n))
         return K_OTHER;
     TSSymbol s = ts_node_symbol(n);
-    return s < nsymbols ? (Kind)kind_of[s] : K_OTHER;
+    if (s < nsymbols)
+        return (Kind)kind_of[s];
+    return ts_node_is_error(n) ? K_ERROR : K_OTHER;   /* tree-sitter's builtin error symbol */
 }
 
 /* Children through a cursor: ts_node_child(i) walks from the first child
@@ -130,6 +134,64 @@ static bool kids_next(Kids *k, TSNode *out) {
 static void kids_close(Kids *k) { ts_tree_cursor_delete(&k->c); }
 
 static TSNode field(TSNode n, TSFieldId f) { return ts_node_child_by_field_id(n, f); }
+
+/* `(expr)` -> expr, through any number of parentheses. */
+static TSNode unparenthesized(TSNode n) {
+    while (!ts_node_is_null(n) && kind(n) == K_parenthesized_expression && ts_node_named_child_count(n) == 1)
+        n = ts_node_named_child(n, 0);
+    return n;
+}
+
+/* A list of nodes, in place while short: the spine of a chain walked
+ * without recursion. */
+typedef struct Nodes {
+    TSNode *v;
+    size_t len, cap;
+    TSNode local[8];
+} Nodes;
+
+static void nodes_init(Nodes *s) {
+    s->v = s->local;
+    s->len = 0;
+    s->cap = sizeof s->local / sizeof s->local[0];
+}
+
+static void nodes_push(Nodes *s, TSNode n) {
+    if (s->len == s->cap) {
+        TSNode *bigger = ph_xmalloc(2 * s->cap * sizeof *bigger);
+        memcpy(bigger, s->v, s->len * sizeof *bigger);
+        if (s->v != s->local)
+            free(s->v);
+        s->v = bigger;
+        s->cap *= 2;
+    }
+    s->v[s->len++] = n;
+}
+
+static void nodes_fini(Nodes *s) {
+    if (s->v != s->local)
+        free(s->v);
+}
+
+/* The grammar's statements (its _simple_statement and _compound_statement). */
+static bool is_statement(Kind k) {
+    switch (k) {
+    case K_expression_statement: case K_return_statement: case K_if_statement: case K_for_statement:
+    case K_while_statement: case K_try_statement: case K_with_statement: case K_function_definition:
+    case K_class_definition: case K_decorated_definition: case K_import_statement:
+    case K_import_from_statement: case K_future_import_statement: case K_raise_statement:
+    case K_break_statement: case K_continue_statement: case K_pass_statement: case K_delete_statement:
+    case K_global_statement: case K_nonlocal_statement: case K_match_statement:
+    case K_type_alias_statement: case K_assert_statement: case K_print_statement: case K_exec_statement:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The walk recurses through visit_expr and visit_stmt; the helpers they
+ * dispatch to keep their large locals out of that recursion's frames. */
+#define NOINLINE __attribute__((noinline))
 
 /* ---------------------------------------------------------------------------
  * Scopes and bindings.
@@ -187,12 +249,27 @@ typedef struct TryInfo {
     struct TryInfo *outer;   /* the try whose body holds this one, or NULL */
 } TryInfo;
 
-/* Identifiers read inside an expression, gathered as ' a b c '. */
+/* Identifiers read inside an expression (an argument, an awaited or
+ * returned value), gathered as ' a b c '. Sinks nest, and an inner sink's
+ * names are its outer sinks' names too, so every sink of a file is one
+ * slice of one buffer (Parser.names): a sink remembers where it started,
+ * and its row gets the slice when the file is done (names_fini). Memory stays
+ * linear however deeply arguments nest. */
 typedef struct Sink {
     struct Sink *parent;
-    char *buf;
-    size_t len, cap;
+    size_t start;          /* in Parser.names */
 } Sink;
+
+typedef struct SinkRow {
+    PhVal *v;              /* the names column of a row */
+    size_t start, end;     /* its slice of Parser.names */
+} SinkRow;
+
+/* A growable list: ' a b ' or ',a,b,'. */
+typedef struct Buf {
+    char *s;
+    size_t len, cap;
+} Buf;
 
 typedef struct Parser {
     PhFacts *f;
@@ -200,6 +277,11 @@ typedef struct Parser {
     const char *module;
     bool is_package;
     int errors;
+    int depth;             /* nesting of the visit: see enter() */
+    PhVec(char) names;     /* names of every open sink, ' a b c' */
+    PhVec(SinkRow) sink_rows;
+    const char *failure;   /* why the file cannot be extracted, or NULL */
+    TSNode failed_at;      /* where */
 } Parser;
 
 typedef struct Ctx {
@@ -248,6 +330,27 @@ static Role role(const char *use) {
     r.target.id = NULL;
     return r;
 }
+
+/* Every recursive step of the walk goes through enter() and leave(): past
+ * PH_PARSE_MAX_DEPTH levels, or once the file has more facts than its id
+ * range holds, the file fails (ph_parse_file reports where) and the walk
+ * unwinds without looking further. This bounds the stack whatever the input. */
+static bool enter(Parser *p, TSNode n) {
+    if (p->failure)
+        return false;
+    if (p->depth >= PH_PARSE_MAX_DEPTH)
+        p->failure = "nested too deeply";
+    else if (ph_facts_overflowed(p->f))
+        p->failure = "too many facts";
+    if (p->failure) {
+        p->failed_at = n;
+        return false;
+    }
+    p->depth++;
+    return true;
+}
+
+static void leave(Parser *p) { p->depth--; }
 
 static size_t hash_name(const char *s, size_t n) {
     size_t h = 5381;
@@ -353,6 +456,12 @@ static const char *qjoin(Parser *p, const char *a, const char *b, size_t blen) {
 
 static const char *qdup(Parser *p, const char *s, size_t n) { return ph_arena_strndup(p->f->arena, s, n); }
 
+/* The qualified name of `name` in module or class `of`: the builtins
+ * module's names are the builtins themselves (`builtins.open` is `open`). */
+static const char *member_of(Parser *p, const char *of, const char *name, size_t n) {
+    return strcmp(of, "builtins") == 0 ? qdup(p, name, n) : qjoin(p, of, name, n);
+}
+
 /* ---------------------------------------------------------------------------
  * Name resolution.
  */
@@ -366,7 +475,14 @@ static Binding *lookup(Ctx *c, const char *name, size_t n) {
     return NULL;
 }
 
-static Value resolve(Parser *p, Ctx *c, TSNode n);
+/* Resolution looks this many levels into an expression (`a.b.c` is three)
+ * and builds qualified names up to this many bytes: beyond, nothing is
+ * known. Both keep the cost of resolving one node bounded, so that a long
+ * chain `a.b.c...` costs linear time however it is nested. */
+#define MAX_RESOLVE_DEPTH 32
+#define MAX_QUAL 512
+
+static Value resolve_in(Parser *p, Ctx *c, TSNode n, int depth);
 
 /* Attribute types that keep their receiver's type: `path.parent` is a Path. */
 static bool keeps_type(const char *type, const char *attr, size_t n) {
@@ -380,17 +496,17 @@ static bool keeps_type(const char *type, const char *attr, size_t n) {
     return false;
 }
 
-static Value resolve_attribute(Parser *p, Ctx *c, TSNode n) {
+static Value resolve_attribute(Parser *p, Ctx *c, TSNode n, int depth) {
     TSNode obj = field(n, F_object), attr = field(n, F_attribute);
     size_t alen;
     const char *a = text(p, attr, &alen);
-    Value o = resolve(p, c, obj);
+    Value o = resolve_in(p, c, obj, depth + 1);
     Value v = NOVALUE;
-    if (!o.qual || o.member)
+    if (!o.qual || o.member || strlen(o.qual) + alen + 1 > MAX_QUAL)
         return v;
     if (o.kind == B_ALIAS) {
         v.kind = B_ALIAS;
-        v.qual = qjoin(p, o.qual, a, alen);
+        v.qual = member_of(p, o.qual, a, alen);
     } else if (o.kind == B_INSTANCE) {
         if (keeps_type(o.qual, a, alen))
             return (Value){B_INSTANCE, o.qual, 0, false};
@@ -408,22 +524,24 @@ static Value resolve_attribute(Parser *p, Ctx *c, TSNode n) {
 }
 
 /* What `n` denotes or holds, as far as this file tells. */
-static Value resolve(Parser *p, Ctx *c, TSNode n) {
+static Value resolve_in(Parser *p, Ctx *c, TSNode n, int depth) {
+    if (depth > MAX_RESOLVE_DEPTH)
+        return NOVALUE;
     switch (kind(n)) {
     case K_identifier: {
         size_t len;
         const char *s = text(p, n, &len);
         Binding *b = lookup(c, s, len);
         if (!b)
-            return (Value){B_ALIAS, qdup(p, s, len), 0, false}; /* builtin or global */
+            return len <= MAX_QUAL ? (Value){B_ALIAS, qdup(p, s, len), 0, false} : NOVALUE; /* builtin or global */
         if (b->kind == B_OPAQUE)
             return NOVALUE;
         return (Value){b->kind, b->qual, 0, false};
     }
     case K_attribute:
-        return resolve_attribute(p, c, n);
+        return resolve_attribute(p, c, n, depth);
     case K_call: {
-        Value f = resolve(p, c, field(n, F_function));
+        Value f = resolve_in(p, c, field(n, F_function), depth + 1);
         if (!f.qual || f.kind != B_ALIAS || f.member)
             return NOVALUE;
         return (Value){B_INSTANCE, f.qual, 0, false};
@@ -431,10 +549,10 @@ static Value resolve(Parser *p, Ctx *c, TSNode n) {
     case K_await:
     case K_parenthesized_expression: {
         TSNode inner = ts_node_named_child(n, 0);
-        return ts_node_is_null(inner) ? NOVALUE : resolve(p, c, inner);
+        return ts_node_is_null(inner) ? NOVALUE : resolve_in(p, c, inner, depth + 1);
     }
     case K_binary_operator: {
-        Value l = resolve(p, c, field(n, F_left));
+        Value l = resolve_in(p, c, field(n, F_left), depth + 1);
         if (l.kind == B_INSTANCE && l.qual && keeps_type(l.qual, "parent", 6) &&
             text_is(p, field(n, F_operator), "/"))
             return l;
@@ -445,33 +563,160 @@ static Value resolve(Parser *p, Ctx *c, TSNode n) {
     }
 }
 
+static Value resolve(Parser *p, Ctx *c, TSNode n) { return resolve_in(p, c, n, 0); }
+
+/* Qualified name of a dotted name (`Path`, `httpx.Client`), or NULL. */
+static const char *resolve_name(Parser *p, Ctx *c, TSNode n) {
+    Value v = kind(n) == K_identifier || kind(n) == K_attribute ? resolve(p, c, n) : NOVALUE;
+    return v.kind == B_ALIAS && v.qual && !v.member ? v.qual : NULL;
+}
+
+/* Is q typing.NAME or typing_extensions.NAME? */
+static bool is_typing(const char *q, const char *name) {
+    const char *rest = !q                                    ? NULL
+                       : ph_str_starts(q, "typing.")            ? q + 7
+                       : ph_str_starts(q, "typing_extensions.") ? q + 18
+                                                                : NULL;
+    return rest && strcmp(rest, name) == 0;
+}
+
+/* The qualified name a string annotation names (`"Client"`,
+ * `"http.Client"`): its first name looked up as an identifier would be. */
+static const char *resolve_string_name(Parser *p, Ctx *c, TSNode str) {
+    TSNode content = ts_node_named_child(str, 1);   /* string_start, string_content, string_end */
+    if (ts_node_named_child_count(str) != 3 || kind(content) != K_string_content)
+        return NULL;
+    size_t n;
+    const char *t = text(p, content, &n);
+    size_t first = 0;
+    while (first < n && t[first] != '.')
+        first++;
+    for (size_t i = 0; i < n; i++)
+        if (!(isalnum((unsigned char)t[i]) || t[i] == '_' || (t[i] == '.' && i && i + 1 < n)))
+            return NULL;
+    if (!first || n > MAX_QUAL)
+        return NULL;
+    Binding *b = lookup(c, t, first);
+    const char *head = !b ? qdup(p, t, first) : b->kind == B_ALIAS ? b->qual : NULL;
+    if (!head)
+        return NULL;
+    return first == n ? head : qjoin(p, head, t + first + 1, n - first - 1);
+}
+
+/* What an annotation says a value is: the qualified name of T for `T`,
+ * `"T"`, `Optional[T]`, `Union[T, None]` (from typing or
+ * typing_extensions), `T | None` and `None | T`, or NULL. Another generic
+ * annotation (`List[int]`, `dict[str, T]`) says what kind of container the
+ * value is: *generic gets the qualified name of its head, and NULL is
+ * returned. */
+static const char *annotation_type(Parser *p, Ctx *c, TSNode ann, const char **generic) {
+    *generic = NULL;
+    for (int hops = 0; hops < 8 && !ts_node_is_null(ann); hops++) {
+        switch (kind(ann)) {
+        case K_type:
+        case K_parenthesized_expression:
+            ann = ts_node_named_child(ann, 0);
+            break;
+        case K_binary_operator: {
+            TSNode l = field(ann, F_left), r = field(ann, F_right);
+            if (!text_is(p, field(ann, F_operator), "|") || (kind(l) == K_none) == (kind(r) == K_none))
+                return NULL;
+            ann = kind(l) == K_none ? r : l;
+            break;
+        }
+        case K_subscript:       /* typing.Optional[T] */
+        case K_generic_type: {  /* Optional[T] */
+            bool sub = kind(ann) == K_subscript;
+            TSNode head_node = sub ? field(ann, F_value) : ts_node_named_child(ann, 0);
+            const char *head = resolve_name(p, c, head_node);
+            TSNode only = {0};
+            int n = 0;
+            Kids k;
+            kids_open(&k, sub ? ann : ts_node_named_child(ann, 1));
+            for (TSNode ch; kids_next(&k, &ch);) {
+                TSNode t = kind(ch) == K_type ? ts_node_named_child(ch, 0) : ch;
+                if (ts_node_is_named(ch) && !ts_node_eq(ch, head_node) && kind(ch) != K_comment && kind(t) != K_none) {
+                    only = ch;
+                    n++;
+                }
+            }
+            kids_close(&k);
+            if (!(is_typing(head, "Optional") || is_typing(head, "Union")) || n != 1) {
+                *generic = head;
+                return NULL;
+            }
+            ann = only;
+            break;
+        }
+        case K_string:
+            return resolve_string_name(p, c, ann);
+        default:
+            return resolve_name(p, c, ann);
+        }
+    }
+    return NULL;
+}
+
 /* ---------------------------------------------------------------------------
  * Sinks of identifiers.
  */
 
-static void sink_add(Sink *s, const char *name, size_t n) {
-    if (!s)
-        return;
-    if (s->len + n + 2 > s->cap) {
-        s->cap = (s->len + n + 2) * 2;
-        s->buf = ph_xrealloc(s->buf, s->cap);
+static void buf_add(Buf *b, char sep, const char *s, size_t n) {
+    if (b->len + n + 3 > b->cap) {
+        b->cap = (b->len + n + 3) * 2;
+        b->s = ph_xrealloc(b->s, b->cap);
     }
-    s->buf[s->len++] = ' ';
-    memcpy(s->buf + s->len, name, n);
-    s->len += n;
+    b->s[b->len++] = sep;
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
 }
 
-/* Close a sink: its names go to the enclosing sink too; the ' a b ' text
- * is stored in v. */
-static void sink_close(Parser *p, Sink *s, PhVal *v) {
-    if (s->parent && s->len)
-        sink_add(s->parent, s->buf + 1, s->len - 1);
-    char *t = ph_arena_alloc(p->f->arena, s->len + 2);
-    if (s->len)
-        memcpy(t, s->buf, s->len);
-    t[s->len] = ' ';
-    ph_val_text(v, t, s->len + 1);
-    free(s->buf);
+/* Store the list as ' a b ' (or ',a,b,'; '' when empty with `empty`) in v,
+ * and free it. */
+static void buf_store(Parser *p, Buf *b, char sep, bool empty, PhVal *v) {
+    if (!b->len && empty) {
+        ph_val_text(v, "", 0);
+        return;
+    }
+    char *t = ph_arena_alloc(p->f->arena, b->len + 2);
+    if (b->len)
+        memcpy(t, b->s, b->len);
+    t[b->len] = sep;
+    ph_val_text(v, t, b->len + 1);
+    free(b->s);
+}
+
+/* Names read from here on, up to sink_close(), are v's (and the enclosing
+ * sinks'): c->sink is s meanwhile. */
+static void sink_open(Parser *p, Ctx *c, Sink *s) {
+    s->parent = c->sink;
+    s->start = p->names.len;
+    c->sink = s;
+}
+
+static void sink_close(Parser *p, Ctx *c, Sink *s, PhVal *v) {
+    c->sink = s->parent;
+    SinkRow r = {v, s->start, p->names.len};
+    ph_vec_push(&p->sink_rows, r);
+}
+
+static void sink_add(Parser *p, Sink *s, const char *name, size_t n) {
+    if (!s)
+        return;
+    for (size_t i = 0; i <= n; i++)
+        ph_vec_push(&p->names, i ? name[i - 1] : ' ');
+}
+
+/* Give every sink's row its slice ' a b ' of the names, now final. */
+static void names_fini(Parser *p) {
+    ph_vec_push(&p->names, ' ');   /* a slice's closing space is the next name's opening one */
+    char *t = ph_arena_strndup(p->f->arena, p->names.items, p->names.len);
+    for (size_t i = 0; i < p->sink_rows.len; i++) {
+        SinkRow *r = &p->sink_rows.items[i];
+        ph_val_text(r->v, t + r->start, r->end - r->start + 1);
+    }
+    free(p->names.items);
+    free(p->sink_rows.items);
 }
 
 /* ---------------------------------------------------------------------------
@@ -493,52 +738,116 @@ static void set_bool(PhVal *v, bool b) { ph_val_int(v, b ? 1 : 0); }
 static void visit_expr_list(Parser *p, Ctx *c, TSNode n, Role r);
 static Value visit_expr(Parser *p, Ctx *c, TSNode n, Role r);
 static void visit_block(Parser *p, Ctx *c, TSNode block, int64_t parent_stmt);
+static int visit_body(Parser *p, Ctx *c, TSNode owner, TSNode body, int64_t parent_stmt);
 static void visit_stmt(Parser *p, Ctx *c, TSNode n, int64_t block_id, int idx, int64_t parent_stmt);
 
+/* A diagnostics row and a diagnostic for the front end, at node n. */
+static void diagnostic(Parser *p, TSNode n, PhSeverity sev, const char *msg) {
+    PhVal *v = row(p, PH_T_diagnostics, NULL);
+    ph_val_cstr(&v[PH_C_diagnostics_severity], sev == PH_ERROR ? "error" : "warning");
+    ph_val_str(p->f, &v[PH_C_diagnostics_message], msg);
+    set_loc(p, v, PH_C_diagnostics_line, n);
+    ph_source_diag(&p->src, p->f->diags, sev, p->f->path, ts_node_start_byte(n), "%s", msg);
+}
+
+/* Text of n for a message: its first line, at most 30 bytes, cut on a
+ * character boundary. */
+static int excerpt(Parser *p, TSNode n, const char **s) {
+    size_t len, cut = 0;
+    *s = text(p, n, &len);
+    while (cut < len && cut < 30 && (*s)[cut] != '\n')
+        cut++;
+    while (cut && cut < len && ((unsigned char)(*s)[cut] & 0xC0) == 0x80)
+        cut--;
+    return (int)cut;
+}
+
 static void syntax_error(Parser *p, TSNode n) {
-    TSPoint a = ts_node_start_point(n);
-    PhPos pos = ph_source_pos(&p->src, a.row, a.column);
     p->errors++;
     if (p->errors > 20)
         return;
     char msg[160];
+    const char *s;
+    int cut = excerpt(p, n, &s);
     if (ts_node_is_missing(n))
         snprintf(msg, sizeof msg, "syntax error: missing '%s'", ts_node_type(n));
-    else {
-        size_t len;
-        const char *s = text(p, n, &len);
-        size_t cut = 0;
-        while (cut < len && cut < 30 && s[cut] != '\n')
-            cut++;
-        if (cut)
-            snprintf(msg, sizeof msg, "syntax error: unexpected '%.*s'", (int)cut, s);
-        else    /* an empty error node: the parser gave up at this point */
-            snprintf(msg, sizeof msg, "syntax error%s", len ? ": unexpected end of line" : "");
-    }
-    PhVal *v = row(p, PH_T_diagnostics, NULL);
-    ph_val_str(p->f, &v[PH_C_diagnostics_severity], "warning");
-    ph_val_str(p->f, &v[PH_C_diagnostics_message], msg);
-    set_loc(p, v, PH_C_diagnostics_line, n);
-    size_t ln;
-    const char *line = ph_source_line(&p->src, pos.line, &ln);
-    char *linecopy = ph_xstrndup(line, ln);
-    ph_diags_add(p->f->diags, PH_WARNING, p->f->path, pos.line, pos.col, 0, linecopy, "%s", msg);
-    free(linecopy);
+    else if (cut)
+        snprintf(msg, sizeof msg, "syntax error: unexpected '%.*s'", cut, s);
+    else    /* an empty error node: the parser gave up at this point */
+        snprintf(msg, sizeof msg, "syntax error%s",
+                 ts_node_end_byte(n) > ts_node_start_byte(n) ? ": unexpected end of line" : "");
+    diagnostic(p, n, PH_WARNING, msg);
 }
 
-/* Syntax errors: only subtrees that hold one are searched. */
-static void find_errors(Parser *p, TSNode n) {
-    if (ts_node_is_error(n) || ts_node_is_missing(n)) {
-        syntax_error(p, n);
-        if (ts_node_is_missing(n))
-            return;
-    }
+/* Is n an interpolation `{x:=...}`? tree-sitter reads `x := ...` as an
+ * assignment and what follows as an error, but in an f-string a bare `:=`
+ * is the format spec `=...` (`f"{score:=06.2f}"`): Python requires
+ * parentheses around an assignment there. */
+static bool is_format_walrus(TSNode n) {
+    return kind(n) == K_interpolation && kind(ts_node_named_child(n, 0)) == K_named_expression;
+}
+
+/* Does an ERROR node hold statements? Then it is code tree-sitter could not
+ * fit in its surroundings (it may wrap a whole module), and its statements
+ * are extracted as if it were not there (visit_stmts). */
+static bool holds_statements(TSNode n) {
+    bool holds = false;
     Kids k;
     kids_open(&k, n);
-    for (TSNode ch; kids_next(&k, &ch);)
-        if (ts_node_has_error(ch))
-            find_errors(p, ch);
+    for (TSNode ch; !holds && kids_next(&k, &ch);)
+        holds = is_statement(kind(ch));
     kids_close(&k);
+    return holds;
+}
+
+/* Syntax errors, in source order, searching only subtrees that hold one.
+ * Inside an ERROR that holds statements, what is reported is what the
+ * statements leave out: each run of other nodes, once. Iterative: an error
+ * may sit under any depth of nesting. */
+static void find_errors(Parser *p, TSNode root) {
+    TSTreeCursor cur = ts_tree_cursor_new(root);
+    PhVec(bool) recovered = {0};   /* .items[d]: the node at depth d holds statements */
+    size_t depth = 0;
+    bool run = false;              /* the previous sibling was left out */
+    for (;;) {
+        TSNode n = ts_tree_cursor_current_node(&cur);
+        Kind k = kind(n);
+        bool holds = false, descend = false;
+        if (depth > 0 && recovered.items[depth - 1] && k != K_ERROR && k != K_comment && !is_statement(k)) {
+            if (!run)
+                syntax_error(p, n);
+            run = true;
+        } else {
+            run = false;
+            if (ts_node_is_missing(n)) {
+                syntax_error(p, n);
+            } else if (k == K_ERROR) {
+                descend = holds = holds_statements(n);
+                if (!holds)
+                    syntax_error(p, n);
+            } else {
+                descend = ts_node_has_error(n) && !is_format_walrus(n);
+            }
+        }
+        if (descend && ts_tree_cursor_goto_first_child(&cur)) {
+            if (depth == recovered.len)
+                ph_vec_push(&recovered, holds);
+            else
+                recovered.items[depth] = holds;
+            depth++;
+            run = false;
+            continue;
+        }
+        while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+            if (depth == 0 || !ts_tree_cursor_goto_parent(&cur)) {
+                ts_tree_cursor_delete(&cur);
+                free(recovered.items);
+                return;
+            }
+            depth--;
+            run = false;
+        }
+    }
 }
 
 /* ---------------------------------------------------------------------------
@@ -618,8 +927,8 @@ static void name_row(Parser *p, Ctx *c, TSNode n, const char *s, size_t len, con
     ph_val_id(&v[PH_C_names_function_id], c->function_id);
     ph_val_id(&v[PH_C_names_stmt_id], c->stmt_id);
     ph_val_text(&v[PH_C_names_name], s, len);
-    ph_val_str(p->f, &v[PH_C_names_ctx], ctx);
-    ph_val_str(p->f, &v[PH_C_names_role], role_name);
+    ph_val_cstr(&v[PH_C_names_ctx], ctx);
+    ph_val_cstr(&v[PH_C_names_role], role_name);
     ph_val_id(&v[PH_C_names_call_id], call_id);
     ph_val_id(&v[PH_C_names_loop_id], c->loop_id);
     set_loc(p, v, PH_C_names_line, n);
@@ -638,7 +947,7 @@ static void visit_identifier(Parser *p, Ctx *c, TSNode n, Role r) {
     const char *s = text(p, n, &len);
     const char *ctx = r.del ? "del" : r.store ? "store" : "load";
     if (!r.store && !r.del)
-        sink_add(c->sink, s, len);
+        sink_add(p, c->sink, s, len);
     /* `self` as a receiver says nothing the `self.x` row or the call's
      * receiver does not: a sixth of all names, skipped. */
     if (strcmp(r.use, "attr") == 0 && c->self_name && len == c->self_len && memcmp(s, c->self_name, len) == 0)
@@ -664,12 +973,15 @@ static void bind_targets(Parser *p, Ctx *c, TSNode n) {
     case K_parenthesized_expression:
     case K_list_splat_pattern:
     case K_expression_list: {
+        if (!enter(p, n))
+            break;
         Kids k;
         kids_open(&k, n);
         for (TSNode ch; kids_next(&k, &ch);)
             if (ts_node_is_named(ch))
                 bind_targets(p, c, ch);
         kids_close(&k);
+        leave(p);
         break;
     }
     default:
@@ -713,35 +1025,38 @@ static void assign_target(Parser *p, Ctx *c, TSNode t, TSNode value, Value val, 
     Kind k = kind(t);
     if (k == K_pattern_list || k == K_tuple_pattern || k == K_list_pattern || k == K_tuple ||
         k == K_list || k == K_parenthesized_expression || k == K_expression_list) {
+        if (!enter(p, t))
+            return;
         Kids kk;
         kids_open(&kk, t);
         for (TSNode ch; kids_next(&kk, &ch);)
             if (ts_node_is_named(ch) && kind(ch) != K_comment)
                 assign_target(p, c, ch, value, NOVALUE, op, stmt_node, false);
         kids_close(&kk);
+        leave(p);
         return;
     }
     PhVal *v = row(p, PH_T_assignments, NULL);
     ph_val_id(&v[PH_C_assignments_function_id], c->function_id);
     ph_val_id(&v[PH_C_assignments_class_id], c->body_class_id);
     ph_val_id(&v[PH_C_assignments_stmt_id], c->stmt_id);
-    ph_val_str(p->f, &v[PH_C_assignments_scope],
+    ph_val_cstr(&v[PH_C_assignments_scope],
                c->function_id ? "function" : c->body_class_id ? "class" : "module");
     set_text(p, &v[PH_C_assignments_target], t);
-    ph_val_str(p->f, &v[PH_C_assignments_target_kind], target_kind(t));
+    ph_val_cstr(&v[PH_C_assignments_target_kind], target_kind(t));
     TSNode root = target_root(t);
     if (kind(root) == K_identifier)
         set_text(p, &v[PH_C_assignments_target_root], root);
     ph_val_str(p->f, &v[PH_C_assignments_op], op);
     if (!ts_node_is_null(value)) {
         set_text(p, &v[PH_C_assignments_value], value);
-        ph_val_str(p->f, &v[PH_C_assignments_value_kind], single ? ts_node_type(value) : "unpack");
+        ph_val_cstr(&v[PH_C_assignments_value_kind], single ? ts_node_type(value) : "unpack");
     }
     if (single)
         ph_val_id(&v[PH_C_assignments_value_call_id], val.call_id);
     const char *type = single && val.kind == B_INSTANCE ? val.qual : NULL;
     if (type)
-        ph_val_str(p->f, &v[PH_C_assignments_value_type], type);
+        ph_val_cstr(&v[PH_C_assignments_value_type], type);
     ph_val_id(&v[PH_C_assignments_loop_id], c->loop_id);
     set_bool(&v[PH_C_assignments_in_main_guard], c->main_guard);
     set_loc(p, v, PH_C_assignments_line, ts_node_is_null(stmt_node) ? t : stmt_node);
@@ -769,7 +1084,9 @@ static void assign_target(Parser *p, Ctx *c, TSNode t, TSNode value, Value val, 
         scope_bind(p, &c->cls->attrs, s, len, B_INSTANCE, type);
 }
 
-static void visit_assignment(Parser *p, Ctx *c, TSNode n, Role outer) {
+/* One assignment; `right_done`: its right-hand side, an inner assignment of a
+ * chain, was visited already. */
+static void assign_one(Parser *p, Ctx *c, TSNode n, Role outer, bool right_done) {
     TSNode left = field(n, F_left), right = field(n, F_right);
     const char *op = "=";
     char opbuf[8];
@@ -784,7 +1101,7 @@ static void visit_assignment(Parser *p, Ctx *c, TSNode n, Role outer) {
         op = ":=";
     }
     Value val = NOVALUE;
-    if (!ts_node_is_null(right)) {
+    if (!ts_node_is_null(right) && !right_done) {
         Role r = role("assign");
         r.target = left;
         if (kind(n) == K_augmented_assignment)
@@ -798,6 +1115,12 @@ static void visit_assignment(Parser *p, Ctx *c, TSNode n, Role outer) {
         else
             val = (Value){B_OPAQUE, NULL, val.call_id, false};
     }
+    /* `client: httpx.Client = make()`: the annotation types the target, over
+     * the value's type */
+    TSNode ann = kind(n) == K_assignment ? field(n, F_type) : (TSNode){0};
+    const char *generic, *atype = ts_node_is_null(ann) ? NULL : annotation_type(p, c, ann, &generic);
+    if (atype)
+        val = (Value){B_INSTANCE, atype, val.call_id, false};
     if (ts_node_is_null(left))
         return;
     /* Target expressions: the names stored, and what subscripts/attributes read */
@@ -814,10 +1137,31 @@ static void visit_assignment(Parser *p, Ctx *c, TSNode n, Role outer) {
     assign_target(p, c, left, right, val, op, stmt, single);
 }
 
-static void visit_call(Parser *p, Ctx *c, TSNode n, Role r, Value *out) {
+/* A chain `a = b = c = v` is nested to the right by tree-sitter, one level
+ * per target; it is walked iteratively, innermost first as a recursion
+ * would, so that any number of targets is flat (as in CPython). */
+NOINLINE static void visit_assignment(Parser *p, Ctx *c, TSNode n, Role outer) {
+    Nodes chain;
+    nodes_init(&chain);
+    nodes_push(&chain, n);
+    if (kind(n) == K_assignment)
+        for (TSNode a = field(n, F_right); kind(a) == K_assignment; a = field(a, F_right))
+            nodes_push(&chain, a);
+    for (size_t i = chain.len; i-- > 0;) {
+        Role r = outer;
+        if (i > 0) {
+            r = role("assign");
+            r.target = field(chain.v[i - 1], F_left);
+        }
+        assign_one(p, c, chain.v[i], r, i + 1 < chain.len);
+    }
+    nodes_fini(&chain);
+}
+
+NOINLINE static void visit_call(Parser *p, Ctx *c, TSNode n, Role r, Value *out) {
     int64_t id;
     PhVal *v = row(p, PH_T_calls, &id);
-    TSNode fn = field(n, F_function), args = field(n, F_arguments);
+    TSNode fn = unparenthesized(field(n, F_function)), args = field(n, F_arguments);
     ph_val_id(&v[PH_C_calls_function_id], c->function_id);
     ph_val_id(&v[PH_C_calls_async_id], c->async_id);
     ph_val_id(&v[PH_C_calls_class_id], c->cls ? c->class_id : 0);
@@ -841,7 +1185,7 @@ static void visit_call(Parser *p, Ctx *c, TSNode n, Role r, Value *out) {
         size_t alen;
         const char *a = text(p, attr, &alen);
         if (o.qual && !o.member) {
-            resolved = qjoin(p, o.qual, a, alen);
+            resolved = o.kind == B_ALIAS ? member_of(p, o.qual, a, alen) : qjoin(p, o.qual, a, alen);
             if (o.kind == B_INSTANCE)
                 rtype = o.qual;
         } else if (c->cls && kind(obj) == K_attribute && c->self_name) {
@@ -856,12 +1200,12 @@ static void visit_call(Parser *p, Ctx *c, TSNode n, Role r, Value *out) {
         }
     }
     if (resolved)
-        ph_val_str(p->f, &v[PH_C_calls_resolved], resolved);
+        ph_val_cstr(&v[PH_C_calls_resolved], resolved);
     if (rtype)
-        ph_val_str(p->f, &v[PH_C_calls_receiver_type], rtype);
+        ph_val_cstr(&v[PH_C_calls_receiver_type], rtype);
 
     set_bool(&v[PH_C_calls_awaited], r.awaited);
-    ph_val_str(p->f, &v[PH_C_calls_use], r.use);
+    ph_val_cstr(&v[PH_C_calls_use], r.use);
     if (!ts_node_is_null(r.target) && strcmp(r.use, "assign") == 0)
         set_text(p, &v[PH_C_calls_target], r.target);
     ph_val_id(&v[PH_C_calls_parent_call_id], r.parent_call);
@@ -902,9 +1246,7 @@ static void visit_call(Parser *p, Ctx *c, TSNode n, Role r, Value *out) {
     /* Arguments */
     int nargs = 0, idx = 0;
     bool star = false;
-    char kw[1024];
-    size_t kwlen = 0;
-    kw[0] = 0;
+    Buf kw = {0};
     bool is_len = fk == K_identifier && text_is(p, fn, "len");
     if (kind(args) == K_generator_expression) {
         PhVal *a = row(p, PH_T_call_args, NULL);
@@ -912,16 +1254,15 @@ static void visit_call(Parser *p, Ctx *c, TSNode n, Role r, Value *out) {
         ph_val_int(&a[PH_C_call_args_idx], 0);
         ph_val_int(&a[PH_C_call_args_pos], 0);
         ph_val_int(&a[PH_C_call_args_star], 0);
-        ph_val_str(p->f, &a[PH_C_call_args_kind], "generator_expression");
+        ph_val_cstr(&a[PH_C_call_args_kind], "generator_expression");
         set_text(p, &a[PH_C_call_args_text], args);
         set_loc(p, a, PH_C_call_args_line, args);
-        Sink s = {c->sink, NULL, 0, 0};
-        Ctx ac = *c;
-        ac.sink = &s;
+        Sink s;
+        sink_open(p, c, &s);
         Role ar = role("arg");
         ar.parent_call = id;
-        visit_expr(p, &ac, args, ar);
-        sink_close(p, &s, &a[PH_C_call_args_names]);
+        visit_expr(p, c, args, ar);
+        sink_close(p, c, &s, &a[PH_C_call_args_names]);
         nargs = 1;
     } else if (!ts_node_is_null(args)) {
         Kids k;
@@ -945,14 +1286,7 @@ static void visit_call(Parser *p, Ctx *c, TSNode n, Role r, Value *out) {
                 set_text(p, &av[PH_C_call_args_keyword], kwname);
                 size_t l;
                 const char *s = text(p, kwname, &l);
-                if (kwlen + l + 2 < sizeof kw) {
-                    if (!kwlen)
-                        kw[kwlen++] = ',';
-                    memcpy(kw + kwlen, s, l);
-                    kwlen += l;
-                    kw[kwlen++] = ',';
-                    kw[kwlen] = 0;
-                }
+                buf_add(&kw, ',', s, l);
             } else if (ak == K_list_splat || ak == K_dictionary_splat) {
                 starred = ak == K_list_splat ? 1 : 2;
                 star = true;
@@ -965,27 +1299,26 @@ static void visit_call(Parser *p, Ctx *c, TSNode n, Role r, Value *out) {
                 ph_val_int(&av[PH_C_call_args_pos], nargs++);
             }
             ph_val_int(&av[PH_C_call_args_star], starred);
-            ph_val_str(p->f, &av[PH_C_call_args_kind], ts_node_type(val));
+            ph_val_cstr(&av[PH_C_call_args_kind], ts_node_type(val));
             set_text(p, &av[PH_C_call_args_text], val);
             set_loc(p, av, PH_C_call_args_line, a);
-            Sink s = {c->sink, NULL, 0, 0};
-            Ctx ac = *c;
-            ac.sink = &s;
+            Sink s;
+            sink_open(p, c, &s);
             Role ar = role(is_len ? "len" : "arg");
             ar.parent_call = id;
             ar.arg_idx = ak == K_keyword_argument ? -1 : idx;
             ar.arg_kw = kwname;
-            Value avl = visit_expr(p, &ac, val, ar);
-            sink_close(p, &s, &av[PH_C_call_args_names]);
+            Value avl = visit_expr(p, c, val, ar);
+            sink_close(p, c, &s, &av[PH_C_call_args_names]);
             if ((kind(val) == K_identifier || kind(val) == K_attribute) && avl.qual && avl.kind == B_ALIAS &&
                 !avl.member)
-                ph_val_str(p->f, &av[PH_C_call_args_resolved], avl.qual);
+                ph_val_cstr(&av[PH_C_call_args_resolved], avl.qual);
             idx++;
         }
         kids_close(&k);
     }
     ph_val_int(&v[PH_C_calls_nargs], nargs);
-    ph_val_str(p->f, &v[PH_C_calls_kwargs], kw);
+    buf_store(p, &kw, ',', true, &v[PH_C_calls_kwargs]);
     set_bool(&v[PH_C_calls_star_args], star);
 
     out->call_id = id;
@@ -1001,14 +1334,7 @@ static void mark_try_awaits(Ctx *c) {
         t->awaits = true;
 }
 
-/* `(expr)` -> expr, through any number of parentheses. */
-static TSNode unparenthesized(TSNode n) {
-    while (!ts_node_is_null(n) && kind(n) == K_parenthesized_expression && ts_node_named_child_count(n) == 1)
-        n = ts_node_named_child(n, 0);
-    return n;
-}
-
-static void visit_await(Parser *p, Ctx *c, TSNode n, Role r, Value *out) {
+NOINLINE static void visit_await(Parser *p, Ctx *c, TSNode n, Role r, Value *out) {
     if (c->fn)
         c->fn->has_await = true;
     mark_try_awaits(c);
@@ -1019,79 +1345,81 @@ static void visit_await(Parser *p, Ctx *c, TSNode n, Role r, Value *out) {
     if (!ts_node_is_null(operand))
         set_text(p, &v[PH_C_awaits_expr], operand);
     else
-        ph_val_str(p->f, &v[PH_C_awaits_expr], "");
-    ph_val_str(p->f, &v[PH_C_awaits_use], r.use);
+        ph_val_cstr(&v[PH_C_awaits_expr], "");
+    ph_val_cstr(&v[PH_C_awaits_use], r.use);
     if (!ts_node_is_null(r.target) && strcmp(r.use, "assign") == 0)
         set_text(p, &v[PH_C_awaits_target], r.target);
     ph_val_id(&v[PH_C_awaits_loop_id], c->loop_id);
     ph_val_id(&v[PH_C_awaits_with_id], c->with_id);
     set_loc(p, v, PH_C_awaits_line, n);
-    Sink s = {c->sink, NULL, 0, 0};
-    Ctx ac = *c;
-    ac.sink = &s;
+    Sink s;
+    sink_open(p, c, &s);
     Role inner = r;
     inner.awaited = true;
     Value val = NOVALUE;
     if (!ts_node_is_null(operand))
-        val = visit_expr(p, &ac, operand, inner);
-    sink_close(p, &s, &v[PH_C_awaits_names]);
+        val = visit_expr(p, c, operand, inner);
+    sink_close(p, c, &s, &v[PH_C_awaits_names]);
     ph_val_id(&v[PH_C_awaits_call_id], kind(unparenthesized(operand)) == K_call ? val.call_id : 0);
     *out = val;
 }
 
-static void visit_return_value(Parser *p, Ctx *c, TSNode n, TSNode value, const char *k) {
+NOINLINE static void visit_return_value(Parser *p, Ctx *c, TSNode n, TSNode value, const char *k) {
     PhVal *v = row(p, PH_T_returns, NULL);
     ph_val_id(&v[PH_C_returns_function_id], c->function_id);
     ph_val_id(&v[PH_C_returns_stmt_id], c->stmt_id);
-    ph_val_str(p->f, &v[PH_C_returns_kind], k);
+    ph_val_cstr(&v[PH_C_returns_kind], k);
     set_loc(p, v, PH_C_returns_line, n);
-    Sink s = {c->sink, NULL, 0, 0};
-    Ctx ac = *c;
-    ac.sink = &s;
+    Sink s;
+    sink_open(p, c, &s);
     if (!ts_node_is_null(value)) {
         set_text(p, &v[PH_C_returns_value], value);
-        visit_expr(p, &ac, value, role(strcmp(k, "return") == 0 ? "return" : "yield"));
+        visit_expr(p, c, value, role(strcmp(k, "return") == 0 ? "return" : "yield"));
     }
-    sink_close(p, &s, &v[PH_C_returns_names]);
+    sink_close(p, c, &s, &v[PH_C_returns_names]);
 }
 
 /* Identifiers bound by a for target, as ' a b '. */
-static void collect_targets(Parser *p, TSNode n, Sink *s) {
+static void collect_targets(Parser *p, TSNode n, Buf *s) {
     if (kind(n) == K_identifier) {
         size_t len;
         const char *t = text(p, n, &len);
-        sink_add(s, t, len);
+        buf_add(s, ' ', t, len);
         return;
     }
+    if (!enter(p, n))
+        return;
     Kids k;
     kids_open(&k, n);
     for (TSNode ch; kids_next(&k, &ch);)
         if (ts_node_is_named(ch) && kind(ch) != K_attribute && kind(ch) != K_subscript)
             collect_targets(p, ch, s);
     kids_close(&k);
+    leave(p);
 }
 
 static PhVal *loop_row(Parser *p, Ctx *c, TSNode n, const char *k, int64_t *id) {
     PhVal *v = row(p, PH_T_loops, id);
     ph_val_id(&v[PH_C_loops_function_id], c->function_id);
-    ph_val_str(p->f, &v[PH_C_loops_kind], k);
+    ph_val_cstr(&v[PH_C_loops_kind], k);
     ph_val_int(&v[PH_C_loops_is_while_true], 0);
     ph_val_id(&v[PH_C_loops_parent_id], c->loop_id);
     ph_val_int(&v[PH_C_loops_depth], c->loop_depth + 1);
     ph_val_int(&v[PH_C_loops_has_break], 0);
+    ph_val_int(&v[PH_C_loops_is_async], 0);
     set_bool(&v[PH_C_loops_in_main_guard], c->main_guard);
     set_loc(p, v, PH_C_loops_line, n);
     return v;
 }
 
 static void loop_targets(Parser *p, Ctx *c, PhVal *v, TSNode left, TSNode right) {
-    Sink s = {NULL, NULL, 0, 0};
+    Buf s = {0};
     if (!ts_node_is_null(left))
         collect_targets(p, left, &s);
-    sink_close(p, &s, &v[PH_C_loops_targets]);
+    buf_store(p, &s, ' ', false, &v[PH_C_loops_targets]);
     if (!ts_node_is_null(right)) {
         set_text(p, &v[PH_C_loops_iter], right);
-        ph_val_str(p->f, &v[PH_C_loops_iter_kind], ts_node_type(right));
+        ph_val_cstr(&v[PH_C_loops_iter_kind], ts_node_type(right));
     }
     if (!ts_node_is_null(left))
         bind_targets(p, c, left);
@@ -1104,51 +1432,104 @@ static const char *comp_kind(Kind k) {
                                              : "generator";
 }
 
-/* A comprehension is one loop: the first iterable is evaluated outside it,
- * everything else inside. */
-static void visit_comprehension(Parser *p, Ctx *c, TSNode n, Value *out) {
+/* A comprehension is one loop (one loops row) with a scope of its own.
+ * The targets of all its `for` clauses are bound first: the element comes
+ * first in the source but reads them, and must not see a binding of the
+ * same name outside. The first iterable is evaluated outside, everything
+ * else inside. */
+NOINLINE static void visit_comprehension(Parser *p, Ctx *c, TSNode n) {
     int64_t id;
     PhVal *v = loop_row(p, c, n, comp_kind(kind(n)), &id);
     ph_val_id(&v[PH_C_loops_stmt_id], c->stmt_id);
+    Scope scope = {c->scope, NULL, 0, 0};
     Ctx in = *c;
+    in.scope = &scope;
+    in.at_module = false;
     in.loop_id = id;
     in.loop_depth = c->loop_depth + 1;
     LoopInfo li = {c->loop, v};
     in.loop = &li;
-    bool first = true;
+    Buf targets = {0};
+    bool is_async = false;
     Kids k;
+    kids_open(&k, n);
+    for (TSNode ch; kids_next(&k, &ch);)
+        if (kind(ch) == K_for_in_clause) {
+            TSNode left = field(ch, F_left);
+            if (!ts_node_is_null(left)) {
+                collect_targets(p, left, &targets);
+                bind_targets(p, &in, left);
+            }
+            is_async |= text_is(p, ts_node_child(ch, 0), "async");
+        }
+    kids_close(&k);
+    buf_store(p, &targets, ' ', false, &v[PH_C_loops_targets]);
+    set_bool(&v[PH_C_loops_is_async], is_async);
+    if (is_async && c->fn)
+        c->fn->has_await = true;
+    bool first = true;
     kids_open(&k, n);
     for (TSNode ch; kids_next(&k, &ch);) {
         if (!ts_node_is_named(ch))
             continue;
-        if (kind(ch) == K_for_in_clause) {
-            TSNode left = field(ch, F_left), right = field(ch, F_right);
-            if (first) {
-                Value it = visit_expr(p, c, right, role("iter"));
-                loop_targets(p, &in, v, left, right);
-                if (kind(right) == K_call)
-                    ph_val_id(&v[PH_C_loops_iter_call_id], it.call_id);
-                first = false;
-            } else {
-                visit_expr(p, &in, right, role("iter"));
-                bind_targets(p, &in, left);
-            }
-            if (ts_node_child(ch, 0).id && text_is(p, ts_node_child(ch, 0), "async") && c->fn)
-                c->fn->has_await = true;
-        } else {
+        if (kind(ch) != K_for_in_clause) {
             visit_expr(p, &in, ch, role("other"));
+            continue;
         }
+        TSNode right = field(ch, F_right);
+        if (!first) {
+            visit_expr(p, &in, right, role("iter"));
+            continue;
+        }
+        first = false;
+        Value it = visit_expr(p, c, right, role("iter"));
+        if (!ts_node_is_null(right)) {
+            set_text(p, &v[PH_C_loops_iter], right);
+            ph_val_cstr(&v[PH_C_loops_iter_kind], ts_node_type(right));
+        }
+        if (kind(right) == K_call)
+            ph_val_id(&v[PH_C_loops_iter_call_id], it.call_id);
     }
     kids_close(&k);
-    (void)out;
+    scope_fini(&scope);
 }
 
 static Value visit_lambda(Parser *p, Ctx *c, TSNode n);
 
-static Value visit_expr(Parser *p, Ctx *c, TSNode n, Role r) {
+/* A left-nested chain of one operator (`a + b + c`, `a or b or c`: the tree
+ * is as deep as the chain is long), walked without recursion: the leftmost
+ * operand, then each right operand in source order. */
+NOINLINE static void visit_chain(Parser *p, Ctx *c, TSNode n, Role r) {
+    Kind k = kind(n);
+    Nodes spine;
+    nodes_init(&spine);
+    for (; kind(n) == k; n = field(n, F_left))
+        nodes_push(&spine, n);
+    visit_expr(p, c, n, r);
+    for (size_t i = spine.len; i-- > 0;) {
+        TSNode left = field(spine.v[i], F_left);
+        Kids kk;
+        kids_open(&kk, spine.v[i]);
+        for (TSNode ch; kids_next(&kk, &ch);)
+            if (ts_node_is_named(ch) && !ts_node_eq(ch, left))
+                visit_expr(p, c, ch, r);
+        kids_close(&kk);
+    }
+    nodes_fini(&spine);
+}
+
+/* The role of an operand of an operator (or of any other node): 'other',
+ * written or deleted as the whole is, in the same call. */
+static Role inner_role(Role r) {
+    Role cr = role("other");
+    cr.store = r.store;
+    cr.del = r.del;
+    cr.parent_call = r.parent_call;
+    return cr;
+}
+
+static Value visit_expr_node(Parser *p, Ctx *c, TSNode n, Role r) {
     Value out = NOVALUE;
-    if (ts_node_is_null(n))
-        return out;
     switch (kind(n)) {
     case K_identifier:
         visit_identifier(p, c, n, r);
@@ -1170,7 +1551,7 @@ static Value visit_expr(Parser *p, Ctx *c, TSNode n, Role r) {
             orl.parent_call = r.parent_call;
             visit_expr(p, c, obj, orl);
         }
-        return resolve_attribute(p, c, n);
+        return resolve_attribute(p, c, n, 0);
     }
     case K_call:
         visit_call(p, c, n, r, &out);
@@ -1183,13 +1564,19 @@ static Value visit_expr(Parser *p, Ctx *c, TSNode n, Role r) {
     case K_named_expression:
         visit_assignment(p, c, n, r);
         return out;
+    case K_boolean_operator:
+        /* The role flows through: `x = a() or b()` */
+        visit_chain(p, c, n, r);
+        return out;
+    case K_binary_operator:
+        visit_chain(p, c, n, inner_role(r));
+        return out;
     case K_parenthesized_expression:
-    case K_conditional_expression:
-    case K_boolean_operator: {
-        /* The value flows through: `x = (await f())`, `x = a() or b()` */
+    case K_conditional_expression: {
+        /* The value flows through: `x = (await f())`, `x = a if c else b` */
         Kids k;
         kids_open(&k, n);
-        bool first = true;
+        int i = 0;
         for (TSNode ch; kids_next(&k, &ch);) {
             if (!ts_node_is_named(ch))
                 continue;
@@ -1199,12 +1586,11 @@ static Value visit_expr(Parser *p, Ctx *c, TSNode n, Role r) {
             }
             Role cr = r;
             /* the condition of `a if cond else b` is only tested */
-            if (kind(n) == K_conditional_expression && !first && ts_node_next_named_sibling(ch).id)
+            if (kind(n) == K_conditional_expression && i == 1)
                 cr = role("cond");
             Value v = visit_expr(p, c, ch, cr);
-            if (first)
+            if (i++ == 0)
                 out = v;
-            first = false;
         }
         kids_close(&k);
         if (kind(n) != K_parenthesized_expression)
@@ -1227,7 +1613,7 @@ static Value visit_expr(Parser *p, Ctx *c, TSNode n, Role r) {
     case K_set_comprehension:
     case K_dictionary_comprehension:
     case K_generator_expression:
-        visit_comprehension(p, c, n, &out);
+        visit_comprehension(p, c, n);
         return out;
     case K_lambda:
         return visit_lambda(p, c, n);
@@ -1255,7 +1641,10 @@ static Value visit_expr(Parser *p, Ctx *c, TSNode n, Role r) {
                     visit_expr(p, c, ch, role("other"));
                     continue;
                 }
+                /* `{x:=06.2f}` reads x: the rest is its format spec (is_format_walrus) */
                 TSNode e = ts_node_named_child(ch, 0);
+                if (is_format_walrus(ch))
+                    e = field(e, F_name);
                 visit_expr(p, c, e, role("other"));
             }
         kids_close(&k);
@@ -1280,15 +1669,18 @@ static Value visit_expr(Parser *p, Ctx *c, TSNode n, Role r) {
         visit_expr_list(p, c, n, r);
         return out;
     case K_ERROR:
-    default: {
-        Role cr = role("other");
-        cr.store = r.store;
-        cr.del = r.del;
-        cr.parent_call = r.parent_call;
-        visit_expr_list(p, c, n, cr);
+    default:
+        visit_expr_list(p, c, n, inner_role(r));
         return out;
     }
-    }
+}
+
+static Value visit_expr(Parser *p, Ctx *c, TSNode n, Role r) {
+    if (ts_node_is_null(n) || !enter(p, n))
+        return NOVALUE;
+    Value v = visit_expr_node(p, c, n, r);
+    leave(p);
+    return v;
 }
 
 static void visit_expr_list(Parser *p, Ctx *c, TSNode n, Role r) {
@@ -1304,7 +1696,7 @@ static void visit_expr_list(Parser *p, Ctx *c, TSNode n, Role r) {
  * Definitions.
  */
 
-static void visit_params(Parser *p, Ctx *outer, Ctx *in, TSNode params, int64_t fid, int *count,
+NOINLINE static void visit_params(Parser *p, Ctx *outer, Ctx *in, TSNode params, int64_t fid, int *count,
                          bool is_method, bool is_classmethod, bool is_static) {
     if (ts_node_is_null(params))
         return;
@@ -1352,7 +1744,7 @@ static void visit_params(Parser *p, Ctx *outer, Ctx *in, TSNode params, int64_t 
         ph_val_int(&v[PH_C_params_function_id], fid);
         ph_val_int(&v[PH_C_params_idx], idx);
         set_text(p, &v[PH_C_params_name], name);
-        ph_val_str(p->f, &v[PH_C_params_kind], pkind);
+        ph_val_cstr(&v[PH_C_params_kind], pkind);
         set_loc(p, v, PH_C_params_line, prm);
         size_t len;
         const char *s = text(p, name, &len);
@@ -1360,12 +1752,12 @@ static void visit_params(Parser *p, Ctx *outer, Ctx *in, TSNode params, int64_t 
         const char *q = NULL;
         if (!ts_node_is_null(ann)) {
             set_text(p, &v[PH_C_params_annotation], ann);
-            TSNode at = kind(ann) == K_type ? ts_node_named_child(ann, 0) : ann;
-            Value av = resolve(p, outer, at);
-            if (av.kind == B_ALIAS && av.qual && !av.member) {
-                ph_val_str(p->f, &v[PH_C_params_annotation_resolved], av.qual);
+            const char *generic, *type = annotation_type(p, outer, ann, &generic);
+            if (type || generic)
+                ph_val_cstr(&v[PH_C_params_annotation_resolved], type ? type : generic);
+            if (type) {
                 bk = B_INSTANCE;
-                q = av.qual;
+                q = type;
             }
         }
         if (!ts_node_is_null(def)) {
@@ -1414,7 +1806,7 @@ static bool is_stub_body(Parser *p, TSNode body) {
     return stub;
 }
 
-static void visit_decorators(Parser *p, Ctx *c, TSNode decorated, int64_t fid, int64_t cid, int *count) {
+NOINLINE static void visit_decorators(Parser *p, Ctx *c, TSNode decorated, int64_t fid, int64_t cid, int *count) {
     if (ts_node_is_null(decorated))
         return;
     int idx = 0;
@@ -1435,7 +1827,7 @@ static void visit_decorators(Parser *p, Ctx *c, TSNode decorated, int64_t fid, i
         set_text(p, &v[PH_C_decorators_name], callee);
         Value rv = resolve(p, c, callee);
         if (rv.kind == B_ALIAS && rv.qual && !rv.member)
-            ph_val_str(p->f, &v[PH_C_decorators_resolved], rv.qual);
+            ph_val_cstr(&v[PH_C_decorators_resolved], rv.qual);
         set_loc(p, v, PH_C_decorators_line, d);
         Ctx dc = *c;
         dc.in_decorator = true;
@@ -1460,7 +1852,7 @@ static bool has_decorator(Parser *p, TSNode decorated, const char *name) {
     return found;
 }
 
-static void visit_function(Parser *p, Ctx *c, TSNode n, TSNode decorated) {
+NOINLINE static void visit_function(Parser *p, Ctx *c, TSNode n, TSNode decorated) {
     int64_t id;
     PhVal *v = row(p, PH_T_functions, &id);
     TSNode name = field(n, F_name);
@@ -1470,7 +1862,7 @@ static void visit_function(Parser *p, Ctx *c, TSNode n, TSNode decorated) {
     bool is_async = text_is(p, ts_node_child(n, 0), "async");
     bool is_method = c->body_class_id != 0;
     ph_val_text(&v[PH_C_functions_name], ns, nlen);
-    ph_val_str(p->f, &v[PH_C_functions_qualname], qual);
+    ph_val_cstr(&v[PH_C_functions_qualname], qual);
     set_bool(&v[PH_C_functions_is_async], is_async);
     set_bool(&v[PH_C_functions_is_lambda], false);
     set_bool(&v[PH_C_functions_is_method], is_method);
@@ -1512,12 +1904,8 @@ static void visit_function(Parser *p, Ctx *c, TSNode n, TSNode decorated) {
     if (!ts_node_is_null(rt))
         visit_expr(p, c, rt, role("other"));
     TSNode body = field(n, F_body);
-    if (!ts_node_is_null(body)) {
-        visit_block(p, &in, body, c->stmt_id);
-        set_bool(&v[PH_C_functions_is_stub], is_stub_body(p, body));
-    } else {
-        set_bool(&v[PH_C_functions_is_stub], true);
-    }
+    int recovered = visit_body(p, &in, n, body, c->stmt_id);
+    set_bool(&v[PH_C_functions_is_stub], !recovered && (ts_node_is_null(body) || is_stub_body(p, body)));
     set_bool(&v[PH_C_functions_is_generator], fi.is_generator);
     set_bool(&v[PH_C_functions_has_await], fi.has_await);
     ph_val_int(&v[PH_C_functions_n_params], nparams);
@@ -1525,11 +1913,11 @@ static void visit_function(Parser *p, Ctx *c, TSNode n, TSNode decorated) {
     scope_fini(&scope);
 }
 
-static Value visit_lambda(Parser *p, Ctx *c, TSNode n) {
+NOINLINE static Value visit_lambda(Parser *p, Ctx *c, TSNode n) {
     int64_t id;
     PhVal *v = row(p, PH_T_functions, &id);
-    ph_val_str(p->f, &v[PH_C_functions_name], "<lambda>");
-    ph_val_str(p->f, &v[PH_C_functions_qualname], qjoin(p, c->prefix, "<lambda>", 8));
+    ph_val_cstr(&v[PH_C_functions_name], "<lambda>");
+    ph_val_cstr(&v[PH_C_functions_qualname], qjoin(p, c->prefix, "<lambda>", 8));
     set_bool(&v[PH_C_functions_is_async], false);
     set_bool(&v[PH_C_functions_is_lambda], true);
     set_bool(&v[PH_C_functions_is_method], false);
@@ -1564,7 +1952,7 @@ static Value visit_lambda(Parser *p, Ctx *c, TSNode n) {
     return NOVALUE;
 }
 
-static void visit_class(Parser *p, Ctx *c, TSNode n, TSNode decorated) {
+NOINLINE static void visit_class(Parser *p, Ctx *c, TSNode n, TSNode decorated) {
     int64_t id;
     PhVal *v = row(p, PH_T_classes, &id);
     TSNode name = field(n, F_name);
@@ -1572,7 +1960,7 @@ static void visit_class(Parser *p, Ctx *c, TSNode n, TSNode decorated) {
     const char *ns = text(p, name, &nlen);
     const char *qual = qjoin(p, c->prefix, ns, nlen);
     ph_val_text(&v[PH_C_classes_name], ns, nlen);
-    ph_val_str(p->f, &v[PH_C_classes_qualname], qual);
+    ph_val_cstr(&v[PH_C_classes_qualname], qual);
     ph_val_id(&v[PH_C_classes_function_id], c->function_id);
     ph_val_id(&v[PH_C_classes_parent_id], c->body_class_id);
     set_loc(p, v, PH_C_classes_line, n);
@@ -1596,7 +1984,7 @@ static void visit_class(Parser *p, Ctx *c, TSNode n, TSNode decorated) {
             if (kind(b) != K_keyword_argument) {
                 Value rv = resolve(p, c, b);
                 if (rv.kind == B_ALIAS && rv.qual && !rv.member)
-                    ph_val_str(p->f, &bv[PH_C_bases_resolved], rv.qual);
+                    ph_val_cstr(&bv[PH_C_bases_resolved], rv.qual);
             }
             set_loc(p, bv, PH_C_bases_line, b);
             visit_expr(p, c, b, role("other"));
@@ -1616,17 +2004,15 @@ static void visit_class(Parser *p, Ctx *c, TSNode n, TSNode decorated) {
     in.cls = &ci;
     in.self_name = NULL;
     in.at_module = false;
-    TSNode body = field(n, F_body);
-    if (!ts_node_is_null(body))
-        visit_block(p, &in, body, c->stmt_id);
+    visit_body(p, &in, n, field(n, F_body), c->stmt_id);
 
     /* Receivers `self.x` whose type was bound anywhere in the class. */
     for (size_t i = 0; i < ci.patches.len; i++) {
         Patch *pt = &ci.patches.items[i];
         Binding *b = scope_find(&ci.attrs, pt->attr, pt->attr_len);
         if (b && b->kind == B_INSTANCE) {
-            ph_val_str(p->f, &pt->row[PH_C_calls_receiver_type], b->qual);
-            ph_val_str(p->f, &pt->row[PH_C_calls_resolved], qjoin(p, b->qual, pt->method, pt->method_len));
+            ph_val_cstr(&pt->row[PH_C_calls_receiver_type], b->qual);
+            ph_val_cstr(&pt->row[PH_C_calls_resolved], qjoin(p, b->qual, pt->method, pt->method_len));
         }
     }
     free(ci.patches.items);
@@ -1668,7 +2054,7 @@ static void import_row(Parser *p, Ctx *c, TSNode n, const char *module, size_t m
         ph_val_text(&v[PH_C_imports_alias], alias, alen);
     ph_val_int(&v[PH_C_imports_level], level);
     ph_val_text(&v[PH_C_imports_bound], bound, blen);
-    ph_val_str(p->f, &v[PH_C_imports_target], target);
+    ph_val_cstr(&v[PH_C_imports_target], target);
     ph_val_id(&v[PH_C_imports_loop_id], c->loop_id);
     set_loc(p, v, PH_C_imports_line, n);
     if (strcmp(bound, "*") != 0) {
@@ -1680,7 +2066,7 @@ static void import_row(Parser *p, Ctx *c, TSNode n, const char *module, size_t m
     }
 }
 
-static void visit_import(Parser *p, Ctx *c, TSNode n, bool emit) {
+NOINLINE static void visit_import(Parser *p, Ctx *c, TSNode n, bool emit) {
     Kind k = kind(n);
     if (k == K_import_statement) {
         Kids kk;
@@ -1773,7 +2159,7 @@ static void visit_import(Parser *p, Ctx *c, TSNode n, bool emit) {
         } else {
             continue;
         }
-        const char *target = *base ? qjoin(p, base, nm, nl) : qdup(p, nm, nl);
+        const char *target = *base ? member_of(p, base, nm, nl) : qdup(p, nm, nl);
         const char *bound = a ? a : nm;
         size_t bl = a ? al : nl;
         if (emit)
@@ -1801,7 +2187,7 @@ static bool is_true(Parser *p, TSNode cond) {
     return k == K_true || (k == K_integer && !text_is(p, cond, "0"));
 }
 
-static void visit_with(Parser *p, Ctx *c, TSNode n) {
+NOINLINE static void visit_with(Parser *p, Ctx *c, TSNode n) {
     bool is_async = text_is(p, ts_node_child(n, 0), "async");
     if (is_async) {
         if (c->fn)
@@ -1842,24 +2228,16 @@ static void visit_with(Parser *p, Ctx *c, TSNode n) {
                 ph_val_id(&v[PH_C_withs_call_id], cv.call_id);
             Value rv = resolve(p, c, kind(ctxe) == K_call ? field(ctxe, F_function) : ctxe);
             if (rv.qual && !rv.member)
-                ph_val_str(p->f, &v[PH_C_withs_resolved], rv.qual);
+                ph_val_cstr(&v[PH_C_withs_resolved], rv.qual);
             if (!ts_node_is_null(as)) {
                 set_text(p, &v[PH_C_withs_as_name], as);
                 Role st = role("with");
                 st.store = true;
                 visit_expr(p, c, as, st);
-                if (kind(as) == K_identifier) {
-                    size_t len;
-                    const char *s = text(p, as, &len);
-                    if (!c->at_module) {
-                        if (cv.kind == B_INSTANCE && cv.qual)
-                            scope_bind(p, c->scope, s, len, B_INSTANCE, cv.qual);
-                        else
-                            scope_bind(p, c->scope, s, len, B_OPAQUE, NULL);
-                    }
-                } else {
-                    bind_targets(p, c, as);
-                }
+                /* an assignment (op 'with') that binds the target; `with lock
+                 * as l` binds what __enter__ returns, not lock */
+                Value wv = cv.kind == B_INSTANCE ? cv : (Value){B_OPAQUE, NULL, cv.call_id, false};
+                assign_target(p, c, as, ctxe, wv, "with", item, kind(as) == K_identifier);
             }
         }
         kids_close(&ki);
@@ -1867,16 +2245,25 @@ static void visit_with(Parser *p, Ctx *c, TSNode n) {
     kids_close(&k);
     Ctx in = *c;
     in.with_id = c->stmt_id;
-    visit_block(p, &in, field(n, F_body), c->stmt_id);
+    visit_body(p, &in, n, field(n, F_body), c->stmt_id);
 }
 
-static void visit_try(Parser *p, Ctx *c, TSNode n) {
+/* One resolved exception type of a handler into its ',a,b,' list. */
+static void add_type(Parser *p, Ctx *c, Buf *types, TSNode t) {
+    Value tv = resolve(p, c, t);
+    if (tv.qual && !tv.member)
+        buf_add(types, ',', tv.qual, strlen(tv.qual));
+}
+
+/* The handlers are visited after the body, so each knows whether the body
+ * awaits (TryInfo). */
+NOINLINE static void visit_try(Parser *p, Ctx *c, TSNode n) {
     TryInfo ti = {false, c->try_info};
     Ctx body = *c;
     body.try_id = c->stmt_id;
     body.try_part = 1;
     body.try_info = &ti;
-    visit_block(p, &body, field(n, F_body), c->stmt_id);
+    visit_body(p, &body, n, field(n, F_body), c->stmt_id);
     Kids k;
     kids_open(&k, n);
     for (TSNode ch; kids_next(&k, &ch);) {
@@ -1891,9 +2278,7 @@ static void visit_try(Parser *p, Ctx *c, TSNode n) {
             hc.try_id = c->stmt_id;
             hc.try_part = 2;
             hc.handler = &hi;
-            char types[512];
-            size_t tl = 0;
-            types[tl++] = ',';
+            Buf types = {0};
             bool bare = true;
             TSNode block = {0};
             Kids kk;
@@ -1921,19 +2306,15 @@ static void visit_try(Parser *p, Ctx *c, TSNode n) {
                     set_text(p, &v[PH_C_handlers_types], tnode);
                     /* resolve each listed type */
                     TSNode list = kind(tnode) == K_parenthesized_expression ? ts_node_named_child(tnode, 0) : tnode;
-                    bool many = kind(list) == K_tuple || kind(list) == K_expression_list;
-                    int nt = many ? (int)ts_node_named_child_count(list) : 1;
-                    for (int i = 0; i < nt; i++) {
-                        TSNode t = many ? ts_node_named_child(list, (uint32_t)i) : list;
-                        Value tv = resolve(p, c, t);
-                        if (tv.qual && !tv.member) {
-                            size_t ql = strlen(tv.qual);
-                            if (tl + ql + 2 < sizeof types) {
-                                memcpy(types + tl, tv.qual, ql);
-                                tl += ql;
-                                types[tl++] = ',';
-                            }
-                        }
+                    if (kind(list) == K_tuple || kind(list) == K_expression_list) {
+                        Kids kt;
+                        kids_open(&kt, list);
+                        for (TSNode t; kids_next(&kt, &t);)
+                            if (ts_node_is_named(t))
+                                add_type(p, c, &types, t);
+                        kids_close(&kt);
+                    } else {
+                        add_type(p, c, &types, list);
                     }
                     visit_expr(p, c, tnode, role("other"));
                 } else if (ts_node_is_null(alias)) {
@@ -1948,10 +2329,7 @@ static void visit_try(Parser *p, Ctx *c, TSNode n) {
                 }
             }
             kids_close(&kk);
-            types[tl] = 0;
-            if (tl == 1)
-                types[0] = 0;
-            ph_val_str(p->f, &v[PH_C_handlers_resolved_types], types);
+            buf_store(p, &types, ',', true, &v[PH_C_handlers_resolved_types]);
             set_bool(&v[PH_C_handlers_is_bare], bare);
             if (!ts_node_is_null(block))
                 visit_block(p, &hc, block, c->stmt_id);
@@ -1959,7 +2337,10 @@ static void visit_try(Parser *p, Ctx *c, TSNode n) {
             set_bool(&v[PH_C_handlers_returns], hi.returns);
             set_bool(&v[PH_C_handlers_try_awaits], ti.awaits);
         } else if (ck == K_else_clause) {
-            visit_block(p, c, field(ch, F_body), c->stmt_id);
+            Ctx ec = *c;   /* in the try, in none of its parts: what its handlers do not catch */
+            ec.try_id = c->stmt_id;
+            ec.try_part = 0;
+            visit_block(p, &ec, field(ch, F_body), c->stmt_id);
         } else if (ck == K_finally_clause) {
             Ctx fc = *c;
             fc.try_id = c->stmt_id;
@@ -1975,21 +2356,13 @@ static void visit_try(Parser *p, Ctx *c, TSNode n) {
         }
     }
     kids_close(&k);
-    /* awaits in the try body are known only now: patch the handlers */
-    if (ti.awaits)
-        for (size_t i = p->f->rows.len; i-- > 0;) {
-            PhRow *r = &p->f->rows.items[i];
-            if (r->table == PH_T_handlers && r->v[PH_C_handlers_try_id].i == c->stmt_id)
-                ph_val_int(&r->v[PH_C_handlers_try_awaits], 1);
-            if (r->table == PH_T_statements && r->v[0].i == c->stmt_id)
-                break;
-        }
 }
 
-static void visit_loop(Parser *p, Ctx *c, TSNode n, bool is_for) {
+NOINLINE static void visit_loop(Parser *p, Ctx *c, TSNode n, bool is_for) {
     int64_t id;
     bool is_async = is_for && text_is(p, ts_node_child(n, 0), "async");
     PhVal *v = loop_row(p, c, n, is_for ? (is_async ? "async_for" : "for") : "while", &id);
+    set_bool(&v[PH_C_loops_is_async], is_async);
     ph_val_int(&v[PH_C_loops_stmt_id], c->stmt_id);
     if (is_async && c->fn)
         c->fn->has_await = true;
@@ -2015,22 +2388,22 @@ static void visit_loop(Parser *p, Ctx *c, TSNode n, bool is_for) {
         TSNode cond = field(n, F_condition);
         set_text(p, &v[PH_C_loops_condition], cond);
         ph_val_int(&v[PH_C_loops_is_while_true], is_true(p, cond));
-        ph_val_str(p->f, &v[PH_C_loops_targets], " ");
+        ph_val_cstr(&v[PH_C_loops_targets], " ");
         visit_expr(p, &in, cond, role("cond"));
     }
-    visit_block(p, &in, field(n, F_body), c->stmt_id);
+    visit_body(p, &in, n, field(n, F_body), c->stmt_id);
     TSNode alt = field(n, F_alternative);
     if (!ts_node_is_null(alt))
         visit_block(p, c, field(alt, F_body), c->stmt_id);
 }
 
-static void visit_if(Parser *p, Ctx *c, TSNode n) {
+NOINLINE static void visit_if(Parser *p, Ctx *c, TSNode n) {
     TSNode cond = field(n, F_condition);
     visit_expr(p, c, cond, role("cond"));
     Ctx in = *c;
     if (c->at_module && is_main_guard(p, cond))
         in.main_guard = true;
-    visit_block(p, &in, field(n, F_consequence), c->stmt_id);
+    visit_body(p, &in, n, field(n, F_consequence), c->stmt_id);
     Kids k;
     kids_open(&k, n);
     for (TSNode ch; kids_next(&k, &ch);) {
@@ -2051,11 +2424,11 @@ static void mark_loop_exit(Ctx *c, bool all) {
         ph_val_int(&l->row[PH_C_loops_has_break], 1);
 }
 
-static void visit_stmt(Parser *p, Ctx *c, TSNode n, int64_t block_id, int idx, int64_t parent_stmt) {
+static void visit_stmt_node(Parser *p, Ctx *c, TSNode n, int64_t block_id, int idx, int64_t parent_stmt) {
     int64_t id;
     PhVal *v = row(p, PH_T_statements, &id);
     ph_val_id(&v[PH_C_statements_function_id], c->function_id);
-    ph_val_str(p->f, &v[PH_C_statements_kind], ts_node_type(n));
+    ph_val_cstr(&v[PH_C_statements_kind], is_statement(kind(n)) ? ts_node_type(n) : "ERROR");
     ph_val_id(&v[PH_C_statements_parent_id], parent_stmt);
     ph_val_int(&v[PH_C_statements_block_id], block_id);
     ph_val_int(&v[PH_C_statements_idx], idx);
@@ -2150,34 +2523,114 @@ static void visit_stmt(Parser *p, Ctx *c, TSNode n, int64_t block_id, int idx, i
         kids_close(&k);
         break;
     }
-    default:
+    case K_assert_statement:
+    case K_print_statement:
+    case K_exec_statement:
         visit_expr_list(p, c, n, role("other"));
+        break;
+    default:   /* a part of a statement, left in an ERROR node */
+        visit_expr(p, c, n, role("other"));
         break;
     }
 }
 
-static void visit_block(Parser *p, Ctx *c, TSNode block, int64_t parent_stmt) {
-    if (ts_node_is_null(block))
+static void visit_stmt(Parser *p, Ctx *c, TSNode n, int64_t block_id, int idx, int64_t parent_stmt) {
+    if (!enter(p, n))
         return;
-    int64_t block_id = kind(block) == K_module ? p->f->file_id << PH_ID_SHIFT : ph_facts_id(p->f);
-    int idx = 0;
+    visit_stmt_node(p, c, n, block_id, idx, parent_stmt);
+    leave(p);
+}
+
+/* The statements of n (a block, or an ERROR node), appended to block
+ * block_id from *idx on. Statements tree-sitter wrapped in an ERROR node
+ * (code it could not fit, sometimes a whole module) are taken as statements
+ * of the same block; other nodes there become statements of kind 'ERROR'.
+ * Returns how many statements came out of ERROR nodes. */
+static int visit_stmts(Parser *p, Ctx *c, TSNode n, int64_t block_id, int *idx, int64_t parent_stmt) {
+    int recovered = 0;
+    bool in_error = kind(n) == K_ERROR;
     Kids k;
-    kids_open(&k, block);
+    kids_open(&k, n);
     for (TSNode s; kids_next(&k, &s);) {
         if (!ts_node_is_named(s))
             continue;
-        if (kind(s) == K_comment)
+        Kind sk = kind(s);
+        if (sk == K_comment) {
             visit_comment(p, s);
-        else
-            visit_stmt(p, c, s, block_id, idx++, parent_stmt);
+        } else if (sk == K_ERROR) {
+            if (enter(p, s)) {
+                recovered += visit_stmts(p, c, s, block_id, idx, parent_stmt);
+                leave(p);
+            }
+        } else {
+            recovered += in_error;
+            visit_stmt(p, c, s, block_id, (*idx)++, parent_stmt);
+        }
     }
     kids_close(&k);
+    return recovered;
+}
+
+/* A body: the statements of `body`, and those of the ERROR children of
+ * `owner` (the definition or compound statement it belongs to, or a null
+ * node), in source order, as one block. tree-sitter puts statements it
+ * could not fit there, sometimes with no body left at all. Returns how many
+ * statements came out of ERROR nodes. */
+static int visit_body(Parser *p, Ctx *c, TSNode owner, TSNode body, int64_t parent_stmt) {
+    int64_t block_id = kind(body) == K_module ? ph_facts_first_id(p->f->file_id) : ph_facts_id(p->f);
+    int idx = 0, recovered = 0;
+    if (ts_node_is_null(owner) || !ts_node_has_error(owner)) {
+        if (!ts_node_is_null(body))
+            recovered = visit_stmts(p, c, body, block_id, &idx, parent_stmt);
+        return recovered;
+    }
+    Kids k;
+    kids_open(&k, owner);
+    for (TSNode ch; kids_next(&k, &ch);)
+        if (ts_node_eq(ch, body) || kind(ch) == K_ERROR)
+            recovered += visit_stmts(p, c, ch, block_id, &idx, parent_stmt);
+    kids_close(&k);
+    return recovered;
+}
+
+static void visit_block(Parser *p, Ctx *c, TSNode block, int64_t parent_stmt) {
+    visit_body(p, c, (TSNode){0}, block, parent_stmt);
+}
+
+/* A module-level binding of the names of target t to val. A name is known
+ * to hold an instance only when every module-level binding of it agrees (the
+ * evidence of "a unique module-level binding"); two that differ make it
+ * unknown. A later plain assignment does not undo a def, class or import
+ * (`try: import ujson as json` / `except: json = None`). */
+static void prebind_targets(Parser *p, Ctx *c, TSNode t, Value val) {
+    if (kind(t) != K_identifier) {
+        if (!enter(p, t))
+            return;
+        Kids k;
+        kids_open(&k, t);
+        for (TSNode ch; kids_next(&k, &ch);)
+            if (ts_node_is_named(ch) && kind(ch) != K_attribute && kind(ch) != K_subscript)
+                prebind_targets(p, c, ch, NOVALUE);
+        kids_close(&k);
+        leave(p);
+        return;
+    }
+    size_t len;
+    const char *name = text(p, t, &len);
+    Binding *b = scope_find(c->scope, name, len);
+    bool instance = val.kind == B_INSTANCE && val.qual;
+    if (!b)
+        scope_bind(p, c->scope, name, len, instance ? B_INSTANCE : B_OPAQUE, instance ? val.qual : NULL);
+    else if (b->kind == B_INSTANCE ? !instance || strcmp(b->qual, val.qual) != 0 : b->kind == B_ALIAS && instance)
+        scope_bind(p, c->scope, name, len, B_OPAQUE, NULL);
 }
 
 /* Module-level names first: definitions, imports and constructed instances
  * anywhere in the module's top-level statements (including under if/try/with,
  * not inside functions or classes). */
 static void prebind(Parser *p, Ctx *c, TSNode block) {
+    if (!enter(p, block))
+        return;
     Kids k;
     kids_open(&k, block);
     for (TSNode s; kids_next(&k, &s);) {
@@ -2189,32 +2642,31 @@ static void prebind(Parser *p, Ctx *c, TSNode block) {
             const char *name = text(p, field(def, F_name), &len);
             scope_bind(p, c->scope, name, len, B_ALIAS, qjoin(p, c->prefix, name, len));
         } else if (sk == K_import_statement || sk == K_import_from_statement) {
-            Binding tmp;
-            (void)tmp;
             visit_import(p, c, s, false);
         } else if (sk == K_expression_statement) {
-            TSNode a = ts_node_named_child(s, 0);
-            if (kind(a) == K_assignment) {
-                TSNode left = field(a, F_left), right = field(a, F_right);
-                if (kind(left) != K_identifier)
-                    continue;
-                size_t len;
-                const char *name = text(p, left, &len);
-                Binding *b = scope_find(c->scope, name, len);
+            /* `a = b = T()`: every target */
+            for (TSNode a = ts_node_named_child(s, 0); kind(a) == K_assignment; a = field(a, F_right)) {
+                TSNode left = field(a, F_left), right = field(a, F_right), ann = field(a, F_type);
                 Value val = kind(right) == K_call ? resolve(p, c, right) : NOVALUE;
-                if (val.kind == B_INSTANCE && val.qual)
-                    scope_bind(p, c->scope, name, len, B_INSTANCE, val.qual);
-                else if (!b)
-                    scope_bind(p, c->scope, name, len, B_OPAQUE, NULL);
+                const char *generic, *atype = ts_node_is_null(ann) ? NULL : annotation_type(p, c, ann, &generic);
+                if (atype)
+                    val = (Value){B_INSTANCE, atype, 0, false};
+                prebind_targets(p, c, left, kind(left) == K_identifier ? val : NOVALUE);
             }
+        } else if (sk == K_for_statement) {
+            prebind_targets(p, c, field(s, F_left), NOVALUE);
+            prebind(p, c, s);
         } else if (sk == K_if_statement || sk == K_try_statement || sk == K_with_statement ||
                    sk == K_else_clause || sk == K_elif_clause || sk == K_except_clause ||
-                   sk == K_finally_clause || sk == K_block) {
+                   sk == K_finally_clause || sk == K_block || sk == K_ERROR) {
             prebind(p, c, s);
         }
     }
     kids_close(&k);
+    leave(p);
 }
+
+#define TOO_DEEP "nested more than %d levels deep; file not extracted"
 
 int ph_parse_file(TSParser *parser, PhFacts *f, const char *module, bool is_package) {
     ph_parse_init();
@@ -2224,6 +2676,12 @@ int ph_parse_file(TSParser *parser, PhFacts *f, const char *module, bool is_pack
     p.module = module;
     p.is_package = is_package;
     ph_source_init(&p.src, f->source, f->source_len);
+    long deep = ph_source_deep_brackets(f->source, f->source_len, PH_PARSE_MAX_DEPTH);
+    if (deep >= 0) {
+        ph_source_diag(&p.src, f->diags, PH_ERROR, f->path, (size_t)deep, TOO_DEEP, PH_PARSE_MAX_DEPTH);
+        ph_source_fini(&p.src);
+        return -1;
+    }
     TSTree *tree = ts_parser_parse_string_encoding(parser, NULL, f->source, (uint32_t)f->source_len,
                                                    TSInputEncodingUTF8);
     if (!tree) {
@@ -2240,39 +2698,76 @@ int ph_parse_file(TSParser *parser, PhFacts *f, const char *module, bool is_pack
     c.at_module = true;
     prebind(&p, &c, root);
     visit_block(&p, &c, root, 0);
-    if (ts_node_has_error(root))
+    names_fini(&p);
+    if (!p.failure && ts_node_has_error(root))
         find_errors(&p, root);
+    if (p.failure) {
+        if (strcmp(p.failure, "too many facts") == 0)
+            ph_source_diag(&p.src, f->diags, PH_ERROR, f->path, ts_node_start_byte(p.failed_at),
+                           "more than %lld facts in one file from here on; file not extracted",
+                           (long long)PH_FACTS_PER_FILE);
+        else
+            ph_source_diag(&p.src, f->diags, PH_ERROR, f->path, ts_node_start_byte(p.failed_at), TOO_DEEP,
+                           PH_PARSE_MAX_DEPTH);
+    }
     scope_fini(&scope);
     ts_tree_delete(tree);
     ph_source_fini(&p.src);
-    return p.errors;
+    return p.failure ? -1 : p.errors;
 }
 
-static void dump(TSNode n, PhSource *src, int depth, const char *field_name, FILE *out) {
-    TSPoint a = ts_node_start_point(n), b = ts_node_end_point(n);
-    PhPos s = ph_source_pos(src, a.row, a.column), e = ph_source_pos(src, b.row, b.column);
-    fprintf(out, "%*s%s%s%s [%d:%d - %d:%d]\n", depth * 2, "", field_name ? field_name : "",
-            field_name ? ": " : "", ts_node_is_missing(n) ? "MISSING" : ts_node_type(n), s.line, s.col, e.line,
-            e.col);
-    TSTreeCursor cur = ts_tree_cursor_new(n);
-    if (ts_tree_cursor_goto_first_child(&cur)) {
-        do {
-            TSNode ch = ts_tree_cursor_current_node(&cur);
-            if (ts_node_is_named(ch) || ts_node_is_missing(ch))
-                dump(ch, src, depth + 1, ts_tree_cursor_current_field_name(&cur), out);
-        } while (ts_tree_cursor_goto_next_sibling(&cur));
-    }
-    ts_tree_cursor_delete(&cur);
-}
-
-void ph_parse_dump(TSParser *parser, const char *source, size_t len, FILE *out) {
+int ph_parse_dump(TSParser *parser, const char *source, size_t len, const char *path, FILE *out, PhDiags *diags) {
     ph_parse_init();
     PhSource src;
     ph_source_init(&src, source, len);
-    TSTree *tree = ts_parser_parse_string_encoding(parser, NULL, source, (uint32_t)len, TSInputEncodingUTF8);
-    if (tree) {
-        dump(ts_tree_root_node(tree), &src, 0, NULL, out);
-        ts_tree_delete(tree);
+    long deep = ph_source_deep_brackets(source, len, PH_PARSE_MAX_DEPTH);
+    TSTree *tree = deep < 0 ? ts_parser_parse_string_encoding(parser, NULL, source, (uint32_t)len,
+                                                              TSInputEncodingUTF8)
+                            : NULL;
+    int rc = 0;
+    if (deep >= 0) {
+        ph_source_diag(&src, diags, PH_ERROR, path, (size_t)deep, "nested more than %d levels deep; not shown",
+                       PH_PARSE_MAX_DEPTH);
+        rc = -1;
+    } else if (!tree) {
+        ph_diags_add(diags, PH_ERROR, path, 0, 0, 0, NULL, "tree-sitter could not parse the file");
+        rc = -1;
     }
+    /* Pre-order over named (and missing) nodes with one cursor: any depth of
+     * nesting, constant stack, and the indentation stops at the limit. */
+    TSTreeCursor cur = ts_tree_cursor_new(tree ? ts_tree_root_node(tree) : (TSNode){0});
+    for (int depth = 0; tree;) {
+        TSNode n = ts_tree_cursor_current_node(&cur);
+        bool shown = depth == 0 || ts_node_is_named(n) || ts_node_is_missing(n);
+        if (shown && depth > PH_PARSE_MAX_DEPTH) {
+            ph_source_diag(&src, diags, PH_ERROR, path, ts_node_start_byte(n),
+                           "nested more than %d levels deep; the tree is not shown below this level",
+                           PH_PARSE_MAX_DEPTH);
+            rc = -1;
+            break;
+        }
+        if (shown) {
+            TSPoint a = ts_node_start_point(n), b = ts_node_end_point(n);
+            PhPos s = ph_source_pos(&src, a.row, a.column), e = ph_source_pos(&src, b.row, b.column);
+            const char *field_name = depth ? ts_tree_cursor_current_field_name(&cur) : NULL;
+            fprintf(out, "%*s%s%s%s [%d:%d - %d:%d]\n", depth * 2, "", field_name ? field_name : "",
+                    field_name ? ": " : "", ts_node_is_missing(n) ? "MISSING" : ts_node_type(n), s.line, s.col,
+                    e.line, e.col);
+        }
+        if (shown && ts_tree_cursor_goto_first_child(&cur)) {
+            depth++;
+            continue;
+        }
+        while (depth > 0 && !ts_tree_cursor_goto_next_sibling(&cur)) {
+            ts_tree_cursor_goto_parent(&cur);
+            depth--;
+        }
+        if (depth == 0)
+            break;
+    }
+    ts_tree_cursor_delete(&cur);
+    if (tree)
+        ts_tree_delete(tree);
     ph_source_fini(&src);
+    return rc;
 }

@@ -1,10 +1,27 @@
 /*
- * syntax: does a text parse as Python, without extracting anything. The
- * front end asks before it writes a fixed file (cli/fix.c), so that a fix
- * never leaves a file that no longer parses.
+ * syntax: what the extractor reads of a file, without extracting it: the
+ * text it parses for the file's bytes, and whether that text parses. The
+ * front end asks both before it writes a fixed file (cli/fix.c), so that a
+ * fix changes exactly the text the rule meant to change, as the extractor
+ * reads it, and never leaves a file that no longer parses.
  */
 #include "extractor.h"
 #include "parse.h"
+#include "source.h"
+#include "util.h"
+
+#include <string.h>
+
+char *ph_extract_text(const char *bytes, size_t len, size_t *out_len) {
+    char *text = ph_xmalloc(len + 1);
+    memcpy(text, bytes, len);
+    text[len] = 0;
+    *out_len = len;
+    PhDiags *d = ph_diags_new();     /* the extraction says them; here only the text matters */
+    ph_source_prepare(&text, out_len, "", d);
+    ph_diags_free(d);
+    return text;
+}
 
 /* ERROR and MISSING nodes under n; only subtrees that hold one are walked. */
 static int count_errors(TSNode n) {

@@ -9,6 +9,7 @@
  * time, before any row is written.
  */
 #include "writer.h"
+#include "db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,13 +23,19 @@ struct PhWriter {
     sqlite3_stmt *touch;
 };
 
-static sqlite3_stmt *prepare(sqlite3 *db, char *sql, PhDiags *diags) {
+static sqlite3_stmt *prepare_text(sqlite3 *db, const char *sql, PhDiags *diags) {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
         ph_diags_add(diags, PH_ERROR, NULL, 0, 0, 0, NULL, "database schema does not match the extractor: %s",
                      sqlite3_errmsg(db));
         st = NULL;
     }
+    return st;
+}
+
+/* prepare_text() of SQL built with sqlite3_mprintf or sqlite3_str, which it frees. */
+static sqlite3_stmt *prepare(sqlite3 *db, char *sql, PhDiags *diags) {
+    sqlite3_stmt *st = prepare_text(db, sql, diags);
     sqlite3_free(sql);
     return st;
 }
@@ -57,7 +64,7 @@ PhWriter *ph_writer_open(sqlite3 *db, bool bulk, PhDiags *diags) {
                                          diags)) != NULL;
     }
     if (ok)
-        ok = (w->touch = prepare(db, sqlite3_mprintf("UPDATE files SET mtime_ns = ?2 WHERE id = ?1"), diags)) != NULL;
+        ok = (w->touch = prepare_text(db, ph_db_statement("touch_file"), diags)) != NULL;
     if (!ok) {
         ph_writer_close(w);
         return NULL;
@@ -84,7 +91,7 @@ static int step(sqlite3_stmt *st) {
 
 static int remove_facts(PhWriter *self, int64_t file_id, bool with_file) {
     int rc = SQLITE_OK;
-    int64_t lo = file_id << PH_ID_SHIFT, hi = ((file_id + 1) << PH_ID_SHIFT) - 1;
+    int64_t lo = ph_facts_first_id(file_id), hi = ph_facts_last_id(file_id);
     for (int t = 0; t < PH_T_COUNT && rc == SQLITE_OK; t++) {
         bool files = t == PH_T_files;   /* its ids are file ids, not fact ids */
         if (files && !with_file)
@@ -99,9 +106,11 @@ static int remove_facts(PhWriter *self, int64_t file_id, bool with_file) {
 
 int ph_writer_remove(PhWriter *self, int64_t file_id) { return remove_facts(self, file_id, true); }
 
-int ph_writer_touch(PhWriter *self, int64_t file_id, int64_t mtime_ns) {
-    sqlite3_bind_int64(self->touch, 1, file_id);
-    sqlite3_bind_int64(self->touch, 2, mtime_ns);
+int ph_writer_touch(PhWriter *self, const PhFacts *f) {
+    sqlite3_bind_int64(self->touch, 1, f->file_id);
+    sqlite3_bind_int64(self->touch, 2, f->mtime_ns);
+    sqlite3_bind_int64(self->touch, 3, f->ctime_ns);
+    sqlite3_bind_int64(self->touch, 4, f->inode);
     return step(self->touch);
 }
 
@@ -124,7 +133,7 @@ static int insert_row(PhWriter *self, PhTable t, const PhVal *v) {
     return step(st);
 }
 
-int ph_writer_put(PhWriter *self, const PhFacts *f, const char *module, bool is_package, bool is_test,
+int ph_writer_put(PhWriter *self, const PhFacts *f, const char *module, bool is_package, PhContext context,
                   int lines, int parse_errors) {
     int rc = self->bulk ? SQLITE_OK : remove_facts(self, f->file_id, false);
     PhVal v[PH_N_files];
@@ -135,10 +144,13 @@ int ph_writer_put(PhWriter *self, const PhFacts *f, const char *module, bool is_
     ph_val_text(&v[PH_C_files_path], f->path, strlen(f->path));
     ph_val_text(&v[PH_C_files_module], module, strlen(module));
     ph_val_int(&v[PH_C_files_is_package], is_package);
-    ph_val_int(&v[PH_C_files_is_test], is_test);
+    const char *ctx = ph_context_name(context);
+    ph_val_text(&v[PH_C_files_context], ctx, strlen(ctx));
     ph_val_text(&v[PH_C_files_hash], hash, 16);
     ph_val_int(&v[PH_C_files_size], f->size);
     ph_val_int(&v[PH_C_files_mtime_ns], f->mtime_ns);
+    ph_val_int(&v[PH_C_files_ctime_ns], f->ctime_ns);
+    ph_val_int(&v[PH_C_files_inode], f->inode);
     ph_val_int(&v[PH_C_files_lines], lines);
     ph_val_int(&v[PH_C_files_parse_errors], parse_errors);
     if (rc == SQLITE_OK)

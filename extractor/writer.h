@@ -7,6 +7,7 @@
 #define PH_WRITER_H
 
 #include <sqlite3.h>
+#include "context.h"
 #include "facts.h"
 
 typedef struct PhWriter PhWriter;
@@ -18,13 +19,13 @@ typedef struct PhWriter PhWriter;
 PhWriter *ph_writer_open(sqlite3 *db, bool bulk, PhDiags *diags);
 void ph_writer_close(PhWriter *self);   /* NULL is a no-op */
 
-/* Store f (status PH_FACTS_PARSED): its files row and every fact row,
- * replacing what the file had. Returns an SQLite code. */
-int ph_writer_put(PhWriter *self, const PhFacts *f, const char *module, bool is_package, bool is_test,
+/* Store f (status PH_FACTS_PARSED): its files row (with its code context)
+ * and every fact row, replacing what the file had. Returns an SQLite code. */
+int ph_writer_put(PhWriter *self, const PhFacts *f, const char *module, bool is_package, PhContext context,
                   int lines, int parse_errors);
 
-/* Refresh the mtime of an unchanged file. */
-int ph_writer_touch(PhWriter *self, int64_t file_id, int64_t mtime_ns);
+/* Refresh the stat (mtime, ctime, inode) of a file whose content is unchanged. */
+int ph_writer_touch(PhWriter *self, const PhFacts *f);
 
 /* Drop a file and all its facts. */
 int ph_writer_remove(PhWriter *self, int64_t file_id);

@@ -1,5 +1,6 @@
 -- @id PH103
 -- @name unawaited-coroutine
+-- @contexts all
 -- @severity P1
 -- @precision high
 -- @tags async correctness interprocedural
@@ -14,9 +15,13 @@
 -- self./cls. methods, inherited methods and typed receivers, plus known
 -- library coroutines (known_coroutines: asyncio.sleep, asyncio.Queue.put...).
 -- @bad
+-- async def notify(user, text): ...
+--
 -- async def on_signup(user):
 --     notify(user, "welcome")
 -- @good
+-- async def notify(user, text): ...
+--
 -- async def on_signup(user):
 --     await notify(user, "welcome")
 -- @accepted results awaited, returned, yielded, passed to any call
@@ -52,6 +57,6 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, k.callee,
               -- the name is read somewhere in the function (nested defs
               -- included) or, at module level, anywhere in the file
               SELECT 1 FROM names n
-               WHERE n.id BETWEEN c.file_id << 24 AND (c.file_id << 24) + 16777215
+               WHERE n.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
                  AND n.name = c.target AND n.ctx = 'load'
                  AND (fn.id IS NULL OR n.line BETWEEN fn.line AND fn.end_line))));

@@ -1,5 +1,6 @@
 -- @id PH104
 -- @name dangling-task
+-- @contexts all
 -- @severity P2
 -- @precision high
 -- @tags async correctness
@@ -56,6 +57,6 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
               -- the name is read somewhere in the function (nested defs
               -- included) or, at module level, anywhere in the file
               SELECT 1 FROM names n
-               WHERE n.id BETWEEN c.file_id << 24 AND (c.file_id << 24) + 16777215
+               WHERE n.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
                  AND n.name = c.target AND n.ctx = 'load'
                  AND (fn.id IS NULL OR n.line BETWEEN fn.line AND fn.end_line))));

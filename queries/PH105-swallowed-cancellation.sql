@@ -1,5 +1,6 @@
 -- @id PH105
 -- @name swallowed-cancellation
+-- @contexts all
 -- @severity P2
 -- @precision high
 -- @tags async cancellation asyncio
@@ -47,9 +48,18 @@
 --   * try bodies that only await existing tasks or futures (`await task`,
 --     `await asyncio.wait_for(fut, 5)`, `await asyncio.gather(*tasks)`): the
 --     CancelledError caught is the awaited task's, the cancel-then-wait idiom.
-WITH h AS (
+-- Every lookup below goes through the function (an index) or a table
+-- materialized here: handlers by try, withs and loops by function had no
+-- index, and a scan of each per handler was quadratic (8 s at 10,000
+-- handlers in one file).
+WITH async_blocks AS MATERIALIZED (  -- async with and async for, by function
+  SELECT function_id, line FROM withs WHERE is_async AND function_id IS NOT NULL
+  UNION ALL
+  SELECT function_id, line FROM loops WHERE kind = 'async_for' AND function_id IS NOT NULL),
+h AS (
   SELECT h.*, f.name AS function, t.line AS try_line,
-         (SELECT min(x.line) FROM handlers x WHERE x.try_id = h.try_id) AS body_end
+         (SELECT min(x.line) FROM handlers x WHERE x.function_id = h.function_id AND x.try_id = h.try_id)
+           AS body_end
     FROM handlers h
     JOIN functions f ON f.id = h.function_id AND f.is_async
     JOIN statements t ON t.id = h.try_id
@@ -83,7 +93,7 @@ SELECT h.file_id, h.line, h.col, h.end_line, h.end_col, h.function,
             AND st.line BETWEEN h.line AND h.end_line)
    AND NOT EXISTS (              -- an earlier clause takes CancelledError
          SELECT 1 FROM handlers e
-          WHERE e.try_id = h.try_id AND e.line < h.line
+          WHERE e.function_id = h.function_id AND e.try_id = h.try_id AND e.line < h.line
             AND (e.resolved_types LIKE '%CancelledError,%' OR e.resolved_types LIKE '%,trio.Cancelled,%'))
    AND NOT EXISTS (              -- nested in a handler that re-raises
          SELECT 1 FROM handlers o
@@ -102,10 +112,5 @@ SELECT h.file_id, h.line, h.col, h.end_line, h.end_col, h.function,
                                                          'subscript')
                                           OR g.text GLOB '*(*'))))
          AND NOT EXISTS (
-               SELECT 1 FROM withs w
-                WHERE w.function_id = h.function_id AND w.is_async
-                  AND w.line >= h.try_line AND w.line < h.body_end)
-         AND NOT EXISTS (
-               SELECT 1 FROM loops l
-                WHERE l.function_id = h.function_id AND l.kind = 'async_for'
-                  AND l.line >= h.try_line AND l.line < h.body_end));
+               SELECT 1 FROM async_blocks w
+                WHERE w.function_id = h.function_id AND w.line >= h.try_line AND w.line < h.body_end));

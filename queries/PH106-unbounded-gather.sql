@@ -166,12 +166,14 @@ guarded AS (                     -- the spawned coroutine bounds itself (or what
                                      WHERE c2.function_id = t1.id
                                        AND t2.id IN (SELECT function_id FROM bounded_functions))))),
 first AS (
-  SELECT gather_id, min(iter) AS iter FROM unbounded GROUP BY gather_id)
+  SELECT gather_id, min(iter) AS iter FROM unbounded GROUP BY gather_id),
+bounding AS MATERIALIZED (       -- functions bounded themselves or by a def nested in them
+  SELECT function_id FROM bounded_functions
+  UNION
+  SELECT n.parent_id FROM bounded_functions b JOIN functions n ON n.id = b.function_id
+   WHERE n.parent_id IS NOT NULL)
 SELECT g.file_id, g.line, g.col, g.end_line, g.end_col, g.callee, u.iter
   FROM first u
   JOIN calls g ON g.id = u.gather_id
  WHERE u.gather_id NOT IN (SELECT gather_id FROM guarded)
-   AND NOT EXISTS (              -- bounded in the gathering function or a def nested in it
-         SELECT 1 FROM bounded_functions b
-          WHERE b.function_id = g.function_id
-             OR b.function_id IN (SELECT id FROM functions n WHERE n.parent_id = g.function_id));
+   AND NOT EXISTS (SELECT 1 FROM bounding b WHERE b.function_id = g.function_id);

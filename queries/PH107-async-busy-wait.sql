@@ -31,11 +31,23 @@
 -- switch, not a poll. `sleep(0)` in a loop that awaits something else is a
 -- cooperative yield. A loop that waits on a thread (to_thread,
 -- run_in_executor) is waiting for input, not polling.
-WITH polls AS (
+-- The awaits of loops and the statements under ifs go through materialized
+-- tables (indexed automatically): the fact tables have no index on loop_id
+-- or parent_id, and a correlated scan of them per loop was quadratic.
+WITH loop_awaits AS MATERIALIZED (
+  SELECT id, loop_id, stmt_id, call_id, use, line FROM awaits WHERE loop_id IS NOT NULL),
+ifs AS MATERIALIZED (
+  SELECT id, parent_id FROM statements WHERE kind = 'if_statement'),
+exiting AS MATERIALIZED (        -- statements holding a break or a return
+  SELECT DISTINCT parent_id AS id FROM statements
+   WHERE kind IN ('break_statement', 'return_statement') AND parent_id IS NOT NULL),
+conditions AS MATERIALIZED (     -- the names of each statement's condition
+  SELECT stmt_id, group_concat(name, ' ') AS names FROM names WHERE role = 'cond' GROUP BY stmt_id),
+polls AS (
   SELECT l.*, f.name AS function,
          (SELECT c.callee || '(' || coalesce((SELECT group_concat(x.text, ', ') FROM call_args x
                                              WHERE x.call_id = c.id), '') || ')'
-            FROM awaits a
+            FROM loop_awaits a
             JOIN statements s ON s.id = a.stmt_id AND s.parent_id = l.stmt_id
                              AND s.kind = 'expression_statement'
             JOIN calls c ON c.id = a.call_id AND c.id IN (SELECT call_id FROM async_sleeps)
@@ -44,20 +56,18 @@ WITH polls AS (
          EXISTS (SELECT 1 FROM calls c
                   WHERE c.loop_id = l.id AND c.stmt_id <> l.stmt_id
                     AND c.id NOT IN (SELECT call_id FROM async_sleeps)) AS works,
-         EXISTS (SELECT 1 FROM awaits a
+         EXISTS (SELECT 1 FROM loop_awaits a
                   WHERE a.loop_id = l.id AND a.stmt_id <> l.stmt_id
                     AND coalesce(a.call_id, 0) NOT IN (SELECT call_id FROM async_sleeps)) AS awaits_more
     FROM loops l
     JOIN functions f ON f.id = l.function_id AND f.is_async
    WHERE l.kind = 'while'),
 exits AS (                       -- while True: ... if cond: break/return, with cond's names
-  SELECT p.id AS loop_id, i.id AS if_id,
-         (SELECT group_concat(n.name, ' ') FROM names n WHERE n.stmt_id = i.id AND n.role = 'cond') AS names
+  SELECT p.id AS loop_id, i.id AS if_id, (SELECT n.names FROM conditions n WHERE n.stmt_id = i.id) AS names
     FROM polls p
-    JOIN statements i ON i.parent_id = p.stmt_id AND i.kind = 'if_statement'
+    JOIN ifs i ON i.parent_id = p.stmt_id
    WHERE p.is_while_true AND p.sleep IS NOT NULL
-     AND EXISTS (SELECT 1 FROM statements x
-                  WHERE x.parent_id = i.id AND x.kind IN ('break_statement', 'return_statement'))),
+     AND i.id IN (SELECT id FROM exiting)),
 lifecycle(pattern) AS (
   VALUES ('*running*'), ('*closed*'), ('*closing*'), ('*stop*'), ('*shutdown*'), ('*shutting*'),
          ('*alive*'), ('*exit*'), ('*active*'), ('*connected*'), ('*state*'), ('*cancel*'), ('*quit*'),
@@ -80,7 +90,7 @@ SELECT p.file_id, p.line, p.col, p.line AS end_line, p.col + 5 AS end_col, p.fun
          SELECT 1 FROM calls c
           WHERE c.loop_id = p.id AND c.id IN (SELECT call_id FROM sync_point_calls))
    AND NOT EXISTS (
-         SELECT 1 FROM awaits a JOIN calls c ON c.id = a.call_id
+         SELECT 1 FROM loop_awaits a JOIN calls c ON c.id = a.call_id
           WHERE a.loop_id = p.id
             AND (c.name IN ('read', 'readline', 'readexactly', 'readuntil', 'recv', 'receive', 'receive_some',
                             'recvfrom', 'accept', 'get_message', '__anext__')

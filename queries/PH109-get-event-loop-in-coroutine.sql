@@ -1,5 +1,6 @@
 -- @id PH109
 -- @name get-event-loop-in-coroutine
+-- @contexts all
 -- @severity P3
 -- @precision high
 -- @tags async asyncio deprecated

@@ -1,5 +1,6 @@
 -- @id PH110
 -- @name async-without-await
+-- @default opt-in
 -- @severity P3
 -- @precision high
 -- @tags async design
@@ -56,13 +57,13 @@ WITH RECURSIVE cand AS (
                    OR d.name IN ('overload', 'abstractmethod', 'override', 'overrides')))
      AND f.id NOT IN (SELECT function_id FROM registering_decorators)),
 reexp AS MATERIALIZED (         -- classes a package re-exports: `from pkg import Base`
-  SELECT x.name, r.id FROM reexports x JOIN classes r ON r.qualname = x.target),
+  SELECT CAST(x.name AS TEXT) AS name, min(r.id) AS id
+    FROM reexports x JOIN classes r ON r.qualname = x.target GROUP BY x.name),
 base_refs AS MATERIALIZED (      -- every base of a project class, resolved to a project class if it is one
-  SELECT b.class_id, b.text,
-         coalesce(k.id, CASE WHEN b.resolved IN (SELECT name FROM reexp)
-                             THEN (SELECT x.id FROM reexp x WHERE x.name = b.resolved) END) AS base_id
+  SELECT b.class_id, b.text, coalesce(k.id, x.id) AS base_id
     FROM bases b
     LEFT JOIN classes k ON k.qualname = b.resolved
+    LEFT JOIN reexp x ON x.name = b.resolved
    WHERE b.text NOT GLOB '*=*'),
 ancestors(class_id, ancestor_id) AS (
   SELECT id, id FROM classes WHERE id IN (SELECT class_id FROM cand)
@@ -70,32 +71,45 @@ ancestors(class_id, ancestor_id) AS (
   SELECT a.class_id, b.base_id
     FROM ancestors a JOIN base_refs b ON b.class_id = a.ancestor_id
    WHERE b.base_id IS NOT NULL),
-value_refs AS MATERIALIZED (     -- candidates passed as arguments, with the call they are passed to
-  SELECT f.id AS function_id, c.id AS call_id, c.name, c.resolved
-    FROM cand f
-    JOIN call_args a ON a.id BETWEEN (f.file_id << 24) AND ((f.file_id + 1) << 24) - 1
-                    AND a.kind IN ('identifier', 'attribute')
-                    AND (a.text = f.name OR (f.is_method AND a.kind = 'attribute' AND a.text GLOB '*.' || f.name))
-    JOIN calls c ON c.id = a.call_id
-  UNION ALL
-  SELECT f.id, c.id, c.name, c.resolved
-    FROM call_args a
-    JOIN cand f ON f.qualname = a.resolved AND a.file_id <> f.file_id
-    JOIN calls c ON c.id = a.call_id
-   WHERE a.resolved IN (SELECT qualname FROM cand)),
-project_calls AS MATERIALIZED (  -- those calls that run a project function: by its qualified name, or a
-  -- method of a module-level instance of a project class (`rate_cache.get_or_fetch`)
-  SELECT v.call_id
-    FROM (SELECT *, replace(prefix, rtrim(prefix, replace(prefix, '.', '')), '') AS owner
-            FROM (SELECT *, substr(resolved, 1, length(resolved) - length(name) - 1) AS prefix
-                    FROM value_refs)) v
-   WHERE EXISTS (SELECT 1 FROM functions p WHERE p.qualname = v.resolved)
-      OR EXISTS (SELECT 1 FROM assignments a JOIN files fl ON fl.id = a.file_id
-                  WHERE a.target = v.owner AND a.scope = 'module'
-                    AND fl.module || '.' || a.target || '.' || v.name = v.resolved
-                    AND a.value_type IN (SELECT qualname FROM classes))),
+-- Handed on: the argument texts and qualified names that reach a call
+-- outside the project, as keys (file and name, or qualified name) that each
+-- candidate looks up once. Joining candidates to arguments instead gives a
+-- row per pair: quadratic in a file of many functions, or of many
+-- definitions of one name (25 s at 20,000 functions).
+cand_names AS MATERIALIZED (SELECT DISTINCT name FROM cand),
+cand_qualnames AS MATERIALIZED (SELECT DISTINCT qualname FROM cand),
+module_instances AS MATERIALIZED (  -- module-level instances of project classes (`rate_cache`), qualified
+  SELECT DISTINCT fl.module || '.' || a.target AS qualname
+    FROM assignments a JOIN files fl ON fl.id = a.file_id
+   WHERE a.scope = 'module' AND a.value_type IN (SELECT qualname FROM classes)),
+refs AS MATERIALIZED (           -- arguments that may name a candidate, with the call they are passed to
+  SELECT a.file_id, a.kind, a.resolved AS arg_resolved,
+         CAST(CASE a.kind WHEN 'identifier' THEN a.text     -- (the CAST gives the key an affinity: indexable)
+                          WHEN 'attribute' THEN replace(a.text, rtrim(a.text, replace(a.text, '.', '')), '') END
+              AS TEXT) AS key,
+         c.name, c.resolved
+    FROM call_args a JOIN calls c ON c.id = a.call_id
+   WHERE (a.kind = 'identifier' AND a.text IN (SELECT name FROM cand_names))
+      OR (a.kind = 'attribute'
+          AND replace(a.text, rtrim(a.text, replace(a.text, '.', '')), '') IN (SELECT name FROM cand_names))
+      OR a.resolved IN (SELECT qualname FROM cand_qualnames)),
+outside AS MATERIALIZED (         -- those passed to a call that runs no project function: not by its qualified
+  -- name, nor as a method of a module-level instance of a project class (`rate_cache.get_or_fetch`)
+  SELECT * FROM refs r
+   WHERE NOT EXISTS (SELECT 1 FROM functions p WHERE p.qualname = r.resolved)
+     AND NOT EXISTS (SELECT 1 FROM module_instances m
+                      WHERE m.qualname = substr(r.resolved, 1, length(r.resolved) - length(r.name) - 1))),
+handed_names AS MATERIALIZED (   -- a name in its own file: `handler`, or `self.handler` for a method
+  SELECT DISTINCT file_id, key, kind FROM outside WHERE key IS NOT NULL),
+handed_qualnames AS MATERIALIZED ( -- a qualified name from another file: the files it is passed in
+  SELECT arg_resolved AS qualname, min(file_id) AS first_file, max(file_id) AS last_file
+    FROM outside WHERE arg_resolved IN (SELECT qualname FROM cand_qualnames) GROUP BY arg_resolved),
 handed_on AS MATERIALIZED (      -- registered with code outside the project by a call
-  SELECT function_id FROM value_refs WHERE call_id NOT IN (SELECT call_id FROM project_calls))
+  SELECT f.id AS function_id FROM cand f
+   WHERE EXISTS (SELECT 1 FROM handed_names h
+                  WHERE h.file_id = f.file_id AND h.key = f.name AND (h.kind = 'identifier' OR f.is_method))
+      OR EXISTS (SELECT 1 FROM handed_qualnames q
+                  WHERE q.qualname = f.qualname AND (q.first_file <> f.file_id OR q.last_file <> f.file_id)))
 SELECT f.file_id, f.line, f.col, f.line AS end_line, f.col AS end_col, f.name AS function
   FROM cand f
  WHERE NOT EXISTS (              -- overrides an async method of a project base class

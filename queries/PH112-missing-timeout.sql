@@ -33,12 +33,15 @@ WITH calls_t AS (
      AND NOT EXISTS (SELECT 1 FROM call_args a     -- data: and file: URLs never touch the network
                       WHERE a.call_id = c.id AND a.pos = 0
                         AND (a.text GLOB '[''"]data:*' OR a.text GLOB '[''"]file:*'))),
+-- with items by their call (withs has no index on call_id: a scan of every
+-- with per session was quadratic)
+with_calls AS MATERIALIZED (SELECT call_id, as_name FROM withs WHERE call_id IS NOT NULL),
 -- aiohttp sessions created without timeout=, with the name they are bound to
 sessions AS (
   SELECT c.*, coalesce(w.as_name, s.target) AS bound,
          (SELECT a.text FROM call_args a WHERE a.call_id = c.id AND a.keyword = 'timeout') AS timeout_kw
     FROM calls c
-    LEFT JOIN withs w ON w.call_id = c.id
+    LEFT JOIN with_calls w ON w.call_id = c.id
     LEFT JOIN assignments s ON s.value_call_id = c.id AND s.op = '='
    WHERE c.resolved IN ('aiohttp.ClientSession', 'aiohttp.client.ClientSession') AND NOT c.star_args),
 -- the requests made on each such session, with whether they pass a timeout

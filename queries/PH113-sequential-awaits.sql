@@ -3,7 +3,7 @@
 -- @severity P2
 -- @precision high
 -- @tags async latency concurrency
--- @message {n} independent awaits could run concurrently (~{n}x): {steps}
+-- @message {n} independent awaits could run concurrently: {steps}
 -- @fix run them together: a, b = await asyncio.gather(get_a(), get_b()) (or tasks in an asyncio.TaskGroup)
 -- @description Each await waits for the previous one to finish. When none of
 -- the awaited calls needs another's result, the function takes the sum of
@@ -66,6 +66,8 @@ stream_names(pattern) AS (     -- receivers named like a stream, a socket or a p
   VALUES ('*reader*'), ('*writer*'), ('*stream*'), ('ws'), ('*_ws'), ('*websocket*'), ('*sock*'),
          ('*transport*'), ('*pipe*'), ('*stdin*'), ('*stdout*'), ('*stderr*'), ('proc'), ('*process*'),
          ('*serial*'), ('*channel*'), ('conn'), ('*_conn'), ('*connection*')),
+imported AS MATERIALIZED (       -- names bound by imports, per file (looked up per step: indexed here)
+  SELECT file_id, bound, name IS NULL AS whole_module FROM imports),
 single AS MATERIALIZED (         -- statements holding exactly one await
   SELECT a.stmt_id FROM awaits a GROUP BY a.stmt_id HAVING count(*) = 1),
 steps AS MATERIALIZED (          -- eligible await statements, with what they bind and their receiver
@@ -78,9 +80,9 @@ steps AS MATERIALIZED (          -- eligible await statements, with what they bi
          -- send(b)`, counts as its own receiver)
          -- (a module is no receiver: `await api.get_user()` then `await
          -- api.get_orders()` are two services of one module)
-         ' ' || coalesce(CASE WHEN NOT EXISTS (SELECT 1 FROM imports i
+         ' ' || coalesce(CASE WHEN NOT EXISTS (SELECT 1 FROM imported i
                                                 WHERE i.file_id = c.file_id AND i.bound = c.receiver
-                                                  AND i.name IS NULL)
+                                                  AND i.whole_module)
                               THEN c.receiver END,
                          CASE WHEN a.use = 'discard' THEN c.callee END, '') || ' '
            || coalesce((SELECT group_concat(j.value, ' ')
@@ -97,7 +99,7 @@ steps AS MATERIALIZED (          -- eligible await statements, with what they bi
                          WHERE g.qualname = c.resolved AND g.parent_id = s.function_id
                            AND k.receiver IS NOT NULL AND k.receiver NOT GLOB '*(*'
                            AND substr(k.receiver, 1, instr(k.receiver || '.', '.') - 1) NOT IN ('self', 'cls')
-                           AND NOT EXISTS (SELECT 1 FROM imports i
+                           AND NOT EXISTS (SELECT 1 FROM imported i
                                             WHERE i.file_id = k.file_id
                                               AND i.bound = substr(k.receiver, 1, instr(k.receiver || '.', '.') - 1))),
                        '') || ' ' AS keys,
@@ -107,7 +109,7 @@ steps AS MATERIALIZED (          -- eligible await statements, with what they bi
          -- (`await part.write(w)` then `await w.write_eof()`)
          CASE WHEN c.receiver IS NOT NULL
                    AND substr(c.receiver, 1, instr(c.receiver || '.', '.') - 1) NOT IN ('self', 'cls')
-                   AND NOT EXISTS (SELECT 1 FROM imports i WHERE i.file_id = c.file_id
+                   AND NOT EXISTS (SELECT 1 FROM imported i WHERE i.file_id = c.file_id
                                       AND i.bound = substr(c.receiver, 1, instr(c.receiver || '.', '.') - 1))
               THEN ' ' || substr(c.receiver, 1, instr(c.receiver || '.', '.') - 1) || ' ' ELSE '' END AS root,
          CASE WHEN a.target IS NULL THEN ''

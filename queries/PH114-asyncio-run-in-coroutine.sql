@@ -1,5 +1,6 @@
 -- @id PH114
 -- @name asyncio-run-in-coroutine
+-- @contexts all
 -- @severity P1
 -- @precision high
 -- @tags async asyncio event-loop

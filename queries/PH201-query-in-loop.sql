@@ -44,6 +44,9 @@
 -- query), `severity` (P3 under a main guard or in a migration), `related`
 -- (the loop, then each step of the chain).
 WITH
+  -- the queries, computed once (looked up per call below: a lookup in the
+  -- view re-derived it per row)
+  dq(call_id, kind) AS MATERIALIZED (SELECT call_id, kind FROM db_query_calls),
   qp(function_id, param, role, depth, via_call_id) AS MATERIALIZED (SELECT * FROM query_params),
   -- project functions that run a query with values a parameter brings in:
   -- the shortest chain down to it
@@ -65,7 +68,7 @@ WITH
       JOIN params tp ON tp.function_id = qp.function_id AND tp.name = qp.param
       JOIN call_args x ON x.call_id = c.id
      WHERE c.loop_id IS NOT NULL
-       AND NOT EXISTS (SELECT 1 FROM db_query_calls d WHERE d.call_id = c.id)
+       AND NOT EXISTS (SELECT 1 FROM dq d WHERE d.call_id = c.id)
        AND (x.keyword = tp.name
             OR (x.keyword IS NULL AND x.star = 0
                 AND x.pos + CASE WHEN tf.is_method AND (c.receiver IS NOT NULL OR tf.name = '__init__')
@@ -76,14 +79,14 @@ WITH
   -- query with what they are given
   cand(call_id, loop_id, kind, target_id) AS MATERIALIZED (
     SELECT c.id, c.loop_id, d.kind, NULL
-      FROM db_query_calls d JOIN calls c ON c.id = d.call_id
+      FROM dq d JOIN calls c ON c.id = d.call_id
      WHERE c.loop_id IS NOT NULL AND d.kind <> 'result'
     UNION ALL
     SELECT c.id, c.loop_id, 'helper', (SELECT t.function_id FROM call_targets t JOIN qf ON qf.function_id = t.function_id
                                         WHERE t.call_id = c.id ORDER BY qf.depth LIMIT 1)
       FROM calls c
      WHERE c.id IN (SELECT call_id FROM inp WHERE role = 'param')
-       AND NOT EXISTS (SELECT 1 FROM db_query_calls d WHERE d.call_id = c.id)),
+       AND NOT EXISTS (SELECT 1 FROM dq d WHERE d.call_id = c.id)),
   -- each candidate with the loops around it, innermost first, but those
   -- that run it a known, small number of times (over a literal) or once
   -- per batch: over range(start, stop, step), or a while loop or a loop
@@ -128,12 +131,12 @@ WITH
        WHERE h.loop_id IS NOT NULL)
      WHERE n = 1),
   -- the chain of a helper call: each function and the call it makes next
-  chain(pick_id, step, function_id, call_id, depth) AS (
-    SELECT p.call_id, 1, p.target_id, qf.via_call_id, qf.depth
+  chain(pick_id, loop_id, step, function_id, call_id, depth) AS (
+    SELECT p.call_id, p.loop_id, 1, p.target_id, qf.via_call_id, qf.depth
       FROM pick p JOIN qf ON qf.function_id = p.target_id
      WHERE p.kind = 'helper'
     UNION ALL
-    SELECT ch.pick_id, ch.step + 1, n.function_id, n.via_call_id, n.depth
+    SELECT ch.pick_id, ch.loop_id, ch.step + 1, n.function_id, n.via_call_id, n.depth
       FROM chain ch
       JOIN qf n ON n.depth = ch.depth - 1
                AND n.function_id = (SELECT t.function_id FROM call_targets t JOIN qf q2 ON q2.function_id = t.function_id
@@ -141,22 +144,28 @@ WITH
      WHERE ch.depth > 0),
   -- each chain in order, as text and as related locations, and its query
   -- (one reference to each CTE above: SQLite compiles a CTE once per use)
-  steps(pick_id, name, depth, call_id, callee, loc) AS MATERIALIZED (
-    SELECT ch.pick_id, f2.name, ch.depth, v.id, v.callee,
+  steps(pick_id, loop_id, name, depth, call_id, callee, loc) AS MATERIALIZED (
+    SELECT ch.pick_id, ch.loop_id, f2.name, ch.depth, v.id, v.callee,
            json_object('file_id', v.file_id, 'line', v.line, 'col', v.col,
                        'end_line', v.end_line, 'end_col', v.end_col,
                        'message', f2.name || '() ' || CASE WHEN ch.depth = 0 THEN 'runs the query ' ELSE 'calls ' END
                                   || v.callee || '()')
       FROM chain ch JOIN calls v ON v.id = ch.call_id JOIN functions f2 ON f2.id = ch.function_id
      ORDER BY ch.pick_id, ch.step),
-  trail(pick_id, names, locs, query_id, query_callee) AS (
-    SELECT pick_id, group_concat(name || '()', ' -> '), group_concat(loc, ','),
+  trail(pick_id, loop_id, names, locs, query_id, query_callee) AS (
+    SELECT pick_id, max(loop_id), group_concat(name || '()', ' -> '), group_concat(loc, ','),
            max(CASE WHEN depth = 0 THEN call_id END), max(CASE WHEN depth = 0 THEN callee END)
       FROM steps GROUP BY pick_id),
+  -- (the chains, then the picks without one: a LEFT JOIN of pick and trail
+  -- ran as a scan of trail per pick, quadratic)
   found(call_id, kind, loop_id, names, locs, query_id, query_callee) AS (
-    SELECT p.call_id, coalesce((SELECT d.kind FROM db_query_calls d WHERE d.call_id = tr.query_id LIMIT 1), p.kind),
-           p.loop_id, tr.names, tr.locs, coalesce(tr.query_id, p.call_id), tr.query_callee
-      FROM pick p LEFT JOIN trail tr ON tr.pick_id = p.call_id)
+    SELECT tr.pick_id, coalesce(d.kind, 'helper'), tr.loop_id, tr.names, tr.locs,
+           coalesce(tr.query_id, tr.pick_id), tr.query_callee
+      FROM trail tr LEFT JOIN calls q ON q.id = tr.query_id
+      LEFT JOIN (SELECT call_id, min(kind) AS kind FROM dq GROUP BY call_id) d ON d.call_id = q.id
+    UNION ALL
+    SELECT p.call_id, p.kind, p.loop_id, NULL, NULL, p.call_id, NULL
+      FROM pick p WHERE p.call_id NOT IN (SELECT pick_id FROM trail))
 SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
        c.callee || '()' AS what,
        coalesce(fn.name, '<module>') AS function,

@@ -50,6 +50,8 @@
 -- loop, then each step of the chain).
 WITH
   io(function_id, depth, via_call_id) AS MATERIALIZED (SELECT * FROM io_coroutines),
+  -- names bound by imports, per file (imports has no index: looked up here)
+  imported(file_id, bound) AS MATERIALIZED (SELECT file_id, bound FROM imports),
   -- awaited calls in for loops and comprehensions; `eff` is the call that
   -- does the work (the coroutine inside asyncio.wait_for/shield)
   aw(await_id, call_id, eff_id, loop_id, names, stmt_id, line, col, with_id) AS MATERIALIZED (
@@ -134,7 +136,7 @@ WITH
               WHERE r.root NOT IN ('self', 'cls')
                 AND NOT EXISTS (SELECT 1 FROM params p WHERE p.function_id = g.id AND p.name = r.root)
                 AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.function_id = g.id AND a.target = r.root)
-                AND NOT EXISTS (SELECT 1 FROM imports i WHERE i.file_id = r.file_id AND i.bound = r.root))),
+                AND NOT EXISTS (SELECT 1 FROM imported i WHERE i.file_id = r.file_id AND i.bound = r.root))),
   -- async methods and functions of each package by name (async_defs): a
   -- call that resolves to no project function runs one of them
   -- (io_coroutines); `io_id` is one that reaches I/O (or a stub, whose body

@@ -69,6 +69,9 @@ WITH
       JOIN non_owning_consumers n ON n.qualname = p.resolved
      WHERE c.use = 'arg'),
   nested(function_id, name) AS MATERIALIZED (SELECT function_id, name FROM closed_by_nested),
+  -- nested functions by their parent (functions has no index on parent_id:
+  -- scanning it per bound name took 19 s on the standard library)
+  children(id, parent_id) AS MATERIALIZED (SELECT id, parent_id FROM functions WHERE parent_id IS NOT NULL),
   -- bound to a local name: what becomes of that name
   named(id, name, function_id, stmt_id) AS (
     SELECT c.id, r.name, r.function_id, c.stmt_id
@@ -86,7 +89,7 @@ WITH
                                                          ON n.qualname = p.resolved WHERE p.id = u.call_id))))
        AND NOT EXISTS (SELECT 1 FROM nested WHERE nested.function_id = r.function_id AND nested.name = r.name)
        -- handed on by a nested function (a closure passes it to a call or returns it)
-       AND NOT EXISTS (SELECT 1 FROM functions g
+       AND NOT EXISTS (SELECT 1 FROM children g
                          JOIN names n ON n.function_id = g.id AND n.name = r.name
                                      AND n.role IN ('arg', 'return', 'yield')
                         WHERE g.parent_id = r.function_id)

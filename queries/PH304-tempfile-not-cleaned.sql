@@ -37,6 +37,9 @@
 -- Result: one row per call, at the call. Columns: the location; `what`
 -- (`tmp = tempfile.NamedTemporaryFile(delete=False)`), `function`.
 WITH
+  -- with items, looked up by call and by function (withs has no index on
+  -- either: a scan per temporary file was quadratic)
+  with_items(call_id, function_id, as_name) AS MATERIALIZED (SELECT call_id, function_id, as_name FROM withs),
   temps(id, kind) AS MATERIALIZED (
     SELECT c.id, 'named' FROM calls c
      WHERE c.resolved = 'tempfile.NamedTemporaryFile'
@@ -48,7 +51,7 @@ WITH
   holder(id, kind, function_id, name) AS (
     SELECT t.id, t.kind, c.function_id,
            CASE WHEN c.use = 'assign' AND c.target NOT GLOB '*[^A-Za-z0-9_]*' THEN c.target
-                WHEN c.use = 'with' THEN (SELECT w.as_name FROM withs w WHERE w.call_id = c.id)
+                WHEN c.use = 'with' THEN (SELECT w.as_name FROM with_items w WHERE w.call_id = c.id)
                 -- fd, path = mkstemp(): the second name of the statement
                 WHEN c.use = 'assign' AND t.kind = 'mkstemp' THEN
                   (SELECT a.target FROM assignments a
@@ -70,7 +73,7 @@ WITH
              SELECT 1 FROM call_args d
               WHERE d.call_id = c.id AND d.kind IN ('identifier', 'attribute')
                 AND (d.keyword = 'dir' OR (d.keyword IS NULL AND d.pos = CASE t.kind WHEN 'mkstemp' THEN 2 ELSE 6 END))
-                AND (EXISTS (SELECT 1 FROM withs w WHERE w.function_id IS c.function_id AND w.as_name = d.text)
+                AND (EXISTS (SELECT 1 FROM with_items w WHERE w.function_id IS c.function_id AND w.as_name = d.text)
                      OR EXISTS (SELECT 1 FROM names n JOIN calls k ON k.id = n.call_id
                                  WHERE n.function_id IS c.function_id AND n.name = d.text AND n.ctx = 'load'
                                    AND n.role = 'arg' AND k.name IN ('rmtree', 'cleanup', 'rmdir'))))),

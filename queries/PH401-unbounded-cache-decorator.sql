@@ -86,7 +86,7 @@ open_params AS (
                   -- annotation, so its head is looked up in the imports
                   OR coalesce(p.annotation GLOB 'typing.Literal[[]*' OR p.annotation GLOB 'typing_extensions.Literal[[]*'
                               OR EXISTS (SELECT 1 FROM imports i
-                                          WHERE i.id BETWEEN p.file_id << 24 AND ((p.file_id + 1) << 24) - 1
+                                          WHERE i.id BETWEEN file_first_id(p.file_id) AND file_last_id(p.file_id)
                                             AND i.bound = substr(p.annotation, 1, instr(p.annotation, '[') - 1)
                                             AND i.target IN ('typing.Literal', 'typing_extensions.Literal')), 0)
                   OR (p.annotation IS NULL AND coalesce(p.default_value IN ('True', 'False'), 0))

@@ -150,7 +150,7 @@ escaped(collection_id) AS (
     FROM first_growth g
     JOIN collection_defs d ON d.id = g.collection_id
     LEFT JOIN classes k ON k.id = d.class_id
-    CROSS JOIN names n ON n.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
+    CROSS JOIN names n ON n.id BETWEEN file_first_id(g.file_id) AND file_last_id(g.file_id)
                       AND +n.name IN (d.name, 'self.' || d.name, 'cls.' || d.name, k.name || '.' || d.name)
     LEFT JOIN calls c ON c.id = n.call_id
    WHERE +n.ctx = 'load'

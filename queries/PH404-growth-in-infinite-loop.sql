@@ -100,12 +100,12 @@ owned AS (
                                         AND a.target_kind = 'name'))
                    AND EXISTS (
                      SELECT 1 FROM collection_defs d
-                      WHERE d.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
+                      WHERE d.id BETWEEN file_first_id(g.file_id) AND file_last_id(g.file_id)
                         AND d.function_id IS NULL AND d.class_id IS NULL AND d.name = g.coll AND NOT d.bounded AND (g.how <> 'item' OR d.kind = 'dict'))
                 THEN 'module'
               WHEN g.coll = 'self.' || g.attr AND g.class_id IS NOT NULL AND EXISTS (
                      SELECT 1 FROM collection_defs d
-                      WHERE d.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
+                      WHERE d.id BETWEEN file_first_id(g.file_id) AND file_last_id(g.file_id)
                         AND NOT d.bounded AND (g.how <> 'item' OR d.kind = 'dict')
                         AND ((d.name = g.coll
                               AND d.function_id IN (SELECT function_id FROM function_classes

@@ -50,7 +50,7 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.callee,
                  AND c.receiver_type IN ('open', 'io.open', 'os.fdopen', 'gzip.open', 'bz2.open', 'lzma.open')
                  AND EXISTS (
                        SELECT 1 FROM loops l
-                        WHERE l.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                        WHERE l.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
                           AND l.kind IN ('for', 'list_comp', 'set_comp', 'dict_comp') AND NOT l.has_break
                           AND (l.iter_call_id = c.id OR (c.use = 'arg' AND l.iter_call_id = c.parent_call_id)))
                  -- no read of the file after the call, but its close(): in the
@@ -59,7 +59,7 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.callee,
                        SELECT 1 FROM names n
                          LEFT JOIN functions g ON g.id = n.function_id
                          LEFT JOIN functions h ON h.id = c.function_id
-                        WHERE n.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                        WHERE n.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
                           AND n.name = c.receiver AND n.ctx = 'load'
                           AND CASE WHEN n.function_id IS c.function_id THEN n.line * 100000 + n.col > c.line * 100000 + c.col
                                    ELSE h.id IS NULL
@@ -80,12 +80,12 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.callee,
             JOIN iterated_once i ON i.assignment_id = a.id
             JOIN names n ON n.id = i.name_id
             JOIN loops l ON l.id = i.loop_id
-           WHERE a.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1 AND a.value_call_id = c.id
+           WHERE a.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id) AND a.value_call_id = c.id
              -- not read in the body of a try that ends before the loop: the
              -- handler is there for errors of the read itself
              AND NOT EXISTS (
                    SELECT 1 FROM statements t
-                    WHERE t.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                    WHERE t.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
                       AND t.kind = 'try_statement' AND t.function_id IS c.function_id
                       AND (t.line < c.line OR (t.line = c.line AND t.col <= c.col))
                       AND (t.end_line > c.end_line OR (t.end_line = c.end_line AND t.end_col >= c.end_col))
@@ -98,11 +98,11 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.callee,
              AND NOT EXISTS (
                    SELECT 1 FROM withs w
                      CROSS JOIN call_args p ON p.call_id = w.call_id AND p.pos = 0
-                     CROSS JOIN calls o ON o.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                     CROSS JOIN calls o ON o.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
                                        AND o.function_id IS c.function_id AND o.name = 'open'
                                        AND o.line > c.line AND o.line <= l.end_line
                      CROSS JOIN call_args q ON q.call_id = o.id AND q.pos = 0 AND q.text = p.text
-                    WHERE w.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                    WHERE w.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
                       AND w.as_name = c.receiver AND w.function_id IS c.function_id AND w.line <= c.line
                       AND EXISTS (SELECT 1 FROM call_args m
                                    WHERE m.call_id = o.id AND (m.pos = 1 OR m.keyword = 'mode')

@@ -113,7 +113,7 @@ list_calls AS MATERIALIZED (
 list_assignments AS MATERIALIZED (
   SELECT c.*, a.id AS assignment_id, a.end_line * 100000 + a.end_col AS g0
     FROM list_calls c
-    CROSS JOIN assignments a ON a.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+    CROSS JOIN assignments a ON a.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
                             AND +a.value_call_id = c.id
    WHERE c.use = 'assign'
 ),
@@ -135,7 +135,7 @@ comps AS MATERIALIZED (
               THEN k.receiver ELSE l.iter END AS source
     FROM (SELECT a.id AS assignment_id, a.end_line * 100000 + a.end_col AS g0,
                  (SELECT l.id FROM loops l
-                   WHERE l.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
+                   WHERE l.id BETWEEN file_first_id(a.file_id) AND file_last_id(a.file_id)
                      AND l.stmt_id = a.stmt_id AND l.kind = 'list_comp' AND l.parent_id IS a.loop_id
                    ORDER BY l.line, l.col LIMIT 1) AS comp_id
             FROM assignments a
@@ -155,7 +155,7 @@ found AS MATERIALIZED (
          c.line * 100000 + c.col AS x0, c.end_line * 100000 + c.end_col AS x1,
          NULL AS g0, NULL AS g1
     FROM list_calls c
-    CROSS JOIN loops l ON l.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1 AND l.iter_call_id = c.id
+    CROSS JOIN loops l ON l.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id) AND l.iter_call_id = c.id
    WHERE c.use = 'iter'
   UNION ALL
   -- xs = list(...); for x in xs
@@ -185,7 +185,7 @@ classified AS MATERIALIZED (
   SELECT f.*,
          CASE WHEN f.kind <> 'container' THEN f.kind
               WHEN EXISTS (SELECT 1 FROM assignments b
-                            WHERE b.id BETWEEN f.file_id << 24 AND ((f.file_id + 1) << 24) - 1
+                            WHERE b.id BETWEEN file_first_id(f.file_id) AND file_last_id(f.file_id)
                               AND b.target = f.source AND +b.function_id IS f.function_id
                               AND b.value IN ('globals()', 'locals()', 'vars()')) THEN 'namespace'
               WHEN f.function_id IS NULL OR f.source IN ('self', 'cls') OR f.source GLOB '*[^A-Za-z0-9_]*'
@@ -195,7 +195,7 @@ classified AS MATERIALIZED (
               WHEN EXISTS (SELECT 1 FROM params p WHERE p.function_id = f.function_id AND p.name = f.source)
                 THEN 'local'
               WHEN EXISTS (SELECT 1 FROM statements s      -- declared global in the function
-                            WHERE s.id BETWEEN f.file_id << 24 AND ((f.file_id + 1) << 24) - 1
+                            WHERE s.id BETWEEN file_first_id(f.file_id) AND file_last_id(f.file_id)
                               AND +s.function_id = f.function_id AND +s.kind = 'global_statement')
                    OR NOT EXISTS (SELECT 1 FROM assignments b
                                    WHERE b.function_id = f.function_id AND b.target = f.source
@@ -220,13 +220,13 @@ snames AS MATERIALIZED (
   SELECT DISTINCT f.fid, substr(n.name, 1, instr(n.name || '.', '.') - 1) AS name
     FROM classified f
     CROSS JOIN names n ON n.function_id = f.function_id
-                      AND n.id BETWEEN f.file_id << 24 AND ((f.file_id + 1) << 24) - 1
+                      AND n.id BETWEEN file_first_id(f.file_id) AND file_last_id(f.file_id)
    WHERE f.reach NOT IN ('range', 'namespace') AND n.ctx = 'load'
      AND n.line * 100000 + n.col >= f.s0 AND n.line * 100000 + n.col < f.s1
   UNION
   SELECT f.fid, substr(n.name, 1, instr(n.name || '.', '.') - 1)      -- at module level: by file
     FROM classified f
-    CROSS JOIN names n ON n.id BETWEEN f.file_id << 24 AND ((f.file_id + 1) << 24) - 1
+    CROSS JOIN names n ON n.id BETWEEN file_first_id(f.file_id) AND file_last_id(f.file_id)
                       AND +n.function_id IS NULL
    WHERE f.function_id IS NULL AND f.reach NOT IN ('range', 'namespace') AND +n.ctx = 'load'
      AND n.line * 100000 + n.col >= f.s0 AND n.line * 100000 + n.col < f.s1
@@ -234,7 +234,7 @@ snames AS MATERIALIZED (
 sroots AS MATERIALIZED (
   SELECT s.fid, s.name FROM snames s JOIN classified f ON f.fid = s.fid
    WHERE NOT EXISTS (SELECT 1 FROM loops t
-                      WHERE t.id BETWEEN f.file_id << 24 AND ((f.file_id + 1) << 24) - 1
+                      WHERE t.id BETWEEN file_first_id(f.file_id) AND file_last_id(f.file_id)
                         AND +t.function_id IS f.function_id
                         AND t.line * 100000 + t.col >= f.s0 AND t.line * 100000 + t.col < f.s1
                         AND instr(t.targets, ' ' || s.name || ' '))
@@ -246,7 +246,7 @@ impure AS MATERIALIZED (
   SELECT c.id, c.file_id, c.function_id, c.line * 100000 + c.col AS p,
          substr(c.receiver, 1, instr(c.receiver || '.', '.') - 1) AS root
     FROM scopes_of g
-    CROSS JOIN calls c ON c.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
+    CROSS JOIN calls c ON c.id BETWEEN file_first_id(g.file_id) AND file_last_id(g.file_id)
                       AND c.function_id IS g.function_id
    WHERE NOT coalesce(
                  (c.receiver IS NULL AND c.resolved IN (SELECT name FROM pure_builtins))
@@ -268,11 +268,11 @@ suspends AS MATERIALIZED (
     FROM scopes_of g JOIN awaits w ON w.function_id = g.function_id
   UNION ALL
   SELECT l.file_id, l.function_id, l.line * 100000 + l.col, 'await'
-    FROM scopes_of g CROSS JOIN loops l ON l.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
+    FROM scopes_of g CROSS JOIN loops l ON l.id BETWEEN file_first_id(g.file_id) AND file_last_id(g.file_id)
                                        AND +l.function_id = g.function_id AND +l.kind = 'async_for'
   UNION ALL
   SELECT w.file_id, w.function_id, w.line * 100000 + w.col, 'await'
-    FROM scopes_of g CROSS JOIN withs w ON w.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
+    FROM scopes_of g CROSS JOIN withs w ON w.id BETWEEN file_first_id(g.file_id) AND file_last_id(g.file_id)
                                        AND +w.function_id = g.function_id AND w.is_async
 ),
 -- changes in those scopes: coll (as written) grows or shrinks
@@ -288,7 +288,7 @@ mut AS MATERIALIZED (
       SELECT c.file_id, c.function_id, c.receiver AS coll, k.effect, c.line * 100000 + c.col AS p
         FROM scopes_of g
         CROSS JOIN calls c ON c.function_id IS g.function_id
-                          AND c.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
+                          AND c.id BETWEEN file_first_id(g.file_id) AND file_last_id(g.file_id)
         JOIN collection_methods k ON k.name = +c.name
        WHERE c.receiver IS NOT NULL
       UNION ALL
@@ -299,7 +299,7 @@ mut AS MATERIALIZED (
                   ELSE 'rebind' END,
              a.line * 100000 + a.col
         FROM scopes_of g
-        CROSS JOIN assignments a ON a.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
+        CROSS JOIN assignments a ON a.id BETWEEN file_first_id(g.file_id) AND file_last_id(g.file_id)
                                 AND a.function_id IS g.function_id
        WHERE (a.target_kind = 'subscript' AND instr(a.target, '[') > 1 AND a.op NOT IN ('for', 'with', 'import'))
           OR a.target_kind IN ('name', 'attribute')
@@ -307,7 +307,7 @@ mut AS MATERIALIZED (
       SELECT n.file_id, n.function_id, n.name, CASE WHEN n.ctx = 'del' THEN 'rebind' ELSE 'shrink' END,
              n.line * 100000 + n.col
         FROM scopes_of g
-        CROSS JOIN statements s ON s.id BETWEEN g.file_id << 24 AND ((g.file_id + 1) << 24) - 1
+        CROSS JOIN statements s ON s.id BETWEEN file_first_id(g.file_id) AND file_last_id(g.file_id)
                                AND +s.function_id IS g.function_id AND +s.kind = 'delete_statement'
         -- a simple statement's names come after it and before the next statement
         CROSS JOIN names n ON n.id > s.id AND n.id < s.id + 4096 AND n.stmt_id = s.id
@@ -341,7 +341,7 @@ kept(fid) AS (
      AND (c.root IN (SELECT name FROM sroots s WHERE s.fid = f.fid)
           OR EXISTS (SELECT 1 FROM names n
                       WHERE n.function_id IS f.function_id AND n.call_id = c.id AND n.ctx = 'load'
-                        AND n.id BETWEEN f.file_id << 24 AND ((f.file_id + 1) << 24) - 1
+                        AND n.id BETWEEN file_first_id(f.file_id) AND file_last_id(f.file_id)
                         AND n.line * 100000 + n.col >= c.p
                         AND substr(n.name, 1, instr(n.name || '.', '.') - 1)
                             IN (SELECT name FROM sroots s WHERE s.fid = f.fid)))
@@ -389,7 +389,7 @@ kept(fid) AS (
   -- handled there) or under a lock (a consistent snapshot) that ends
   -- before the loop
   SELECT f.fid FROM classified f
-    CROSS JOIN statements t ON t.id BETWEEN f.file_id << 24 AND ((f.file_id + 1) << 24) - 1
+    CROSS JOIN statements t ON t.id BETWEEN file_first_id(f.file_id) AND file_last_id(f.file_id)
                            AND +t.function_id IS f.function_id AND +t.kind IN ('try_statement', 'with_statement')
                            AND t.line * 100000 + t.col <= f.line * 100000 + f.col
                            AND t.end_line * 100000 + t.end_col >= f.g0 AND t.end_line * 100000 + t.end_col <= f.g1
@@ -411,7 +411,7 @@ SELECT f.file_id, f.line, f.col, f.end_line, f.end_col, f.what, f.source,
                                       'end_col', c.end_col, 'old', ')', 'new', ''))
           FROM calls c
           JOIN call_args a ON a.call_id = c.id AND a.pos = 0
-          JOIN loops l ON l.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1 AND l.iter_call_id = c.id
+          JOIN loops l ON l.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id) AND l.iter_call_id = c.id
           LEFT JOIN calls k ON a.kind = 'call' AND k.parent_call_id = c.id AND k.arg_idx = 0
                            AND k.line = a.line AND k.col = a.col
          WHERE c.id = f.fid AND c.use = 'iter' AND c.name = 'list'
@@ -427,13 +427,13 @@ SELECT f.file_id, f.line, f.col, f.end_line, f.end_col, f.what, f.source,
                     -- the loop does not change it
                     AND NOT EXISTS (
                           SELECT 1 FROM calls m JOIN collection_methods cm ON cm.name = m.name
-                           WHERE m.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                           WHERE m.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
                              AND m.receiver = CASE WHEN a.kind = 'identifier' THEN a.text ELSE k.receiver END
                              AND m.line * 100000 + m.col BETWEEN l.line * 100000 + l.col
                                                              AND l.end_line * 100000 + l.end_col)
                     AND NOT EXISTS (
                           SELECT 1 FROM assignments m
-                           WHERE m.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                           WHERE m.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
                              AND m.target_root = CASE WHEN a.kind = 'identifier' THEN a.text ELSE k.receiver END
                              AND (m.target_kind <> 'name' OR m.op <> '=')
                              AND m.line * 100000 + m.col BETWEEN l.line * 100000 + l.col
@@ -441,7 +441,7 @@ SELECT f.file_id, f.line, f.col, f.end_line, f.end_col, f.what, f.source,
                     AND NOT EXISTS (
                           SELECT 1 FROM statements d
                             JOIN names n ON n.id > d.id AND n.id < d.id + 4096 AND n.stmt_id = d.id
-                           WHERE d.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                           WHERE d.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
                              AND d.kind = 'delete_statement'
                              AND n.name = CASE WHEN a.kind = 'identifier' THEN a.text ELSE k.receiver END
                              AND d.line * 100000 + d.col BETWEEN l.line * 100000 + l.col

@@ -55,7 +55,7 @@ SELECT a.file_id, a.line, a.col, a.end_line, a.end_col, c.callee,
        CASE WHEN c.resolved IN ('sum', 'min', 'max', 'sorted', 'tuple', 'set', 'frozenset', 'dict', 'any', 'all')
                  AND c.receiver IS NULL AND NOT c.star_args
                  AND EXISTS (SELECT 1 FROM loops l
-                              WHERE l.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                              WHERE l.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
                                 AND l.kind = 'list_comp' AND l.line = a.line AND l.col = a.col
                                 AND EXISTS (SELECT 1 FROM effect_free_comprehensions e WHERE e.loop_id = l.id)
                                 AND (c.resolved NOT IN ('any', 'all')

@@ -13,8 +13,12 @@
 -- least one of pool_size, max_overflow, poolclass, pool_pre_ping or
 -- pool_recycle shows the pool was thought about.
 -- @bad
+-- from sqlalchemy import create_engine
+--
 -- engine = create_engine("postgresql+psycopg2://app@db/app")
 -- @good
+-- from sqlalchemy import create_engine
+--
 -- engine = create_engine(
 --     "postgresql+psycopg2://app@db/app",
 --     pool_size=10, max_overflow=5, pool_pre_ping=True, pool_recycle=1800,

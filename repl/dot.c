@@ -266,15 +266,18 @@ static bool rule_matches(const PhRule *rule, const char *pat) {
 
 /* .rules [PATTERN]: the rule set as a grid in the current mode. */
 static int cmd_rules(PhRepl *r, int argc, char **argv) {
-    const char *names[] = {"id", "severity", "name", "source"};
-    PhGrid *g = ph_grid_begin(r->mode, r->out, 4, names);
+    const char *names[] = {"id", "severity", "name", "default", "contexts", "source"};
+    PhGrid *g = ph_grid_begin(r->mode, r->out, 6, names);
     for (size_t i = 0; i < ph_rules_len(r->rules); i++) {
         const PhRule *rule = ph_rules_at(r->rules, i);
         if (argc > 1 && !rule_matches(rule, argv[1]))
             continue;
-        const char *v[] = {rule->id, rule->severity, rule->name, rule->builtin ? "built-in" : rule->path};
-        PhCellKind k[] = {PH_CELL_TEXT, PH_CELL_TEXT, PH_CELL_TEXT, PH_CELL_TEXT};
+        char *contexts = ph_context_set_text(rule->contexts);
+        const char *v[] = {rule->id, rule->severity, rule->name, rule->opt_in ? "opt-in" : "on", contexts,
+                           rule->builtin ? "built-in" : rule->path};
+        PhCellKind k[] = {PH_CELL_TEXT, PH_CELL_TEXT, PH_CELL_TEXT, PH_CELL_TEXT, PH_CELL_TEXT, PH_CELL_TEXT};
         ph_grid_row(g, v, k);
+        free(contexts);
     }
     ph_grid_end(g);
     return 0;
@@ -337,6 +340,10 @@ static int cmd_explain(PhRepl *r, int argc, char **argv) {
     if (rule->tags)
         fprintf(out, "  tags: %s", rule->tags);
     fprintf(out, "\nFile:    %s%s\n", rule->path, rule->builtin ? " (built-in)" : "");
+    char *contexts = ph_context_set_text(rule->contexts);
+    fprintf(out, "Runs:    %s; reports in %s files\n", rule->opt_in ? "opt-in (audit --select ID or ALL)" : "by default",
+            strcmp(contexts, "all") == 0 ? "every context's" : contexts);
+    free(contexts);
     fprintf(out, "Message: %s\n", rule->message);
     if (*rule->fix)
         fprintf(out, "Fix:     %s\n", rule->fix);

@@ -4,8 +4,8 @@
  * Input is a stack of sources (stdin, then any file .read from it). A line
  * that starts with a dot while no statement is pending is a dot-command
  * (dot.c); anything else is gathered into a statement until
- * sqlite3_complete() says it is whole, then run, each result printed with
- * the grid formatter in the current .mode. The locations of the last
+ * sqlite3_complete() says it is whole (split.c tells which), then run, each
+ * result printed with the grid formatter in the current .mode. The locations of the last
  * result's rows (its file_id, line, col, end_line, end_col columns) are kept
  * for .show.
  *
@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "db.h"
 #include "grid.h"
+#include "split.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -177,25 +178,6 @@ void ph_repl_rows_reset(PhRepl *r, bool have_result, bool have_loc) {
 /* ---------------------------------------------------------------------------
  * SQL.
  */
-
-/* Does `s` hold only whitespace and finished comments? */
-static bool blank_sql(const char *s) {
-    while (s && *s) {
-        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '\f') {
-            s++;
-        } else if (s[0] == '-' && s[1] == '-') {
-            s = strchr(s, '\n');
-        } else if (s[0] == '/' && s[1] == '*') {
-            const char *e = strstr(s + 2, "*/");
-            if (!e)
-                return false;
-            s = e + 2;
-        } else {
-            return false;
-        }
-    }
-    return true;
-}
 
 /* Length of the token at `s`, for the caret's underline: a word, a quoted
  * name or string, or one character. */
@@ -498,40 +480,27 @@ int ph_repl_process(PhRepl *r, PhReplSource *src) {
             buf = NULL;
             continue;
         }
-        if (!buf) {
-            const char *t = line;
-            while (*t == ' ' || *t == '\t')
-                t++;
-            if (blank_sql(t)) {
-                free(line);
-                continue;
+        bool fresh = !buf;
+        const char *dot = NULL;
+        PhSplit k = ph_repl_split(&buf, line, &dot);
+        if (k == PH_SPLIT_DOT) {
+            ph_repl_remember(r, dot);
+            int d = ph_repl_dot(r, dot);
+            free(line);
+            if (d == PH_REPL_LEAVE) {
+                rc = PH_REPL_LEAVE;
+                break;
             }
-            if (*t == '.') {
-                ph_repl_remember(r, t);
-                int d = ph_repl_dot(r, t);
-                free(line);
-                if (d == PH_REPL_LEAVE) {
-                    rc = PH_REPL_LEAVE;
-                    break;
-                }
-                if (d && failed(r, d)) {
-                    rc = d;
-                    break;
-                }
-                continue;
+            if (d && failed(r, d)) {
+                rc = d;
+                break;
             }
-            buf = sqlite3_str_new(NULL);
-            start = src->line;
-        }
-        sqlite3_str_appendf(buf, "%s\n", line);
-        free(line);
-        const char *text = sqlite3_str_value(buf);
-        if (blank_sql(text)) {
-            sqlite3_free(sqlite3_str_finish(buf));
-            buf = NULL;
             continue;
         }
-        if (!sqlite3_complete(text))
+        free(line);
+        if (fresh && buf)
+            start = src->line;
+        if (k != PH_SPLIT_STATEMENT)
             continue;
         char *sql = sqlite3_str_finish(buf);
         buf = NULL;

@@ -399,8 +399,21 @@ static void fn_shares_name(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, 0);
 }
 
+/* file_first_id(FILE_ID), file_last_id(FILE_ID): the range of fact ids a
+ * file owns (db.h). NULL for a NULL argument. */
+static void fn_file_id_range(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+        return;
+    sqlite3_int64 f = sqlite3_value_int64(argv[0]);
+    sqlite3_result_int64(ctx, sqlite3_user_data(ctx) ? ph_db_last_id(f) : ph_db_first_id(f));
+}
+
 int ph_db_load_library(sqlite3 *db, PhDiags *diags) {
     int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+    static int last = 1;
+    sqlite3_create_function(db, "file_first_id", 1, flags, NULL, fn_file_id_range, NULL, NULL);
+    sqlite3_create_function(db, "file_last_id", 1, flags, &last, fn_file_id_range, NULL, NULL);
     sqlite3_create_function(db, "regexp", 2, flags, NULL, fn_regexp, NULL, NULL);
     sqlite3_create_function(db, "has_name", 2, flags, NULL, fn_has_name, NULL, NULL);
     sqlite3_create_function(db, "shares_name", 2, flags, NULL, fn_shares_name, NULL, NULL);

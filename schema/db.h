@@ -20,6 +20,18 @@
  * the short writes of the rule cache and foreign processes. */
 #define PH_DB_BUSY_MS 5000
 
+/* Fact ids (schema/tables.sql, `id`): a file owns the 2^32 ids from
+ * ph_db_first_id(file_id), its module scope, to ph_db_last_id(file_id),
+ * however many facts other files hold. SQL spells the same bounds with the
+ * functions file_first_id(FILE_ID) and file_last_id(FILE_ID), so that no rule
+ * depends on the encoding: `x.id BETWEEN file_first_id(f) AND
+ * file_last_id(f)` is a rowid range. */
+#define PH_DB_ID_BITS 32
+static inline long long ph_db_first_id(long long file_id) { return file_id << PH_DB_ID_BITS; }
+static inline long long ph_db_last_id(long long file_id) {
+    return ph_db_first_id(file_id) + ((1LL << PH_DB_ID_BITS) - 1);
+}
+
 typedef enum {
     PH_DB_OK,          /* opened, current version */
     PH_DB_MISSING,     /* no such file */

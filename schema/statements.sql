@@ -3,8 +3,27 @@
 -- `-- name: NAME` line; ph_db_statement("NAME") returns its text.
 
 -- name: file_path
--- The path of a file id. ?1 = file id.
-SELECT path FROM files WHERE id = ?1;
+-- The path and the code context of a file id. ?1 = file id.
+SELECT path, context FROM files WHERE id = ?1;
+
+-- name: file_contexts
+-- Every stored file's path and context (extractor/contexts.c re-contexts
+-- them when the patterns change).
+SELECT id, path, context FROM files;
+
+-- name: set_file_context
+-- ?1 = file id, ?2 = its new context.
+UPDATE files SET context = ?2 WHERE id = ?1;
+
+-- name: stored_files
+-- What each file was at the last extraction, for the change check
+-- (extractor/extract.c): id, path, hash, size, mtime_ns, ctime_ns, inode.
+SELECT id, path, hash, size, mtime_ns, ctime_ns, inode FROM files ORDER BY path;
+
+-- name: touch_file
+-- Refresh the stat of a file whose content did not change. ?1 = file id,
+-- ?2 = mtime_ns, ?3 = ctime_ns, ?4 = inode.
+UPDATE files SET mtime_ns = ?2, ctime_ns = ?3, inode = ?4 WHERE id = ?1;
 
 -- name: file_hash
 -- The content hash a file had when it was extracted (64-bit FNV-1a, hex, as
@@ -19,7 +38,7 @@ SELECT c.noqa FROM comments c
    AND (c.line = ?2
         OR (c.line < ?2 AND EXISTS (
               SELECT 1 FROM statements s
-               WHERE s.id BETWEEN (?1 << 24) AND ((?1 + 1) << 24) - 1
+               WHERE s.id BETWEEN file_first_id(?1) AND file_last_id(?1)
                  AND s.line = c.line AND s.end_line >= ?2
                  AND s.kind NOT IN ('function_definition', 'class_definition', 'decorated_definition',
                                     'if_statement', 'for_statement', 'while_statement', 'try_statement',
@@ -49,21 +68,27 @@ SELECT json_extract(value, '$.line'), json_extract(value, '$.col'), json_extract
 -- A rule's cached results (core/rules.c): no row when the rule has not run
 -- over these facts, one row of NULLs when it ran and found nothing.
 -- ?1 = cache key.
-SELECT r.file_id, r.line, r.col, r.end_line, r.end_col, r.severity, r.message, r.related, r.edits
+SELECT r.file_id, r.line, r.col, r.end_line, r.end_col, r.severity, r.message, r.related, r.fix, r.edits
   FROM rule_runs k LEFT JOIN rule_rows r ON r.key = k.key
  WHERE k.key = ?1
  ORDER BY r.seq;
 
 -- name: cache_insert
 -- One cached result row. ?1 = cache key, ?2 = its order, then the row.
-INSERT OR REPLACE INTO rule_rows(key, seq, file_id, line, col, end_line, end_col, severity, message, related,
+INSERT OR REPLACE INTO rule_rows(key, seq, file_id, line, col, end_line, end_col, severity, message, related, fix,
                                  edits)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12);
 
 -- name: counts
 -- Files, lines and functions in the database.
 SELECT (SELECT count(*) FROM files), (SELECT coalesce(sum(lines), 0) FROM files),
        (SELECT count(*) FROM functions WHERE is_lambda = 0);
+
+-- name: files_under
+-- How many files of the database lie at or under a path relative to the
+-- root ('' is the root itself): what `audit PATH...` reports on. ?1 = path.
+SELECT count(*) FROM files
+ WHERE ?1 = '' OR path = ?1 OR substr(path, 1, length(?1) + 1) = ?1 || '/';
 
 -- name: tables
 -- Tables and views a user can query, for completion and .tables.
@@ -76,11 +101,11 @@ ORDER BY 1;
 -- What the markdown report's Scope and Async architecture count, tests
 -- excluded: test files, functions (no lambdas), async functions, request
 -- handlers registered by a decorator.
-SELECT (SELECT count(*) FROM files WHERE is_test),
-       (SELECT count(*) FROM functions f JOIN files x ON x.id = f.file_id WHERE NOT x.is_test AND NOT f.is_lambda),
-       (SELECT count(*) FROM functions f JOIN files x ON x.id = f.file_id WHERE NOT x.is_test AND f.is_async),
+SELECT (SELECT count(*) FROM files WHERE context = 'test'),
+       (SELECT count(*) FROM functions f JOIN files x ON x.id = f.file_id WHERE x.context <> 'test' AND NOT f.is_lambda),
+       (SELECT count(*) FROM functions f JOIN files x ON x.id = f.file_id WHERE x.context <> 'test' AND f.is_async),
        (SELECT count(DISTINCT h.function_id) FROM request_handlers h
-          JOIN functions f ON f.id = h.function_id JOIN files x ON x.id = f.file_id WHERE NOT x.is_test);
+          JOIN functions f ON f.id = h.function_id JOIN files x ON x.id = f.file_id WHERE x.context <> 'test');
 
 -- name: audit_arch
 -- The frameworks and libraries the audited code imports (absolute imports
@@ -158,7 +183,7 @@ WITH known(ord, kind, prefix, unless, label) AS (VALUES
 imported(file_id, q) AS (
   SELECT i.file_id, CASE WHEN coalesce(i.name, '') = '' THEN i.module ELSE i.module || '.' || i.name END
     FROM imports i JOIN files f ON f.id = i.file_id
-   WHERE i.level = 0 AND i.module IS NOT NULL AND NOT f.is_test)
+   WHERE i.level = 0 AND i.module IS NOT NULL AND f.context <> 'test')
 SELECT k.kind, k.label, count(DISTINCT m.file_id)
   FROM known k
   JOIN imported m ON (m.q = k.prefix OR substr(m.q, 1, length(k.prefix) + 1) = k.prefix || '.')
@@ -219,7 +244,7 @@ SELECT c.callee, c.resolved,
          WHERE c.resolved = a.prefix OR substr(c.resolved, 1, length(a.prefix) + 1) = a.prefix || '.'
          ORDER BY length(a.prefix) DESC LIMIT 1)
   FROM calls c
- WHERE c.id BETWEEN (?1 << 24) AND ((?1 + 1) << 24) - 1
+ WHERE c.id BETWEEN file_first_id(?1) AND file_last_id(?1)
    AND c.line = ?2 AND c.col = ?3
  ORDER BY (c.end_line = ?4 AND c.end_col = ?5) DESC, c.end_line, c.end_col
  LIMIT 1;

@@ -7,15 +7,22 @@
 -- Conventions shared by every table:
 --   * Positions are 1-based: `line`, `col` where the node starts, `end_line`,
 --     `end_col` where it ends (exclusive). Columns count characters, not bytes.
---   * `id` encodes its file: id = (file_id << 24) | n, n counting the file's
---     facts. A file's facts are one rowid range in every table, so replacing
---     a file is a range delete that needs no file_id index.
+--   * `id` encodes its file: a file owns the ids from file_first_id(file_id)
+--     (its module scope and module block) to file_last_id(file_id), 2^32
+--     ids whatever the other files hold, and numbers its facts upwards from
+--     the first in the order they appear in the source (a file with more
+--     facts than that is an error, not extracted). A file's facts are one rowid range in every
+--     table, so replacing a file is a range delete that needs no file_id
+--     index, and `x.id BETWEEN file_first_id(f) AND file_last_id(f)` reads
+--     one file's rows of any table. The two SQL functions are the only
+--     spelling of the encoding; no query should shift ids itself.
 --   * `function_id` is the innermost enclosing `def` or `lambda` (NULL at
 --     module level and in class bodies); `stmt_id` the innermost statement.
 --   * Texts of expressions (`callee`, `value`, `text`...) are the source as
 --     written, cut at 200 characters.
 --   * A qualified name (`resolved`, `qualname`) is dotted and absolute:
---     `time.sleep`, `requests.Session.get`, `app.db.Repo.get`. A call on a
+--     `time.sleep`, `requests.Session.get`, `app.db.Repo.get`; a builtin is
+--     its bare name, however it is reached (`builtins.open(p)` is `open`). A call on a
 --     receiver whose type is known is named by that type (`s =
 --     requests.Session(); s.get()` is `requests.Session.get`), and the value of
 --     a call has the call's own name as its type (`conn = sqlite3.connect();
@@ -31,10 +38,12 @@ CREATE TABLE files(
   path TEXT NOT NULL UNIQUE,       -- path relative to the audited root, '/'-separated
   module TEXT,                     -- dotted module name (pkg.mod; pkg for pkg/__init__.py)
   is_package INTEGER NOT NULL,     -- 1 for __init__.py
-  is_test INTEGER NOT NULL,        -- 1 under tests/ or test/, test_*.py, *_test.py, conftest.py
+  context TEXT NOT NULL,           -- 'code', 'test', 'example' or 'script': by the first context pattern the path matches
   hash TEXT NOT NULL,              -- content hash (64-bit FNV-1a, hex)
   size INTEGER NOT NULL,           -- bytes
   mtime_ns INTEGER NOT NULL,       -- modification time seen at extraction
+  ctime_ns INTEGER NOT NULL,       -- status change time seen at extraction (moves on every write, even `cp -p`)
+  inode INTEGER NOT NULL,          -- inode number seen at extraction (a file replaced by `tar -x` gets a new one)
   lines INTEGER NOT NULL,          -- number of lines
   parse_errors INTEGER NOT NULL    -- syntax errors tree-sitter recovered from
 );
@@ -106,7 +115,9 @@ CREATE TABLE params(
   name TEXT NOT NULL,              -- without stars
   kind TEXT NOT NULL,              -- 'plain', 'args' (*a), 'kwargs' (**k)
   annotation TEXT,                 -- as written
-  annotation_resolved TEXT,        -- through imports
+  annotation_resolved TEXT,        -- the annotated type through imports: T for `T`, `"T"`, `Optional[T]`,
+                                   -- `Union[T, None]`, `T | None` (the parameter is then a receiver of
+                                   -- type T); the head for another generic (`List[int]`: typing.List)
   default_value TEXT,              -- as written
   line INTEGER, col INTEGER, end_line INTEGER, end_col INTEGER
 );
@@ -117,7 +128,7 @@ CREATE TABLE statements(
   function_id INTEGER,
   kind TEXT NOT NULL,              -- tree-sitter node type: expression_statement, if_statement...
   parent_id INTEGER,               -- enclosing compound statement
-  block_id INTEGER NOT NULL,       -- the block holding it (module body = file id << 24)
+  block_id INTEGER NOT NULL,       -- the block holding it (module body: file_first_id(file_id))
   idx INTEGER NOT NULL,            -- index in that block, from 0
   loop_id INTEGER,                 -- innermost enclosing loop in the same function
   in_main_guard INTEGER NOT NULL,  -- under `if __name__ == "__main__":`
@@ -131,7 +142,8 @@ CREATE TABLE calls(
   async_id INTEGER,                -- innermost def when it is an async def (NULL inside lambdas and sync defs)
   class_id INTEGER,                -- class of the enclosing method
   stmt_id INTEGER,
-  callee TEXT NOT NULL,            -- function expression as written: 'r.get', 'open'
+  callee TEXT NOT NULL,            -- function expression as written, without enclosing parentheses:
+                                   -- 'r.get', 'open' (also for `(open)(p)`)
   name TEXT,                       -- last identifier of the callee: 'get'
   receiver TEXT,                   -- object of an attribute callee: 'r', 'self.client'
   receiver_type TEXT,              -- qualified type of the receiver when known
@@ -149,7 +161,9 @@ CREATE TABLE calls(
   loop_id INTEGER,                 -- innermost enclosing loop or comprehension in the same function
   loop_depth INTEGER NOT NULL,
   with_id INTEGER,                 -- innermost enclosing with statement (its statement id)
-  try_id INTEGER,                  -- innermost enclosing try statement
+  try_id INTEGER,                  -- innermost enclosing try statement (in its body, a handler, its
+                                   -- else: block, where in_try, in_except and in_finally are all 0,
+                                   -- or its finally clause)
   in_try INTEGER NOT NULL,         -- in that try's body
   in_except INTEGER NOT NULL,      -- in one of its handlers
   in_finally INTEGER NOT NULL,     -- in its finally clause
@@ -194,10 +208,12 @@ CREATE TABLE loops(
   function_id INTEGER,
   stmt_id INTEGER,                 -- the loop statement (NULL for comprehensions: see stmt of the expression)
   kind TEXT NOT NULL,              -- for, async_for, while, list_comp, set_comp, dict_comp, generator
+                                   -- (a comprehension is one row, whatever its number of `for` clauses)
+  is_async INTEGER NOT NULL,       -- async for, or a comprehension with an `async for` clause
   is_while_true INTEGER NOT NULL,  -- while True / while 1
   condition TEXT,                  -- while condition as written
-  targets TEXT,                    -- names bound by the loop, as ' a b '
-  iter TEXT,                       -- iterable as written
+  targets TEXT,                    -- names bound by the loop (by every clause of a comprehension), as ' a b '
+  iter TEXT,                       -- iterable as written (a comprehension's first one)
   iter_kind TEXT,                  -- node type of the iterable: list, tuple, call, identifier...
   iter_call_id INTEGER,            -- the iterable when it is a call
   parent_id INTEGER,               -- enclosing loop in the same function
@@ -232,11 +248,13 @@ CREATE TABLE assignments(
   target TEXT NOT NULL,            -- as written: 'x', 'self.cache', 'd[k]'
   target_kind TEXT NOT NULL,       -- name, attribute, subscript, starred
   target_root TEXT,                -- leftmost identifier of the target: 'self', 'd'
-  op TEXT NOT NULL,                -- '=', '+=', ..., ':=' (walrus), 'for' (loop target), 'with', 'import'
+  op TEXT NOT NULL,                -- '=', '+=', ..., ':=' (walrus), 'for' (loop target), 'with' (`as`
+                                   -- target; value is the context expression). Imports are in imports
   value TEXT,                      -- right-hand side as written (NULL for bare annotations)
   value_kind TEXT,                 -- node type: call, string, dict, list_comprehension, unpack...
   value_call_id INTEGER,           -- the right-hand side when it is a call
-  value_type TEXT,                 -- qualified type bound to the target when known
+  value_type TEXT,                 -- qualified type bound to the target when known: its annotation
+                                   -- (`c: Optional[httpx.Client] = None`), else the value's
   loop_id INTEGER,
   in_main_guard INTEGER NOT NULL,
   line INTEGER, col INTEGER, end_line INTEGER, end_col INTEGER
@@ -346,6 +364,7 @@ CREATE TABLE rule_rows(
   severity TEXT,                   -- the row's own severity column, if any
   message TEXT NOT NULL,           -- the message, template expanded
   related TEXT,                    -- the row's related JSON, if any
+  fix TEXT NOT NULL,               -- the fix, template expanded ('' when the rule has none)
   edits TEXT,                      -- the row's edits JSON (its safe fix), if any
   PRIMARY KEY (key, seq)
 ) WITHOUT ROWID;

@@ -4,15 +4,15 @@
 -- Every schema/views*.sql file is loaded, in name order; this one first.
 
 -- scopes(id, file_id, kind, name, qualname, parent_id, line, col, end_line, end_col)
--- Every module, class, function and lambda. A module's id is file_id << 24.
+-- Every module, class, function and lambda. A module's id is file_first_id(file_id).
 CREATE TEMP VIEW scopes(id, file_id, kind, name, qualname, parent_id, line, col, end_line, end_col) AS
-  SELECT id << 24, id, 'module', module, module, NULL, 1, 1, lines, 1 FROM files
+  SELECT file_first_id(id), id, 'module', module, module, NULL, 1, 1, lines, 1 FROM files
   UNION ALL
   SELECT id, file_id, CASE WHEN is_lambda THEN 'lambda' ELSE 'function' END, name, qualname,
-         coalesce(parent_id, class_id, file_id << 24), line, col, end_line, end_col
+         coalesce(parent_id, class_id, file_first_id(file_id)), line, col, end_line, end_col
     FROM functions
   UNION ALL
-  SELECT id, file_id, 'class', name, qualname, coalesce(parent_id, function_id, file_id << 24),
+  SELECT id, file_id, 'class', name, qualname, coalesce(parent_id, function_id, file_first_id(file_id)),
          line, col, end_line, end_col
     FROM classes;
 
@@ -40,7 +40,7 @@ CREATE TEMP VIEW import_bindings(name, target) AS
     FROM imports i
     CROSS JOIN files f ON f.id = i.file_id
     CROSS JOIN files t ON t.module = i.target
-    CROSS JOIN functions d ON d.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215
+    CROSS JOIN functions d ON d.id BETWEEN file_first_id(t.id) AND file_last_id(t.id)
    WHERE i.function_id IS NULL AND i.bound = '*' AND f.module <> ''
      AND d.parent_id IS NULL AND +d.class_id IS NULL AND NOT d.is_lambda AND d.name NOT GLOB '_*'
   UNION
@@ -48,7 +48,7 @@ CREATE TEMP VIEW import_bindings(name, target) AS
     FROM imports i
     CROSS JOIN files f ON f.id = i.file_id
     CROSS JOIN files t ON t.module = i.target
-    CROSS JOIN classes d ON d.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215
+    CROSS JOIN classes d ON d.id BETWEEN file_first_id(t.id) AND file_last_id(t.id)
    WHERE i.function_id IS NULL AND i.bound = '*' AND f.module <> ''
      AND d.parent_id IS NULL AND d.function_id IS NULL AND d.name NOT GLOB '_*';
 
@@ -70,17 +70,31 @@ CREATE TEMP VIEW reexports(name, target) AS
     FROM imports i JOIN files f ON f.id = i.file_id
    WHERE f.is_package AND i.function_id IS NULL AND i.bound <> '*' AND f.module <> '';
 
+-- overdefined(qualname)
+-- Qualified names defined more than 16 times, as functions or as classes:
+-- generated or hostile code (real code redefines a name a few times, per
+-- platform or as @overload stubs). Calls and bases that name them resolve to
+-- none of the definitions, which keeps the call graph and the class
+-- ancestry linear in the facts: linking every call of a name to every
+-- definition of it is quadratic (4,000 definitions of one name calling it
+-- gave 16 M edges).
+CREATE TEMP VIEW overdefined(qualname) AS
+  SELECT qualname FROM functions GROUP BY qualname HAVING count(*) > 16
+  UNION ALL
+  SELECT qualname FROM classes GROUP BY qualname HAVING count(*) > 16;
+
 -- class_bases(class_id, base_id)
 -- A project class and each of its direct project base classes, matched by
 -- qualified name through imports and name_aliases (a base re-exported by a
--- package). Keyword arguments (metaclass=...) are not bases.
+-- package). Keyword arguments (metaclass=...) are not bases, nor classes of
+-- an overdefined name.
 CREATE TEMP VIEW class_bases(class_id, base_id) AS
   SELECT b.class_id, c.id FROM bases b JOIN classes c ON c.qualname = b.resolved
-   WHERE b.text NOT GLOB '*=*'
+   WHERE b.text NOT GLOB '*=*' AND c.qualname NOT IN (SELECT qualname FROM overdefined)
   UNION
   SELECT b.class_id, c.id
     FROM bases b JOIN name_aliases n ON n.name = b.resolved JOIN classes c ON c.qualname = n.target
-   WHERE b.text NOT GLOB '*=*';
+   WHERE b.text NOT GLOB '*=*' AND c.qualname NOT IN (SELECT qualname FROM overdefined);
 
 -- class_ancestors(class_id, ancestor_id, depth)
 -- A project class and its project base classes at any depth (depth 0:
@@ -136,15 +150,16 @@ CREATE TEMP VIEW class_names(name, class_id) AS
   UNION
   SELECT u.name || substr(k.qualname, length(u.module) + 1), k.id
     FROM module_aliases u CROSS JOIN files t ON t.module = u.module
-    CROSS JOIN classes k ON k.id BETWEEN t.id << 24 AND (t.id << 24) + 16777215;
+    CROSS JOIN classes k ON k.id BETWEEN file_first_id(t.id) AND file_last_id(t.id);
 
 -- call_resolution(call_id, function_id)
 -- The project function a call runs, computed from the facts. Calls that
 -- resolve to nothing in the project are absent: never guessed. A call may
 -- have several targets when a name is defined more than once (conditional
--- definitions). Four ways:
+-- definitions), unless that name is overdefined (more than 16 times). Four ways:
 --   - the resolved name is a function's qualname (module functions, nested
---     defs, `self.m()` / `cls.m()` / `Class.m()` on the defining class);
+--     defs, `self.m()` / `cls.m()` / `Class.m()` on the defining class), a
+--     method when the call has a receiver of known type;
 --   - it is an alias of one (a re-export) or one under a module alias
 --     (module_aliases: pay.charge);
 --   - it names a class (class_names): the constructor, `__init__` of the
@@ -158,7 +173,10 @@ CREATE TEMP VIEW class_names(name, class_id) AS
 -- read it through call_targets.
 CREATE TEMP VIEW call_resolution(call_id, function_id) AS
   WITH
-    cn(name, class_id) AS MATERIALIZED (SELECT name, class_id FROM class_names),
+    over(qualname) AS MATERIALIZED (SELECT qualname FROM overdefined),
+    cn(name, class_id) AS MATERIALIZED (
+      SELECT name, class_id FROM class_names
+       WHERE class_id NOT IN (SELECT id FROM classes WHERE qualname IN (SELECT qualname FROM over))),
     -- (call, class, member name, lowest depth searched)
     member_calls(call_id, class_id, member, from_depth) AS (
       SELECT c.id, cn.class_id, '__init__', 0 FROM cn CROSS JOIN calls c ON c.resolved = cn.name
@@ -170,24 +188,27 @@ CREATE TEMP VIEW call_resolution(call_id, function_id) AS
       SELECT id, class_id, name, 1 FROM calls
        WHERE resolved GLOB 'super.*' AND receiver GLOB 'super(*)' AND class_id IS NOT NULL)
   SELECT c.id, f.id FROM functions f CROSS JOIN calls c ON c.resolved = f.qualname
-   WHERE NOT f.is_lambda
+   WHERE NOT f.is_lambda AND f.qualname NOT IN (SELECT qualname FROM over)
+     -- a call on an instance runs a method: `x = make(); x.run()` is named
+     -- make.run, which is not the def `run` nested in make
+     AND (c.receiver_type IS NULL OR f.is_method)
   UNION
   SELECT c.id, f.id
     FROM name_aliases al CROSS JOIN functions f ON f.qualname = al.target
     CROSS JOIN calls c ON c.resolved = al.name
-   WHERE NOT f.is_lambda
+   WHERE NOT f.is_lambda AND f.qualname NOT IN (SELECT qualname FROM over)
   UNION
   SELECT c.id, f.id
     FROM module_aliases u
     CROSS JOIN calls c ON c.resolved > u.name || '.' AND c.resolved < u.name || '/'
     CROSS JOIN functions f ON f.qualname = u.module || substr(c.resolved, length(u.name) + 1)
-   WHERE NOT f.is_lambda
+   WHERE NOT f.is_lambda AND f.qualname NOT IN (SELECT qualname FROM over)
   UNION
   SELECT m.call_id, f.id
     FROM member_calls m
     CROSS JOIN class_ancestry a ON a.class_id = m.class_id AND a.depth >= m.from_depth
     CROSS JOIN functions f ON f.class_id = a.ancestor_id AND f.name = m.member
-   WHERE f.is_method AND NOT f.is_lambda
+   WHERE f.is_method AND NOT f.is_lambda AND f.qualname NOT IN (SELECT qualname FROM over)
      AND a.depth = (SELECT min(a2.depth)
                       FROM class_ancestry a2 CROSS JOIN functions f2 ON f2.class_id = a2.ancestor_id
                      WHERE a2.class_id = m.class_id AND a2.depth >= m.from_depth
@@ -280,7 +301,7 @@ CREATE TEMP VIEW coroutine_functions(function_id, qualname) AS
                 'async_lru.alru_cache')
           AND NOT EXISTS (              -- a project decorator with an async def inside
                 SELECT 1 FROM functions w
-                  JOIN functions n ON n.id BETWEEN w.file_id << 24 AND (w.file_id << 24) + 16777215
+                  JOIN functions n ON n.id BETWEEN file_first_id(w.file_id) AND file_last_id(w.file_id)
                                   AND n.line > w.line AND n.line <= w.end_line AND n.is_async
                  WHERE w.qualname = d.resolved));
 

@@ -210,7 +210,7 @@ CREATE TEMP VIEW blocking_reach(function_id, via_call_id, depth) AS
       SELECT f.id
         FROM blocking_exempt_modules x
         JOIN files fl ON fl.module = x.module OR fl.module GLOB x.module || '.*'
-        JOIN functions f ON f.id BETWEEN fl.id << 24 AND (fl.id << 24) + 16777215),
+        JOIN functions f ON f.id BETWEEN file_first_id(fl.id) AND file_last_id(fl.id)),
     sink(function_id, call_id) AS MATERIALIZED (
       SELECT c.function_id, c.id
         FROM blocking_calls b

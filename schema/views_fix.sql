@@ -49,7 +49,7 @@ CREATE TEMP VIEW fresh_collections(function_id, name) AS
                                                          'min', 'max', 'any', 'all', 'print', 'repr', 'str',
                                                          'bool', 'isinstance'))))
      AND NOT EXISTS (SELECT 1 FROM functions f
-                       JOIN functions g ON g.id BETWEEN f.id + 1 AND ((f.file_id + 1) << 24) - 1
+                       JOIN functions g ON g.id BETWEEN f.id + 1 AND file_last_id(f.file_id)
                                        AND g.line * 100000 + g.col > f.line * 100000 + f.col
                                        AND g.end_line * 100000 + g.end_col <= f.end_line * 100000 + f.end_col
                       WHERE f.id = a.function_id
@@ -92,17 +92,17 @@ CREATE TEMP VIEW effect_free_comprehensions(loop_id) AS
   SELECT l.id FROM loops l
    WHERE l.kind IN ('list_comp', 'set_comp', 'dict_comp', 'generator')
      AND NOT EXISTS (SELECT 1 FROM calls c
-                      WHERE c.id BETWEEN l.file_id << 24 AND ((l.file_id + 1) << 24) - 1
+                      WHERE c.id BETWEEN file_first_id(l.file_id) AND file_last_id(l.file_id)
                         AND c.function_id IS l.function_id AND c.loop_id IS NOT l.parent_id
                         AND c.line * 100000 + c.col BETWEEN l.line * 100000 + l.col
                                                         AND l.end_line * 100000 + l.end_col)
      AND NOT EXISTS (SELECT 1 FROM assignments a
-                      WHERE a.id BETWEEN l.file_id << 24 AND ((l.file_id + 1) << 24) - 1
+                      WHERE a.id BETWEEN file_first_id(l.file_id) AND file_last_id(l.file_id)
                         AND a.function_id IS l.function_id AND a.op = ':='
                         AND a.line * 100000 + a.col BETWEEN l.line * 100000 + l.col
                                                         AND l.end_line * 100000 + l.end_col)
      AND NOT EXISTS (SELECT 1 FROM awaits w
-                      WHERE w.id BETWEEN l.file_id << 24 AND ((l.file_id + 1) << 24) - 1
+                      WHERE w.id BETWEEN file_first_id(l.file_id) AND file_last_id(l.file_id)
                         AND w.function_id IS l.function_id
                         AND w.line * 100000 + w.col BETWEEN l.line * 100000 + l.col
                                                         AND l.end_line * 100000 + l.end_col);

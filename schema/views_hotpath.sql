@@ -135,7 +135,7 @@ CREATE TEMP VIEW once_functions(function_id, why) AS
            WHERE (c.name = 'append' AND (c.receiver GLOB '*on_startup' OR c.receiver GLOB '*on_cleanup'
                                          OR c.receiver GLOB '*cleanup_ctx'))
               OR (c.name = 'add_event_handler' AND a.pos = 1)) a
-    JOIN functions f ON f.id BETWEEN a.file_id << 24 AND (a.file_id << 24) + 16777215
+    JOIN functions f ON f.id BETWEEN file_first_id(a.file_id) AND file_last_id(a.file_id)
                     AND f.parent_id IS NULL AND +f.class_id IS NULL
                     AND instr(' ' || a.names || ' ', ' ' || f.name || ' ') > 0
   UNION
@@ -147,7 +147,7 @@ CREATE TEMP VIEW once_functions(function_id, why) AS
    WHERE f.name = 'handle' AND f.is_method AND p.path GLOB '*management/commands/*'
   UNION
   SELECT f.id, 'test' FROM functions f JOIN files p ON p.id = f.file_id
-   WHERE p.is_test OR f.name GLOB 'test_*'
+   WHERE p.context = 'test' OR f.name GLOB 'test_*'
   UNION
   SELECT d.function_id, 'test' FROM decorators d
    WHERE d.function_id IS NOT NULL AND (d.name GLOB '*fixture' OR d.resolved GLOB 'pytest.fixture*')

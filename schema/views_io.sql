@@ -66,32 +66,45 @@ CREATE TEMP VIEW loop_vars(loop_id, name) AS
 -- function neither binds it nor takes it as a parameter, at module level
 -- (`TABLES = ["a", "b"]`). They run a known, small number of times.
 CREATE TEMP VIEW fixed_loops(loop_id) AS
+  -- The bindings of the loops' names are looked up by scope (the function,
+  -- or -file_id for the module and its classes) and name, growing calls and
+  -- item assignments by file and name, in tables materialized once (indexed
+  -- automatically): scanning the file's assignments and calls per loop, or
+  -- every binding of the name in the file, was quadratic in the size of a
+  -- file.
+  WITH
+    iter_names AS MATERIALIZED (SELECT DISTINCT iter FROM loops WHERE iter_kind = 'identifier'),
+    binds AS MATERIALIZED (
+      SELECT coalesce(function_id, -file_id) AS scope, target, target_kind, class_id, op, value_kind, value
+        FROM assignments WHERE target IN (SELECT iter FROM iter_names)),
+    grown AS MATERIALIZED (
+      SELECT DISTINCT file_id, receiver FROM calls
+       WHERE name IN ('append', 'extend', 'insert', 'add', 'update', '__setitem__')
+         AND receiver IN (SELECT iter FROM iter_names)),
+    subscripted AS MATERIALIZED (
+      SELECT DISTINCT file_id, target_root FROM assignments
+       WHERE target_kind = 'subscript' AND target_root IN (SELECT iter FROM iter_names)),
+    named AS MATERIALIZED (          -- loops over a name, and the scope binding it (NULL: the module's)
+      SELECT l.id, l.file_id, l.function_id, l.iter,
+             CASE WHEN EXISTS (SELECT 1 FROM binds b
+                                WHERE b.scope = coalesce(l.function_id, -l.file_id) AND b.target = l.iter)
+                  THEN coalesce(l.function_id, -l.file_id) END AS own_scope
+        FROM loops l WHERE l.iter_kind = 'identifier')
   SELECT id FROM loops
    WHERE iter_kind IN ('list', 'tuple', 'set')
       OR (iter_kind = 'expression_list' AND iter NOT GLOB '[*]*' AND iter NOT GLOB '*, [*]*')
   UNION ALL
-  SELECT l.id FROM loops l
-   WHERE l.iter_kind = 'identifier'
-     AND NOT EXISTS (SELECT 1 FROM params p WHERE p.function_id = l.function_id AND p.name = l.iter)
-     -- its bindings in the scope that binds it: exactly one, a literal display
+  SELECT l.id FROM named l
+   WHERE NOT EXISTS (SELECT 1 FROM params p WHERE p.function_id = l.function_id AND p.name = l.iter)
+     -- its bindings in the scope that binds it (else at module level): exactly one, a literal display
      AND (SELECT count(*) = 1 AND sum(a.op = '=' AND a.value_kind IN ('list', 'tuple', 'set')
                                       AND a.value NOT IN ('[]', '()'))
-            FROM assignments a
-           WHERE a.id BETWEEN l.file_id << 24 AND ((l.file_id + 1) << 24) - 1
-             AND a.target = l.iter AND a.target_kind = 'name'
-             AND CASE WHEN EXISTS (SELECT 1 FROM assignments b
-                                    WHERE b.id BETWEEN l.file_id << 24 AND ((l.file_id + 1) << 24) - 1
-                                      AND b.function_id IS l.function_id AND b.target = l.iter)
-                      THEN a.function_id IS l.function_id
-                      ELSE a.function_id IS NULL AND a.class_id IS NULL END)
+            FROM binds a
+           WHERE a.scope = coalesce(l.own_scope, -l.file_id) AND a.target = l.iter AND a.target_kind = 'name'
+             AND (l.own_scope IS NOT NULL OR a.class_id IS NULL))
      -- nothing in the file adds to it
-     AND NOT EXISTS (SELECT 1 FROM calls c
-                      WHERE c.id BETWEEN l.file_id << 24 AND ((l.file_id + 1) << 24) - 1
-                        AND c.receiver = l.iter
-                        AND c.name IN ('append', 'extend', 'insert', 'add', 'update', '__setitem__'))
-     AND NOT EXISTS (SELECT 1 FROM assignments s
-                      WHERE s.id BETWEEN l.file_id << 24 AND ((l.file_id + 1) << 24) - 1
-                        AND s.target_root = l.iter AND s.target_kind = 'subscript');
+     AND NOT EXISTS (SELECT 1 FROM grown c WHERE c.file_id = l.file_id AND c.receiver = l.iter)
+     AND NOT EXISTS (SELECT 1 FROM subscripted s WHERE s.file_id = l.file_id AND s.target_root = l.iter);
 
 -- call_chain_links(call_id, link_id)
 -- A call and the calls chained on its value (`session.query(X).filter(...)
@@ -273,12 +286,12 @@ CREATE TEMP VIEW query_inputs(call_id, role, names) AS
       SELECT s.call_id, s.kind, s.text, s.names,
              CASE WHEN s.lead IS NOT NULL THEN nullif(coalesce(
                (SELECT CASE WHEN a.op = '=' THEN a.value ELSE '' END FROM assignments a
-                 WHERE a.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                 WHERE a.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
                    AND a.function_id IS c.function_id AND a.target = s.lead AND a.target_kind = 'name'
                    AND (a.line < c.line OR (a.line = c.line AND a.col < c.col))
                  ORDER BY a.line DESC, a.col DESC LIMIT 1),
                (SELECT CASE WHEN a.op = '=' THEN a.value ELSE '' END FROM assignments a
-                 WHERE a.id BETWEEN c.file_id << 24 AND ((c.file_id + 1) << 24) - 1
+                 WHERE a.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
                    AND c.function_id IS NOT NULL AND a.function_id IS NULL AND a.class_id IS NULL
                    AND a.target = s.lead AND a.target_kind = 'name'
                    AND NOT EXISTS (SELECT 1 FROM assignments e
@@ -485,10 +498,14 @@ CREATE TEMP VIEW package_roots(file_id, root) AS
       SELECT file_id, prefix || '.' || substr(rest, 1, instr(rest || '.', '.') - 1),
              substr(rest, instr(rest || '.', '.') + 1)
         FROM pre WHERE rest <> ''),
-    pk(module) AS MATERIALIZED (SELECT module FROM files WHERE is_package)
-  SELECT f.id, coalesce((SELECT p.prefix FROM pre p WHERE p.file_id = f.id AND p.prefix IN (SELECT module FROM pk)
-                          ORDER BY length(p.prefix) LIMIT 1), f.module)
-    FROM files f;
+    pk(module) AS MATERIALIZED (SELECT module FROM files WHERE is_package),
+    -- (a join, not a subquery per file: inlined into a query over
+    -- functions, that subquery re-ran the recursion once per function)
+    shortest(file_id, prefix, len) AS MATERIALIZED (
+      SELECT file_id, prefix, min(length(prefix)) FROM pre
+       WHERE prefix IN (SELECT module FROM pk) GROUP BY file_id)
+  SELECT f.id, coalesce(s.prefix, f.module)
+    FROM files f LEFT JOIN shortest s ON s.file_id = f.id;
 
 -- async_defs(root, name, is_method, n, function_id, stub)
 -- The async methods and module-level async functions of each package by

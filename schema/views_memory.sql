@@ -122,8 +122,8 @@ CREATE TEMP VIEW collection_mutations(file_id, function_id, stmt_id, loop_id, co
       -- a simple statement's names come after it and before the next
       -- statement in its file's id sequence (see tables.sql, `id`)
       ON n.id > s.id AND n.id < coalesce((SELECT min(x.id) FROM statements x
-                                          WHERE x.id > s.id AND x.id < (s.file_id + 1) << 24),
-                                         (s.file_id + 1) << 24)
+                                          WHERE x.id > s.id AND x.id < (file_last_id(s.file_id) + 1)),
+                                         (file_last_id(s.file_id) + 1))
      AND +n.stmt_id = s.id
    WHERE s.kind = 'delete_statement' AND (n.ctx = 'del' OR n.role = 'subscript')
   UNION ALL
@@ -188,14 +188,14 @@ CREATE TEMP VIEW shared_collection_mutations(collection_id, file_id, function_id
   resolved AS MATERIALIZED (
       SELECT m.*,
              (SELECT min(a.id) FROM assignments a
-               WHERE a.id BETWEEN m.file_id << 24 AND ((m.file_id + 1) << 24) - 1
+               WHERE a.id BETWEEN file_first_id(m.file_id) AND file_last_id(m.file_id)
                  AND a.target = m.attr AND a.id IN (SELECT id FROM shared)
                  AND CASE WHEN m.head IS NULL THEN a.class_id IS NULL
                           WHEN m.head IN ('self', 'cls') THEN a.class_id = (
                             SELECT class_id FROM function_classes WHERE function_id = m.function_id)
                           ELSE a.class_id IN (
                             SELECT k.id FROM classes k
-                             WHERE k.id BETWEEN m.file_id << 24 AND ((m.file_id + 1) << 24) - 1
+                             WHERE k.id BETWEEN file_first_id(m.file_id) AND file_last_id(m.file_id)
                                AND k.name = m.head) END) AS collection_id
         FROM (
           -- coll split at its first dot: 'x' -> (NULL, 'x'), 'self.x' -> ('self', 'x')
@@ -227,62 +227,73 @@ CREATE TEMP VIEW shared_collection_mutations(collection_id, file_id, function_id
 -- module's interface: not a dunder (`__all__`), not imported by another
 -- module.
 CREATE TEMP VIEW iterated_once(assignment_id, name_id, loop_id) AS
+  -- Every lookup a candidate makes is keyed by its scope: the function, or
+  -- the file for module-level names (-file_id in `scope`), through an index
+  -- (names_function with the file's id range) or a table materialized here
+  -- and indexed automatically. Looking module-level names up by name alone,
+  -- or scanning the file's loops, assignments or functions per candidate,
+  -- was quadratic in the number of modules that share a name and in the
+  -- size of a file (9 s on the standard library).
+  WITH
+    loop_iters AS MATERIALIZED (SELECT id, stmt_id, iter, iter_call_id FROM loops),
+    binds AS MATERIALIZED (
+      SELECT id, coalesce(function_id, -file_id) AS scope, target, op, line, col, stmt_id
+        FROM assignments WHERE target_kind = 'name'),
+    chained AS MATERIALIZED (SELECT DISTINCT stmt_id FROM assignments WHERE value_kind = 'assignment'),
+    children AS MATERIALIZED (SELECT id, parent_id FROM functions WHERE parent_id IS NOT NULL),
+    imported AS MATERIALIZED (SELECT name, target FROM imports WHERE name IS NOT NULL),
+    module_targets AS MATERIALIZED (
+      SELECT DISTINCT target FROM assignments WHERE function_id IS NULL AND target_kind = 'name' AND op = '='),
+    read_in_functions AS MATERIALIZED (  -- (file, name) of the module-level names read in a function
+      SELECT DISTINCT file_id, name FROM names
+       WHERE function_id IS NOT NULL AND ctx = 'load' AND name IN (SELECT target FROM module_targets))
   SELECT a.id, n.id,
          CASE WHEN n.role = 'iter' THEN
-                (SELECT l.id FROM loops l
-                  WHERE l.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
-                    AND l.stmt_id = n.stmt_id AND l.iter = n.name)
+                (SELECT l.id FROM loop_iters l WHERE l.stmt_id = n.stmt_id AND l.iter = n.name)
               ELSE
-                (SELECT l.id FROM calls e, loops l
+                (SELECT l.id FROM calls e, loop_iters l
                   WHERE e.id = n.call_id AND e.resolved = 'enumerate' AND e.use = 'iter'
-                    AND l.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
                     AND l.iter_call_id = e.id) END
     FROM assignments a
-    JOIN names n ON n.function_id IS a.function_id AND n.name = a.target AND +n.file_id = a.file_id
+    JOIN names n ON n.function_id IS a.function_id AND n.name = a.target
+                AND n.id BETWEEN file_first_id(a.file_id) AND file_last_id(a.file_id)
                 AND +n.ctx = 'load' AND +n.loop_id IS a.loop_id AND +n.role IN ('iter', 'arg')
                 AND (n.line > a.end_line OR (n.line = a.end_line AND n.col >= a.end_col))
    WHERE a.target_kind = 'name' AND a.op = '='
      AND CASE WHEN n.role = 'iter' THEN
-                EXISTS (SELECT 1 FROM loops l
-                         WHERE l.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
-                           AND l.stmt_id = n.stmt_id AND l.iter = n.name)
+                EXISTS (SELECT 1 FROM loop_iters l WHERE l.stmt_id = n.stmt_id AND l.iter = n.name)
               ELSE
-                EXISTS (SELECT 1 FROM calls e, loops l
+                EXISTS (SELECT 1 FROM calls e, loop_iters l
                          WHERE e.id = n.call_id AND e.resolved = 'enumerate' AND e.use = 'iter'
-                           AND l.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
                            AND l.iter_call_id = e.id) END
      -- no other read in the scope itself
      AND NOT EXISTS (SELECT 1 FROM names o
-                      WHERE o.function_id IS a.function_id AND o.name = a.target AND o.file_id = a.file_id
+                      WHERE o.function_id IS a.function_id AND o.name = a.target
+                        AND o.id BETWEEN file_first_id(a.file_id) AND file_last_id(a.file_id)
                         AND o.ctx = 'load' AND o.id <> n.id)
      -- nor in a function nested in it (any function of the file, for a module-level name)
-     -- (o.id <> n.id holds anyway: it makes SQLite test this last)
-     AND NOT EXISTS (SELECT 1 FROM functions cf CROSS JOIN names o ON o.function_id = cf.id AND o.name = a.target
-                      WHERE cf.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
-                        AND (a.function_id IS NULL OR cf.parent_id = a.function_id)
-                        AND o.ctx = 'load' AND o.id <> n.id)
+     AND CASE WHEN a.function_id IS NULL THEN
+                NOT EXISTS (SELECT 1 FROM read_in_functions r WHERE r.file_id = a.file_id AND r.name = a.target)
+              ELSE
+                NOT EXISTS (SELECT 1 FROM children cf CROSS JOIN names o ON o.function_id = cf.id AND o.name = a.target
+                             WHERE cf.parent_id = a.function_id AND o.ctx = 'load') END
      -- not a chained assignment (`x = cache[k] = value` stores it as well)
-     AND NOT EXISTS (SELECT 1 FROM assignments b
-                      WHERE b.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
-                        AND +b.stmt_id = a.stmt_id AND b.value_kind = 'assignment')
+     AND NOT EXISTS (SELECT 1 FROM chained b WHERE b.stmt_id = a.stmt_id)
      -- the read sees this value: no other binding of the name between the
      -- two in the block of either (`xs = a; xs = b; for x in xs`), and no
      -- augmented assignment (`xs += more`, which grows the list) anywhere
-     AND NOT EXISTS (SELECT 1 FROM assignments b
-                      WHERE b.target = a.target AND b.function_id IS a.function_id AND b.id <> a.id
-                        AND b.id BETWEEN a.file_id << 24 AND ((a.file_id + 1) << 24) - 1
-                        AND b.target_kind = 'name'
+     AND NOT EXISTS (SELECT 1 FROM binds b
+                      WHERE b.scope = coalesce(a.function_id, -a.file_id) AND b.target = a.target AND b.id <> a.id
                         AND (b.op NOT IN ('=', ':=', 'for', 'with', 'import')
                              OR ((b.line > a.end_line OR (b.line = a.end_line AND b.col >= a.end_col))
                                  AND (b.line < n.line OR (b.line = n.line AND b.col < n.col))
                                  AND (SELECT block_id FROM statements WHERE id = b.stmt_id)
                                      IN (SELECT block_id FROM statements WHERE id IN (a.stmt_id, n.stmt_id)))))
      -- a module-level name is the module's interface: not `__all__` and
-     -- friends, nor a name another module imports (n.id <> 0 makes SQLite
-     -- test this last, on the few rows left)
+     -- friends, nor a name another module imports
      AND CASE WHEN a.function_id IS NOT NULL THEN 1
               WHEN a.target GLOB '__*__' THEN 0
-              ELSE NOT EXISTS (SELECT 1 FROM imports i
-                                WHERE i.name = a.target AND n.id <> 0
-                                  AND i.target = (SELECT module FROM files WHERE id = a.file_id) || '.' || a.target)
+              ELSE NOT EXISTS (SELECT 1 FROM imported i
+                                WHERE i.target = (SELECT module FROM files WHERE id = a.file_id) || '.' || a.target
+                                  AND i.name = a.target)
           END;
