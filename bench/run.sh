@@ -11,7 +11,10 @@
 #   warm audit   nothing changed: stat every file, run every rule
 #   rules only   the rules alone (interprocedural ones separately)
 #
-# Each timing is the median of RUNS runs (default 3).
+# Each timing is the median of RUNS runs (default 3). First, every rule runs
+# once over the tree and over Debian's dist-packages (LIBRARY=DIR for
+# another; CHECK=0 skips both): a rule that fails on real code fails the
+# benchmark, with its error.
 set -eu
 PYHUNT=$(realpath "$1")
 TREE=${2:-$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')}
@@ -35,6 +38,33 @@ cold_extract() { rm -f "$WORK/db"*; "$PYHUNT" extract "$TREE" $EXCL --db "$WORK/
 cold_audit() { rm -f "$WORK/db"*; "$PYHUNT" audit "$TREE" $EXCL --db "$WORK/db" --format json --exit-zero; }
 warm_audit() { "$PYHUNT" audit "$TREE" $EXCL --db "$WORK/db" --format json --exit-zero; }
 rules_only() { "$PYHUNT" audit "$TREE" $EXCL --db "$WORK/db" --format json --exit-zero --no-cache --select "$1"; }
+
+# Every rule once, every context, on a tree: exit 1 with the errors when a
+# rule fails (exit 3, or a rule error on stderr). `--select ALL` (opt-in
+# rules too) and `--contexts all` (tests and examples too), as far as the
+# binary has them.
+ALL=""
+if "$PYHUNT" help audit 2>&1 | grep -q 'or ALL'; then ALL="--select ALL"; fi
+if "$PYHUNT" help audit 2>&1 | grep -q -- '--contexts'; then ALL="$ALL --contexts all"; fi
+check_rules() {
+    tree=$1; shift
+    [ -d "$tree" ] || { echo "every rule:    $tree is not here, skipped"; return 0; }
+    rm -f "$WORK/check"*
+    rc=0
+    "$PYHUNT" audit "$tree" "$@" $ALL --db "$WORK/check.db" --format json --exit-zero --no-cache \
+        >"$WORK/check.json" 2>"$WORK/check.err" || rc=$?
+    if [ "$rc" -eq 3 ] || grep -q ': error: rule ' "$WORK/check.err"; then
+        echo "bench: a rule failed on $tree (exit $rc):" >&2
+        grep ': error' "$WORK/check.err" >&2 || true
+        exit 1
+    fi
+    echo "every rule:    $tree: ran, $(grep -c '"rule":' "$WORK/check.json" || true) findings (exit $rc)"
+}
+if [ "${CHECK:-1}" != 0 ]; then
+    check_rules "$TREE" $EXCL
+    check_rules "${LIBRARY:-/usr/lib/python3/dist-packages}"
+    rm -f "$WORK/check"*
+fi
 
 files=$(find "$TREE" -name site-packages -prune -o -name '*.py' -print | wc -l)
 lines=$(find "$TREE" -name site-packages -prune -o -name '*.py' -print0 | xargs -0 cat | wc -l)

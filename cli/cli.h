@@ -279,9 +279,15 @@ sqlite3 *ph_cli_open_db(const char *root, const char *db_path, const PhExtractOp
 void ph_cli_say_waiting(const char *db_path);
 
 /* Rules: built-in, the user-rules folders of `root` (rules.h: the user's,
- * then the project's), then --queries directories. Prints diagnostics and
- * returns NULL on a bad rule file. Caller frees with ph_rules_free(). */
-PhRuleSet *ph_cli_load_rules(const char *root, const char *const *dirs, size_t ndirs);
+ * then the project's), then --queries directories, each with the
+ * catalogue*.tsv files beside its rules. Prints diagnostics and returns
+ * NULL with *status set on a bad file: PH_EXIT_QUERY for a rule,
+ * PH_EXIT_USAGE for a catalogue. Caller frees with ph_rules_free(). */
+PhRuleSet *ph_cli_load_rules(const char *root, const char *const *dirs, size_t ndirs, int *status);
+
+/* Load the rule set's catalogue files into db (ph_rules_attach), printing
+ * any diagnostic. Returns 0 or -1. */
+int ph_cli_attach_catalogues(const PhRuleSet *rules, sqlite3 *db);
 
 /* ---------------------------------------------------------------------------
  * Safe fixes (fix.c): `audit --fix` and `--fix-diff`.

@@ -348,12 +348,13 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
     if (ph_cli_context_patterns("audit", &o->context_patterns, &o->xo, &patterns) != 0)
         return PH_EXIT_USAGE;
 
-    PhRuleSet *rules = ph_cli_load_rules(root, o->queries.items, o->queries.len);
+    int status = PH_EXIT_CLEAN;
+    PhRuleSet *rules = ph_cli_load_rules(root, o->queries.items, o->queries.len, &status);
     if (!rules) {
         free(patterns);
-        return PH_EXIT_QUERY;
+        return status;
     }
-    int status = ph_cli_config_check_rules(&o->cfg, rules);
+    status = ph_cli_config_check_rules(&o->cfg, rules);
     if (!status)
         status = check_selection(rules, o);
     if (!status && o->show_settings) {
@@ -407,7 +408,8 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
             db = NULL;
         }
     }
-    if (!db) {
+    if (!db || ph_cli_attach_catalogues(rules, db) != 0) {
+        ph_db_close(db);
         ph_output_discard(out);
         free(default_out);
         ph_rules_free(rules);
@@ -433,8 +435,11 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
             ph_findings_free(&fs);
             ph_db_close(db);
             db = ph_cli_open_db(root, o->db, &o->xo, false, &input_errors, &st);
-            if (!db)
+            if (!db || ph_cli_attach_catalogues(rules, db) != 0) {
+                ph_db_close(db);
+                db = NULL;
                 break;
+            }
             query_error = !run_rules(db, rules, o, root, paths, npaths, changes, contexts, false, &fs, &dropped);
             if (last || !t.overlapped || query_error)
                 break;

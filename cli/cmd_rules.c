@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "db.h"
+#include "embedded.h"
 #include "grid.h"
 #include "report.h"
 #include "util.h"
@@ -127,11 +128,11 @@ static int cmd_rules(void *opts, int argc, char **argv) {
     if (ph_cli_config(&ph_rules_command, o, NULL, 0) != 0)
         return PH_EXIT_USAGE;
     char *root = ph_cli_root(&o->cfg, NULL, 0, false);
-    PhRuleSet *rules = ph_cli_load_rules(root, o->queries.items, o->queries.len);
+    int status = PH_EXIT_CLEAN;
+    PhRuleSet *rules = ph_cli_load_rules(root, o->queries.items, o->queries.len, &status);
     free(root);
     if (!rules)
-        return PH_EXIT_QUERY;
-    int status = PH_EXIT_CLEAN;
+        return status;
     if (o->explain) {
         const PhRule *r = ph_rules_find(rules, o->explain);
         if (r)
@@ -164,21 +165,35 @@ static int cmd_rules(void *opts, int argc, char **argv) {
     return status;
 }
 
+/* The schema's documented sources: the fact tables, the catalogue table,
+ * the library views. */
+static bool schema_source(const char *path) {
+    return strcmp(path, "schema/tables.sql") == 0 || strcmp(path, "schema/catalogue.sql") == 0 ||
+           (ph_str_starts(path, "schema/views") && ph_str_ends(path, ".sql"));
+}
+
 static int cmd_schema(void *opts, int argc, char **argv) {
-    const char *tables = ph_db_embedded("schema/tables.sql");
     if (argc < 1) {
-        fputs(tables, stdout);
+        fputs(ph_db_embedded("schema/tables.sql"), stdout);
         fputs("\n", stdout);
-        fputs(ph_db_embedded("schema/views.sql"), stdout);
+        fputs(ph_db_embedded("schema/catalogue.sql"), stdout);
+        for (const PhEmbedded *e = ph_embedded; e->path; e++)
+            if (ph_str_starts(e->path, "schema/views") && ph_str_ends(e->path, ".sql")) {
+                fputs("\n", stdout);
+                fputs(e->text, stdout);
+            }
         return PH_EXIT_CLEAN;
     }
     /* One table or view: from its CREATE line to the closing ");" or ";". */
-    const char *sources[] = {tables, ph_db_embedded("schema/views.sql")};
-    for (int s = 0; s < 2; s++) {
-        for (const char *p = sources[s]; (p = strstr(p, "CREATE ")); p++) {
+    for (const PhEmbedded *e = ph_embedded; e->path; e++) {
+        if (!schema_source(e->path))
+            continue;
+        for (const char *p = e->text; (p = strstr(p, "CREATE ")); p++) {
             const char *name = p + 7;
             if (ph_str_starts(name, "TEMP VIEW "))
                 name += 10;
+            else if (ph_str_starts(name, "TEMP TABLE "))
+                name += 11;
             else if (ph_str_starts(name, "TABLE "))
                 name += 6;
             else if (ph_str_starts(name, "VIEW "))
@@ -210,7 +225,7 @@ const PhCommand ph_schema_command = {
     .name = "schema",
     .run = cmd_schema,
     .usage = "[TABLE]",
-    .summary = "print the fact schema (tables, then library views)",
+    .summary = "print the fact schema (tables, the API catalogue, then library views)",
     .max_args = 1,
     .operands = "  TABLE               one table or view only\n",
 };

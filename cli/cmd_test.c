@@ -212,6 +212,7 @@ static void run_case(Runner *r, const char *file, int case_line, const char *tit
     sqlite3 *db = ph_db_memory();
     PhDiags *d = ph_diags_new();
     ph_extract_memory(db, files.items, files.len, d);
+    ph_rules_attach(r->rules, db, d);
     PhFindings fs;
     memset(&fs, 0, sizeof fs);
     int rc = rule ? ph_rules_run(db, rule, false, &fs, d) : -1;
@@ -857,6 +858,7 @@ static void run_fixtures(Runner *r, char **paths, size_t n) {
         sqlite3 *db = ph_db_memory();
         PhDiags *d = ph_diags_new();
         ph_extract_memory(db, files.items, files.len, d);
+        ph_rules_attach(r->rules, db, d);
         PhFindings fs;
         memset(&fs, 0, sizeof fs);
         PhVec(char *) ran = {0};
@@ -978,9 +980,10 @@ static int cmd_test(void *opts, int argc, char **argv) {
         return PH_EXIT_USAGE;
     }
     r.self[n] = 0;
-    r.rules = ph_cli_load_rules(".", o->queries.items, o->queries.len);
+    int status = PH_EXIT_CLEAN;
+    r.rules = ph_cli_load_rules(".", o->queries.items, o->queries.len, &status);
     if (!r.rules)
-        return PH_EXIT_QUERY;
+        return status;
     StrVec files = {0};
     int missing = 0;
     const char *const dflt[] = {"tests"};

@@ -68,15 +68,24 @@ int ph_cli_context_patterns(const char *cmd, const PhStrList *specs, PhExtractOp
     return 0;
 }
 
-PhRuleSet *ph_cli_load_rules(const char *root, const char *const *dirs, size_t ndirs) {
+PhRuleSet *ph_cli_load_rules(const char *root, const char *const *dirs, size_t ndirs, int *status) {
     PhDiags *d = ph_diags_new();
     PhRuleSet *rules = ph_rules_load(root, dirs, ndirs, d);
-    bool ok = ph_diags_count(d, PH_ERROR) == 0;
+    int errors = ph_diags_count(d, PH_ERROR), in_catalogues = ph_rules_catalogue_errors(rules);
     ph_cli_print_diags(d);
     ph_diags_free(d);
-    if (!ok) {
+    if (errors) {
+        *status = errors > in_catalogues ? PH_EXIT_QUERY : PH_EXIT_USAGE;
         ph_rules_free(rules);
         return NULL;
     }
     return rules;
+}
+
+int ph_cli_attach_catalogues(const PhRuleSet *rules, sqlite3 *db) {
+    PhDiags *d = ph_diags_new();
+    int rc = ph_rules_attach(rules, db, d);
+    ph_cli_print_diags(d);
+    ph_diags_free(d);
+    return rc;
 }

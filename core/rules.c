@@ -2,6 +2,7 @@
  * rules: loading rule files, running them, building findings.
  */
 #include "rules.h"
+#include "catalogue.h"
 #include "db.h"
 #include "embedded.h"
 #include "util.h"
@@ -13,8 +14,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
+typedef struct CatalogueFile {
+    char *path, *text;
+} CatalogueFile;
+
 struct PhRuleSet {
     PhVec(PhRule *) v;
+    PhVec(CatalogueFile) catalogues;   /* users' catalogue*.tsv files, checked */
+    int catalogue_errors;              /* error diagnostics of catalogue files */
 };
 
 PhRuleSet *ph_rules_new(void) { return ph_xcalloc(1, sizeof(PhRuleSet)); }
@@ -47,6 +54,11 @@ void ph_rules_free(PhRuleSet *self) {
     for (size_t i = 0; i < self->v.len; i++)
         rule_free(self->v.items[i]);
     free(self->v.items);
+    for (size_t i = 0; i < self->catalogues.len; i++) {
+        free(self->catalogues.items[i].path);
+        free(self->catalogues.items[i].text);
+    }
+    free(self->catalogues.items);
     free(self);
 }
 
@@ -285,6 +297,26 @@ int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool built
 
 static int cmp_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
+typedef PhVec(char *) Names;
+
+/* The names of dir's files that start with `prefix` and end with `suffix`,
+ * sorted, into *names (caller frees each and the array). Returns -1 after a
+ * diagnostic when dir cannot be read. */
+static int dir_files(const char *dir, const char *prefix, const char *suffix, Names *names, PhDiags *diags) {
+    DIR *d = opendir(dir);
+    if (!d) {
+        ph_diags_add(diags, PH_ERROR, dir, 0, 0, 0, NULL, "cannot read rule directory: %s", strerror(errno));
+        return -1;
+    }
+    for (struct dirent *e; (e = readdir(d));)
+        if (ph_str_starts(e->d_name, prefix) && ph_str_ends(e->d_name, suffix))
+            ph_vec_push(names, ph_xstrdup(e->d_name));
+    closedir(d);
+    if (names->len)
+        qsort(names->items, names->len, sizeof(char *), cmp_name);
+    return 0;
+}
+
 /* Add the rule of one file. A rule that may not replace built-in ones
  * (`may_replace` false) and has a built-in id is an error. */
 static int add_file(PhRuleSet *self, const char *path, const char *text, bool may_replace, PhDiags *diags) {
@@ -306,18 +338,9 @@ static int add_file(PhRuleSet *self, const char *path, const char *text, bool ma
 }
 
 static int add_dir(PhRuleSet *self, const char *dir, bool may_replace, PhDiags *diags) {
-    DIR *d = opendir(dir);
-    if (!d) {
-        ph_diags_add(diags, PH_ERROR, dir, 0, 0, 0, NULL, "cannot read rule directory: %s", strerror(errno));
+    Names names = {0};
+    if (dir_files(dir, "", ".sql", &names, diags) != 0)
         return -1;
-    }
-    PhVec(char *) names = {0};
-    for (struct dirent *e; (e = readdir(d));)
-        if (ph_str_ends(e->d_name, ".sql"))
-            ph_vec_push(&names, ph_xstrdup(e->d_name));
-    closedir(d);
-    if (names.len)
-        qsort(names.items, names.len, sizeof(char *), cmp_name);
     int added = 0, failed = 0;
     for (size_t i = 0; i < names.len; i++) {
         char *path = ph_xasprintf("%s/%s", dir, names.items[i]);
@@ -340,6 +363,44 @@ static int add_dir(PhRuleSet *self, const char *dir, bool may_replace, PhDiags *
 }
 
 int ph_rules_add_dir(PhRuleSet *self, const char *dir, PhDiags *diags) { return add_dir(self, dir, true, diags); }
+
+/* Add the catalogue files of dir (catalogue*.tsv), each checked; their
+ * errors are counted in self->catalogue_errors. */
+static int add_catalogues(PhRuleSet *self, const char *dir, PhDiags *diags) {
+    int errors_before = ph_diags_count(diags, PH_ERROR);
+    Names names = {0};
+    if (dir_files(dir, "catalogue", ".tsv", &names, diags) != 0)
+        return -1;
+    int added = 0, failed = 0;
+    for (size_t i = 0; i < names.len; i++) {
+        char *path = ph_xasprintf("%s/%s", dir, names.items[i]);
+        size_t len;
+        char *text = ph_read_file(path, &len);
+        if (!text) {
+            ph_diags_add(diags, PH_ERROR, path, 0, 0, 0, NULL, "cannot read catalogue: %s", strerror(errno));
+            failed++;
+            free(path);
+        } else if (strlen(text) != len) {
+            ph_diags_add_at(diags, PH_ERROR, path, text, strlen(text), 1, 1,
+                            "a catalogue is text: this file holds a NUL byte");
+            failed++;
+            free(text);
+            free(path);
+        } else if (ph_catalogue_check(path, text, diags) != 0) {
+            failed++;
+            free(text);
+            free(path);
+        } else {
+            CatalogueFile f = {path, text};
+            ph_vec_push(&self->catalogues, f);
+            added++;
+        }
+        free(names.items[i]);
+    }
+    free(names.items);
+    self->catalogue_errors += ph_diags_count(diags, PH_ERROR) - errors_before;
+    return failed ? -1 : added;
+}
 
 char *ph_rules_dir_user(void) {
     const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
@@ -369,13 +430,29 @@ PhRuleSet *ph_rules_load(const char *root, const char *const *dirs, size_t ndirs
         for (size_t k = 0; found[i] && k < ndirs && !named; k++)
             named = stat(dirs[k], &given) == 0 && stat(found[i], &sb) == 0 && given.st_ino == sb.st_ino &&
                     given.st_dev == sb.st_dev;
-        if (found[i] && !named && stat(found[i], &sb) == 0)
-            add_dir(rules, found[i], false, diags);
+        if (found[i] && !named && stat(found[i], &sb) == 0 && add_dir(rules, found[i], false, diags) >= 0)
+            add_catalogues(rules, found[i], diags);
         free(found[i]);
     }
     for (size_t i = 0; i < ndirs; i++)
-        add_dir(rules, dirs[i], true, diags);
+        if (add_dir(rules, dirs[i], true, diags) >= 0)
+            add_catalogues(rules, dirs[i], diags);
     return rules;
+}
+
+int ph_rules_add_catalogues(PhRuleSet *self, const char *dir, PhDiags *diags) { return add_catalogues(self, dir, diags); }
+
+int ph_rules_catalogue_errors(const PhRuleSet *self) { return self->catalogue_errors; }
+
+int ph_rules_attach(const PhRuleSet *self, sqlite3 *db, PhDiags *diags) {
+    if (ph_catalogue_reset(db) != SQLITE_OK) {
+        ph_diags_add(diags, PH_ERROR, NULL, 0, 0, 0, NULL, "cannot load the catalogue: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    for (size_t i = 0; i < self->catalogues.len; i++)
+        if (ph_catalogue_load(db, self->catalogues.items[i].path, self->catalogues.items[i].text, diags) != SQLITE_OK)
+            return -1;
+    return 0;
 }
 
 size_t ph_rules_len(const PhRuleSet *self) { return self->v.len; }
@@ -720,7 +797,22 @@ static void rows_free(Rows *rows) {
     free(rows->items);
 }
 
-/* query_rows() without the trust level. */
+/* The path of the one file the database holds, or NULL when it holds more
+ * (or none): the file a failing rule was auditing, when that is known.
+ * Caller frees with free(). */
+static char *only_file(sqlite3 *db) {
+    sqlite3_stmt *st;
+    char *path = NULL;
+    if (sqlite3_prepare_v2(db, ph_db_statement("only_file"), -1, &st, NULL) != SQLITE_OK)
+        return NULL;
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        path = ph_xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return path;
+}
+
+/* query_rows() without the trust level. A failure names the audited file
+ * when the database holds one. */
 static int run_query(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diags) {
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db, rule->sql, -1, &st, NULL);
@@ -785,8 +877,14 @@ static int run_query(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diags
         r.edits = column_dup(st, c_edits);
         ph_vec_push(rows, r);
     }
-    if (rc != SQLITE_DONE)
-        ph_diags_add(diags, PH_ERROR, rule->path, 1, 0, 0, NULL, "rule %s failed: %s", rule->id, ph_db_errmsg(db));
+    if (rc != SQLITE_DONE) {
+        char *msg = ph_xstrdup(ph_db_errmsg(db));
+        char *file = only_file(db);
+        ph_diags_add(diags, PH_ERROR, rule->path, 1, 0, 0, NULL, "rule %s failed%s%s: %s", rule->id,
+                     file ? " on " : "", file ? file : "", msg);
+        free(file);
+        free(msg);
+    }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? 0 : -1;
 }
@@ -803,16 +901,17 @@ static int query_rows(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diag
 
 /* ---------------------------------------------------------------------------
  * Result cache. A rule's rows are kept in the database (rule_runs and
- * rule_rows, schema/tables.sql) under a key hashing the rule's SQL and the
- * library it ran with; schema/derive.sql empties them whenever the facts
- * change, so an audit of an unchanged tree reads its findings back instead
- * of running every query again. A database that cannot be written
+ * rule_rows, schema/tables.sql) under a key hashing the rule's SQL, the
+ * library and the catalogue rows it ran with; schema/derive.sql empties
+ * them whenever the facts change, so an audit of an unchanged tree reads
+ * its findings back instead of running every query again. A database that cannot be written
  * (read-only, locked by a writer) just runs the queries every time.
  */
 
-static void cache_key(const PhRule *rule, char key[24]) {
+static void cache_key(sqlite3 *db, const PhRule *rule, char key[24]) {
     const char *lib = ph_db_library_version();
     uint64_t h = ph_hash64(lib, strlen(lib)) * 1099511628211u ^ ph_hash64(rule->sql, strlen(rule->sql));
+    h = h * 1099511628211u ^ ph_catalogue_hash(db);
     snprintf(key, 24, "%016llx", (unsigned long long)h);
 }
 
@@ -915,7 +1014,7 @@ static void warn_unfilled(Lookup *lk, const PhRule *rule, const Rows *rows, PhDi
 
 int ph_rules_run(sqlite3 *db, const PhRule *rule, bool cached, PhFindings *out, PhDiags *diags) {
     char key[24];
-    cache_key(rule, key);
+    cache_key(db, rule, key);
     Rows rows = {0};
     if (!cached || !cache_read(db, key, &rows)) {
         int version = ph_db_data_version(db);

@@ -131,6 +131,11 @@ int ph_rules_add_dir(PhRuleSet *self, const char *dir, PhDiags *diags);
  *      git-ignored .pyhunt/), where the REPL's .save writes;
  *   3. each --queries DIR given.
  *
+ * Each folder's catalogue*.tsv files (rows for the API catalogue, see
+ * schema/catalogue.tsv) come with its rules: every row is checked when the
+ * set loads (a malformed one is a located error `path:line:col`), and
+ * ph_rules_attach() puts them into a database.
+ *
  * Later folders replace rules of earlier ones with the same id. Only a
  * --queries folder may replace a built-in rule: a folder found by itself
  * (which may belong to the audited repository) can add rules, not turn off
@@ -144,10 +149,24 @@ char *ph_rules_dir_user(void);
 char *ph_rules_dir_project(const char *root);
 
 /* The built-in rules plus the folders above that exist (root NULL: no
- * project folder); each of `dirs` must exist. Never NULL: a bad rule file
- * adds an error diagnostic and is left out, and the caller decides whether
- * that is fatal. Caller frees with ph_rules_free(). */
+ * project folder); each of `dirs` must exist. Never NULL: a bad rule or
+ * catalogue file adds an error diagnostic and is left out, and the caller
+ * decides whether that is fatal. Caller frees with ph_rules_free(). */
 PhRuleSet *ph_rules_load(const char *root, const char *const *dirs, size_t ndirs, PhDiags *diags);
+
+/* Add the catalogue files of dir (catalogue*.tsv, sorted by name), each
+ * checked. Returns the number of files added, or -1 after diagnostics (the
+ * good files stay added). */
+int ph_rules_add_catalogues(PhRuleSet *self, const char *dir, PhDiags *diags);
+
+/* How many error diagnostics catalogue files gave while the set loaded:
+ * input errors (exit 2), not rule errors. */
+int ph_rules_catalogue_errors(const PhRuleSet *self);
+
+/* Load the set's catalogue files into db's catalogue table, in place of
+ * any loaded before; call once a database is open, before running rules.
+ * Returns 0, or -1 after a diagnostic. */
+int ph_rules_attach(const PhRuleSet *self, sqlite3 *db, PhDiags *diags);
 
 size_t ph_rules_len(const PhRuleSet *self);
 const PhRule *ph_rules_at(const PhRuleSet *self, size_t i);      /* borrowed, valid until free */

@@ -30,26 +30,27 @@
 -- Result: one row per call, at the call; `fate` is "discarded" or "bound to
 -- X and never used".
 SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
-       CASE WHEN c.resolved IN ('asyncio.create_task', 'asyncio.ensure_future') THEN c.resolved
+       CASE WHEN c.resolved IN (SELECT name FROM catalogue WHERE kind = 'task-spawner') THEN c.resolved
             ELSE coalesce(c.receiver, 'loop') || '.create_task' END AS callee,
        CASE WHEN c.use = 'discard' THEN 'discarded' ELSE 'bound to ' || c.target || ' and never used' END AS fate
   FROM calls c
   LEFT JOIN functions fn ON fn.id = c.function_id
- WHERE (c.resolved IN ('asyncio.create_task', 'asyncio.ensure_future')
-        OR (c.name = 'create_task' AND c.resolved <> 'asyncio.create_task'
-            AND (c.receiver_type GLOB 'asyncio.get_event_loop*' OR c.receiver_type GLOB 'asyncio.get_running_loop*'
-                 OR c.receiver_type GLOB 'asyncio.new_event_loop*' OR c.receiver_type GLOB 'asyncio.*EventLoop'
+ WHERE (c.resolved IN (SELECT name FROM catalogue WHERE kind = 'task-spawner')
+        OR (c.name = 'create_task' AND c.resolved NOT IN (SELECT name FROM catalogue WHERE kind = 'task-spawner')
+            AND (EXISTS (SELECT 1 FROM catalogue k      -- a loop object: made by a loop function, or typed
+                          WHERE k.kind = 'event-loop'
+                            AND c.receiver_type GLOB k.name || CASE WHEN k.family = 'type' THEN '' ELSE '*' END)
                  OR (c.receiver_type IS NULL
                      AND (c.receiver IN ('loop', 'self.loop', 'self._loop', 'event_loop', 'self.event_loop')
-                          OR c.receiver GLOB '*_loop' OR c.receiver GLOB 'asyncio.get_event_loop()'
-                          OR c.receiver GLOB 'asyncio.get_running_loop()')))))
+                          OR c.receiver GLOB '*_loop'
+                          OR c.receiver IN (SELECT name || '()' FROM catalogue
+                                             WHERE kind = 'event-loop' AND family <> 'type'))))))
    AND NOT c.awaited
    -- ensure_future() of something that already is a future returns it: no new task
-   AND NOT (c.resolved = 'asyncio.ensure_future'
+   AND NOT (c.resolved IN (SELECT name FROM catalogue WHERE kind = 'task-spawner' AND unless = 'existing-future')
             AND EXISTS (SELECT 1 FROM calls i
                          WHERE i.parent_call_id = c.id AND i.arg_idx = 0 AND i.use = 'arg'
-                           AND i.name IN ('run_in_executor', 'create_task', 'ensure_future', 'create_future',
-                                          'wrap_future', 'gather', 'shield', 'run_coroutine_threadsafe')))
+                           AND i.name IN (SELECT name FROM catalogue WHERE kind = 'future-maker')))
    AND (c.use = 'discard'
         OR (c.use = 'assign'
             AND c.target NOT GLOB '*[^A-Za-z0-9_]*'

@@ -65,9 +65,8 @@ h AS (
     JOIN statements t ON t.id = h.try_id
    WHERE (h.is_bare
           OR h.resolved_types LIKE '%,BaseException,%'
-          OR h.resolved_types LIKE '%,asyncio.CancelledError,%'
-          OR h.resolved_types LIKE '%,asyncio.exceptions.CancelledError,%'
-          OR h.resolved_types LIKE '%,trio.Cancelled,%')
+          OR EXISTS (SELECT 1 FROM catalogue k
+                      WHERE k.kind = 'cancellation' AND instr(h.resolved_types, ',' || k.name || ',') > 0))
      AND NOT h.reraises AND NOT h.returns
      AND h.try_awaits)
 SELECT h.file_id, h.line, h.col, h.end_line, h.end_col, h.function,
@@ -83,7 +82,7 @@ SELECT h.file_id, h.line, h.col, h.end_line, h.end_col, h.function,
    AND NOT EXISTS (              -- sys.exc_info() keeps it; cancel() forwards it; exit ends
          SELECT 1 FROM calls c
           WHERE c.function_id = h.function_id AND c.line BETWEEN h.line AND h.end_line
-            AND (c.resolved IN ('sys.exc_info', 'sys.exit', 'os._exit') OR c.name = 'cancel'))
+            AND (c.resolved IN (SELECT name FROM catalogue WHERE kind = 'handler-exit') OR c.name = 'cancel'))
    AND NOT EXISTS (              -- a flag set here is re-raised later: `if cancelled: raise`
          SELECT 1 FROM names st
            JOIN names ld ON ld.function_id = st.function_id AND ld.name = st.name AND ld.ctx = 'load'
@@ -94,7 +93,9 @@ SELECT h.file_id, h.line, h.col, h.end_line, h.end_col, h.function,
    AND NOT EXISTS (              -- an earlier clause takes CancelledError
          SELECT 1 FROM handlers e
           WHERE e.function_id = h.function_id AND e.try_id = h.try_id AND e.line < h.line
-            AND (e.resolved_types LIKE '%CancelledError,%' OR e.resolved_types LIKE '%,trio.Cancelled,%'))
+            AND (e.resolved_types LIKE '%CancelledError,%'
+                 OR EXISTS (SELECT 1 FROM catalogue k
+                             WHERE k.kind = 'cancellation' AND instr(e.resolved_types, ',' || k.name || ',') > 0)))
    AND NOT EXISTS (              -- nested in a handler that re-raises
          SELECT 1 FROM handlers o
           WHERE o.function_id = h.function_id AND o.id <> h.id AND o.reraises
@@ -104,8 +105,7 @@ SELECT h.file_id, h.line, h.col, h.end_line, h.end_col, h.function,
                SELECT 1 FROM awaits a LEFT JOIN calls c ON c.id = a.call_id
                 WHERE a.function_id = h.function_id AND a.line >= h.try_line AND a.line < h.body_end
                   AND a.call_id IS NOT NULL
-                  AND (coalesce(c.resolved, '') NOT IN ('asyncio.gather', 'asyncio.wait', 'asyncio.wait_for',
-                                                       'asyncio.shield')
+                  AND (coalesce(c.resolved, '') NOT IN (SELECT name FROM catalogue WHERE kind = 'task-waiter')
                        OR EXISTS (SELECT 1 FROM call_args g
                                    WHERE g.call_id = c.id AND g.keyword IS NULL AND g.star < 2
                                      AND (g.kind NOT IN ('identifier', 'attribute', 'list', 'tuple', 'set',

@@ -38,8 +38,9 @@ WITH fan AS (                    -- the argument that holds the coroutines
   SELECT g.id AS gather_id, g.function_id, a.*
     FROM calls g
     JOIN call_args a ON a.call_id = g.id AND a.keyword IS NULL
-   WHERE (g.resolved = 'asyncio.gather' AND a.star = 1)
-      OR (g.resolved IN ('asyncio.wait', 'asyncio.as_completed') AND a.pos = 0 AND a.star = 0)),
+    JOIN catalogue k ON k.kind = 'task-waiter' AND k.name = g.resolved
+   WHERE (k.family = 'star' AND a.star = 1)
+      OR (k.family = 'list' AND a.pos = 0 AND a.star = 0)),
 comps AS MATERIALIZED (          -- comprehensions that build the argument, inline or through a name
   SELECT f.gather_id, l.id AS loop_id, l.file_id, l.function_id
     FROM fan f

@@ -37,4 +37,4 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, f.name AS function,
                                         'new', 'get_running_loop')) END AS edits
   FROM calls c
   JOIN functions f ON f.id = c.async_id
- WHERE c.resolved IN ('asyncio.get_event_loop', 'asyncio.events.get_event_loop');
+ WHERE c.resolved IN (SELECT name FROM catalogue WHERE kind = 'event-loop' AND family = 'getter');

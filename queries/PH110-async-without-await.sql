@@ -51,10 +51,8 @@ WITH RECURSIVE cand AS (
      AND NOT EXISTS (            -- marker decorators
            SELECT 1 FROM decorators d
             WHERE d.function_id = f.id
-              AND (d.resolved IN ('typing.overload', 'typing_extensions.overload', 'abc.abstractmethod',
-                                  'typing.override', 'typing_extensions.override', 'overrides.overrides',
-                                  'overrides.override')
-                   OR d.name IN ('overload', 'abstractmethod', 'override', 'overrides')))
+              AND (d.resolved IN (SELECT name FROM catalogue WHERE kind = 'interface-marker' AND family IS NULL)
+                   OR d.name IN (SELECT name FROM catalogue WHERE kind = 'interface-marker' AND family = 'spelled')))
      AND f.id NOT IN (SELECT function_id FROM registering_decorators)),
 reexp AS MATERIALIZED (         -- classes a package re-exports: `from pkg import Base`
   SELECT CAST(x.name AS TEXT) AS name, min(r.id) AS id

@@ -27,8 +27,4 @@
 SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.resolved, f.name AS function
   FROM calls c
   JOIN functions f ON f.id = c.async_id
- WHERE c.resolved IN ('hashlib.pbkdf2_hmac', 'hashlib.scrypt',
-                      'bcrypt.hashpw', 'bcrypt.checkpw', 'bcrypt.kdf',
-                      'zlib.compress', 'zlib.decompress', 'gzip.compress', 'gzip.decompress',
-                      'bz2.compress', 'bz2.decompress', 'lzma.compress', 'lzma.decompress',
-                      'pickle.dumps', 'pickle.loads');
+ WHERE c.resolved IN (SELECT name FROM catalogue WHERE kind = 'cpu-heavy');

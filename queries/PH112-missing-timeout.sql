@@ -43,12 +43,14 @@ sessions AS (
     FROM calls c
     LEFT JOIN with_calls w ON w.call_id = c.id
     LEFT JOIN assignments s ON s.value_call_id = c.id AND s.op = '='
-   WHERE c.resolved IN ('aiohttp.ClientSession', 'aiohttp.client.ClientSession') AND NOT c.star_args),
+   WHERE c.resolved IN (SELECT name FROM catalogue WHERE kind = 'timeout' AND family = 'session')
+     AND NOT c.star_args),
 -- the requests made on each such session, with whether they pass a timeout
 session_requests AS (
   SELECT s.id AS session_id, r.kwargs GLOB '*,timeout,*' OR r.star_args AS has_timeout
     FROM sessions s
-    JOIN calls r ON r.receiver = s.bound AND r.receiver_type IN ('aiohttp.ClientSession', 'aiohttp.client.ClientSession')
+    JOIN calls r ON r.receiver = s.bound
+                AND r.receiver_type IN (SELECT name FROM catalogue WHERE kind = 'timeout' AND family = 'session')
                 AND r.name IN (SELECT name FROM aiohttp_requests)
                 AND (r.function_id IS s.function_id
                      OR (s.bound GLOB 'self.*' AND r.class_id IS s.class_id))

@@ -47,7 +47,7 @@ ordered_withs AS MATERIALIZED (  -- async with / with of a transaction or a lock
      AND (lower(w.context) GLOB '*transaction*' OR lower(w.context) GLOB '*atomic*'
           OR lower(w.context) GLOB '*lock*' OR lower(w.context) GLOB '*mutex*'
           OR lower(w.context) GLOB '*begin(*' OR lower(w.context) GLOB '*savepoint*'
-          OR w.resolved IN ('asyncio.Lock', 'asyncio.Condition', 'trio.Lock', 'anyio.Lock'))),
+          OR w.resolved IN (SELECT name FROM catalogue WHERE kind = 'async-lock'))),
 ordered_verbs(pattern) AS (   -- steps whose order matters, on any object
   VALUES ('*close*'), ('*stop*'), ('*start*'), ('*connect*'), ('*shutdown*'), ('cancel*'), ('*_cancel'),
          ('open*'), ('*_open'), ('login*'), ('logout*'), ('auth*'), ('*handshake*'), ('setup*'),
@@ -85,12 +85,16 @@ steps AS MATERIALIZED (          -- eligible await statements, with what they bi
                                                   AND i.whole_module)
                               THEN c.receiver END,
                          CASE WHEN a.use = 'discard' THEN c.callee END, '') || ' '
-           || coalesce((SELECT group_concat(j.value, ' ')
-                          FROM json_each('["' || replace(trim(a.names), ' ', '","') || '"]') j
-                         WHERE j.value IN ('conn', 'connection', 'cursor', 'cur', 'tx', 'txn', 'transaction',
-                                           'db', 'uow')
-                            OR j.value GLOB 'conn_*' OR j.value GLOB '*_conn' OR j.value GLOB '*_connection'
-                            OR j.value GLOB '*_cursor' OR j.value GLOB '*_tx'), '') || ' '
+           || coalesce((WITH RECURSIVE split(word, rest) AS (   -- the words of ' a b '
+                          SELECT NULL, trim(a.names) || ' '
+                          UNION ALL
+                          SELECT substr(rest, 1, instr(rest, ' ') - 1), substr(rest, instr(rest, ' ') + 1)
+                            FROM split WHERE rest <> '')
+                        SELECT group_concat(word, ' ') FROM split
+                         WHERE word IN ('conn', 'connection', 'cursor', 'cur', 'tx', 'txn', 'transaction',
+                                        'db', 'uow')
+                            OR word GLOB 'conn_*' OR word GLOB '*_conn' OR word GLOB '*_connection'
+                            OR word GLOB '*_cursor' OR word GLOB '*_tx'), '') || ' '
            -- a closure of this function acts on the objects its body calls
            -- methods of (`await expect(b"a")` then `await clear()`, both on
            -- the stream s): those are its receivers too
@@ -123,8 +127,8 @@ steps AS MATERIALIZED (          -- eligible await statements, with what they bi
      AND a.stmt_id IN (SELECT stmt_id FROM single)
      AND a.call_id NOT IN (SELECT call_id FROM async_sleeps)
      AND a.call_id NOT IN (SELECT call_id FROM sync_point_calls)
-     AND coalesce(c.resolved, '') NOT IN ('asyncio.gather', 'asyncio.wait', 'asyncio.as_completed',
-                                          'asyncio.shield', 'trio.sleep', 'anyio.sleep')
+     AND coalesce(c.resolved, '') NOT IN (SELECT name FROM catalogue
+                                           WHERE kind = 'task-waiter' AND family <> 'timeout')
      AND NOT EXISTS (SELECT 1 FROM ordered_withs o
                       WHERE o.function_id = s.function_id AND s.line > o.line AND s.line <= o.end_line)
      -- an independent service: a known function, a plain name (a parameter,
@@ -157,20 +161,14 @@ walk(first_id, id, block_id, idx, state) AS (
    WHERE NOT EXISTS (SELECT 1 FROM steps p WHERE p.block_id = t.block_id AND p.idx = t.idx - 1)
   UNION ALL
   SELECT w.first_id, t.id, t.block_id, t.idx,
-         CASE WHEN EXISTS (      -- shares a receiver or a connection with the run
-                     SELECT 1 FROM json_each('["' || replace(trim(t.keys), ' ', '","') || '"]') j
-                      WHERE j.value <> '' AND instr(w.state ->> '$.keys', ' ' || j.value || ' ') > 0)
+         -- (the lists are ' a b ' words, compared by shares_name: never
+         -- parsed as JSON, whatever the source text they hold)
+         CASE WHEN shares_name(t.keys, w.state ->> '$.keys')     -- shares a receiver or a connection with the run
                    OR (t.root <> '' AND instr(w.state ->> '$.reads', t.root) > 0)
-                   OR EXISTS (   -- reads an object an earlier step acted on
-                     SELECT 1 FROM json_each('["' || replace(trim(t.names), ' ', '","') || '"]') j
-                      WHERE j.value <> '' AND instr(w.state ->> '$.roots', ' ' || j.value || ' ') > 0)
-                   OR EXISTS (   -- reads a name an earlier step bound
-                     SELECT 1 FROM json_each('["' || replace(trim(t.names), ' ', '","') || '"]') j
-                      WHERE j.value <> '' AND instr(w.state ->> '$.binds', ' ' || j.value || ' ') > 0)
-                   OR EXISTS (   -- rebinds a name an earlier step read or bound (loop-carried)
-                     SELECT 1 FROM json_each('["' || replace(trim(t.binds), ' ', '","') || '"]') j
-                      WHERE j.value <> '' AND (instr(w.state ->> '$.reads', ' ' || j.value || ' ') > 0
-                                               OR instr(w.state ->> '$.binds', ' ' || j.value || ' ') > 0))
+                   OR shares_name(t.names, w.state ->> '$.roots')   -- reads an object an earlier step acted on
+                   OR shares_name(t.names, w.state ->> '$.binds')   -- reads a name an earlier step bound
+                   -- rebinds a name an earlier step read or bound (loop-carried)
+                   OR shares_name(t.binds, w.state ->> '$.reads') OR shares_name(t.binds, w.state ->> '$.binds')
               THEN json_object('start', t.idx, 'binds', t.binds, 'keys', t.keys, 'reads', t.names,
                                'roots', t.root, 'n', 1, 'items', json_array(t.id))
               ELSE json_object('start', w.state ->> '$.start', 'binds', (w.state ->> '$.binds') || t.binds,

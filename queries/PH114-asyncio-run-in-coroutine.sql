@@ -29,6 +29,7 @@
 SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.callee, f.name AS function
   FROM calls c
   JOIN functions f ON f.id = c.async_id
- WHERE (c.resolved IN ('asyncio.run', 'trio.run', 'anyio.run')
-        OR (c.name = 'run_until_complete' AND c.receiver IS NOT NULL
+ WHERE (c.resolved IN (SELECT name FROM catalogue WHERE kind = 'loop-runner' AND family IS NULL)
+        OR (c.name IN (SELECT name FROM catalogue WHERE kind = 'loop-runner' AND family = 'method')
+            AND c.receiver IS NOT NULL
             AND NOT EXISTS (SELECT 1 FROM functions p WHERE p.qualname = c.resolved)));

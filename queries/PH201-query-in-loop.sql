@@ -153,7 +153,7 @@ WITH
       FROM chain ch JOIN calls v ON v.id = ch.call_id JOIN functions f2 ON f2.id = ch.function_id
      ORDER BY ch.pick_id, ch.step),
   trail(pick_id, loop_id, names, locs, query_id, query_callee) AS (
-    SELECT pick_id, max(loop_id), group_concat(name || '()', ' -> '), group_concat(loc, ','),
+    SELECT pick_id, max(loop_id), group_concat(name || '()', ' -> '), json_group_array(json(loc)),
            max(CASE WHEN depth = 0 THEN call_id END), max(CASE WHEN depth = 0 THEN callee END)
       FROM steps GROUP BY pick_id),
   -- (the chains, then the picks without one: a LEFT JOIN of pick and trail
@@ -191,10 +191,12 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
        CASE WHEN c.in_main_guard OR l.in_main_guard OR f.path GLOB '*migrations/*'
                  OR f.path GLOB '*alembic/versions/*'
             THEN 'P3' END AS severity,
-       '[' || json_object('file_id', l.file_id, 'line', l.line, 'col', l.col,
-                          'end_line', l.line, 'end_col', l.col,
-                          'message', 'the loop: once per iteration')
-           || coalesce(',' || p.locs, '') || ']' AS related
+       (SELECT json_group_array(json(r)) FROM (
+          SELECT json_object('file_id', l.file_id, 'line', l.line, 'col', l.col,
+                             'end_line', l.line, 'end_col', l.col,
+                             'message', 'the loop: once per iteration') AS r
+          UNION ALL
+          SELECT value FROM json_each(p.locs))) AS related
   FROM found p
   JOIN calls c ON c.id = p.call_id
   JOIN loops l ON l.id = p.loop_id

@@ -39,8 +39,7 @@ WITH
   opens(id) AS MATERIALIZED (
     SELECT c.id
       FROM calls c
-     WHERE c.resolved IN ('open', 'io.open', 'os.fdopen', 'gzip.open', 'bz2.open', 'lzma.open', 'tarfile.open',
-                          'tarfile.TarFile.open', 'zipfile.ZipFile', 'pathlib.Path.open')
+     WHERE c.resolved IN (SELECT name FROM catalogue WHERE kind = 'resource' AND family = 'file')
        -- open(fd, closefd=False): the descriptor stays its owner's
        AND NOT EXISTS (SELECT 1 FROM call_args a WHERE a.call_id = c.id AND a.keyword = 'closefd'
                           AND a.text IN ('False', '0'))
@@ -48,7 +47,10 @@ WITH
        AND NOT EXISTS (SELECT 1 FROM withs w JOIN calls wc ON wc.id = w.call_id
                          JOIN statements s ON s.id = c.stmt_id
                         WHERE w.stmt_id = c.with_id AND s.parent_id = c.with_id
-                          AND (wc.name GLOB 'assertRaises*' OR wc.resolved = 'pytest.raises')
+                          AND (wc.resolved IN (SELECT name FROM catalogue WHERE kind = 'raises-context' AND family IS NULL)
+                               OR EXISTS (SELECT 1 FROM catalogue k
+                                           WHERE k.kind = 'raises-context' AND k.family = 'method'
+                                             AND wc.name GLOB k.name))
                           AND NOT EXISTS (SELECT 1 FROM statements n WHERE n.block_id = s.block_id
                                              AND n.idx > s.idx))),
   -- used without a name: inline, iterated, discarded, or given to a reader that keeps it open

@@ -43,17 +43,16 @@
 WITH
   clients(id) AS MATERIALIZED (
     SELECT c.id FROM calls c
-     WHERE c.resolved IN ('requests.Session', 'requests.session', 'requests.sessions.Session',
-                          'httpx.Client', 'httpx.AsyncClient', 'aiohttp.ClientSession',
-                          'aiohttp.TCPConnector', 'sqlite3.connect', 'psycopg2.connect', 'pymysql.connect',
-                          'socket.socket', 'subprocess.Popen', 'concurrent.futures.ThreadPoolExecutor',
-                          'concurrent.futures.ProcessPoolExecutor')
+     WHERE c.resolved IN (SELECT name FROM catalogue WHERE kind = 'resource' AND family = 'client')
        AND c.function_id IS NOT NULL
        -- expected to raise: the last statement of a `with self.assertRaises(...)` block
        AND NOT EXISTS (SELECT 1 FROM withs w JOIN calls wc ON wc.id = w.call_id
                          JOIN statements s ON s.id = c.stmt_id
                         WHERE w.stmt_id = c.with_id AND s.parent_id = c.with_id
-                          AND (wc.name GLOB 'assertRaises*' OR wc.resolved = 'pytest.raises')
+                          AND (wc.resolved IN (SELECT name FROM catalogue WHERE kind = 'raises-context' AND family IS NULL)
+                               OR EXISTS (SELECT 1 FROM catalogue k
+                                           WHERE k.kind = 'raises-context' AND k.family = 'method'
+                                             AND wc.name GLOB k.name))
                           AND NOT EXISTS (SELECT 1 FROM statements n WHERE n.block_id = s.block_id
                                              AND n.idx > s.idx))),
   -- startup hooks and lifespans own app-wide clients
@@ -64,7 +63,8 @@ WITH
     UNION
     SELECT d.function_id FROM decorators d
      WHERE d.function_id IS NOT NULL
-       AND (d.name GLOB '*on_event' OR d.name GLOB '*on_startup*' OR d.name GLOB '*.startup')),
+       AND EXISTS (SELECT 1 FROM catalogue k
+                    WHERE k.kind = 'startup-hook' AND k.family = 'decorator' AND d.name GLOB k.name)),
   nested(function_id, name) AS MATERIALIZED (SELECT function_id, name FROM closed_by_nested),
   inline(id, how) AS (
     SELECT c.id,
@@ -75,8 +75,10 @@ WITH
        -- Session().close(), Popen(cmd).wait(), socket().detach(): ended (or handed on) at once
        AND NOT (c.use = 'attr' AND EXISTS (SELECT 1 FROM calls x WHERE x.id = c.id - 1 AND x.line = c.line
                                               AND x.col = c.col
-                                              AND x.name IN ('close', 'aclose', 'shutdown', 'detach', 'wait',
-                                                             'communicate', '__enter__', '__aenter__')))),
+                                              AND (x.name IN ('__enter__', '__aenter__')
+                                                   OR x.name IN (SELECT name FROM catalogue
+                                                                  WHERE kind = 'closer'
+                                                                    AND family IN ('any', 'process', 'exchange')))))),
   -- bound to a local name and not handed on
   named(id, name, function_id, stmt_id) AS (
     SELECT c.id, r.name, r.function_id, c.stmt_id
@@ -88,8 +90,9 @@ WITH
        AND NOT EXISTS (
              SELECT 1 FROM name_uses u
               WHERE u.function_id = r.function_id
-                AND u.name IN (r.name, r.name || '.close', r.name || '.aclose', r.name || '.shutdown',
-                               r.name || '.detach', r.name || '.wait', r.name || '.terminate', r.name || '.kill')
+                AND (u.name = r.name
+                     OR u.name IN (SELECT r.name || '.' || name FROM catalogue
+                                    WHERE kind = 'closer' AND family IN ('any', 'process')))
                 AND (u.how IN ('return', 'yield', 'store', 'with', 'callback')
                      OR (u.how = 'arg' AND NOT EXISTS (SELECT 1 FROM calls p JOIN non_owning_consumers n
                                                          ON n.qualname = p.resolved WHERE p.id = u.call_id))))
@@ -106,7 +109,7 @@ WITH
     SELECT b.id, k.id,
            EXISTS (SELECT 1 FROM finally_calls f WHERE f.call_id = k.id) OR h.id IS NOT NULL,
            k.in_except,
-           k.receiver = b.name AND k.name IN ('close', 'aclose', 'shutdown', 'detach')
+           k.receiver = b.name AND k.name IN (SELECT name FROM catalogue WHERE kind = 'closer' AND family = 'any')
            AND EXISTS (SELECT 1 FROM statements so JOIN statements sk ON sk.id = k.stmt_id
                         WHERE so.id = b.stmt_id
                           AND ((sk.block_id = so.block_id AND sk.idx = so.idx + 1)
@@ -122,8 +125,8 @@ WITH
       FROM named b
       JOIN calls k ON k.function_id = b.function_id
                   AND ((k.receiver = b.name
-                        AND k.name IN ('close', 'aclose', 'shutdown', 'detach', 'terminate', 'kill', 'wait',
-                                       'communicate'))
+                        AND k.name IN (SELECT name FROM catalogue
+                                        WHERE kind = 'closer' AND family IN ('any', 'process', 'exchange')))
                        OR (k.receiver IN (b.name || '.stdout', b.name || '.stderr', b.name || '.stdin')
                            AND k.name = 'close'))
       LEFT JOIN handlers h ON h.function_id IS k.function_id AND h.try_id = k.try_id AND k.in_except

@@ -35,22 +35,24 @@ WITH
   acquires(id) AS MATERIALIZED (
     SELECT c.id FROM calls c
      WHERE c.function_id IS NOT NULL
-       AND ((c.name = 'acquire'
+       AND ((c.name IN (SELECT name FROM catalogue WHERE kind = 'pool-take' AND family = 'awaited')
              AND (c.awaited OR EXISTS (SELECT 1 FROM calls w WHERE w.id = c.parent_call_id AND w.awaited
                                           AND w.name IN ('wait_for', 'shield')))
              AND (c.receiver_type GLOB '*[Pp]ool*'
                   OR (c.receiver_type IS NULL
                       AND lower(substr(c.receiver, length(rtrim(c.receiver, replace(c.receiver, '.', ''))) + 1))
                           GLOB '*pool*')))
-            OR c.name = 'getconn')),
+            OR c.name IN (SELECT name FROM catalogue WHERE kind = 'pool-take' AND family IS NULL))),
   verdict(id, name, how) AS (
     SELECT c.id, r.name,
            CASE WHEN r.name IS NULL THEN 'is never released'
                 WHEN EXISTS (SELECT 1 FROM calls k JOIN call_args a ON a.call_id = k.id
-                              WHERE k.function_id = c.function_id AND k.name IN ('release', 'putconn')
+                              WHERE k.function_id = c.function_id
+                                AND k.name IN (SELECT name FROM catalogue WHERE kind = 'closer' AND family = 'pool')
                                 AND instr(a.names, ' ' || r.name || ' ') > 0)
                   OR EXISTS (SELECT 1 FROM calls k WHERE k.function_id = c.function_id AND k.receiver = r.name
-                                AND k.name IN ('release', 'close'))
+                                AND (k.name = 'close'
+                                     OR k.name IN (SELECT name FROM catalogue WHERE kind = 'closer' AND family = 'pool')))
                   THEN 'is released, but not in a finally: an exception before that loses the connection'
                 ELSE 'is never released' END
       FROM acquires q JOIN calls c ON c.id = q.id
@@ -66,20 +68,26 @@ WITH
                         WHERE g.call_id = c.id AND m.class_id IS NOT NULL
                           AND NOT EXISTS (SELECT 1 FROM class_ancestry a JOIN functions x ON x.class_id = a.ancestor_id
                                            WHERE a.class_id = m.class_id
-                                             AND (x.name GLOB 'release*' OR x.name = 'putconn'))
+                                             AND (x.name GLOB 'release*'
+                                                  OR x.name IN (SELECT name FROM catalogue
+                                                                 WHERE kind = 'closer' AND family = 'pool')))
                           AND NOT EXISTS (SELECT 1 FROM class_ancestry a JOIN functions x ON x.class_id = a.class_id
                                            WHERE a.ancestor_id = m.class_id
-                                             AND (x.name GLOB 'release*' OR x.name = 'putconn')))
+                                             AND (x.name GLOB 'release*'
+                                                  OR x.name IN (SELECT name FROM catalogue
+                                                                 WHERE kind = 'closer' AND family = 'pool'))))
        AND NOT (c.use = 'arg' AND NOT EXISTS (SELECT 1 FROM calls w WHERE w.id = c.parent_call_id
                                                  AND w.name IN ('wait_for', 'shield')))
        -- released in a finally
        AND NOT EXISTS (SELECT 1 FROM calls k JOIN finally_calls f ON f.call_id = k.id
                         JOIN call_args a ON a.call_id = k.id
-                        WHERE k.function_id = c.function_id AND k.name IN ('release', 'putconn')
+                        WHERE k.function_id = c.function_id
+                          AND k.name IN (SELECT name FROM catalogue WHERE kind = 'closer' AND family = 'pool')
                           AND instr(a.names, ' ' || r.name || ' ') > 0)
        AND NOT EXISTS (SELECT 1 FROM calls k JOIN finally_calls f ON f.call_id = k.id
                         WHERE k.function_id = c.function_id AND k.receiver = r.name
-                          AND k.name IN ('release', 'close'))
+                          AND (k.name = 'close'
+                               OR k.name IN (SELECT name FROM catalogue WHERE kind = 'closer' AND family = 'pool')))
        -- handed on: returned, stored, used as a context manager, or wrapped in an
        -- object that is returned or stored (`return Wrapper(conn)`, `w = Wrapper(conn); return w`)
        AND NOT EXISTS (SELECT 1 FROM name_uses u

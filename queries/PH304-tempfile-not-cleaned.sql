@@ -40,13 +40,16 @@ WITH
   -- with items, looked up by call and by function (withs has no index on
   -- either: a scan per temporary file was quadratic)
   with_items(call_id, function_id, as_name) AS MATERIALIZED (SELECT call_id, function_id, as_name FROM withs),
-  temps(id, kind) AS MATERIALIZED (
-    SELECT c.id, 'named' FROM calls c
-     WHERE c.resolved = 'tempfile.NamedTemporaryFile'
+  -- kind: 'named' for a temp-file resource (made with delete=False), 'mkstemp'
+  -- for a temp-path one; dir_pos: where its dir argument goes
+  temps(id, kind, dir_pos) AS MATERIALIZED (
+    SELECT c.id, 'named', k.pos FROM catalogue k JOIN calls c ON c.resolved = k.name
+     WHERE k.kind = 'resource' AND k.family = 'temp-file'
        AND EXISTS (SELECT 1 FROM call_args a WHERE a.call_id = c.id AND a.keyword = 'delete'
                       AND a.text IN ('False', '0'))
     UNION ALL
-    SELECT c.id, 'mkstemp' FROM calls c WHERE c.resolved = 'tempfile.mkstemp'),
+    SELECT c.id, 'mkstemp', k.pos FROM catalogue k JOIN calls c ON c.resolved = k.name
+     WHERE k.kind = 'resource' AND k.family = 'temp-path'),
   -- the name that holds the path (or the file whose .name is the path)
   holder(id, kind, function_id, name) AS (
     SELECT t.id, t.kind, c.function_id,
@@ -72,7 +75,7 @@ WITH
        AND NOT EXISTS (
              SELECT 1 FROM call_args d
               WHERE d.call_id = c.id AND d.kind IN ('identifier', 'attribute')
-                AND (d.keyword = 'dir' OR (d.keyword IS NULL AND d.pos = CASE t.kind WHEN 'mkstemp' THEN 2 ELSE 6 END))
+                AND (d.keyword = 'dir' OR (d.keyword IS NULL AND d.pos = t.dir_pos))
                 AND (EXISTS (SELECT 1 FROM with_items w WHERE w.function_id IS c.function_id AND w.as_name = d.text)
                      OR EXISTS (SELECT 1 FROM names n JOIN calls k ON k.id = n.call_id
                                  WHERE n.function_id IS c.function_id AND n.name = d.text AND n.ctx = 'load'
@@ -107,7 +110,8 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
                               OR k.name GLOB '*cleanup*'
                               -- moved into place: os.replace/rename, Path.replace/rename (not str.replace)
                               OR (k.name IN ('replace', 'rename')
-                                  AND (k.resolved GLOB 'os.*' OR k.resolved GLOB 'pathlib.*'
+                                  AND (EXISTS (SELECT 1 FROM catalogue m
+                                                WHERE m.kind = 'path-mover' AND k.resolved GLOB m.name)
                                        OR k.receiver = o.name))))
               -- handed on: returned, yielded, stored on an object, registered
               -- (the path itself, alone or in a tuple: `return tmp.name`,
@@ -123,4 +127,4 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
                                            'enter_context', 'addCleanup', 'add_done_callback'))))
    -- a nested function that removes files is a cleanup callback
    AND h.function_id NOT IN (SELECT k.function_id FROM closed_by_nested k JOIN calls kc ON kc.id = k.call_id
-                              WHERE kc.name IN ('unlink', 'remove'));
+                              WHERE kc.name IN (SELECT name FROM catalogue WHERE kind = 'closer' AND family = 'path'));

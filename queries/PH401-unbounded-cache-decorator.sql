@@ -41,18 +41,19 @@ WITH cached AS (
          f.is_method AND f.name NOT IN ('__new__', '__init_subclass__', '__class_getitem__') AND NOT EXISTS (
            SELECT 1 FROM decorators o
             WHERE o.function_id = d.function_id
-              AND o.resolved IN ('staticmethod', 'classmethod', 'builtins.staticmethod', 'builtins.classmethod'))
+              AND o.resolved IN (SELECT name FROM catalogue WHERE kind = 'method-decorator'))
            AS on_instance,
          f.is_method AND (f.name IN ('__new__', '__init_subclass__', '__class_getitem__') OR EXISTS (
            SELECT 1 FROM decorators o WHERE o.function_id = d.function_id
-              AND o.resolved IN ('classmethod', 'builtins.classmethod'))) AS on_class,
-         d.resolved = 'functools.cache'
+              AND o.resolved IN (SELECT name FROM catalogue WHERE kind = 'method-decorator' AND family = 'class')))
+           AS on_class,
+         d.resolved IN (SELECT name FROM catalogue WHERE kind = 'cache-decorator' AND family = 'unbounded')
            OR EXISTS (SELECT 1 FROM call_args a
                        WHERE a.call_id = d.call_id AND a.text = 'None'
                          AND (a.keyword = 'maxsize' OR a.pos = 0)) AS unbounded
     FROM decorators d
     JOIN functions f ON f.id = d.function_id
-   WHERE d.resolved IN ('functools.lru_cache', 'functools.cache')
+   WHERE d.resolved IN (SELECT name FROM catalogue WHERE kind = 'cache-decorator')
 ),
 -- project enums named by the annotations of those functions' parameters:
 -- classes deriving from enum.Enum & co. at any depth (bases matched by
@@ -70,7 +71,7 @@ enum_like(qualname) AS (
       JOIN classes k ON k.qualname = up.base
       JOIN bases b ON b.class_id = k.id)
   SELECT qualname FROM up
-   WHERE base IN ('enum.Enum', 'enum.IntEnum', 'enum.StrEnum', 'enum.Flag', 'enum.IntFlag')
+   WHERE base IN (SELECT name FROM catalogue WHERE kind = 'enum-base')
 ),
 -- parameters whose domain is not known to be small: anything but bool,
 -- Literal[...], a project enum, or an unannotated flag defaulting to a bool
@@ -84,11 +85,12 @@ open_params AS (
           OR NOT (coalesce(p.annotation IN ('bool', 'Optional[bool]', 'typing.Optional[bool]', 'bool | None'), 0)
                   -- Literal[...]: the extractor resolves no subscripted
                   -- annotation, so its head is looked up in the imports
-                  OR coalesce(p.annotation GLOB 'typing.Literal[[]*' OR p.annotation GLOB 'typing_extensions.Literal[[]*'
+                  OR coalesce(substr(p.annotation, 1, instr(p.annotation, '[') - 1)
+                                IN (SELECT name FROM catalogue WHERE kind = 'literal-type')
                               OR EXISTS (SELECT 1 FROM imports i
                                           WHERE i.id BETWEEN file_first_id(p.file_id) AND file_last_id(p.file_id)
                                             AND i.bound = substr(p.annotation, 1, instr(p.annotation, '[') - 1)
-                                            AND i.target IN ('typing.Literal', 'typing_extensions.Literal')), 0)
+                                            AND i.target IN (SELECT name FROM catalogue WHERE kind = 'literal-type')), 0)
                   OR (p.annotation IS NULL AND coalesce(p.default_value IN ('True', 'False'), 0))
                   OR coalesce(p.annotation_resolved IN (SELECT qualname FROM enum_like), 0)))
 )

@@ -156,9 +156,7 @@ escaped(collection_id) AS (
    WHERE +n.ctx = 'load'
      AND (n.role IN ('assign', 'return', 'yield')
           OR (n.role = 'arg' AND coalesce(c.resolved, '') NOT IN (
-                'len', 'list', 'tuple', 'set', 'frozenset', 'sorted', 'dict', 'iter', 'str', 'repr',
-                'print', 'any', 'all', 'sum', 'min', 'max', 'enumerate', 'zip', 'map', 'filter',
-                'isinstance', 'bool', 'reversed', 'id', 'hash', 'format', 'copy.copy', 'copy.deepcopy')))
+                SELECT name FROM catalogue WHERE kind = 'collection-reader')))
 )
 SELECT d.file_id, d.line, d.col, d.end_line, d.end_col,
        CASE WHEN d.class_id IS NULL THEN 'module-level' ELSE 'class-level' END AS scope,

@@ -26,8 +26,9 @@
 -- file is opened again for writing (read, then rewrite the file).
 -- @autofix deletes `.readlines()`: `for line in fh.readlines():` becomes
 -- `for line in fh:` (and `enumerate(fh.readlines())` becomes
--- `enumerate(fh)`), when fh is a file object (bound from open(), io.open(),
--- os.fdopen() or gzip, bz2 and lzma's open()), the loop has no break or
+-- `enumerate(fh)`), when fh is a file object (bound from a call the
+-- catalogue names a `resource` of family `file`: open(), io.open(),
+-- gzip.open()...), the loop has no break or
 -- return (it reads the file to its end, so the file is left where
 -- readlines() leaves it), it is not a generator expression (which could be
 -- consumed after the file is closed), and nothing reads fh during the
@@ -47,7 +48,8 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.callee,
        coalesce(' in def ' || f.name || '()', '') AS "where",
        CASE WHEN c.receiver NOT GLOB '*[^A-Za-z0-9_]*' AND c.line = c.end_line
                  AND c.end_col = c.col + length(c.receiver) + length('.readlines()')
-                 AND c.receiver_type IN ('open', 'io.open', 'os.fdopen', 'gzip.open', 'bz2.open', 'lzma.open')
+                 AND EXISTS (SELECT 1 FROM catalogue k
+                              WHERE k.kind = 'resource' AND k.family = 'file' AND k.name = c.receiver_type)
                  AND EXISTS (
                        SELECT 1 FROM loops l
                         WHERE l.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)

@@ -206,9 +206,8 @@ classified AS MATERIALIZED (
                               AND NOT coalesce(b.op = '=' AND (b.value_kind IN ('list', 'dictionary', 'set',
                                          'tuple', 'list_comprehension', 'dictionary_comprehension',
                                          'set_comprehension')
-                                       OR v.resolved IN ('list', 'dict', 'set', 'tuple', 'frozenset', 'sorted',
-                                         'collections.defaultdict', 'collections.OrderedDict',
-                                         'collections.Counter', 'collections.deque')), 0))
+                                       OR v.resolved IN (SELECT name FROM catalogue
+                                                          WHERE kind IN ('collection', 'new-collection'))), 0))
                 THEN 'local'
               ELSE 'fresh' END AS reach
     FROM found f
@@ -251,9 +250,9 @@ impure AS MATERIALIZED (
    WHERE NOT coalesce(
                  (c.receiver IS NULL AND c.resolved IN (SELECT name FROM pure_builtins))
               OR (c.receiver IS NOT NULL AND (c.name IN (SELECT name FROM pure_methods) OR c.name GLOB 'assert*'))
-              OR c.resolved GLOB 'os.path.*' OR c.resolved GLOB 'math.*' OR c.resolved GLOB 're.*'
-              OR c.resolved GLOB 'struct.*' OR c.resolved GLOB 'operator.*' OR c.resolved GLOB 'logging.*'
-              OR c.resolved IN ('warnings.warn', 'copy.copy', 'copy.deepcopy', 'json.dumps', 'json.loads'), 0)
+              OR EXISTS (SELECT 1 FROM catalogue k
+                          WHERE k.kind = 'pure'
+                            AND (c.resolved = k.name OR (k.family = 'module' AND c.resolved GLOB k.name || '.*'))), 0)
      AND NOT EXISTS (SELECT 1 FROM statements s       -- raising or asserting ends the loop
                       WHERE s.id = c.stmt_id AND s.kind IN ('raise_statement', 'assert_statement'))
 ),

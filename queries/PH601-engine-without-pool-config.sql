@@ -33,9 +33,8 @@
 -- Result: one row per engine call, at the call. Columns: the location;
 -- `callee` as written.
 SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.callee
-  FROM pool_constructors p JOIN calls c ON c.resolved = p.qualname
- WHERE p.kind = 'engine' AND p.qualname NOT GLOB '*from_config' AND NOT c.star_args
-   AND c.kwargs NOT GLOB '*,pool_size,*' AND c.kwargs NOT GLOB '*,max_overflow,*'
-   AND c.kwargs NOT GLOB '*,poolclass,*' AND c.kwargs NOT GLOB '*,pool_pre_ping,*'
-   AND c.kwargs NOT GLOB '*,pool_recycle,*'
+  FROM catalogue p JOIN calls c ON c.resolved = p.name
+ WHERE p.kind = 'client' AND p.family = 'engine' AND p.unless IS NOT 'from-config' AND NOT c.star_args
+   AND NOT EXISTS (SELECT 1 FROM catalogue s
+                    WHERE s.kind = 'pool-setting' AND instr(c.kwargs, ',' || s.name || ',') > 0)
    AND c.id NOT IN (SELECT call_id FROM engines_on_sqlite);

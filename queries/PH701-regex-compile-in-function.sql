@@ -36,7 +36,7 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
   JOIN call_args a ON a.call_id = c.id AND (a.pos = 0 OR a.keyword = 'pattern') AND a.star = 0
   LEFT JOIN functions f ON f.id = c.function_id
   LEFT JOIN loop_labels ll ON ll.loop_id = c.loop_id
- WHERE c.resolved IN ('re.compile', 'regex.compile')
+ WHERE c.resolved IN (SELECT name FROM catalogue WHERE kind = 'regex-compile')
    AND (c.function_id IS NOT NULL OR c.loop_id IS NOT NULL)
    AND NOT c.in_decorator
    AND a.kind IN ('string', 'concatenated_string')

@@ -33,7 +33,8 @@
 SELECT b.file_id, b.line, b.col, b.end_line, b.end_col, b.callee,
        (SELECT x.text FROM call_args x WHERE x.call_id = b.id ORDER BY x.idx LIMIT 1) AS arg,
        coalesce(f.name || '()', 'the module body') AS function,
-       CASE WHEN b.resolved = 'json.dumps' THEN 'encoded' ELSE 'decoded' END AS done,
+       CASE WHEN b.resolved IN (SELECT name FROM catalogue WHERE kind = 'codec' AND family = 'encode')
+            THEN 'encoded' ELSE 'decoded' END AS done,
        a.line AS first_line,
        json_array(json_object('file_id', a.file_id, 'line', a.line, 'col', a.col, 'end_line', a.end_line,
                               'end_col', a.end_col, 'message', 'first ' || a.callee || '() of the same value')) AS related

@@ -31,7 +31,7 @@ WITH found(file_id, line, col, end_line, end_col, what, loop_id, function_id, st
   SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.callee || '()', c.loop_id, c.function_id,
          c.stmt_id, NULL
     FROM calls c
-   WHERE c.resolved IN ('importlib.import_module', '__import__') AND c.loop_id IS NOT NULL
+   WHERE c.resolved IN (SELECT name FROM catalogue WHERE kind = 'dynamic-import') AND c.loop_id IS NOT NULL
   UNION ALL
   SELECT s.file_id, s.line, s.col, s.end_line, s.end_col,
          CASE WHEN max(i.name) IS NULL

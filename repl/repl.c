@@ -96,6 +96,14 @@ void ph_repl_print_diags(PhRepl *r, const PhDiags *d) {
 
 static char *dup_or_null(const char *s) { return s ? ph_xstrdup(s) : NULL; }
 
+/* The rule set's catalogue files, into the database just opened. */
+static void attach(PhRepl *r) {
+    PhDiags *d = ph_diags_new();
+    ph_rules_attach(r->rules, r->db, d);
+    ph_repl_print_diags(r, d);
+    ph_diags_free(d);
+}
+
 void ph_repl_load_rules(PhRepl *r) {
     ph_rules_free(r->rules);
     PhDiags *d = ph_diags_new();
@@ -105,6 +113,8 @@ void ph_repl_load_rules(PhRepl *r) {
     r->rules = ph_rules_load(r->root, dirs, have ? 1 : 0, d);   /* the good files stay loaded */
     ph_repl_print_diags(r, d);
     ph_diags_free(d);
+    if (r->db)
+        attach(r);
 }
 
 PhRepl *ph_repl_open(const PhReplOptions *opts) {
@@ -163,8 +173,11 @@ int ph_repl_reopen(PhRepl *r, PhExtractStats *stats) {
         /* Extraction failed (and said why): go on with the database as it
          * was, if it can still be opened. */
         r->db = r->o.open_db(r->root, r->o.db_path, false, NULL);
+        if (r->db)
+            attach(r);
         return PH_REPL_USAGE;
     }
+    attach(r);
     ph_repl_rows_reset(r, false, false);
     return 0;
 }

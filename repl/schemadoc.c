@@ -1,7 +1,8 @@
 /*
  * schemadoc: the schema's documentation as data, for .schema TABLE. The
- * tables are documented where they are defined: schema/tables.sql puts a
- * `-- comment` after each column (continued on `--` lines below it), and
+ * tables are documented where they are defined: schema/tables.sql (and
+ * schema/catalogue.sql for the catalogue) puts a `-- comment` after each
+ * column (continued on `--` lines below it), and
  * each library view in schema/views*.sql is headed by a comment block.
  * This file reads those embedded texts once; it knows nothing else of the
  * schema (the columns themselves come from the database).
@@ -136,22 +137,32 @@ static void parse_view(const char *text, const char *create, const char *name, s
     ph_vec_push(&docs, d);
 }
 
-static void load(void) {
-    if (loaded)
-        return;
-    loaded = true;
-    const char *t = ph_db_embedded("schema/tables.sql");
-    for (const char *p = t; p && (p = strstr(p, "CREATE TABLE "));) {
-        const char *name = p + 13, *paren = strchr(name, '(');
-        if (!paren || (p != t && p[-1] != '\n')) {
+/* The tables of one source: every `CREATE TABLE name(` (or `CREATE TEMP
+ * TABLE`) at the start of a line. */
+static void parse_tables(const char *t) {
+    for (const char *p = t; p && (p = strstr(p, "CREATE "));) {
+        const char *name = p + 7;
+        if (ph_str_starts(name, "TEMP "))
+            name += 5;
+        const char *paren = strchr(name, '(');
+        if (!ph_str_starts(name, "TABLE ") || !paren || (p != t && p[-1] != '\n')) {
             p = name;
             continue;
         }
+        name += 6;
         char *table = trimmed(name, (size_t)(paren - name));
         const char *body = strchr(paren, '\n');
         p = body ? parse_table(table, body + 1) : paren + 1;
         free(table);
     }
+}
+
+static void load(void) {
+    if (loaded)
+        return;
+    loaded = true;
+    parse_tables(ph_db_embedded("schema/tables.sql"));
+    parse_tables(ph_db_embedded("schema/catalogue.sql"));
     for (const PhEmbedded *e = ph_embedded; e->path; e++) {
         if (!ph_str_starts(e->path, "schema/views") || !ph_str_ends(e->path, ".sql"))
             continue;

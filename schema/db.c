@@ -15,6 +15,7 @@
  * REPL, only as far as that level allows.
  */
 #include "db.h"
+#include "catalogue.h"
 #include "embedded.h"
 #include "util.h"
 
@@ -417,6 +418,10 @@ int ph_db_load_library(sqlite3 *db, PhDiags *diags) {
     sqlite3_create_function(db, "regexp", 2, flags, NULL, fn_regexp, NULL, NULL);
     sqlite3_create_function(db, "has_name", 2, flags, NULL, fn_has_name, NULL, NULL);
     sqlite3_create_function(db, "shares_name", 2, flags, NULL, fn_shares_name, NULL, NULL);
+    /* The API catalogue (schema/catalogue.c): a TEMP table the views join. */
+    int crc = ph_catalogue_load_builtin(db, diags);
+    if (crc != SQLITE_OK)
+        return crc;
     for (const PhEmbedded *e = ph_embedded; e->path; e++)
         if (ph_str_starts(e->path, "schema/views") && ph_str_ends(e->path, ".sql")) {
             int rc = ph_db_exec_script(db, e->path, e->text, diags);

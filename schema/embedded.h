@@ -1,6 +1,7 @@
 /*
- * embedded: the .sql files compiled into the binary by tools/embed.c
- * (the schema .sql files, then the queries, each set sorted by name).
+ * embedded: the text files compiled into the binary by tools/embed.c (the
+ * schema .sql files, the catalogue .tsv files, then the queries, each set
+ * sorted by name).
  */
 #ifndef PH_EMBEDDED_H
 #define PH_EMBEDDED_H

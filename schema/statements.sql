@@ -30,6 +30,10 @@ UPDATE files SET mtime_ns = ?2, ctime_ns = ?3, inode = ?4 WHERE id = ?1;
 -- files.hash). ?1 = file id.
 SELECT hash FROM files WHERE id = ?1;
 
+-- name: only_file
+-- The path of the database's only file; no row when it holds several.
+SELECT min(path) FROM files HAVING count(*) = 1;
+
 -- name: suppressions
 -- The noqa lists that cover a line: a comment on the line itself, or on the
 -- first line of a simple statement that spans it. ?1 = file id, ?2 = line.
@@ -79,6 +83,23 @@ INSERT OR REPLACE INTO rule_rows(key, seq, file_id, line, col, end_line, end_col
                                  edits)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12);
 
+-- name: catalogue_insert
+-- One row of a catalogue file (schema/catalogue.c), in the columns of the
+-- catalogue table: ?1 name, ?2 kind, ?3 family, ?4 pos, ?5 label, ?6 unless,
+-- ?7 text, ?8 origin.
+INSERT INTO temp.catalogue(name, kind, family, pos, label, unless, text, origin)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8);
+
+-- name: catalogue_reset
+-- Forget the rows that did not come from the built-in catalogue.
+-- ?1 = the built-in file's origin prefix ('schema/catalogue.tsv:').
+DELETE FROM temp.catalogue WHERE substr(origin, 1, length(?1)) <> ?1;
+
+-- name: catalogue_rows
+-- The catalogue's content in row order, for the rule cache's key: name,
+-- kind, family, pos, label, unless, text.
+SELECT name, kind, family, pos, label, unless, text FROM temp.catalogue ORDER BY rowid;
+
 -- name: counts
 -- Files, lines and functions in the database.
 SELECT (SELECT count(*) FROM files), (SELECT coalesce(sum(lines), 0) FROM files),
@@ -109,77 +130,14 @@ SELECT (SELECT count(*) FROM files WHERE context = 'test'),
 
 -- name: audit_arch
 -- The frameworks and libraries the audited code imports (absolute imports
--- outside test files), for the markdown report's "Async architecture". The
--- `known` table is the whole knowledge: a module prefix (matched at a dot
--- boundary against the imported dotted name), unless it falls under
--- `unless`. Result: kind (framework, loop, async_io, sync_io, retry,
--- breaker: PhArchKind), label, files importing it; in `known` order.
-WITH known(ord, kind, prefix, unless, label) AS (VALUES
-  (10, 'framework', 'fastapi', NULL, 'FastAPI'),
-  (11, 'framework', 'aiohttp.web', NULL, 'aiohttp'),
-  (12, 'framework', 'django', NULL, 'Django'),
-  (13, 'framework', 'flask', NULL, 'Flask'),
-  (14, 'framework', 'quart', NULL, 'Quart'),
-  (15, 'framework', 'starlette', NULL, 'Starlette'),
-  (16, 'framework', 'tornado', NULL, 'Tornado'),
-  (17, 'framework', 'sanic', NULL, 'Sanic'),
-  (18, 'framework', 'litestar', NULL, 'Litestar'),
-  (19, 'framework', 'falcon', NULL, 'Falcon'),
-  (20, 'framework', 'pyramid', NULL, 'Pyramid'),
-  (21, 'framework', 'bottle', NULL, 'Bottle'),
-  (22, 'framework', 'twisted.web', NULL, 'Twisted'),
-  (30, 'loop', 'uvloop', NULL, 'uvloop'),
-  (31, 'loop', 'trio', NULL, 'trio'),
-  (32, 'loop', 'anyio', NULL, 'anyio'),
-  (33, 'loop', 'curio', NULL, 'curio'),
-  (34, 'loop', 'gevent', NULL, 'gevent'),
-  (35, 'loop', 'eventlet', NULL, 'eventlet'),
-  (36, 'loop', 'twisted.internet', NULL, 'Twisted reactor'),
-  (50, 'async_io', 'httpx', NULL, 'httpx'),
-  (51, 'async_io', 'aiohttp', 'aiohttp.web', 'aiohttp'),
-  (52, 'async_io', 'aiofiles', NULL, 'aiofiles'),
-  (53, 'async_io', 'asyncpg', NULL, 'asyncpg'),
-  (54, 'async_io', 'motor', NULL, 'motor'),
-  (55, 'async_io', 'aiosqlite', NULL, 'aiosqlite'),
-  (56, 'async_io', 'redis.asyncio', NULL, 'redis.asyncio'),
-  (57, 'async_io', 'aioredis', NULL, 'aioredis'),
-  (58, 'async_io', 'aiomysql', NULL, 'aiomysql'),
-  (59, 'async_io', 'aiopg', NULL, 'aiopg'),
-  (60, 'async_io', 'sqlalchemy.ext.asyncio', NULL, 'SQLAlchemy asyncio'),
-  (61, 'async_io', 'databases', NULL, 'databases'),
-  (62, 'async_io', 'tortoise', NULL, 'Tortoise ORM'),
-  (63, 'async_io', 'aiokafka', NULL, 'aiokafka'),
-  (64, 'async_io', 'aio_pika', NULL, 'aio-pika'),
-  (65, 'async_io', 'aiobotocore', NULL, 'aiobotocore'),
-  (66, 'async_io', 'aioboto3', NULL, 'aioboto3'),
-  (67, 'async_io', 'websockets', NULL, 'websockets'),
-  (68, 'async_io', 'aiosmtplib', NULL, 'aiosmtplib'),
-  (69, 'async_io', 'asyncssh', NULL, 'asyncssh'),
-  (80, 'sync_io', 'requests', NULL, 'requests'),
-  (81, 'sync_io', 'urllib3', NULL, 'urllib3'),
-  (82, 'sync_io', 'urllib.request', NULL, 'urllib.request'),
-  (83, 'sync_io', 'http.client', NULL, 'http.client'),
-  (84, 'sync_io', 'psycopg2', NULL, 'psycopg2'),
-  (85, 'sync_io', 'pymysql', NULL, 'pymysql'),
-  (86, 'sync_io', 'MySQLdb', NULL, 'MySQLdb'),
-  (87, 'sync_io', 'sqlite3', NULL, 'sqlite3'),
-  (88, 'sync_io', 'redis', 'redis.asyncio', 'redis'),
-  (89, 'sync_io', 'pymongo', NULL, 'pymongo'),
-  (90, 'sync_io', 'boto3', NULL, 'boto3'),
-  (91, 'sync_io', 'smtplib', NULL, 'smtplib'),
-  (92, 'sync_io', 'ftplib', NULL, 'ftplib'),
-  (93, 'sync_io', 'paramiko', NULL, 'paramiko'),
-  (110, 'retry', 'tenacity', NULL, 'tenacity'),
-  (111, 'retry', 'backoff', NULL, 'backoff'),
-  (112, 'retry', 'retrying', NULL, 'retrying'),
-  (113, 'retry', 'retry', NULL, 'retry'),
-  (114, 'retry', 'stamina', NULL, 'stamina'),
-  (115, 'retry', 'aiohttp_retry', NULL, 'aiohttp-retry'),
-  (116, 'retry', 'urllib3.util.retry', NULL, 'urllib3 Retry'),
-  (130, 'breaker', 'pybreaker', NULL, 'pybreaker'),
-  (131, 'breaker', 'aiobreaker', NULL, 'aiobreaker'),
-  (132, 'breaker', 'circuitbreaker', NULL, 'circuitbreaker'),
-  (133, 'breaker', 'purgatory', NULL, 'purgatory')),
+-- outside test files), for the markdown report's "Async architecture": the
+-- catalogue's kind 'library' is the whole knowledge, a module prefix
+-- (matched at a dot boundary against the imported dotted name) unless it
+-- falls under the row's `unless`. Result: kind (framework, loop, async_io,
+-- sync_io, retry, breaker: PhArchKind), label, files importing it; in the
+-- catalogue's order.
+WITH known(ord, kind, prefix, unless, label) AS (
+  SELECT rowid, family, name, unless, label FROM catalogue WHERE kind = 'library'),
 imported(file_id, q) AS (
   SELECT i.file_id, CASE WHEN coalesce(i.name, '') = '' THEN i.module ELSE i.module || '.' || i.name END
     FROM imports i JOIN files f ON f.id = i.file_id
@@ -193,52 +151,15 @@ SELECT k.kind, k.label, count(DISTINCT m.file_id)
 
 -- name: finding_call
 -- The call a finding points at, for the markdown report: its callee as
--- written, its qualified name and, when the `alternatives` table knows one,
--- its async equivalent (the longest matching prefix wins; the report shows
--- it for blocking findings, the rule's fix for the others). Among
--- calls starting at the position, the one with the finding's exact span,
--- else the innermost. ?1 = file id, ?2 = line, ?3 = col, ?4 = end line,
+-- written, its qualified name and, when the catalogue's kind 'alternative'
+-- knows one, its async equivalent (the longest matching prefix wins; the
+-- report shows it for blocking findings, the rule's fix for the others).
+-- Among calls starting at the position, the one with the finding's exact
+-- span, else the innermost. ?1 = file id, ?2 = line, ?3 = col, ?4 = end line,
 -- ?5 = end col. Result: callee, resolved (may be NULL), alternative (NULL
 -- when unknown; markdown: code in backticks).
-WITH alternatives(prefix, alternative) AS (VALUES
-  ('time.sleep', '`await asyncio.sleep()`'),
-  ('requests', '`httpx.AsyncClient` or `aiohttp.ClientSession`, one per app'),
-  ('urllib.request.urlopen', '`httpx.AsyncClient`'),
-  ('urllib3', '`httpx.AsyncClient`'),
-  ('http.client', '`httpx.AsyncClient`'),
-  ('httpx.Client', '`httpx.AsyncClient`'),
-  ('httpx', '`await client.get()` on an `httpx.AsyncClient`'),
-  ('subprocess', '`await asyncio.create_subprocess_exec()`'),
-  ('os.system', '`await asyncio.create_subprocess_shell()`'),
-  ('os.popen', '`await asyncio.create_subprocess_shell()`'),
-  ('open', '`aiofiles.open()` or `await asyncio.to_thread()`'),
-  ('io.open', '`aiofiles.open()` or `await asyncio.to_thread()`'),
-  ('pathlib.Path', '`anyio.Path`, or `await asyncio.to_thread()`'),
-  ('os.path', '`aiofiles.os`, or `await asyncio.to_thread()`'),
-  ('os', '`aiofiles.os`, or `await asyncio.to_thread()`'),
-  ('shutil', '`await asyncio.to_thread()`'),
-  ('input', '`await asyncio.to_thread(input)`'),
-  ('socket', '`asyncio.open_connection()` streams'),
-  ('smtplib', '`aiosmtplib`'),
-  ('sqlite3', '`aiosqlite`'),
-  ('psycopg2', '`asyncpg`, or `psycopg.AsyncConnection` (psycopg 3)'),
-  ('pymysql', '`aiomysql`'),
-  ('MySQLdb', '`aiomysql`'),
-  ('redis', '`redis.asyncio`'),
-  ('pymongo', '`motor`'),
-  ('boto3', '`aioboto3`'),
-  ('hashlib', '`await asyncio.to_thread()`'),
-  ('bcrypt', '`await asyncio.to_thread()`'),
-  ('zlib', '`await asyncio.to_thread()`'),
-  ('gzip', '`await asyncio.to_thread()`'),
-  ('bz2', '`await asyncio.to_thread()`'),
-  ('lzma', '`await asyncio.to_thread()`'),
-  ('pickle', '`await asyncio.to_thread()`'),
-  ('threading.Lock', '`asyncio.Lock`'),
-  ('threading.RLock', '`asyncio.Lock`'),
-  ('threading.Semaphore', '`asyncio.Semaphore`'),
-  ('threading.Condition', '`asyncio.Condition`'),
-  ('queue.Queue', '`asyncio.Queue`'))
+WITH alternatives(prefix, alternative) AS (
+  SELECT name, text FROM catalogue WHERE kind = 'alternative')
 SELECT c.callee, c.resolved,
        (SELECT a.alternative FROM alternatives a
          WHERE c.resolved = a.prefix OR substr(c.resolved, 1, length(a.prefix) + 1) = a.prefix || '.'

@@ -244,48 +244,19 @@ CREATE TEMP VIEW reaches(caller, callee, depth) AS
 
 -- known_coroutines(qualname)
 -- Library functions and methods that return a coroutine (calling without
--- await does nothing). Methods are named by their receiver's type as the
--- extractor resolves it (`q = asyncio.Queue(); q.put(x)` is
--- asyncio.Queue.put).
+-- await does nothing): the catalogue's kind 'coroutine'. Methods are named
+-- by their receiver's type as the extractor resolves it (`q =
+-- asyncio.Queue(); q.put(x)` is asyncio.Queue.put).
 CREATE TEMP VIEW known_coroutines(qualname) AS
-  VALUES ('asyncio.sleep'), ('asyncio.wait_for'), ('asyncio.open_connection'), ('asyncio.start_server'),
-         ('asyncio.open_unix_connection'), ('asyncio.start_unix_server'),
-         ('asyncio.create_subprocess_exec'), ('asyncio.create_subprocess_shell'), ('asyncio.to_thread'),
-         ('asyncio.wait'), ('asyncio.staggered.staggered_race'),
-         ('asyncio.Queue.put'), ('asyncio.Queue.get'), ('asyncio.Queue.join'),
-         ('asyncio.PriorityQueue.put'), ('asyncio.PriorityQueue.get'), ('asyncio.PriorityQueue.join'),
-         ('asyncio.LifoQueue.put'), ('asyncio.LifoQueue.get'), ('asyncio.LifoQueue.join'),
-         ('asyncio.Event.wait'), ('asyncio.Lock.acquire'), ('asyncio.Semaphore.acquire'),
-         ('asyncio.BoundedSemaphore.acquire'), ('asyncio.Condition.wait'), ('asyncio.Condition.wait_for'),
-         ('asyncio.Condition.acquire'), ('asyncio.Barrier.wait'),
-         ('asyncio.create_subprocess_exec.wait'), ('asyncio.create_subprocess_exec.communicate'),
-         ('asyncio.create_subprocess_shell.wait'), ('asyncio.create_subprocess_shell.communicate'),
-         ('asyncio.get_running_loop.sock_recv'), ('asyncio.get_running_loop.sock_sendall'),
-         ('asyncio.get_running_loop.sock_connect'), ('asyncio.get_running_loop.sock_accept'),
-         ('asyncio.get_running_loop.getaddrinfo'), ('asyncio.get_running_loop.create_connection'),
-         ('asyncio.get_running_loop.create_server'), ('asyncio.get_running_loop.shutdown_asyncgens'),
-         ('asyncio.get_running_loop.shutdown_default_executor'),
-         ('trio.sleep'), ('trio.sleep_forever'), ('trio.sleep_until'), ('trio.open_tcp_stream'),
-         ('trio.run_process'), ('trio.to_thread.run_sync'),
-         ('anyio.sleep'), ('anyio.sleep_forever'), ('anyio.sleep_until'), ('anyio.connect_tcp'),
-         ('anyio.run_process'), ('anyio.to_thread.run_sync'), ('anyio.open_file'),
-         ('aiofiles.open'), ('aiofiles.os.remove'), ('aiofiles.os.rename'), ('aiofiles.os.stat'),
-         ('aiofiles.os.mkdir'), ('aiofiles.os.makedirs'), ('aiofiles.os.listdir'),
-         ('asyncpg.connect'), ('asyncpg.create_pool'),
-         ('asyncpg.connect.execute'), ('asyncpg.connect.executemany'), ('asyncpg.connect.fetch'),
-         ('asyncpg.connect.fetchrow'), ('asyncpg.connect.fetchval'), ('asyncpg.connect.close'),
-         ('aiohttp.ClientSession.close'), ('httpx.AsyncClient.aclose'),
-         ('httpx.AsyncClient.get'), ('httpx.AsyncClient.post'), ('httpx.AsyncClient.put'),
-         ('httpx.AsyncClient.patch'), ('httpx.AsyncClient.delete'), ('httpx.AsyncClient.head'),
-         ('httpx.AsyncClient.options'), ('httpx.AsyncClient.request'), ('httpx.AsyncClient.send');
+  SELECT name FROM catalogue WHERE kind = 'coroutine';
 
 -- coroutine_functions(function_id, qualname)
 -- Project `async def` functions whose call returns a coroutine: not async
 -- generators, and not decorated by anything that may wrap them otherwise
 -- (a project `@blocking` that runs the coroutine to completion, a framework
--- registration). Decorators that keep the coroutine: staticmethod,
--- classmethod, abstractmethod, overload, override, functools.wraps and the
--- functools caches, and project decorators that define an async def
+-- registration). Decorators that keep the coroutine: the catalogue's kind
+-- 'keeps-coroutine' (staticmethod, abstractmethod, functools.wraps, the
+-- functools caches...), and project decorators that define an async def
 -- themselves (the usual `@retry` wrapper: `async def wrapper(...)`).
 CREATE TEMP VIEW coroutine_functions(function_id, qualname) AS
   SELECT f.id, f.qualname
@@ -294,11 +265,9 @@ CREATE TEMP VIEW coroutine_functions(function_id, qualname) AS
      AND NOT EXISTS (
        SELECT 1 FROM decorators d
         WHERE d.function_id = f.id
-          AND d.name NOT IN ('staticmethod', 'classmethod', 'abstractmethod', 'overload', 'override', 'wraps')
+          AND d.name NOT IN (SELECT name FROM catalogue WHERE kind = 'keeps-coroutine' AND family = 'spelled')
           AND coalesce(d.resolved, '') NOT IN (
-                'abc.abstractmethod', 'typing.overload', 'typing.override', 'typing_extensions.overload',
-                'typing_extensions.override', 'functools.wraps', 'functools.lru_cache', 'functools.cache',
-                'async_lru.alru_cache')
+                SELECT name FROM catalogue WHERE kind = 'keeps-coroutine' AND family IS NULL)
           AND NOT EXISTS (              -- a project decorator with an async def inside
                 SELECT 1 FROM functions w
                   JOIN functions n ON n.id BETWEEN file_first_id(w.file_id) AND file_last_id(w.file_id)
@@ -306,14 +275,13 @@ CREATE TEMP VIEW coroutine_functions(function_id, qualname) AS
                  WHERE w.qualname = d.resolved));
 
 -- offloaders(qualname, name)
--- Calls that run a function they are given on a worker thread: the function
--- passed to them is not called on the event loop. `name` matches methods on
--- receivers of unknown type (`loop.run_in_executor`).
+-- Calls that run a function they are given on a worker thread (the
+-- catalogue's kind 'offloader'): the function passed to them is not called
+-- on the event loop. `name` matches methods on receivers of unknown type
+-- (`loop.run_in_executor`).
 CREATE TEMP VIEW offloaders(qualname, name) AS
-  VALUES ('asyncio.to_thread', NULL), (NULL, 'run_in_executor'), ('anyio.to_thread.run_sync', NULL),
-         ('trio.to_thread.run_sync', NULL), ('starlette.concurrency.run_in_threadpool', NULL),
-         ('fastapi.concurrency.run_in_threadpool', NULL), ('asgiref.sync.sync_to_async', NULL),
-         ('channels.db.database_sync_to_async', NULL);
+  SELECT CASE WHEN family IS NULL THEN name END, CASE WHEN family = 'method' THEN name END
+    FROM catalogue WHERE kind = 'offloader' AND (family IS NULL OR family = 'method');
 
 -- offloaded(call_id, arg_id, function_id)
 -- A function passed (not called) to an offloader: call_id is the offloading
@@ -328,15 +296,16 @@ CREATE TEMP VIEW offloaded(call_id, arg_id, function_id) AS
 
 -- offloaded_functions(function_id, decorator)
 -- Project functions whose decorator runs them on a worker thread
--- (`@sync_to_async`, `@database_sync_to_async`, a project `@run_in_executor`):
+-- (`@sync_to_async`, `@database_sync_to_async`, a project `@run_in_executor`:
+-- an offloader, or a decorator named with an offloader's decorator-suffix):
 -- calling them from a coroutine does not run their body on the event loop.
 CREATE TEMP VIEW offloaded_functions(function_id, decorator) AS
   SELECT d.function_id, d.text
     FROM decorators d
    WHERE d.function_id IS NOT NULL
      AND (d.resolved IN (SELECT qualname FROM offloaders WHERE qualname IS NOT NULL)
-          OR d.name GLOB '*sync_to_async' OR d.name GLOB '*run_in_executor'
-          OR d.name GLOB '*run_in_threadpool' OR d.name GLOB '*run_in_thread' OR d.name GLOB '*to_thread');
+          OR EXISTS (SELECT 1 FROM catalogue k
+                      WHERE k.kind = 'offloader' AND k.family = 'decorator-suffix' AND d.name GLOB '*' || k.name));
 
 -- called_in_loop(function_id, loop_call_id, depth)
 -- Project functions run once per iteration of some loop: called from a loop
@@ -355,36 +324,33 @@ CREATE TEMP VIEW called_in_loop(function_id, loop_call_id, depth) AS
   SELECT function_id, loop_call_id, min(depth) FROM r GROUP BY function_id, loop_call_id;
 
 -- request_handlers(function_id, decorator)
--- Functions a web framework calls once per request: registered by a
--- decorator (`@app.get`, `@router.post`, `@routes.view`, `@app.route`...;
--- `decorator` is its text), or by a routing call (`app.router.add_get("/",
--- handler)`, `app.add_url_rule(..., view_func=f)`, Django's `path("x/",
--- views.f)`, Starlette's `Route("/", f)`), and the HTTP-verb methods of
--- class-based views (a class deriving from a `...View`, `...Handler`,
--- `...Endpoint`, `...Resource` or `...ViewSet`: get, post, put, ...);
--- `decorator` is NULL for those.
+-- Functions a web framework calls once per request (the catalogue's kind
+-- 'route'): registered by a decorator (`@app.get`, `@router.post`,
+-- `@routes.view`, `@app.route`...; `decorator` is its text), or by a routing
+-- call (`app.router.add_get("/", handler)`, `app.add_url_rule(...,
+-- view_func=f)`, Django's `path("x/", views.f)`, Starlette's `Route("/",
+-- f)`), and the HTTP-verb methods of class-based views (a class deriving
+-- from a `...View`, `...Handler`, `...Endpoint`, `...Resource` or
+-- `...ViewSet`: get, post, put, ...); `decorator` is NULL for those.
 CREATE TEMP VIEW request_handlers(function_id, decorator) AS
   SELECT d.function_id, d.text
     FROM decorators d
    WHERE d.function_id IS NOT NULL
-     AND (d.name GLOB '*.get' OR d.name GLOB '*.post' OR d.name GLOB '*.put' OR d.name GLOB '*.patch'
-          OR d.name GLOB '*.delete' OR d.name GLOB '*.route' OR d.name GLOB '*.api_route'
-          OR d.name GLOB '*.websocket' OR d.name GLOB '*.head' OR d.name GLOB '*.options'
-          OR d.name GLOB '*.view')
+     AND EXISTS (SELECT 1 FROM catalogue k
+                  WHERE k.kind = 'route' AND k.family = 'decorator' AND d.name GLOB '*.' || k.name)
   UNION
   SELECT f.id, NULL
     FROM calls c
     JOIN call_args a ON a.call_id = c.id AND a.kind IN ('identifier', 'attribute')
-                    AND (a.pos IN (1, 2) OR a.keyword IN ('view_func', 'handler', 'endpoint', 'view'))
+                    AND (a.pos IN (1, 2)
+                         OR a.keyword IN (SELECT name FROM catalogue WHERE kind = 'route' AND family = 'keyword'))
     JOIN functions f ON f.qualname = a.resolved
                      OR (a.kind = 'identifier' AND f.file_id = c.file_id AND f.name = a.text
                          AND f.parent_id IS NULL AND f.class_id IS NULL)
-   WHERE c.name IN ('add_get', 'add_post', 'add_put', 'add_patch', 'add_delete', 'add_head', 'add_route',
-                    'add_api_route', 'add_url_rule', 'add_websocket_route', 'add_api_websocket_route',
-                    'path', 're_path', 'url', 'Route', 'WebSocketRoute')
+   WHERE c.name IN (SELECT name FROM catalogue WHERE kind = 'route' AND family = 'call')
   UNION
   SELECT f.id, NULL
     FROM functions f JOIN bases b ON b.class_id = f.class_id
-   WHERE f.is_method AND f.name IN ('get', 'post', 'put', 'patch', 'delete', 'head', 'options')
-     AND (b.text GLOB '*View' OR b.text GLOB '*Handler' OR b.text GLOB '*Endpoint'
-          OR b.text GLOB '*Resource' OR b.text GLOB '*ViewSet');
+   WHERE f.is_method AND f.name IN (SELECT name FROM catalogue WHERE kind = 'route' AND family = 'view-method')
+     AND EXISTS (SELECT 1 FROM catalogue k
+                  WHERE k.kind = 'route' AND k.family = 'view-base' AND b.text GLOB '*' || k.name);

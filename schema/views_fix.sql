@@ -17,8 +17,9 @@
 -- set comprehension); it is no parameter and no nested def; the function
 -- declares nothing global or nonlocal; and the name is only ever read
 -- where its value cannot escape (iterated, measured, indexed, tested, the
--- receiver of a method, or the argument of a builtin that copies, reduces
--- or prints it and keeps no reference: list(xs), sorted(xs), sum(xs)...),
+-- receiver of a method, or the argument of a call the catalogue knows
+-- reads a collection without keeping or changing it, `collection-reader`:
+-- list(xs), sorted(xs), sum(xs)...),
 -- never in a function nested in this one. Such a collection changes only
 -- through its own name, and walking it has no effect. (Ask with EXISTS and
 -- both columns given: the view is flattened into the question.)
@@ -43,11 +44,9 @@ CREATE TEMP VIEW fresh_collections(function_id, name) AS
                       WHERE n.function_id = a.function_id AND n.name = a.target AND n.ctx = 'load'
                         AND n.role NOT IN ('iter', 'len', 'subscript', 'cond', 'receiver')
                         AND NOT (n.role = 'arg' AND EXISTS (
-                                   SELECT 1 FROM calls k
-                                    WHERE k.id = n.call_id AND k.receiver IS NULL
-                                      AND k.resolved IN ('list', 'tuple', 'set', 'frozenset', 'sorted', 'len', 'sum',
-                                                         'min', 'max', 'any', 'all', 'print', 'repr', 'str',
-                                                         'bool', 'isinstance'))))
+                                   SELECT 1 FROM calls k JOIN catalogue r ON r.kind = 'collection-reader'
+                                                                         AND r.name = k.resolved
+                                    WHERE k.id = n.call_id AND k.receiver IS NULL)))
      AND NOT EXISTS (SELECT 1 FROM functions f
                        JOIN functions g ON g.id BETWEEN f.id + 1 AND file_last_id(f.file_id)
                                        AND g.line * 100000 + g.col > f.line * 100000 + f.col

@@ -11,7 +11,8 @@
 -- What opens connections
 
 -- pool_constructors(qualname, kind)
--- Calls that create something holding network connections, by kind:
+-- Calls that create something holding network connections: the
+-- catalogue's kind 'client', whose family is the kind here:
 --   session     an HTTP client with its own connection pool (requests.Session,
 --               httpx.Client/AsyncClient, aiohttp.ClientSession, urllib3 pools)
 --   engine      a SQLAlchemy engine (a database connection pool)
@@ -20,36 +21,7 @@
 --   client      a Redis or MongoDB client (its own pool, opened on first use)
 --   local       an embedded database connection (sqlite3, aiosqlite)
 CREATE TEMP VIEW pool_constructors(qualname, kind) AS
-  VALUES ('requests.Session', 'session'), ('requests.session', 'session'),
-         ('requests.sessions.Session', 'session'), ('requests.sessions.session', 'session'),
-         ('httpx.Client', 'session'), ('httpx.AsyncClient', 'session'),
-         ('aiohttp.ClientSession', 'session'), ('aiohttp.client.ClientSession', 'session'),
-         ('urllib3.PoolManager', 'session'), ('urllib3.poolmanager.PoolManager', 'session'),
-         ('urllib3.HTTPConnectionPool', 'session'), ('urllib3.HTTPSConnectionPool', 'session'),
-         ('urllib3.connection_from_url', 'session'),
-         ('sqlalchemy.create_engine', 'engine'), ('sqlalchemy.engine.create_engine', 'engine'),
-         ('sqlalchemy.engine.create.create_engine', 'engine'), ('sqlalchemy.engine_from_config', 'engine'),
-         ('sqlalchemy.ext.asyncio.create_async_engine', 'engine'),
-         ('sqlalchemy.ext.asyncio.engine.create_async_engine', 'engine'),
-         ('sqlalchemy.ext.asyncio.async_engine_from_config', 'engine'),
-         ('asyncpg.create_pool', 'pool'), ('asyncpg.pool.create_pool', 'pool'), ('aiomysql.create_pool', 'pool'),
-         ('aiopg.create_pool', 'pool'), ('psycopg2.pool.SimpleConnectionPool', 'pool'),
-         ('psycopg2.pool.ThreadedConnectionPool', 'pool'), ('psycopg_pool.ConnectionPool', 'pool'),
-         ('psycopg_pool.AsyncConnectionPool', 'pool'), ('redis.ConnectionPool', 'pool'),
-         ('redis.BlockingConnectionPool', 'pool'), ('redis.asyncio.ConnectionPool', 'pool'),
-         ('redis.asyncio.BlockingConnectionPool', 'pool'), ('aioredis.create_redis_pool', 'pool'),
-         ('psycopg2.connect', 'connection'), ('psycopg.connect', 'connection'),
-         ('psycopg.Connection.connect', 'connection'), ('psycopg.AsyncConnection.connect', 'connection'),
-         ('asyncpg.connect', 'connection'), ('pymysql.connect', 'connection'), ('pymysql.Connect', 'connection'),
-         ('pymysql.connections.Connection', 'connection'), ('MySQLdb.connect', 'connection'),
-         ('MySQLdb.Connect', 'connection'), ('mysql.connector.connect', 'connection'),
-         ('aiomysql.connect', 'connection'), ('aiopg.connect', 'connection'), ('cx_Oracle.connect', 'connection'),
-         ('oracledb.connect', 'connection'), ('pyodbc.connect', 'connection'), ('pymssql.connect', 'connection'),
-         ('redis.Redis', 'client'), ('redis.StrictRedis', 'client'), ('redis.from_url', 'client'),
-         ('redis.Redis.from_url', 'client'), ('redis.asyncio.Redis', 'client'), ('redis.asyncio.from_url', 'client'),
-         ('redis.asyncio.Redis.from_url', 'client'), ('aioredis.Redis', 'client'), ('aioredis.from_url', 'client'),
-         ('pymongo.MongoClient', 'client'), ('motor.motor_asyncio.AsyncIOMotorClient', 'client'),
-         ('sqlite3.connect', 'local'), ('aiosqlite.connect', 'local');
+  SELECT name, family FROM catalogue WHERE kind = 'client';
 
 -- pool_creations(call_id, kind)
 -- Calls of pool_constructors that really open something new: not a client
@@ -81,15 +53,10 @@ CREATE TEMP VIEW engines_on_sqlite(call_id) AS
 
 -- http_helpers(qualname)
 -- Module-level HTTP helpers that build a throw-away client per call (no
--- connection is kept alive for the next request).
+-- connection is kept alive for the next request): the catalogue's kind
+-- 'http-helper'.
 CREATE TEMP VIEW http_helpers(qualname) AS
-  VALUES ('requests.get'), ('requests.post'), ('requests.put'), ('requests.patch'), ('requests.delete'),
-         ('requests.head'), ('requests.options'), ('requests.request'),
-         ('requests.api.get'), ('requests.api.post'), ('requests.api.put'), ('requests.api.patch'),
-         ('requests.api.delete'), ('requests.api.head'), ('requests.api.options'), ('requests.api.request'),
-         ('httpx.get'), ('httpx.post'), ('httpx.put'), ('httpx.patch'), ('httpx.delete'), ('httpx.head'),
-         ('httpx.options'), ('httpx.request'), ('httpx.stream'),
-         ('aiohttp.request'), ('aiohttp.client.request');
+  SELECT name FROM catalogue WHERE kind = 'http-helper';
 
 -- ---------------------------------------------------------------------------
 -- How often a function runs
@@ -101,11 +68,13 @@ CREATE TEMP VIEW http_helpers(qualname) AS
 --            code (`if __name__ == "__main__": run()`, `asyncio.run(amain())`,
 --            `app = create_app()`), outside any loop
 --   setup    __init__ and friends, setUp, init_app/create_app; lifespan and
---            startup hooks, by name, by decorator (`@app.on_event("startup")`,
---            `@app.before_serving`) or by registration (`lifespan=f`,
---            `on_startup=[f]`, `app.on_startup.append(f)`)
---   cli      a click/typer command, a Django management command's handle()
---   test     a function of a test file, a test_* function, a pytest fixture
+--            startup hooks (the catalogue's 'startup-hook'), by name, by
+--            decorator (`@app.on_event("startup")`, `@app.before_serving`)
+--            or by registration (`lifespan=f`, `on_startup=[f]`,
+--            `app.on_startup.append(f)`)
+--   cli      a command of a 'cli-framework' (click, typer), a Django
+--            management command's handle()
+--   test     a function of a test file, a test_* function, a 'fixture'
 --   cached   a function whose result a decorator caches (lru_cache, cache,
 --            cached_property...): its body runs once per argument
 CREATE TEMP VIEW once_functions(function_id, why) AS
@@ -123,25 +92,31 @@ CREATE TEMP VIEW once_functions(function_id, why) AS
   UNION
   SELECT d.function_id, 'setup' FROM decorators d
    WHERE d.function_id IS NOT NULL
-     AND (d.name GLOB '*on_event' OR d.name GLOB '*on_startup*' OR d.name GLOB '*.startup'
-          OR d.name GLOB '*before_serving' OR d.name GLOB '*before_first_request'
-          OR d.name GLOB '*.listener' OR d.name GLOB '*.on_ready')
+     AND EXISTS (SELECT 1 FROM catalogue k
+                  WHERE k.kind = 'startup-hook' AND k.family = 'decorator' AND d.name GLOB k.name)
   UNION
   SELECT f.id, 'setup'
-    FROM (SELECT a.file_id, a.names FROM call_args a WHERE a.keyword IN ('lifespan', 'on_startup', 'startup')
+    FROM (SELECT a.file_id, a.names FROM call_args a
+           WHERE a.keyword IN (SELECT name FROM catalogue WHERE kind = 'startup-hook' AND family = 'keyword')
           UNION ALL
           SELECT a.file_id, a.names
             FROM calls c JOIN call_args a ON a.call_id = c.id
-           WHERE (c.name = 'append' AND (c.receiver GLOB '*on_startup' OR c.receiver GLOB '*on_cleanup'
-                                         OR c.receiver GLOB '*cleanup_ctx'))
-              OR (c.name = 'add_event_handler' AND a.pos = 1)) a
+           WHERE c.name = 'append'
+             AND EXISTS (SELECT 1 FROM catalogue k
+                          WHERE k.kind = 'startup-hook' AND k.family = 'list' AND c.receiver GLOB k.name)
+          UNION ALL
+          SELECT a.file_id, a.names
+            FROM catalogue k CROSS JOIN calls c ON c.name = k.name
+            CROSS JOIN call_args a ON a.call_id = c.id AND a.pos = k.pos
+           WHERE k.kind = 'startup-hook' AND k.family = 'call') a
     JOIN functions f ON f.id BETWEEN file_first_id(a.file_id) AND file_last_id(a.file_id)
                     AND f.parent_id IS NULL AND +f.class_id IS NULL
                     AND instr(' ' || a.names || ' ', ' ' || f.name || ' ') > 0
   UNION
   SELECT d.function_id, 'cli' FROM decorators d
    WHERE d.function_id IS NOT NULL
-     AND (d.name GLOB '*command' OR d.resolved GLOB 'click.*' OR d.resolved GLOB 'typer.*')
+     AND (d.name GLOB '*command'
+          OR EXISTS (SELECT 1 FROM catalogue k WHERE k.kind = 'cli-framework' AND d.resolved GLOB k.name || '.*'))
   UNION
   SELECT f.id, 'cli' FROM functions f JOIN files p ON p.id = f.file_id
    WHERE f.name = 'handle' AND f.is_method AND p.path GLOB '*management/commands/*'
@@ -150,7 +125,8 @@ CREATE TEMP VIEW once_functions(function_id, why) AS
    WHERE p.context = 'test' OR f.name GLOB 'test_*'
   UNION
   SELECT d.function_id, 'test' FROM decorators d
-   WHERE d.function_id IS NOT NULL AND (d.name GLOB '*fixture' OR d.resolved GLOB 'pytest.fixture*')
+   WHERE d.function_id IS NOT NULL
+     AND (d.name GLOB '*fixture' OR d.resolved IN (SELECT name FROM catalogue WHERE kind = 'fixture'))
   UNION
   SELECT d.function_id, 'cached' FROM decorators d
    WHERE d.function_id IS NOT NULL
@@ -169,7 +145,8 @@ CREATE TEMP VIEW small_loops(loop_id) AS
 
 -- cold_loops(loop_id)
 -- Loops that are not hot paths: polling and retry loops, whose body (or a
--- loop nested in it) sleeps (time.sleep, asyncio/trio/anyio/gevent sleep),
+-- loop nested in it) sleeps (a 'sleep' of the catalogue: time.sleep,
+-- asyncio/trio/anyio/gevent sleep),
 -- running at a pace of their own choosing; and small_loops inside no other
 -- loop but cold ones.
 CREATE TEMP VIEW cold_loops(loop_id) AS
@@ -177,8 +154,7 @@ CREATE TEMP VIEW cold_loops(loop_id) AS
     SELECT DISTINCT a.ancestor_id
       FROM calls c JOIN loop_ancestors a ON a.loop_id = c.loop_id
      WHERE c.loop_id IS NOT NULL
-       AND c.resolved IN ('time.sleep', 'asyncio.sleep', 'asyncio.tasks.sleep', 'trio.sleep', 'anyio.sleep',
-                          'gevent.sleep', 'eventlet.sleep'))
+       AND c.resolved IN (SELECT name FROM catalogue WHERE kind = 'sleep'))
   SELECT loop_id FROM paced
   UNION
   SELECT f.loop_id FROM small_loops f
@@ -344,10 +320,11 @@ CREATE TEMP VIEW hot_chains(call_id, rule, root, steps, related) AS
 
 -- repeat_candidates(call_id, rule, key, names)
 -- Calls whose result depends only on their argument (while it is not
--- rebound or changed): PH702's json.loads/json.dumps/pickle.loads, keyed by
--- callee and every argument as written; PH703's os.path.exists/isfile/isdir
--- keyed by callee and path, and pathlib.Path.exists keyed by its receiver (a
--- name or a dotted name). `names` holds the identifiers the key reads, as
+-- rebound or changed): PH702's 'codec' calls of the catalogue
+-- (json.loads/json.dumps/pickle.loads), keyed by callee and every argument
+-- as written; PH703's 'path-check' functions (os.path.exists/isfile/isdir)
+-- keyed by callee and path, and its methods (pathlib.Path.exists) keyed by
+-- the receiver (a name or a dotted name). `names` holds the identifiers the key reads, as
 -- ' a b '.
 CREATE TEMP VIEW repeat_candidates(call_id, rule, key, names) AS
   SELECT c.id, 'PH702',
@@ -356,36 +333,33 @@ CREATE TEMP VIEW repeat_candidates(call_id, rule, key, names) AS
                                   WHERE a.call_id = c.id ORDER BY a.idx)) || ')',
          ' ' || (SELECT group_concat(trim(a.names), ' ') FROM call_args a WHERE a.call_id = c.id) || ' '
     FROM calls c
-   WHERE c.resolved IN ('json.loads', 'json.dumps', 'pickle.loads') AND c.nargs >= 1 AND NOT c.star_args
+   WHERE c.resolved IN (SELECT name FROM catalogue WHERE kind = 'codec') AND c.nargs >= 1 AND NOT c.star_args
   UNION ALL
   SELECT c.id, 'PH703', c.resolved || '(' || a.text || ')', a.names
     FROM calls c JOIN call_args a ON a.call_id = c.id AND a.pos = 0 AND a.star = 0
-   WHERE c.resolved IN ('os.path.exists', 'os.path.isfile', 'os.path.isdir') AND c.nargs = 1
+   WHERE c.resolved IN (SELECT name FROM catalogue WHERE kind = 'path-check' AND family = 'function')
+     AND c.nargs = 1
   UNION ALL
   SELECT c.id, 'PH703', c.resolved || ':' || c.receiver,
          ' ' || substr(c.receiver, 1, instr(c.receiver || '.', '.') - 1) || ' '
     FROM calls c
-   WHERE c.resolved = 'pathlib.Path.exists' AND c.nargs = 0 AND c.receiver NOT GLOB '*[^A-Za-z0-9_.]*';
+   WHERE c.resolved IN (SELECT name FROM catalogue WHERE kind = 'path-check' AND family = 'method')
+     AND c.nargs = 0 AND c.receiver NOT GLOB '*[^A-Za-z0-9_.]*';
 
 -- fs_mutators(name)
--- Calls (by last name) after which a path may have appeared or gone: a
--- check of the same path after them is not a repeat.
+-- Calls (by last name) after which a path may have appeared or gone (the
+-- catalogue's kind 'fs-mutator'): a check of the same path after them is
+-- not a repeat.
 CREATE TEMP VIEW fs_mutators(name) AS
-  VALUES ('remove'), ('unlink'), ('rmdir'), ('removedirs'), ('rmtree'), ('mkdir'), ('makedirs'), ('touch'),
-         ('rename'), ('renames'), ('replace'), ('move'), ('copy'), ('copy2'), ('copyfile'), ('copytree'),
-         ('symlink'), ('symlink_to'), ('link'), ('hardlink_to'), ('write_text'), ('write_bytes'), ('open'),
-         ('mkstemp'), ('mkdtemp'), ('extractall'), ('extract'), ('urlretrieve'), ('system'), ('run'),
-         ('call'), ('check_call'), ('check_output'), ('Popen'), ('sleep'), ('wait'), ('save'), ('write'),
-         ('dump'), ('download'), ('mount'), ('chdir');
+  SELECT name FROM catalogue WHERE kind = 'fs-mutator';
 
 -- harmless_statements(name)
 -- Calls made for their effect (an expression statement) that cannot touch
--- the disk: printing, logging, collection updates. Any other call made as a
--- statement between two checks of a path may have changed it.
+-- the disk: printing, logging, collection updates (the catalogue's kind
+-- 'harmless'). Any other call made as a statement between two checks of a
+-- path may have changed it.
 CREATE TEMP VIEW harmless_statements(name) AS
-  VALUES ('print'), ('debug'), ('info'), ('warning'), ('warn'), ('error'), ('exception'), ('critical'),
-         ('log'), ('append'), ('appendleft'), ('extend'), ('add'), ('update'), ('setdefault'), ('insert'),
-         ('discard'), ('pop'), ('sort'), ('reverse');
+  SELECT name FROM catalogue WHERE kind = 'harmless';
 
 -- repeated_calls(rule, call_id, first_id)
 -- A repeat_candidates call and the nearest earlier call of the same key in

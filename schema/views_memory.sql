@@ -9,22 +9,19 @@
 -- which collection a mutation touches.
 
 -- collection_constructors(qualname, kind)
--- Calls that create an empty or seeded mutable collection. Weak containers
--- are absent on purpose: they do not keep their entries alive.
+-- Calls that create an empty or seeded mutable collection: the catalogue's
+-- kind 'collection', whose family (dict, list, set, deque) is the kind here.
+-- Weak containers are absent on purpose: they do not keep their entries
+-- alive.
 CREATE TEMP VIEW collection_constructors(qualname, kind) AS
-  VALUES ('dict', 'dict'), ('list', 'list'), ('set', 'set'),
-         ('collections.defaultdict', 'dict'), ('collections.OrderedDict', 'dict'),
-         ('collections.Counter', 'dict'), ('collections.deque', 'deque');
+  SELECT name, family FROM catalogue WHERE kind = 'collection';
 
 -- collection_methods(name, effect)
--- Methods that change a collection's size: 'grow' adds entries, 'shrink'
--- removes some or all of them.
+-- Methods that change a collection's size (the catalogue's kind
+-- 'collection-method'): 'grow' adds entries, 'shrink' removes some or all
+-- of them.
 CREATE TEMP VIEW collection_methods(name, effect) AS
-  VALUES ('append', 'grow'), ('appendleft', 'grow'), ('add', 'grow'), ('update', 'grow'),
-         ('setdefault', 'grow'), ('extend', 'grow'), ('extendleft', 'grow'), ('insert', 'grow'),
-         ('pop', 'shrink'), ('popitem', 'shrink'), ('popleft', 'shrink'), ('clear', 'shrink'),
-         ('remove', 'shrink'), ('discard', 'shrink'), ('difference_update', 'shrink'),
-         ('intersection_update', 'shrink');
+  SELECT name, family FROM catalogue WHERE kind = 'collection-method';
 
 -- collection_defs(id, file_id, function_id, class_id, stmt_id, loop_id, name, kind, bounded,
 --                 call_id, line, col, end_line, end_col)

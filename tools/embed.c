@@ -1,6 +1,7 @@
 /*
- * embed: turns text files into one C source file, so that the schema and the
- * stored queries travel inside the pyhunt binary (as jq embeds builtin.jq).
+ * embed: turns text files into one C source file, so that the schema, the
+ * API catalogue and the stored queries travel inside the pyhunt binary (as
+ * jq embeds builtin.jq).
  *
  *   embed OUT.c FILE...
  *
