@@ -208,7 +208,7 @@ typedef struct AuditOptions {
 } AuditOptions;
 
 static const PhOption audit_options[] = {
-    {.name = "format", .kind = PH_OPT_ENUM, .value = "FORMAT", .words = PH_WORDS("text", "json", "sarif", "markdown", "github"),
+    {.name = "format", .kind = PH_OPT_ENUM, .value = "FORMAT", .words = PH_WORDS("text", "json", "sarif", "markdown", "github", "gitlab"),
      .def = "text", .offset = offsetof(AuditOptions, format), .help = "report format"},
     {.name = "output", .kind = PH_OPT_PATH, .value = "FILE", .offset = offsetof(AuditOptions, output),
      .help = "write the report to FILE, which is replaced only once the whole report is written ('-': "

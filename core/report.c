@@ -16,6 +16,7 @@ const PhReportFormat ph_report_formats[] = {
     {"sarif", "SARIF 2.1.0, for code-scanning services", ph_report_sarif},
     {"markdown", "an audit report for a pull request or an audit file", ph_report_markdown},
     {"github", "GitHub Actions workflow annotations", ph_report_github},
+    {"gitlab", "a GitLab code quality report (Code Climate JSON)", ph_report_gitlab},
     {NULL, NULL, NULL},
 };
 
@@ -195,6 +196,31 @@ char *ph_report_rule_markdown(const PhRule *r) {
     char *out = ph_xstrdup(t ? t : "");
     sqlite3_free(t);
     return out;
+}
+
+/* Rule id, path, the finding's source line without surrounding blanks, and
+ * how many earlier findings of the same rule in the same file have the same
+ * line text (so two identical lines stay apart). No line number goes in.
+ * Findings are sorted by path, so the earlier ones of a file are just
+ * before. */
+uint64_t ph_report_fingerprint(const PhFindings *fs, size_t i) {
+    const PhFinding *f = &fs->items[i];
+    size_t n;
+    const char *text = ph_report_trimmed(&f->loc, &n);
+    int occurrence = 0;
+    for (size_t j = i; j-- > 0 && strcmp(fs->items[j].loc.path, f->loc.path) == 0;) {
+        const PhFinding *g = &fs->items[j];
+        size_t m;
+        const char *other = ph_report_trimmed(&g->loc, &m);
+        occurrence += g->rule == f->rule && m == n && memcmp(other, text, n) == 0;
+    }
+    sqlite3_str *s = sqlite3_str_new(NULL);
+    sqlite3_str_appendf(s, "%s%c%s%c%.*s%c%d", f->rule->id, 0, f->loc.path, 0, (int)n, text, 0, occurrence);
+    int len = sqlite3_str_length(s);
+    char *key = sqlite3_str_finish(s);
+    uint64_t h = ph_hash64(key, (size_t)len);
+    sqlite3_free(key);
+    return h;
 }
 
 void ph_report_text(FILE *out, const PhReport *r) {

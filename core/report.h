@@ -10,6 +10,7 @@
  *   report_markdown.c  the audit report (scope, architecture, findings by
  *                      category, recommendations)
  *   report_github.c    GitHub Actions workflow annotations
+ *   report_gitlab.c    GitLab's code quality report
  *   report_rules.c     the rule catalogue itself, as JSON
  */
 #ifndef PH_REPORT_H
@@ -128,6 +129,10 @@ const char *ph_report_block(const char *text, size_t *n);
  * blank line. */
 size_t ph_report_first_sentence(const char *text);
 
+/* A fingerprint of finding i of fs (sorted) that stays when unrelated lines
+ * move or change: SARIF's partialFingerprints, GitLab's fingerprint. */
+uint64_t ph_report_fingerprint(const PhFindings *fs, size_t i);
+
 /* A rule's documentation as markdown (description, message, fix, bad and
  * good examples, what it does not flag), without a heading: the body of
  * docs/rules.md entries and of SARIF help.markdown. Caller frees with free(). */
@@ -138,6 +143,7 @@ void ph_report_json(FILE *out, const PhReport *r);
 void ph_report_sarif(FILE *out, const PhReport *r);
 void ph_report_markdown(FILE *out, const PhReport *r);
 void ph_report_github(FILE *out, const PhReport *r);
+void ph_report_gitlab(FILE *out, const PhReport *r);
 
 /* Every field of every rule as a JSON array (`pyhunt rules --format json`,
  * report_rules.c). */

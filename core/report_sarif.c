@@ -7,7 +7,7 @@
  * the finding's own level, its location, its related locations and, when
  * it has any, a code flow through them (the chain of a transitive call, the
  * awaits of a run, the loop around a query), and a partial fingerprint that
- * survives unrelated edits (see fingerprint()).
+ * survives unrelated edits (ph_report_fingerprint()).
  *
  * Paths: a result's uri is the finding's path as seen from the working
  * directory (PhReport.path_prefix + path), percent-encoded, relative to the
@@ -292,31 +292,6 @@ static void rule_descriptor(Jw *w, const PhRule *rule) {
     jw_close(w, '}');
 }
 
-/* A fingerprint that stays when unrelated lines move: rule id, path, the
- * finding's source line without surrounding blanks, and how many earlier
- * findings of the same rule in the same file have the same line text (so two
- * identical lines stay apart). No line number goes in. Findings are sorted by
- * path, so the earlier ones of a file are just before. */
-static uint64_t fingerprint(const PhFindings *fs, size_t i) {
-    const PhFinding *f = &fs->items[i];
-    size_t n;
-    const char *text = ph_report_trimmed(&f->loc, &n);
-    int occurrence = 0;
-    for (size_t j = i; j-- > 0 && strcmp(fs->items[j].loc.path, f->loc.path) == 0;) {
-        const PhFinding *g = &fs->items[j];
-        size_t m;
-        const char *other = ph_report_trimmed(&g->loc, &m);
-        occurrence += g->rule == f->rule && m == n && memcmp(other, text, n) == 0;
-    }
-    sqlite3_str *s = sqlite3_str_new(NULL);
-    sqlite3_str_appendf(s, "%s%c%s%c%.*s%c%d", f->rule->id, 0, f->loc.path, 0, (int)n, text, 0, occurrence);
-    int len = sqlite3_str_length(s);
-    char *key = sqlite3_str_finish(s);
-    uint64_t h = ph_hash64(key, (size_t)len);
-    sqlite3_free(key);
-    return h;
-}
-
 static size_t rule_index(const PhRuleSet *rules, const PhRule *rule) {
     for (size_t k = 0; k < ph_rules_len(rules); k++)
         if (ph_rules_at(rules, k) == rule)
@@ -379,7 +354,7 @@ static void result(Jw *w, const PhReport *r, size_t i) {
         code_flow(w, r, f);
     }
     char fp[17];
-    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)fingerprint(r->findings, i));
+    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)ph_report_fingerprint(r->findings, i));
     jw_key(w, "partialFingerprints");
     jw_open(w, '{');
     jw_kstr(w, "pyhunt/v1", fp);
