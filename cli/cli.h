@@ -238,8 +238,6 @@ char *ph_cli_dirname(const char *path);
 /* Each of the paths relative to root, as the walk names files ('/'-separated;
  * "" for the root itself), NULL-ended. Caller frees with ph_words_free(). */
 char **ph_cli_under_root(const char *root, char *const *paths, int npaths);
-/* Keep the findings `keep` accepts and free the others; returns how many went. */
-int ph_cli_keep_findings(PhFindings *fs, bool (*keep)(const PhFinding *f, void *ctx), void *ctx);
 /* Drop the findings that the configuration's per-file-ignores silence, and,
  * with `rel` (from ph_cli_under_root), those outside its paths. */
 void ph_cli_report_scope(PhFindings *fs, const PhConfigRef *ref, char **rel);
@@ -302,11 +300,10 @@ typedef struct PhFixTotals {
 
 /* Apply the edits of the findings of fs (sorted by path) to their files
  * under dir, or print them as a unified diff to `diff` (not NULL: nothing
- * is written); file names are prefix + path. Fixes refused are warnings,
- * those refused for overlapping a fix applied in this pass only when
- * `last` (another pass, over the re-extracted files, may apply them).
- * Adds to *t. */
-void ph_cli_fix(sqlite3 *db, const char *dir, const char *prefix, const PhFindings *fs, FILE *diff, bool last,
-                PhFixTotals *t);
+ * is written); files are named by their paths relative to dir, as in every
+ * format. Fixes refused are warnings, those refused for overlapping a fix
+ * applied in this pass only when `last` (another pass, over the
+ * re-extracted files, may apply them). Adds to *t. */
+void ph_cli_fix(sqlite3 *db, const char *dir, const PhFindings *fs, FILE *diff, bool last, PhFixTotals *t);
 
 #endif

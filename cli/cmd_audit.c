@@ -5,12 +5,16 @@
  * reported are project.c's; the configuration file's values arrive in the
  * options (config.c).
  *
- * Everything a format shows is gathered here, before formatting: the source
- * line of each location, the counts and the imported libraries of the
- * markdown report (named statements audit_surface, audit_arch), the call
- * each finding points at (finding_call), and, with --diff, the lines changed
- * since a git ref (gitdiff.c). The formats themselves only print.
+ * It runs the rules and narrows their findings as the options say (a
+ * baseline, --min-severity, the configuration's per-file-ignores and the
+ * paths named, --diff with the lines changed since a git ref from
+ * gitdiff.c, contexts); the report model (core/report_model.c) gathers what
+ * the chosen format shows, and the format prints it. With --fix it applies
+ * the safe fixes of the findings so narrowed (fix.c), re-extracts and runs
+ * the rules again, the same way; --fix-diff prints those fixes instead of
+ * the report.
  */
+#include "baseline.h"
 #include "cli.h"
 #include "db.h"
 #include "gitdiff.h"
@@ -19,197 +23,33 @@
 #include "util.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-/* The source line of each finding (and related location), for reports that
- * show code. Each file is read once (regular files only, within the
- * extractor's size cap), and its line starts indexed once: many findings in
- * one large file cost no rescan from its top. */
-static void attach_snippets(PhFindings *fs, const char *root) {
-    char *cur_path = NULL, *text = NULL;
-    PhVec(size_t) starts = {0};   /* byte offset of each line of text, line 1 first */
-    for (size_t i = 0; i < fs->len; i++) {
-        PhFinding *f = &fs->items[i];
-        for (size_t k = 0; k <= f->nrelated; k++) {
-            PhLocation *l = k == 0 ? &f->loc : &f->related[k - 1];
-            if (!cur_path || strcmp(cur_path, l->path) != 0) {
-                free(cur_path);
-                free(text);
-                cur_path = ph_xstrdup(l->path);
-                char *abs = strcmp(root, l->path) == 0 || !*root ? ph_xstrdup(l->path)
-                                                                  : ph_xasprintf("%s/%s", root, l->path);
-                /* a root that is a file: the path is its base name */
-                if (access(abs, R_OK) != 0 && ph_str_ends(root, l->path)) {
-                    free(abs);
-                    abs = ph_xstrdup(root);
-                }
-                size_t len = 0;
-                text = ph_read_regular(abs, PH_MAX_FILE_BYTES, &len);
-                free(abs);
-                starts.len = 0;
-                for (size_t at = 0; text && at <= len;) {
-                    ph_vec_push(&starts, at);
-                    const char *nl = memchr(text + at, '\n', len - at);
-                    at = nl ? (size_t)(nl - text) + 1 : len + 1;
-                }
-            }
-            if (!text || l->line < 1 || (size_t)l->line > starts.len)
-                continue;
-            const char *p = text + starts.items[l->line - 1];
-            const char *e = p;
-            while (*e && *e != '\n' && *e != '\r')
-                e++;
-            l->snippet = ph_xstrndup(p, (size_t)(e - p));
-        }
-    }
-    free(starts.items);
-    free(cur_path);
-    free(text);
-}
-
-/* A named statement, prepared; NULL (after saying so) when it does not
- * compile, which is a build defect the tests catch. */
-static sqlite3_stmt *prepare(sqlite3 *db, const char *name) {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, ph_db_statement(name), -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "pyhunt: internal error: statement %s: %s\n", name, sqlite3_errmsg(db));
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
-
-/* The markdown report's counts and imported libraries. */
-static void gather_arch(sqlite3 *db, PhArch *a) {
-    sqlite3_stmt *st = prepare(db, "audit_surface");
-    if (st && sqlite3_step(st) == SQLITE_ROW) {
-        a->test_files = sqlite3_column_int(st, 0);
-        a->functions = sqlite3_column_int(st, 1);
-        a->async_functions = sqlite3_column_int(st, 2);
-        a->handlers = sqlite3_column_int(st, 3);
-    }
-    sqlite3_finalize(st);
-    st = prepare(db, "audit_arch");
-    if (st)
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            int kind = ph_arch_kind((const char *)sqlite3_column_text(st, 0));
-            if (kind >= 0)
-                ph_arch_add(a, (PhArchKind)kind, (const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2));
-        }
-    sqlite3_finalize(st);
-}
-
-/* The call at each finding and its async equivalent. Caller frees with
- * free_info(). */
-static PhFindingInfo *gather_info(sqlite3 *db, const PhFindings *fs) {
-    PhFindingInfo *info = ph_xcalloc(fs->len ? fs->len : 1, sizeof *info);
-    sqlite3_stmt *st = prepare(db, "finding_call");
-    if (!st)
-        return info;
-    for (size_t i = 0; i < fs->len; i++) {
-        const PhLocation *l = &fs->items[i].loc;
-        sqlite3_bind_int(st, 1, l->file_id);
-        sqlite3_bind_int(st, 2, l->line);
-        sqlite3_bind_int(st, 3, l->col);
-        sqlite3_bind_int(st, 4, l->end_line);
-        sqlite3_bind_int(st, 5, l->end_col);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            char **fields[] = {&info[i].callee, &info[i].resolved, &info[i].alternative};
-            for (int c = 0; c < 3; c++) {
-                const char *v = (const char *)sqlite3_column_text(st, c);
-                *fields[c] = v ? ph_xstrdup(v) : NULL;
-            }
-        }
-        sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
-    return info;
-}
-
-static void free_info(PhFindingInfo *info, size_t n) {
-    for (size_t i = 0; info && i < n; i++) {
-        free(info[i].callee);
-        free(info[i].resolved);
-        free(info[i].alternative);
-    }
-    free(info);
-}
-
-static bool is_dir(const char *path) {
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* The directory that findings' paths are relative to: the root, or the
- * directory of a file root. Caller frees with free(). */
-static char *root_dir(const char *root) {
-    if (is_dir(root))
-        return ph_xstrdup(root);
-    const char *slash = strrchr(root, '/');
-    if (!slash)
-        return ph_xstrdup(".");
-    return slash == root ? ph_xstrdup("/") : ph_xstrndup(root, (size_t)(slash - root));
-}
-
-/* What names a finding's file from the working directory: "" for ".",
- * "src/" for src, "/abs/" for /abs. Caller frees with free(). */
-static char *path_prefix(const char *root) {
-    char *dir = root_dir(root);
-    const char *d = dir;
-    while (d[0] == '.' && d[1] == '/')
-        d += 2;
-    size_t n = strlen(d);
-    while (n > 1 && d[n - 1] == '/')
-        n--;
-    char *p = strcmp(d, ".") == 0 || n == 0 ? ph_xstrdup("")
-              : strcmp(d, "/") == 0         ? ph_xstrdup("/")
-                                            : ph_xasprintf("%.*s/", (int)n, d);
-    free(dir);
-    return p;
-}
-
-/* file:///working/directory/ with unsafe bytes percent-encoded, or NULL.
- * Caller frees with free(). */
-static char *cwd_uri(void) {
-    char cwd[PATH_MAX];
-    if (!getcwd(cwd, sizeof cwd))
-        return NULL;
-    sqlite3_str *s = sqlite3_str_new(NULL);
-    sqlite3_str_appendall(s, "file://");
-    for (const unsigned char *p = (const unsigned char *)cwd; *p; p++)
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
-            sqlite3_str_appendchar(s, 1, (char)*p);
-        else
-            sqlite3_str_appendf(s, "%%%02X", *p);
-    if (cwd[strlen(cwd) - 1] != '/')
-        sqlite3_str_appendchar(s, 1, '/');
-    char *t = sqlite3_str_finish(s);
-    char *uri = ph_xstrdup(t ? t : "");
-    sqlite3_free(t);
-    return uri;
-}
 
 static bool changed(const PhFinding *f, void *changes) {
     return ph_changes_has(changes, f->loc.path, f->loc.line);
 }
 
 typedef struct AuditOptions {
-    const char *format, *output, *min_severity, *diff, *db, *baseline;
+    const char *format, *output, *min_severity, *diff, *db, *baseline, *write_baseline;
     PhStrList select, extend_select, ignore, queries, exclude, contexts, context_patterns;
-    bool exit_zero, strict, no_color, no_cache, show_settings, fix, fix_diff;
+    bool exit_zero, strict, no_color, no_cache, show_settings, statistics, fix, fix_diff;
+    int max_bytes;
     PhExtractOptions xo;
     PhConfigRef cfg;
 } AuditOptions;
 
+/* What --max-bytes is without it: under GitHub's 65,536-character limit
+ * of a pull-request comment. */
+enum { MARKDOWN_MAX_BYTES = 60000 };
+
 static const PhOption audit_options[] = {
-    {.name = "format", .kind = PH_OPT_ENUM, .value = "FORMAT", .words = PH_WORDS("text", "json", "sarif", "markdown", "github", "gitlab"),
-     .def = "text", .offset = offsetof(AuditOptions, format), .help = "report format"},
+    {.name = "format", .kind = PH_OPT_ENUM, .value = "FORMAT",
+     .words = PH_WORDS("text", "concise", "json", "sarif", "markdown", "github", "gitlab"), .def = "text",
+     .offset = offsetof(AuditOptions, format), .help = "report format"},
     {.name = "output", .kind = PH_OPT_PATH, .value = "FILE", .offset = offsetof(AuditOptions, output),
      .help = "write the report to FILE, which is replaced only once the whole report is written ('-': "
              "standard output; markdown's default: YYYY-MM-DD-pyhunt-audit.md)"},
@@ -235,8 +75,17 @@ static const PhOption audit_options[] = {
      .help = "only findings on lines changed since the git revision BASE"},
     {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT | PH_OPT_EXTEND, .value = "DIR",
      .offset = offsetof(AuditOptions, queries), .help = "add the rules in DIR"},
-    {.name = "baseline", .kind = PH_OPT_PATH, .flags = PH_OPT_FILE_ONLY, .value = "FILE",
-     .offset = offsetof(AuditOptions, baseline), .help = "the baseline file"},
+    {.name = "baseline", .kind = PH_OPT_PATH, .value = "FILE", .offset = offsetof(AuditOptions, baseline),
+     .help = "leave out the findings that the baseline FILE holds; say how many it matched and how many of its "
+             "entries no longer match"},
+    {.name = "write-baseline", .kind = PH_OPT_PATH, .value = "FILE", .offset = offsetof(AuditOptions, write_baseline),
+     .help = "record today's findings in the baseline FILE (replaced whole), instead of printing a report"},
+    {.name = "statistics", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, statistics),
+     .help = "print the number of findings of each rule instead of the findings (text or json)"},
+    {.name = "max-bytes", .kind = PH_OPT_INT, .value = "N", .min = 1, .max = 1 << 30,
+     .offset = offsetof(AuditOptions, max_bytes),
+     .help = "markdown: at most N bytes, keeping the most severe findings (default 60000, under GitHub's "
+             "comment limit)"},
     {.name = "fix", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, fix),
      .help = "rewrite the source where a finding has a safe fix (a rule's @autofix), then report what remains"},
     {.name = "fix-diff", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, fix_diff),
@@ -297,14 +146,31 @@ static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
     return 0;
 }
 
-/* Run every rule into *fs and narrow the findings to the report's: by
- * severity, to the paths named, to the lines --diff names, to the
- * contexts; *dropped counts those --diff left out. `first`: the first run
- * of this audit, which warns of paths that hold no audited file. Returns
- * false after a rule failed (its diagnostics printed). */
-static bool run_rules(sqlite3 *db, const PhRuleSet *rules, AuditOptions *o, const char *root, char **paths,
-                      int npaths, PhChanges *changes, PhContextSet contexts, bool first, PhFindings *fs,
-                      int *dropped) {
+/* What one audit runs the rules with: once, and again after each pass of
+ * --fix over the re-extracted files. */
+typedef struct Audit {
+    const AuditOptions *o;
+    const PhRuleSet *rules;
+    sqlite3 *db;                 /* reopened by each pass of --fix */
+    PhBaseline *baseline;        /* --baseline, or NULL */
+    PhChanges *changes;          /* --diff's changed lines, or NULL */
+    char **paths;                /* the paths named, as given */
+    int npaths;
+    bool warned;                 /* the paths that hold no audited file were named */
+} Audit;
+
+/* Run every rule into *fs, prepare the findings (sources, fingerprints)
+ * and narrow them as the options say, in this order: the baseline (over
+ * every finding, so that a finding the later steps leave out does not count
+ * as gone from it), --min-severity, the configuration's per-file-ignores
+ * and the paths named (`paths`, as given), --diff, and contexts last, so
+ * that left_out counts what --contexts all would add to this very report.
+ * Fills r's counts of what each left out. Returns false after a rule failed
+ * (its diagnostics printed). */
+static bool run_rules(Audit *a, PhFindings *fs, PhReport *r) {
+    const AuditOptions *o = a->o;
+    sqlite3 *db = a->db;
+    const PhRuleSet *rules = a->rules;
     memset(fs, 0, sizeof *fs);
     PhDiags *d = ph_diags_new();
     bool ok = true;
@@ -312,18 +178,19 @@ static bool run_rules(sqlite3 *db, const PhRuleSet *rules, AuditOptions *o, cons
         ok &= ph_rules_run(db, ph_rules_at(rules, i), !o->no_cache, fs, d) == 0;
     ph_cli_print_diags(d);
     ph_diags_free(d);
+    ph_report_prepare(fs, db, r->root, o->xo.max_file_bytes ? o->xo.max_file_bytes : PH_MAX_FILE_BYTES);
+    if (a->baseline)
+        ph_baseline_apply(a->baseline, o->baseline, fs, rules, &r->baseline);
     if (o->min_severity)
         ph_findings_min_severity(fs, o->min_severity);
-    char **rel = ph_cli_under_root(root, paths, npaths);
-    if (first)
-        ph_cli_warn_unaudited(db, paths, rel);
+    char **rel = ph_cli_under_root(r->root, a->paths, a->npaths);
+    if (!a->warned)
+        ph_cli_warn_unaudited(db, a->paths, rel);
+    a->warned = true;
     ph_cli_report_scope(fs, &o->cfg, rel);
     ph_words_free(rel);
-    *dropped = changes ? ph_cli_keep_findings(fs, changed, changes) : 0;
-    /* Last, so that left_out counts what --contexts all would add to this very report. */
-    ph_findings_contexts(fs, contexts);
-    ph_findings_sort(fs);
-    attach_snippets(fs, root);
+    r->diff_dropped = a->changes ? ph_findings_keep(fs, changed, a->changes) : 0;
+    ph_findings_contexts(fs, r->contexts);
     return ok;
 }
 
@@ -331,10 +198,83 @@ static bool run_rules(sqlite3 *db, const PhRuleSet *rules, AuditOptions *o, cons
  * pass gets another chance once the file is re-extracted, as in Ruff. */
 enum { FIX_PASSES = 10 };
 
+/* --fix and --fix-diff over *fs, the report's findings (run_rules: the
+ * baseline, the selection, the paths named and the contexts already
+ * applied): print their fixes to `diff` (--fix-diff, one pass), or write
+ * them, re-extract, and run the rules again into *fs and r, pass after
+ * pass while a fix was left for overlapping one just applied. a->db is
+ * reopened; NULL when it could not be (said). *query_error is set when a
+ * rule failed in a later pass; *input_errors counts the last extraction's.
+ * Returns what was fixed. */
+static PhFixTotals fix_passes(Audit *a, PhFindings *fs, PhReport *r, FILE *diff, int *input_errors,
+                              bool *query_error) {
+    const AuditOptions *o = a->o;
+    PhFixTotals fixed = {0};
+    char *dir = ph_report_root_dir(r->root);
+    for (int pass = 1;; pass++) {
+        PhFixTotals t = {0};
+        bool last = diff || pass == FIX_PASSES;
+        ph_cli_fix(a->db, dir, fs, diff, last, &t);
+        fixed.fixed += t.fixed;
+        fixed.errors += t.errors;
+        fixed.unparsable += t.unparsable;
+        if (diff || !t.fixed)
+            break;
+        /* the fixed files are re-extracted, and the rules run over them */
+        ph_findings_free(fs);
+        ph_db_close(a->db);
+        PhExtractStats st;
+        a->db = ph_cli_open_db(r->root, o->db, &o->xo, false, input_errors, &st);
+        if (!a->db || ph_cli_attach_catalogues(a->rules, a->db) != 0) {
+            ph_db_close(a->db);
+            a->db = NULL;
+            memset(fs, 0, sizeof *fs);
+            break;
+        }
+        *query_error = !run_rules(a, fs, r);
+        if (last || !t.overlapped || *query_error)
+            break;
+    }
+    free(dir);
+    return fixed;
+}
+
+/* The emitter of --write-baseline. */
+static void emit_baseline(FILE *out, const PhReport *r) { ph_baseline_write(out, r->findings); }
+
+/* What the run prints: the baseline it writes, the statistics, or the
+ * report in its format. NULL after saying that the options do not go
+ * together. */
+static const PhReportFormat *chosen_emitter(const AuditOptions *o) {
+    static const PhReportFormat baseline = {"baseline", NULL, emit_baseline, 0},
+                                statistics[2] = {{"statistics", NULL, ph_report_statistics, 0},
+                                                 {"statistics", NULL, ph_report_statistics_json, 0}};
+    const PhReportFormat *fmt = ph_report_format(o->format);
+    bool markdown = strcmp(fmt->name, "markdown") == 0, json = strcmp(fmt->name, "json") == 0;
+    if (o->max_bytes && !markdown) {
+        ph_cli_usage_error("audit", "--max-bytes limits the markdown report; --format is %s", fmt->name);
+        return NULL;
+    }
+    if (o->fix_diff && (o->write_baseline || o->statistics)) {
+        ph_cli_usage_error("audit", "--fix-diff prints the fixes instead of a report; it does not go with %s",
+                           o->write_baseline ? "--write-baseline" : "--statistics");
+        return NULL;
+    }
+    if (o->write_baseline)
+        return &baseline;
+    if (o->statistics && !json && strcmp(fmt->name, "text") != 0 && strcmp(fmt->name, "concise") != 0) {
+        ph_cli_usage_error("audit", "--statistics prints text or json, not %s", fmt->name);
+        return NULL;
+    }
+    return o->statistics ? &statistics[json] : fmt;
+}
+
 /* Audit the project at root, reporting on `paths` (relative to the
  * working directory, as given). */
 static int audit_root(AuditOptions *o, const char *root, char **paths, int npaths) {
-    const PhReportFormat *fmt = ph_report_format(o->format);
+    const PhReportFormat *fmt = chosen_emitter(o);
+    if (!fmt)
+        return PH_EXIT_USAGE;
     bool markdown = strcmp(fmt->name, "markdown") == 0;
     o->xo.excludes = o->exclude.items;
     o->xo.n_excludes = o->exclude.len;
@@ -365,14 +305,20 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
         ph_rules_free(rules);
         return PH_EXIT_CLEAN;
     }
+    /* A baseline is read before any work, and not when a new one is written. */
+    PhBaseline *baseline = NULL;
+    if (!status && o->baseline && !o->write_baseline) {
+        PhDiags *d = ph_diags_new();
+        baseline = ph_baseline_read(o->baseline, d);
+        ph_cli_print_diags(d);
+        ph_diags_free(d);
+        status = baseline ? 0 : PH_EXIT_USAGE;
+    }
     if (status) {
         free(patterns);
         ph_rules_free(rules);
         return status;
     }
-    if (o->baseline)   /* read by --baseline, which is not there yet */
-        fprintf(stderr, "pyhunt: warning: baseline '%s' is not applied: this pyhunt has no baselines yet\n",
-                o->baseline);
     char date[16];
     time_t now = time(NULL);
     strftime(date, sizeof date, "%Y-%m-%d", localtime(&now));
@@ -380,7 +326,7 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
     if (fixed_date && *fixed_date)
         snprintf(date, sizeof date, "%s", fixed_date);
     char *default_out = !o->output && markdown && !o->fix_diff ? ph_xasprintf("%s-pyhunt-audit.md", date) : NULL;
-    const char *output = default_out ? default_out : o->output;
+    const char *output = o->write_baseline ? o->write_baseline : default_out ? default_out : o->output;
     char *err = NULL;
     PhOutput *out = ph_output_open(output, &err);
     if (!out) {
@@ -388,6 +334,7 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
         free(err);
         free(default_out);
         free(patterns);
+        ph_baseline_free(baseline);
         ph_rules_free(rules);
         return PH_EXIT_USAGE;
     }
@@ -400,7 +347,7 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
      * only narrows what is reported. */
     PhChanges *changes = NULL;
     if (db && o->diff) {
-        char *dir = root_dir(root);
+        char *dir = ph_report_root_dir(root);
         changes = ph_changes_git(dir, o->diff);
         free(dir);
         if (!changes) {
@@ -410,126 +357,64 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
     }
     if (!db || ph_cli_attach_catalogues(rules, db) != 0) {
         ph_db_close(db);
+        ph_changes_free(changes);
         ph_output_discard(out);
         free(default_out);
+        ph_baseline_free(baseline);
         ph_rules_free(rules);
         return PH_EXIT_USAGE;
     }
-    PhFindings fs;
-    int dropped;
-    bool query_error = !run_rules(db, rules, o, root, paths, npaths, changes, contexts, true, &fs, &dropped);
-    char *prefix = path_prefix(root);
-    PhFixTotals fixed = {0};
-    if ((o->fix || o->fix_diff) && !query_error) {
-        char *dir = root_dir(root);
-        for (int pass = 1;; pass++) {
-            PhFixTotals t = {0};
-            bool last = o->fix_diff || pass == FIX_PASSES;
-            ph_cli_fix(db, dir, prefix, &fs, o->fix_diff ? ph_output_file(out) : NULL, last, &t);
-            fixed.fixed += t.fixed;
-            fixed.errors += t.errors;
-            fixed.unparsable += t.unparsable;
-            if (o->fix_diff || !t.fixed)
-                break;
-            /* the fixed files are re-extracted, and the rules run over them */
-            ph_findings_free(&fs);
-            ph_db_close(db);
-            db = ph_cli_open_db(root, o->db, &o->xo, false, &input_errors, &st);
-            if (!db || ph_cli_attach_catalogues(rules, db) != 0) {
-                ph_db_close(db);
-                db = NULL;
-                break;
-            }
-            query_error = !run_rules(db, rules, o, root, paths, npaths, changes, contexts, false, &fs, &dropped);
-            if (last || !t.overlapped || query_error)
-                break;
-        }
-        free(dir);
-        if (!db) {
-            free(prefix);
-            ph_changes_free(changes);
-            ph_output_discard(out);
-            free(default_out);
-            ph_rules_free(rules);
-            return PH_EXIT_USAGE;
-        }
-        if (!o->fix_diff)
-            fprintf(stderr, "pyhunt: %d fixed, %zu remaining\n", fixed.fixed, fs.len);
-    }
-    ph_changes_free(changes);
-    if (o->fix_diff) {
-        /* the diff is the output: no report, exit 1 when it is not empty (as Ruff's --diff) */
-        if (ph_output_close(out, &err) != 0) {
-            fprintf(stderr, "pyhunt: %s\n", err);
-            free(err);
-            fixed.errors++;
-        }
-        free(prefix);
-        free(default_out);
-        ph_findings_free(&fs);
-        ph_rules_free(rules);
-        ph_db_close(db);
-        return query_error || fixed.unparsable ? PH_EXIT_QUERY
-               : fixed.errors                  ? PH_EXIT_USAGE
-               : fixed.fixed                   ? PH_EXIT_FINDINGS
-                                               : PH_EXIT_CLEAN;
-    }
-
-    int files = 0;
-    long lines = 0;
-    sqlite3_stmt *cs;
-    if (sqlite3_prepare_v2(db, ph_db_statement("counts"), -1, &cs, NULL) == SQLITE_OK && sqlite3_step(cs) == SQLITE_ROW) {
-        files = sqlite3_column_int(cs, 0);
-        lines = sqlite3_column_int64(cs, 1);
-    }
-    sqlite3_finalize(cs);
-    PhArch arch;
-    memset(&arch, 0, sizeof arch);
-    PhFindingInfo *info = NULL;
-    if (markdown) {
-        gather_arch(db, &arch);
-        info = gather_info(db, &fs);
-    }
-    char *base_uri = strcmp(fmt->name, "sarif") == 0 ? cwd_uri() : NULL;
     FILE *f = ph_output_file(out);
+    PhFindings fs;
     PhReport r = {
         .root = root,
         .rules = rules,
         .findings = &fs,
-        .info = info,
-        .files = files,
-        .lines = lines,
         .excludes = o->exclude.items,
         .n_excludes = o->exclude.len,
-        .arch = markdown ? &arch : NULL,
         .date = date,
         .min_severity = o->min_severity,
         .diff_base = o->diff,
-        .diff_dropped = dropped,
         .contexts = contexts,
-        .path_prefix = prefix,
-        .base_uri = base_uri,
+        .max_bytes = markdown ? (size_t)(o->max_bytes ? o->max_bytes : MARKDOWN_MAX_BYTES) : 0,
         .color = f == stdout && isatty(1) && !o->no_color && !getenv("NO_COLOR"),
     };
-    fmt->emit(f, &r);
+    Audit a = {o, rules, db, baseline, changes, paths, npaths, false};
+    bool query_error = !run_rules(&a, &fs, &r);
+    PhFixTotals fixed = {0};
+    if ((o->fix || o->fix_diff) && !query_error) {
+        fixed = fix_passes(&a, &fs, &r, o->fix_diff ? f : NULL, &input_errors, &query_error);
+        db = a.db;
+        if (db && o->fix)
+            fprintf(stderr, "pyhunt: %d fixed, %zu remaining\n", fixed.fixed, fs.len);
+    }
+    ph_changes_free(changes);
+    ph_baseline_free(baseline);
+    if (db && !o->fix_diff) {
+        ph_report_gather(&r, db, fmt->needs);
+        fmt->emit(f, &r);
+        ph_report_release(&r);
+    }
     bool to_file = f != stdout;
-    bool written = ph_output_close(out, &err) == 0;
-    if (!written)
+    bool written = db && ph_output_close(out, &err) == 0;
+    if (!db)
+        ph_output_discard(out);
+    else if (!written)
         fprintf(stderr, "pyhunt: %s\n", err);
-    else if (to_file)
-        fprintf(stderr, "pyhunt: wrote %s (%zu finding%s)\n", output, fs.len, fs.len == 1 ? "" : "s");
+    else if (to_file && !o->fix_diff)
+        fprintf(stderr, "pyhunt: wrote %s%s (%zu finding%s)\n", o->write_baseline ? "baseline " : "", output, fs.len,
+                fs.len == 1 ? "" : "s");
     free(err);
     free(default_out);
-    free(prefix);
-    free(base_uri);
-    free_info(info, fs.len);
-    ph_arch_free(&arch);
     if (query_error || fixed.unparsable)
         status = PH_EXIT_QUERY;
     else if (!written || (o->strict && input_errors) || fixed.errors)
         status = PH_EXIT_USAGE;
+    else if (o->fix_diff)
+        /* the diff is the output: exit 1 when it is not empty (as Ruff's --diff) */
+        status = fixed.fixed ? PH_EXIT_FINDINGS : PH_EXIT_CLEAN;
     else
-        status = fs.len && !o->exit_zero ? PH_EXIT_FINDINGS : PH_EXIT_CLEAN;
+        status = fs.len && !o->exit_zero && !o->write_baseline ? PH_EXIT_FINDINGS : PH_EXIT_CLEAN;
     ph_findings_free(&fs);
     ph_rules_free(rules);
     ph_db_close(db);

@@ -66,9 +66,9 @@ static char *apply_to_bytes(const char *bytes, size_t blen, PhFixChars chars, co
  * are exact (which fixes are taken, and the text they should give), and to
  * the bytes, reading the characters one way and then another; the bytes
  * are written only when the extractor reads them as exactly that text. */
-static void fix_file(sqlite3 *db, const char *dir, const char *prefix, const PhFinding *items, size_t n, FILE *diff,
-                     bool last, PhFixTotals *t, PhDiags *d) {
-    char *name = ph_xasprintf("%s%s", prefix, items[0].loc.path);
+static void fix_file(sqlite3 *db, const char *dir, const PhFinding *items, size_t n, FILE *diff, bool last,
+                     PhFixTotals *t, PhDiags *d) {
+    const char *name = items[0].loc.path;
     char *path = strcmp(dir, ".") == 0 ? ph_xstrdup(items[0].loc.path) : ph_xasprintf("%s/%s", dir, items[0].loc.path);
     size_t len;
     char *bytes = ph_read_file(path, &len);
@@ -147,11 +147,9 @@ static void fix_file(sqlite3 *db, const char *dir, const char *prefix, const PhF
     free(text);
     free(bytes);
     free(path);
-    free(name);
 }
 
-void ph_cli_fix(sqlite3 *db, const char *dir, const char *prefix, const PhFindings *fs, FILE *diff, bool last,
-                PhFixTotals *t) {
+void ph_cli_fix(sqlite3 *db, const char *dir, const PhFindings *fs, FILE *diff, bool last, PhFixTotals *t) {
     PhDiags *d = ph_diags_new();
     for (size_t i = 0; i < fs->len;) {
         size_t e = i + 1;
@@ -161,7 +159,7 @@ void ph_cli_fix(sqlite3 *db, const char *dir, const char *prefix, const PhFindin
         for (size_t k = i; k < e && !any; k++)
             any = fs->items[k].nedits > 0;
         if (any)
-            fix_file(db, dir, prefix, fs->items + i, e - i, diff, last, t, d);
+            fix_file(db, dir, fs->items + i, e - i, diff, last, t, d);
         i = e;
     }
     ph_cli_print_diags(d);

@@ -6,12 +6,13 @@
  *     [{"description": "PH101 [P1] message", "check_name": "PH101", "fingerprint": "...",
  *       "severity": "critical", "location": {"path": "app/db.py", "lines": {"begin": 12, "end": 12}}}]
  *
- * P1 is critical, P2 major, P3 minor. The path is named from the working
- * directory (PhReport.path_prefix + path): the job runs at the top of the
- * repository, where GitLab resolves it. The fingerprint is SARIF's
- * partial fingerprint (ph_report_fingerprint), so a finding keeps its
- * identity from one pipeline to the next when unrelated lines move, which
- * is what GitLab compares to tell new findings from fixed ones.
+ * P1 is critical, P2 major, P3 minor. The path is relative to the project
+ * root, as in every format (GitLab resolves it from the top of the
+ * repository, which is the project root when the job audits it). The
+ * fingerprint is the report model's (ph_report_fingerprint), which SARIF
+ * and baselines read too, so a finding keeps its identity from one
+ * pipeline to the next when unrelated lines move, which is what GitLab
+ * compares to tell new findings from fixed ones.
  */
 #include "report.h"
 #include "util.h"
@@ -39,11 +40,11 @@ void ph_report_gitlab(FILE *out, const PhReport *r) {
         free(d);
         fputs(", \"check_name\": ", out);
         ph_json_string(out, f->rule->id);
-        fprintf(out, ", \"fingerprint\": \"%016llx\", \"severity\": \"%s\", \"location\": {\"path\": ",
-                (unsigned long long)ph_report_fingerprint(fs, i), severity_of(f->severity));
-        char *path = ph_xasprintf("%s%s", r->path_prefix ? r->path_prefix : "", f->loc.path);
-        ph_json_string(out, path);
-        free(path);
+        char fp[PH_FINGERPRINT_SIZE];
+        ph_report_fingerprint(f, fp);
+        fprintf(out, ", \"fingerprint\": \"%s\", \"severity\": \"%s\", \"location\": {\"path\": ", fp,
+                severity_of(f->severity));
+        ph_json_string(out, f->loc.path);
         fprintf(out, ", \"lines\": {\"begin\": %d, \"end\": %d}}}", f->loc.line,
                 f->loc.end_line >= f->loc.line ? f->loc.end_line : f->loc.line);
     }
