@@ -40,6 +40,7 @@ static void rule_free(PhRule *r) {
     free(r->bad);
     free(r->good);
     free(r->accepted);
+    free(r->autofix);
     free(r->path);
     free(r->sql);
     free(r->contexts_text);
@@ -216,8 +217,9 @@ int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool built
             else if (!strcmp(tag, "accepted")) f = &r->accepted;
             else if (!strcmp(tag, "contexts")) f = &r->contexts_text;
             else if (!strcmp(tag, "default")) f = &r->default_text;
+            else if (!strcmp(tag, "autofix")) f = &r->autofix;
             bool in_example = last && (last == &r->bad || last == &r->good || last == &r->description ||
-                                       last == &r->accepted);
+                                       last == &r->accepted || last == &r->autofix);
             if (!f && in_example) {
                 /* a decorator in a code example, not a tag */
                 size_t cs = dash + 2 < n && p[dash + 2] == ' ' ? dash + 3 : dash + 2;
@@ -239,7 +241,8 @@ int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool built
             append_field(f, p + vs, ve - vs);
             last = f;
         } else if (last && (last == &r->description || last == &r->bad || last == &r->good ||
-                            last == &r->accepted || last == &r->message || last == &r->fix)) {
+                            last == &r->accepted || last == &r->autofix || last == &r->message ||
+                            last == &r->fix)) {
             /* A continuation line: its text after "-- ", indentation kept
              * (code examples). `dash` is where the "--" starts. */
             size_t s = dash + 2;
@@ -671,7 +674,7 @@ static char *expand(const char *tmpl, sqlite3_stmt *st, int ncols, char **unfill
 }
 
 typedef struct Lookup {
-    sqlite3_stmt *path, *noqa, *related;
+    sqlite3_stmt *path, *noqa, *related, *edits;
 } Lookup;
 
 /* The path of a file id (caller frees with free()) and, when context is
@@ -726,6 +729,43 @@ static void add_related(Lookup *lk, PhFinding *f, const char *json) {
     f->nrelated = v.len;
 }
 
+/* The finding's edits, from a rule's `edits` JSON. Returns false, leaving
+ * the finding without a fix, when the JSON is not an array of complete
+ * edits: a defect of the rule, which the caller reports. */
+static bool add_edits(Lookup *lk, PhFinding *f, const char *json) {
+    sqlite3_bind_text(lk->edits, 1, json, -1, SQLITE_TRANSIENT);
+    PhVec(PhEdit) v = {0};
+    bool ok = true;
+    int rc;
+    while ((rc = sqlite3_step(lk->edits)) == SQLITE_ROW) {
+        PhEdit e = {.line = sqlite3_column_int(lk->edits, 0),
+                    .col = sqlite3_column_int(lk->edits, 1),
+                    .end_line = sqlite3_column_int(lk->edits, 2),
+                    .end_col = sqlite3_column_int(lk->edits, 3)};
+        if (!sqlite3_column_int(lk->edits, 6) || e.line < 1 || e.col < 1 || e.end_line < e.line ||
+            (e.end_line == e.line && e.end_col < e.col)) {
+            ok = false;
+            break;
+        }
+        e.old = ph_xstrdup((const char *)sqlite3_column_text(lk->edits, 4));
+        e.text = ph_xstrdup((const char *)sqlite3_column_text(lk->edits, 5));
+        ph_vec_push(&v, e);
+    }
+    ok = ok && rc == SQLITE_DONE && v.len > 0;
+    sqlite3_reset(lk->edits);
+    if (!ok) {
+        for (size_t i = 0; i < v.len; i++) {
+            free(v.items[i].old);
+            free(v.items[i].text);
+        }
+        free(v.items);
+        return false;
+    }
+    f->edits = v.items;
+    f->nedits = v.len;
+    return true;
+}
+
 /* One result row of a rule, as the query returned it (message expanded). */
 typedef struct Row {
     int64_t file_id;
@@ -735,6 +775,7 @@ typedef struct Row {
     char *fix;             /* @fix filled, one line */
     char *related;         /* JSON, or NULL */
     char *unfilled;        /* a placeholder a NULL column left empty, or NULL (fresh runs only) */
+    char *edits;           /* JSON, or NULL */
 } Row;
 
 typedef PhVec(Row) Rows;
@@ -751,6 +792,7 @@ static void rows_free(Rows *rows) {
         free(rows->items[i].fix);
         free(rows->items[i].related);
         free(rows->items[i].unfilled);
+        free(rows->items[i].edits);
     }
     free(rows->items);
 }
@@ -791,7 +833,8 @@ static int run_query(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diags
         return -1;
     }
     int ncols = sqlite3_column_count(st);
-    int c_file = -1, c_line = -1, c_col = -1, c_eline = -1, c_ecol = -1, c_msg = -1, c_sev = -1, c_rel = -1;
+    int c_file = -1, c_line = -1, c_col = -1, c_eline = -1, c_ecol = -1, c_msg = -1, c_sev = -1, c_rel = -1,
+        c_edits = -1;
     for (int c = 0; c < ncols; c++) {
         const char *n = sqlite3_column_name(st, c);
         if (!strcmp(n, "file_id")) c_file = c;
@@ -802,6 +845,7 @@ static int run_query(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diags
         else if (!strcmp(n, "message")) c_msg = c;
         else if (!strcmp(n, "severity")) c_sev = c;
         else if (!strcmp(n, "related")) c_rel = c;
+        else if (!strcmp(n, "edits")) c_edits = c;
     }
     if (c_file < 0 || c_line < 0 || c_col < 0) {
         ph_diags_add(diags, PH_ERROR, rule->path, 1, 0, 0, NULL,
@@ -830,6 +874,7 @@ static int run_query(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diags
         }
         r.fix = expand(rule->fix, st, ncols, &r.unfilled);
         r.related = column_dup(st, c_rel);
+        r.edits = column_dup(st, c_edits);
         ph_vec_push(rows, r);
     }
     if (rc != SQLITE_DONE) {
@@ -890,7 +935,8 @@ static bool cache_read(sqlite3 *db, const char *key, Rows *rows) {
                  .severity = column_dup(st, 5),
                  .message = column_dup(st, 6),
                  .related = column_dup(st, 7),
-                 .fix = column_dup(st, 8)};
+                 .fix = column_dup(st, 8),
+                 .edits = column_dup(st, 9)};
         ph_vec_push(rows, r);
     }
     sqlite3_finalize(st);
@@ -933,6 +979,7 @@ static void cache_write(sqlite3 *db, const char *key, const Rows *rows, int data
         sqlite3_bind_text(row, 9, r->message, -1, SQLITE_STATIC);
         sqlite3_bind_text(row, 10, r->related, -1, SQLITE_STATIC);
         sqlite3_bind_text(row, 11, r->fix ? r->fix : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(row, 12, r->edits, -1, SQLITE_STATIC);
         rc = sqlite3_step(row) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
         sqlite3_reset(row);
     }
@@ -984,6 +1031,8 @@ int ph_rules_run(sqlite3 *db, const PhRule *rule, bool cached, PhFindings *out, 
     sqlite3_prepare_v2(db, ph_db_statement("suppressions"), -1, &lk.noqa, NULL);
     sqlite3_prepare_v2(db, ph_db_statement("related"), -1, &lk.related, NULL);
     warn_unfilled(&lk, rule, &rows, diags);
+    sqlite3_prepare_v2(db, ph_db_statement("edits"), -1, &lk.edits, NULL);
+    bool bad_edits = false;
     for (size_t i = 0; i < rows.len; i++) {
         Row *r = &rows.items[i];
         if (suppressed(&lk, r->file_id, r->line, rule->id)) {
@@ -1006,6 +1055,12 @@ int ph_rules_run(sqlite3 *db, const PhRule *rule, bool cached, PhFindings *out, 
         r->fix = NULL;
         if (r->related && *r->related)
             add_related(&lk, &f, r->related);
+        if (r->edits && *r->edits && !add_edits(&lk, &f, r->edits) && !bad_edits) {
+            ph_diags_add(diags, PH_ERROR, rule->path, body_line(rule), 0, 0, NULL,
+                         "rule %s: its edits column is not a JSON array of {line, col, end_line, end_col, old, "
+                         "new} (%s:%d:%d)", rule->id, f.loc.path, f.loc.line, f.loc.col);
+            bad_edits = true;
+        }
         if (out->len == out->cap) {
             out->cap = out->cap ? out->cap * 2 : 64;
             out->items = ph_xrealloc(out->items, out->cap * sizeof *out->items);
@@ -1015,8 +1070,9 @@ int ph_rules_run(sqlite3 *db, const PhRule *rule, bool cached, PhFindings *out, 
     sqlite3_finalize(lk.path);
     sqlite3_finalize(lk.noqa);
     sqlite3_finalize(lk.related);
+    sqlite3_finalize(lk.edits);
     rows_free(&rows);
-    return 0;
+    return bad_edits ? -1 : 0;
 }
 
 static int cmp_finding(const void *a, const void *b) {
@@ -1050,6 +1106,11 @@ static void finding_free(PhFinding *f) {
     for (size_t i = 0; i < f->nrelated; i++)
         loc_free(&f->related[i]);
     free(f->related);
+    for (size_t i = 0; i < f->nedits; i++) {
+        free(f->edits[i].old);
+        free(f->edits[i].text);
+    }
+    free(f->edits);
 }
 
 int ph_findings_keep(PhFindings *self, bool (*keep)(const PhFinding *f, void *ctx), void *ctx) {

@@ -366,5 +366,6 @@ CREATE TABLE rule_rows(
   message TEXT NOT NULL,           -- the message, template expanded
   related TEXT,                    -- the row's related JSON, if any
   fix TEXT NOT NULL,               -- the fix, template expanded ('' when the rule has none)
+  edits TEXT,                      -- the row's edits JSON (its safe fix), if any
   PRIMARY KEY (key, seq)
 ) WITHOUT ROWID;
