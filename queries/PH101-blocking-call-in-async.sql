@@ -32,7 +32,13 @@
 -- methods on a socket the function sets non-blocking or calls in a try that
 -- catches BlockingIOError (it raises instead of waiting);
 -- getaddrinfo/gethostbyname of a numeric address (no lookup);
--- psycopg2.connect in asynchronous mode (it does not block).
+-- psycopg2.connect in asynchronous mode (it does not block); a coroutine
+-- that runs at start-up or shut-down only (startup_code: a registered
+-- start-up or shut-down hook, a function that starts a listening server,
+-- or one only such code calls): the call stalls the loop once, before the
+-- first request or after the last, while no other task waits on it. A
+-- CLI's or `asyncio.run(main())`'s coroutine is still flagged: the whole
+-- program runs beside it.
 --
 -- Result: one row per blocking call directly in an async def (calls.async_id),
 -- at the call; `callee` is blocking_calls.what.
@@ -40,7 +46,8 @@ WITH found AS MATERIALIZED (
   SELECT c.id, c.file_id, c.async_id, c.receiver, c.name, c.line, c.col, c.end_line, c.end_col, b.what
     FROM blocking_calls b
     JOIN calls c ON c.id = b.call_id
-   WHERE c.async_id IS NOT NULL),
+   WHERE c.async_id IS NOT NULL
+     AND c.async_id NOT IN (SELECT function_id FROM startup_code)),
 -- files opened by a reported call of the coroutine, and the name they are bound to
 opened(call_id, async_id, name) AS MATERIALIZED (
   SELECT o.id, o.async_id, coalesce(w.as_name, a.target)

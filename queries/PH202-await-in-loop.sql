@@ -277,7 +277,7 @@ WITH
                                                  AND v.name = substr(rc.receiver, 1,
                                                                      instr(rc.receiver || '.', '.') - 1)))))
        -- in a startup or shutdown hook or step: run in order on purpose
-       AND e.async_id NOT IN (SELECT function_id FROM once_functions WHERE why = 'setup')
+       AND e.async_id NOT IN (SELECT function_id FROM once_functions WHERE why IN ('setup', 'hook'))
        AND NOT EXISTS (SELECT 1 FROM functions f WHERE f.id = e.async_id
                           AND (lower(f.name) GLOB '*startup*' OR lower(f.name) GLOB '*shutdown*'))
        -- a method of the object itself that keeps state in it

@@ -38,7 +38,10 @@
 -- len() of the collection (kept under a limit); item assignment to a list
 -- (it replaces, it does not grow); instance attributes and locals;
 -- declarations under `if TYPE_CHECKING:` (never run); read-only tables;
--- deques (PH403).
+-- deques (PH403); growth in a function that runs once per process
+-- (once_code: a start-up or shut-down hook, a CLI command, an entry point,
+-- a function that starts a listening server, or one only such code calls):
+-- it fills the collection once, it does not grow it per request.
 
 -- Result: one row per collection, at the statement creating it. Columns:
 -- file_id, line, col, end_line, end_col; scope ('module-level' or
@@ -133,6 +136,7 @@ grows AS (
     FROM m JOIN functions f ON f.id = m.function_id
    WHERE m.effect = 'grow' AND NOT (m.kind = 'list' AND m.how = 'item')
      AND m.function_id NOT IN (SELECT function_id FROM registrars)
+     AND m.function_id NOT IN (SELECT function_id FROM once_code)
      -- a fixed key: c["name"] = v, c.setdefault("name", v), s.add(0) set
      -- the same entry on every call, they do not grow
      AND NOT (m.kind IN ('dict', 'set')

@@ -39,7 +39,11 @@
 -- after other code ran, or built inside a try or under a lock that ends
 -- before the loop (a snapshot taken on purpose); lists iterated inside a
 -- loop of their own (walked many times);
--- module-level names other modules import, and `__all__`.
+-- module-level names other modules import, and `__all__`; the body of a
+-- function that runs at start-up or shut-down only (startup_code: a
+-- start-up or shut-down hook, a function that starts a listening server,
+-- or one only such code calls): the list is built once, its cost paid
+-- once. Module-level code, main() and CLI commands are still flagged.
 -- @autofix deletes `list(` and `)` where a loop iterates the call itself
 -- (`for x in list(y):` becomes `for x in y:`, a comprehension's `for` as
 -- well), in two cases. `list(range(...))`: a range is immutable and walks
@@ -449,4 +453,5 @@ SELECT f.file_id, f.line, f.col, f.end_line, f.end_col, f.what, f.source,
                                                              AND l.end_line * 100000 + l.end_col)))) AS edits
   FROM classified f
   LEFT JOIN functions fn ON fn.id = f.function_id
- WHERE f.fid NOT IN (SELECT fid FROM kept);
+ WHERE f.fid NOT IN (SELECT fid FROM kept)
+   AND (f.function_id IS NULL OR f.function_id NOT IN (SELECT function_id FROM startup_code));

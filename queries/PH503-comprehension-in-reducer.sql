@@ -24,7 +24,11 @@
 -- kept (sum, sorted, tuple...: the set is not throwaway there); len()
 -- (PH504); library functions that need a real sequence (numpy); async
 -- comprehensions (`sum([x async for x in aiter()])`), whose generator
--- form is an async generator the reducer cannot consume.
+-- form is an async generator the reducer cannot consume; the body of a
+-- function that runs at start-up or shut-down only (startup_code: a
+-- start-up or shut-down hook, a function that starts a listening server,
+-- or one only such code calls): the list is built once, its cost paid
+-- once. Module-level code, main() and CLI commands are still flagged.
 -- @autofix turns a list comprehension (never a set comprehension) into a generator expression:
 -- `sum([x.n for x in xs])` becomes `sum(x.n for x in xs)` (brackets
 -- dropped when it is the only argument; replaced by parentheses otherwise:
@@ -94,9 +98,10 @@ SELECT a.file_id, a.line, a.col, a.end_line, a.end_col, c.callee,
                   AND (a.kind = 'list_comprehension'
                        OR (a.kind = 'set_comprehension' AND r.family = 'set-safe'))
   LEFT JOIN functions f ON f.id = c.function_id
- WHERE -- an async comprehension (`async for`, or an await inside) has no
-       -- generator twin the reducer could consume
-       ' ' || replace(a.text, char(10), ' ') NOT GLOB '*[^A-Za-z0-9_]async for[^A-Za-z0-9_]*'
+ WHERE (c.function_id IS NULL OR c.function_id NOT IN (SELECT function_id FROM startup_code))
+   -- an async comprehension (`async for`, or an await inside) has no
+   -- generator twin the reducer could consume
+   AND ' ' || replace(a.text, char(10), ' ') NOT GLOB '*[^A-Za-z0-9_]async for[^A-Za-z0-9_]*'
    AND NOT EXISTS (SELECT 1 FROM awaits w
                     WHERE w.function_id = c.function_id AND w.stmt_id = c.stmt_id
                       AND w.line * 100000 + w.col BETWEEN a.line * 100000 + a.col AND a.end_line * 100000 + a.end_col);

@@ -17,7 +17,11 @@
 -- rows = sum(1 for _ in cursor)
 -- @accepted len() of a name, a list literal, a set or a set comprehension
 -- (they count distinct values); a list that is kept and reused; an async
--- comprehension (`len([x async for x in aiter()])`: there is no async sum).
+-- comprehension (`len([x async for x in aiter()])`: there is no async sum); the body of a
+-- function that runs at start-up or shut-down only (startup_code: a
+-- start-up or shut-down hook, a function that starts a listening server,
+-- or one only such code calls): the list is built once, its cost paid
+-- once. Module-level code, main() and CLI commands are still flagged.
 
 -- Result: one row per len() call, at it. Columns: file_id, line, col,
 -- end_line, end_col; arg ('list(...)' or '[...]'); where (' in def name()'
@@ -29,6 +33,7 @@ SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
   JOIN call_args a ON a.call_id = c.id AND a.pos = 0 AND a.star = 0
   LEFT JOIN functions f ON f.id = c.function_id
  WHERE c.name = 'len' AND c.resolved = 'len' AND c.nargs = 1
+   AND (c.function_id IS NULL OR c.function_id NOT IN (SELECT function_id FROM startup_code))
    AND ((a.kind = 'list_comprehension'
          -- not an async comprehension: sum(1 async for ...) does not exist
          AND ' ' || replace(a.text, char(10), ' ') NOT GLOB '*[^A-Za-z0-9_]async for[^A-Za-z0-9_]*'

@@ -71,59 +71,151 @@ CREATE TEMP VIEW http_helpers(qualname) AS
 --   main     an entry point: main(), or a function called from module-level
 --            code (`if __name__ == "__main__": run()`, `asyncio.run(amain())`,
 --            `app = create_app()`), outside any loop
---   setup    __init__ and friends, setUp, init_app/create_app; lifespan and
---            startup hooks (the catalogue's 'startup-hook'), by name, by
---            decorator (`@app.on_event("startup")`, `@app.before_serving`)
---            or by registration (`lifespan=f`, `on_startup=[f]`,
---            `app.on_startup.append(f)`)
+--   setup    __init__ and friends, setUp, init_app/create_app, startup()
+--            and the like: by name only
+--   hook     a function a framework runs at start-up or shut-down (the
+--            catalogue's 'startup-hook'): by decorator
+--            (`@app.on_event("startup")`, `@app.before_server_start`), by
+--            registration (`lifespan=f`, `on_startup=[f]`,
+--            `app.on_startup.append(f)`, `app.before_server_start(f)`,
+--            `dp.startup.register(f)`)
 --   cli      a command of a 'cli-framework' (click, typer), a Django
 --            management command's handle()
+--   server   a function that starts a listening server (a 'server-start'
+--            call of the catalogue: `sock.listen()`, `asyncio.start_server`,
+--            `loop.create_server`) and does not accept connections itself
+--            (family 'accept': `sock.accept()`), and every function that
+--            calls one, at
+--            any depth (in a loop too: once per server started)
 --   test     a function of a test file, a test_* function, a 'fixture'
 --   cached   a function whose result a decorator caches (lru_cache, cache,
 --            cached_property...): its body runs once per argument
+--   reached  a function that only once code calls: it is entered from
+--            module-level code or a 'hook', 'cli', 'server' or entry-point
+--            'main' function, every one of its call sites is in module-level
+--            code or in such a function or another 'reached' one, outside
+--            any loop (small_loops aside), and its name is never used as a
+--            value (passed, stored, returned: whoever receives it may call
+--            it any number of times). One call from anywhere else (a
+--            request handler, a function nothing in the project calls, a
+--            lambda, a loop body) makes it, and everything only it calls,
+--            not once; a cycle that no once code enters is not once.
+--   startup  the same as 'reached', with 'hook' and 'server' functions as
+--            the only once code (module-level code and entry points do
+--            not count): work done before the first request is served or
+--            after the last, while nothing else runs on the event loop
+-- 'main', 'setup', 'test' and 'cached' rest on names and conventions (PH602
+-- and PH604's "not flagged" columns); once_code holds the rows that rest
+-- on a fact of the code.
 CREATE TEMP VIEW once_functions(function_id, why) AS
-  SELECT id, 'main' FROM functions
-   WHERE name IN ('main', '_main', 'amain', 'async_main', 'main_async', 'run_main')
+  WITH RECURSIVE
+    hooks(function_id) AS (
+      SELECT d.function_id FROM decorators d
+       WHERE d.function_id IS NOT NULL
+         AND EXISTS (SELECT 1 FROM catalogue k
+                      WHERE k.kind = 'startup-hook' AND k.family = 'decorator' AND d.name GLOB k.name)
+      UNION
+      SELECT f.id
+        FROM (SELECT a.file_id, a.names FROM call_args a
+               WHERE a.keyword IN (SELECT name FROM catalogue WHERE kind = 'startup-hook' AND family = 'keyword')
+              UNION ALL
+              SELECT a.file_id, a.names
+                FROM catalogue k CROSS JOIN calls c ON c.name = CASE k.family WHEN 'list' THEN 'append' ELSE 'register' END
+                CROSS JOIN call_args a ON a.call_id = c.id AND a.pos = 0
+               WHERE k.kind = 'startup-hook' AND k.family IN ('list', 'observer') AND c.receiver GLOB k.name
+              UNION ALL
+              SELECT a.file_id, a.names
+                FROM catalogue k CROSS JOIN calls c ON c.name = k.name
+                CROSS JOIN call_args a ON a.call_id = c.id AND a.pos = k.pos
+               WHERE k.kind = 'startup-hook' AND k.family = 'call') a
+        JOIN functions f ON f.id BETWEEN file_first_id(a.file_id) AND file_last_id(a.file_id)
+                        AND f.parent_id IS NULL AND +f.class_id IS NULL
+                        AND instr(' ' || a.names || ' ', ' ' || f.name || ' ') > 0),
+    clis(function_id) AS (
+      SELECT d.function_id FROM decorators d
+       WHERE d.function_id IS NOT NULL
+         AND (d.name GLOB '*command'
+              OR EXISTS (SELECT 1 FROM catalogue k WHERE k.kind = 'cli-framework' AND d.resolved GLOB k.name || '.*'))
+      UNION
+      SELECT f.id FROM functions f JOIN files p ON p.id = f.file_id
+       WHERE f.name = 'handle' AND f.is_method AND p.path GLOB '*management/commands/*'),
+    -- entry points by their conventional name, at module level, that no
+    -- function of the project calls (console scripts, `__main__` blocks)
+    entries(function_id) AS (
+      SELECT f.id FROM functions f
+       WHERE f.name IN ('main', '_main', 'amain', 'async_main', 'main_async', 'run_main')
+         AND f.parent_id IS NULL AND +f.class_id IS NULL
+         AND NOT EXISTS (SELECT 1 FROM call_edges e WHERE e.callee = f.id)),
+    servers(function_id, depth) AS (
+      SELECT DISTINCT c.function_id, 0 FROM calls c
+       WHERE c.function_id IS NOT NULL
+         AND (c.resolved IN (SELECT name FROM catalogue WHERE kind = 'server-start' AND family = 'call')
+              OR (c.receiver IS NOT NULL AND c.name IN (SELECT name FROM catalogue
+                                                          WHERE kind = 'server-start' AND family = 'loop-method')
+                  AND (c.receiver GLOB '*loop' OR c.receiver GLOB '*get_running_loop()'
+                       OR c.receiver GLOB '*get_event_loop()')))
+      UNION
+      SELECT e.caller, s.depth + 1
+        FROM servers s JOIN call_edges e ON e.callee = s.function_id JOIN calls c ON c.id = e.call_id
+       WHERE s.depth < 10),
+    evidence(function_id, why) AS MATERIALIZED (
+      SELECT function_id, 'hook' FROM hooks
+      UNION SELECT function_id, 'cli' FROM clis
+      UNION SELECT function_id, 'main' FROM entries
+      UNION SELECT DISTINCT s.function_id, 'server' FROM servers s
+       WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.function_id = s.function_id
+                            AND c.resolved IN (SELECT name FROM catalogue
+                                                WHERE kind = 'server-start' AND family = 'accept'))),
+    -- the two classes of once code: 'once' (all evidence, and module-level
+    -- call sites) and 'startup' (hooks and server start only)
+    seeds(function_id, cls) AS MATERIALIZED (
+      SELECT function_id, 'once' FROM evidence
+      UNION SELECT function_id, 'startup' FROM evidence WHERE why IN ('hook', 'server')),
+    -- last names read as values: `register(handler)`, `cb = self.on_msg`
+    values_used(name) AS MATERIALIZED (
+      SELECT DISTINCT replace(n.name, rtrim(n.name, replace(n.name, '.', '')), '') FROM names n
+       WHERE n.ctx = 'load' AND n.role IN ('arg', 'assign', 'return', 'yield', 'other')),
+    -- functions that may run more than once: called from outside the
+    -- project or as a value, called in a loop (or, for 'startup', from
+    -- module level), or called by such a function
+    repeated(function_id, cls) AS (
+      SELECT f.id, k.cls FROM functions f CROSS JOIN (SELECT 'once' AS cls UNION ALL SELECT 'startup') k
+       WHERE NOT EXISTS (SELECT 1 FROM seeds e WHERE e.function_id = f.id AND e.cls = k.cls)
+         AND (f.name IN (SELECT name FROM values_used)
+              OR NOT EXISTS (SELECT 1 FROM call_graph g WHERE g.callee = f.id)
+              OR EXISTS (SELECT 1 FROM call_graph g JOIN calls c ON c.id = g.call_id
+                          WHERE g.callee = f.id
+                            AND ((c.loop_id IS NOT NULL AND c.loop_id NOT IN (SELECT loop_id FROM small_loops))
+                                 OR (k.cls = 'startup' AND g.caller IS NULL))))
+      UNION
+      SELECT e.callee, r.cls FROM repeated r JOIN call_edges e ON e.caller = r.function_id
+       WHERE NOT EXISTS (SELECT 1 FROM seeds x WHERE x.function_id = e.callee AND x.cls = r.cls)),
+    -- functions entered from once code (a cycle nothing enters is not)
+    entered(function_id, cls) AS (
+      SELECT function_id, cls FROM seeds
+      UNION
+      SELECT g.callee, 'once' FROM call_graph g JOIN calls c ON c.id = g.call_id
+       WHERE g.caller IS NULL AND c.loop_id IS NULL
+      UNION
+      SELECT e.callee, n.cls FROM entered n JOIN call_edges e ON e.caller = n.function_id)
+  SELECT function_id, why FROM evidence
+  UNION
+  SELECT n.function_id, CASE n.cls WHEN 'once' THEN 'reached' ELSE 'startup' END
+    FROM entered n
+   WHERE NOT EXISTS (SELECT 1 FROM seeds e WHERE e.function_id = n.function_id AND e.cls = n.cls)
+     AND NOT EXISTS (SELECT 1 FROM repeated r WHERE r.function_id = n.function_id AND r.cls = n.cls)
   UNION
   SELECT f.id, 'main'
     FROM calls c JOIN functions f ON f.qualname = c.resolved
    WHERE c.function_id IS NULL AND c.loop_id IS NULL AND NOT c.in_decorator
   UNION
+  SELECT id, 'main' FROM functions
+   WHERE name IN ('main', '_main', 'amain', 'async_main', 'main_async', 'run_main')
+  UNION
   SELECT id, 'setup' FROM functions
    WHERE name IN ('__init__', '__post_init__', '__new__', '__aenter__', '__enter__', 'setUp', 'setUpClass',
                   'asyncSetUp', 'setup_method', 'setup_class', 'setup', 'init_app', 'create_app',
                   'lifespan', 'startup', 'on_startup', '_startup', 'on_start', 'before_serving')
-  UNION
-  SELECT d.function_id, 'setup' FROM decorators d
-   WHERE d.function_id IS NOT NULL
-     AND EXISTS (SELECT 1 FROM catalogue k
-                  WHERE k.kind = 'startup-hook' AND k.family = 'decorator' AND d.name GLOB k.name)
-  UNION
-  SELECT f.id, 'setup'
-    FROM (SELECT a.file_id, a.names FROM call_args a
-           WHERE a.keyword IN (SELECT name FROM catalogue WHERE kind = 'startup-hook' AND family = 'keyword')
-          UNION ALL
-          SELECT a.file_id, a.names
-            FROM calls c JOIN call_args a ON a.call_id = c.id
-           WHERE c.name = 'append'
-             AND EXISTS (SELECT 1 FROM catalogue k
-                          WHERE k.kind = 'startup-hook' AND k.family = 'list' AND c.receiver GLOB k.name)
-          UNION ALL
-          SELECT a.file_id, a.names
-            FROM catalogue k CROSS JOIN calls c ON c.name = k.name
-            CROSS JOIN call_args a ON a.call_id = c.id AND a.pos = k.pos
-           WHERE k.kind = 'startup-hook' AND k.family = 'call') a
-    JOIN functions f ON f.id BETWEEN file_first_id(a.file_id) AND file_last_id(a.file_id)
-                    AND f.parent_id IS NULL AND +f.class_id IS NULL
-                    AND instr(' ' || a.names || ' ', ' ' || f.name || ' ') > 0
-  UNION
-  SELECT d.function_id, 'cli' FROM decorators d
-   WHERE d.function_id IS NOT NULL
-     AND (d.name GLOB '*command'
-          OR EXISTS (SELECT 1 FROM catalogue k WHERE k.kind = 'cli-framework' AND d.resolved GLOB k.name || '.*'))
-  UNION
-  SELECT f.id, 'cli' FROM functions f JOIN files p ON p.id = f.file_id
-   WHERE f.name = 'handle' AND f.is_method AND p.path GLOB '*management/commands/*'
   UNION
   SELECT f.id, 'test' FROM functions f JOIN files p ON p.id = f.file_id
    WHERE p.context = 'test' OR f.name GLOB 'test_*'
@@ -136,6 +228,30 @@ CREATE TEMP VIEW once_functions(function_id, why) AS
    WHERE d.function_id IS NOT NULL
      AND (d.name GLOB '*lru_cache' OR d.name GLOB '*cache' OR d.name GLOB '*cached_property'
           OR d.name GLOB '*cached' OR d.name GLOB '*memoize*' OR d.name GLOB '*cache_resource');
+
+-- once_code(function_id, why)
+-- The once_functions shown to run once per process by a fact of the code,
+-- not by a name alone: why is 'hook', 'cli', 'server', 'reached', 'startup', or 'main'
+-- for an entry point (a module-level function named main() or the like
+-- that no project function calls). PH402, PH602 and PH604 leave such
+-- code out (startup_code is the narrower set PH101, PH102 and PH5xx use);
+-- rules about correctness (PH103-PH105, PH112, PH301) do not.
+CREATE TEMP VIEW once_code(function_id, why) AS
+  SELECT o.function_id, o.why FROM once_functions o
+   WHERE o.why IN ('hook', 'cli', 'server', 'reached', 'startup')
+      OR (o.why = 'main' AND EXISTS (SELECT 1 FROM functions f
+                                      WHERE f.id = o.function_id AND f.parent_id IS NULL AND +f.class_id IS NULL
+                                        AND NOT EXISTS (SELECT 1 FROM call_edges e WHERE e.callee = f.id)));
+
+-- startup_code(function_id, why)
+-- The once_code functions that run while nothing else runs on the event
+-- loop (before the first request is served, or after the last): 'hook',
+-- 'server' and 'startup' rows. A coroutine run by `asyncio.run(main())`
+-- or a CLI command is the whole program (its other tasks run beside it),
+-- so it is not here. Rules whose finding is a cost paid per call on the
+-- loop or per item (PH101, PH102, PH5xx) leave such code out.
+CREATE TEMP VIEW startup_code(function_id, why) AS
+  SELECT function_id, why FROM once_functions WHERE why IN ('hook', 'server', 'startup');
 
 -- small_loops(loop_id)
 -- Loops that run a known, small number of times: over a literal tuple, list
@@ -177,12 +293,46 @@ CREATE TEMP VIEW loop_labels(loop_id, label) AS
          || coalesce(' over ' || iter, '')
     FROM loops;
 
+-- retry_calls(call_id)
+-- Calls made only inside retry loops: every loop around the call (in its
+-- function) holds a try statement, directly, that holds the call (not in
+-- one of its except clauses) and a break or return of that loop that
+-- ends after the call (`return get(u)` included), outside the except
+-- clauses: the loop ends on the first
+-- success and goes round again only when the try failed
+-- (`for _ in range(5): try: r = get(u); break / except Error: sleep()`).
+-- What such a call costs is judged on the call, as if the loop were not
+-- there: one request that may be tried again.
+CREATE TEMP VIEW retry_calls(call_id) AS
+  WITH exits(loop_id, try_id, end_line, end_col) AS MATERIALIZED (
+    SELECT t.loop_id, t.id, s.end_line, s.end_col
+      FROM statements t JOIN statements s ON s.file_id = t.file_id AND s.id > t.id
+                                         AND s.loop_id = t.loop_id
+                                         AND s.kind IN ('break_statement', 'return_statement')
+     WHERE t.kind = 'try_statement' AND t.loop_id IS NOT NULL
+       AND (s.line < t.end_line OR (s.line = t.end_line AND s.col < t.end_col))
+       AND NOT EXISTS (SELECT 1 FROM handlers h
+                        WHERE h.try_id = t.id AND s.line BETWEEN h.line AND h.end_line))
+  SELECT c.id FROM calls c
+   WHERE c.loop_id IS NOT NULL
+     AND NOT EXISTS (
+           SELECT 1 FROM loop_ancestors a
+            WHERE a.loop_id = c.loop_id
+              AND NOT EXISTS (
+                    SELECT 1 FROM exits x JOIN statements t ON t.id = x.try_id
+                     WHERE x.loop_id = a.ancestor_id
+                       AND (t.line < c.line OR (t.line = c.line AND t.col <= c.col))
+                       AND (t.end_line > c.end_line OR (t.end_line = c.end_line AND t.end_col >= c.end_col))
+                       AND (x.end_line > c.end_line OR (x.end_line = c.end_line AND x.end_col >= c.end_col))
+                       AND NOT EXISTS (SELECT 1 FROM handlers h
+                                        WHERE h.try_id = t.id AND c.line BETWEEN h.line AND h.end_line)));
+
 -- hot_sinks(call_id, rule)
 -- The calls PH604 (a database or Redis connection) and PH605 (a module-level
 -- HTTP helper) report when they run per request or per item, before asking
 -- the call graph whether they do. PH604's connections: made in a function
 -- (not a module-level script), not main() or a CLI command
--- (once_functions), not under `if __name__ == "__main__":`, and not
+-- (once_functions), nor other code that runs once (once_code), not under `if __name__ == "__main__":`, and not
 -- memoized (stored on an attribute, in a subscript or a module global).
 -- PH605's helpers: every call.
 CREATE TEMP VIEW hot_sinks(call_id, rule) AS
@@ -191,6 +341,7 @@ CREATE TEMP VIEW hot_sinks(call_id, rule) AS
    WHERE p.kind IN ('connection', 'client')
      AND c.function_id IS NOT NULL AND NOT c.in_main_guard
      AND c.function_id NOT IN (SELECT function_id FROM once_functions WHERE why IN ('main', 'cli'))
+     AND c.function_id NOT IN (SELECT function_id FROM once_code)
      AND NOT (c.use = 'assign' AND (c.target GLOB '*[.[]*'
                                     OR c.function_id IN (SELECT function_id FROM global_declaring_functions)))
   UNION ALL
@@ -200,6 +351,7 @@ CREATE TEMP VIEW hot_sinks(call_id, rule) AS
 -- hot_chains(call_id, rule, root, steps, related)
 -- For every hot_sinks call, one row: why it runs per request or per item, shortest
 -- reason first (ties: loops before handlers, then source order).
+-- A call in retry loops only (retry_calls) is judged as if out of them.
 --   root    'loop'    the call is in a loop body or comprehension
 --           'handler' its function is a request handler
 --           'called_in_loop', 'called_by_handler'
@@ -219,7 +371,8 @@ CREATE TEMP VIEW hot_chains(call_id, rule, root, steps, related) AS
     -- a sink outside a loop
     need(function_id) AS MATERIALIZED (
       SELECT DISTINCT s.function_id FROM sink s JOIN calls c ON c.id = s.call_id
-       WHERE c.loop_id IS NULL AND s.function_id NOT IN (SELECT function_id FROM request_handlers)),
+       WHERE (c.loop_id IS NULL OR c.id IN (SELECT call_id FROM retry_calls))
+         AND s.function_id NOT IN (SELECT function_id FROM request_handlers)),
     up(function_id, sink_fn, depth) AS (
       SELECT function_id, function_id, 0 FROM need
       UNION
@@ -298,6 +451,7 @@ CREATE TEMP VIEW hot_chains(call_id, rule, root, steps, related) AS
                                 'end_col', l.end_col, 'message', 'the ' || ll.label))
     FROM sink s JOIN calls c ON c.id = s.call_id JOIN loops l ON l.id = c.loop_id
     JOIN loop_labels ll ON ll.loop_id = l.id
+   WHERE c.id NOT IN (SELECT call_id FROM retry_calls)
   UNION ALL
   SELECT s.call_id, s.rule, 'handler', '',
          json_array(json_object('file_id', f.file_id, 'line', coalesce(d.line, f.line),
@@ -309,14 +463,15 @@ CREATE TEMP VIEW hot_chains(call_id, rule, root, steps, related) AS
     LEFT JOIN decorators d ON d.id = (SELECT min(x.id) FROM decorators x JOIN request_handlers h
                                              ON h.function_id = x.function_id AND h.decorator = x.text
                                        WHERE x.function_id = s.function_id)
-   WHERE c.loop_id IS NULL AND s.function_id IN (SELECT function_id FROM request_handlers)
+   WHERE (c.loop_id IS NULL OR c.id IN (SELECT call_id FROM retry_calls))
+     AND s.function_id IN (SELECT function_id FROM request_handlers)
   UNION ALL
   SELECT s.call_id, s.rule, CASE b.kind WHEN 'loop' THEN 'called_in_loop' ELSE 'called_by_handler' END,
          w.steps, w.related
     FROM sink s JOIN calls c ON c.id = s.call_id
     JOIN walk w ON w.sink_fn = s.function_id AND w.function_id = s.function_id
     JOIN best b ON b.sink_fn = s.function_id
-   WHERE c.loop_id IS NULL AND b.len > 0
+   WHERE (c.loop_id IS NULL OR c.id IN (SELECT call_id FROM retry_calls)) AND b.len > 0
      AND s.function_id NOT IN (SELECT function_id FROM request_handlers);
 
 -- ---------------------------------------------------------------------------
