@@ -34,9 +34,9 @@
 -- runs at start-up or shut-down only (startup_code: a start-up or
 -- shut-down hook, a function that starts a listening server, or one only
 -- such code calls): the chain stalls the loop once, before the first
--- request or after the last, not per request. A chain with a step under a branch taken only for a parameter's
--- runtime type (`if isinstance(fp, io.IOBase): ... else: open(fp)`) is not
--- evidence that every caller blocks (many pass the other type): it is
+-- request or after the last, not per request. A chain with a step under a
+-- branch taken only for a parameter's runtime type (`if isinstance(fp,
+-- io.IOBase): ... else: open(fp)`) is not evidence that every caller blocks (many pass the other type): it is
 -- reported at P2, and the message names the isinstance() test and its
 -- function.
 --

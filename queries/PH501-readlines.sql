@@ -23,11 +23,11 @@
 -- or methods that happen to be called readlines; lines read inside a try
 -- whose handler covers the read and iterated after it (`try: lines =
 -- fh.readlines() except OSError: lines = []`); lines read before the same
--- file is opened again for writing (read, then rewrite the file); the body of a
--- function that runs at start-up or shut-down only (startup_code: a
--- start-up or shut-down hook, a function that starts a listening server,
--- or one only such code calls): the list is built once, its cost paid
--- once. Module-level code, main() and CLI commands are still flagged.
+-- file is opened again for writing (read, then rewrite the file); the body of
+-- a function that runs at start-up or shut-down only (startup_code: a
+-- start-up or shut-down hook, a function that starts a listening server, or
+-- one only such code calls): the list is built once, its cost paid once.
+-- Module-level code, main() and CLI commands are still flagged.
 -- @autofix deletes `.readlines()`: `for line in fh.readlines():` becomes
 -- `for line in fh:` (and `enumerate(fh.readlines())` becomes
 -- `enumerate(fh)`), when fh is a file object (bound from a call the

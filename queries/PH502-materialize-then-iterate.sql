@@ -40,10 +40,10 @@
 -- before the loop (a snapshot taken on purpose); lists iterated inside a
 -- loop of their own (walked many times);
 -- module-level names other modules import, and `__all__`; the body of a
--- function that runs at start-up or shut-down only (startup_code: a
--- start-up or shut-down hook, a function that starts a listening server,
--- or one only such code calls): the list is built once, its cost paid
--- once. Module-level code, main() and CLI commands are still flagged.
+-- function that runs at start-up or shut-down only (startup_code: a start-up
+-- or shut-down hook, a function that starts a listening server, or one only
+-- such code calls): the list is built once, its cost paid once. Module-level
+-- code, main() and CLI commands are still flagged.
 -- @autofix deletes `list(` and `)` where a loop iterates the call itself
 -- (`for x in list(y):` becomes `for x in y:`, a comprehension's `for` as
 -- well), in two cases. `list(range(...))`: a range is immutable and walks

@@ -1,5 +1,6 @@
 -- @id PH503
 -- @name comprehension-in-reducer
+-- @default opt-in
 -- @severity P3
 -- @precision high
 -- @tags memory materialization
@@ -10,6 +11,10 @@
 -- to walk it once and throw it away. A generator expression feeds the
 -- elements one at a time; for any() and all() it also restores
 -- short-circuiting, which the list throws away by computing every element.
+-- Opt-in: on real code the comprehensions given to a reducer mostly walk a
+-- handful of elements (a route's HTTP methods, a poll's answers), where a
+-- list comprehension is as fast as a generator and nobody would change
+-- it; the facts cannot show the size of what is walked.
 -- @bad
 -- if any([u.role == "admin" for u in users]):
 --     ...
@@ -25,10 +30,10 @@
 -- (PH504); library functions that need a real sequence (numpy); async
 -- comprehensions (`sum([x async for x in aiter()])`), whose generator
 -- form is an async generator the reducer cannot consume; the body of a
--- function that runs at start-up or shut-down only (startup_code: a
--- start-up or shut-down hook, a function that starts a listening server,
--- or one only such code calls): the list is built once, its cost paid
--- once. Module-level code, main() and CLI commands are still flagged.
+-- function that runs at start-up or shut-down only (startup_code: a start-up
+-- or shut-down hook, a function that starts a listening server, or one only
+-- such code calls): the list is built once, its cost paid once. Module-level
+-- code, main() and CLI commands are still flagged.
 -- @autofix turns a list comprehension (never a set comprehension) into a generator expression:
 -- `sum([x.n for x in xs])` becomes `sum(x.n for x in xs)` (brackets
 -- dropped when it is the only argument; replaced by parentheses otherwise:

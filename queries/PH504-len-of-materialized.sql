@@ -1,5 +1,6 @@
 -- @id PH504
 -- @name len-of-materialized
+-- @default opt-in
 -- @severity P3
 -- @precision high
 -- @tags memory materialization
@@ -9,6 +10,9 @@
 -- list, keep all of them in memory at once, and throw them away after
 -- reading one number. A generator counted with sum(1 for ...) holds one
 -- element at a time.
+-- Opt-in: on real code the lists counted this way are mostly a handful of
+-- configuration values read once, where the throwaway list cannot matter;
+-- the facts cannot show the size of what is counted.
 -- @bad
 -- n = len([l for l in lines if "ERROR" in l])
 -- rows = len(list(cursor))
@@ -17,11 +21,12 @@
 -- rows = sum(1 for _ in cursor)
 -- @accepted len() of a name, a list literal, a set or a set comprehension
 -- (they count distinct values); a list that is kept and reused; an async
--- comprehension (`len([x async for x in aiter()])`: there is no async sum); the body of a
--- function that runs at start-up or shut-down only (startup_code: a
--- start-up or shut-down hook, a function that starts a listening server,
--- or one only such code calls): the list is built once, its cost paid
--- once. Module-level code, main() and CLI commands are still flagged.
+-- comprehension (`len([x async for x in aiter()])`: there is no async sum);
+-- the body of a function that runs at start-up or shut-down only
+-- (startup_code: a start-up or shut-down hook, a function that starts a
+-- listening server, or one only such code calls): the list is built once, its
+-- cost paid once. Module-level code, main() and CLI commands are still
+-- flagged.
 
 -- Result: one row per len() call, at it. Columns: file_id, line, col,
 -- end_line, end_col; arg ('list(...)' or '[...]'); where (' in def name()'

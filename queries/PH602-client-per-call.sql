@@ -30,8 +30,11 @@
 -- (@lru_cache, @cache); main(), functions called from module level, `if
 -- __name__ == "__main__":` blocks and CLI commands; tests and fixtures; a
 -- client the function reuses across a loop of its own (one pool for many
--- requests); clients over a shared connector or pool. Creation inside a
--- loop is PH603.
+-- requests); clients over a shared connector or pool; functions that run
+-- once per process by a fact of the code (once_functions: start-up and
+-- shut-down hooks registered by decorator, keyword, list or call, functions
+-- that start a listening server, and functions that only such code calls,
+-- outside loops). Creation inside a loop is PH603.
 --
 -- Result: one row per constructor call, at the call. Columns: the location;
 -- `callee` as written; `function`; `what` (what each call creates).

@@ -35,7 +35,11 @@
 -- @accepted scripts and module-level code; main(), functions called from
 -- module level or `if __name__ == "__main__":`; CLI commands (click, typer,
 -- Django management commands); connections memoized on an attribute or a
--- global; a `redis.Redis(connection_pool=...)` over a shared pool.
+-- global; a `redis.Redis(connection_pool=...)` over a shared pool; code
+-- that runs once per process (once_code: start-up and shut-down hooks,
+-- server start, functions only such code calls); a connect retried in a
+-- loop that ends on its first success (retry_calls: judged as one connect,
+-- so only its function's callers can make it per item or per request).
 --
 -- Result: one row per connect call, at the call. Columns: the location;
 -- `callee` as written; `per` ('per item' or 'per request'); `why` (the loop,

@@ -26,7 +26,11 @@
 --         return [s.get(f"{base}?page={i}", timeout=5).json() for i in range(n)]
 -- @accepted a Session/Client reused (its methods are not these helpers);
 -- a single call in a function nothing calls per item or per request;
--- names that merely look alike (a local dict named `requests`).
+-- names that merely look alike (a local dict named `requests`). Beyond the
+-- column: a request retried in a loop that ends on its first success
+-- (retry_calls: `for _ in range(5): try: get(u); break / except: sleep()`)
+-- is one request, not one per iteration: it is judged on its function's
+-- callers (a loop or a handler calling the retrying helper is reported).
 --
 -- Result: one row per helper call, at the call. Columns: the location;
 -- `callee` as written; `why` (the loop, the handler or the chain);

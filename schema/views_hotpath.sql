@@ -332,8 +332,9 @@ CREATE TEMP VIEW retry_calls(call_id) AS
 -- HTTP helper) report when they run per request or per item, before asking
 -- the call graph whether they do. PH604's connections: made in a function
 -- (not a module-level script), not main() or a CLI command
--- (once_functions), nor other code that runs once (once_code), not under `if __name__ == "__main__":`, and not
--- memoized (stored on an attribute, in a subscript or a module global).
+-- (once_functions), nor other code that runs once (once_code), not under
+-- `if __name__ == "__main__":`, and not memoized (stored on an attribute,
+-- in a subscript or a module global).
 -- PH605's helpers: every call.
 CREATE TEMP VIEW hot_sinks(call_id, rule) AS
   SELECT c.id, 'PH604'
