@@ -98,8 +98,10 @@ CREATE TEMP VIEW http_helpers(qualname) AS
 --            value (passed, stored, returned: whoever receives it may call
 --            it any number of times). One call from anywhere else (a
 --            request handler, a function nothing in the project calls, a
---            lambda, a loop body) makes it, and everything only it calls,
---            not once; a cycle that no once code enters is not once.
+--            lambda, a loop body, a file of another context: an example or
+--            a test of a library shows how its users call it) makes it, and
+--            everything only it calls, not once; a cycle that no once code
+--            enters is not once.
 --   startup  the same as 'reached', with 'hook' and 'server' functions as
 --            the only once code (module-level code and entry points do
 --            not count): work done before the first request is served or
@@ -177,7 +179,8 @@ CREATE TEMP VIEW once_functions(function_id, why) AS
        WHERE n.ctx = 'load' AND n.role IN ('arg', 'assign', 'return', 'yield', 'other')),
     -- functions that may run more than once: called from outside the
     -- project or as a value, called in a loop (or, for 'startup', from
-    -- module level), or called by such a function
+    -- module level), called from a file of another context (a test or an
+    -- example stands for its users' code), or called by such a function
     repeated(function_id, cls) AS (
       SELECT f.id, k.cls FROM functions f CROSS JOIN (SELECT 'once' AS cls UNION ALL SELECT 'startup') k
        WHERE NOT EXISTS (SELECT 1 FROM seeds e WHERE e.function_id = f.id AND e.cls = k.cls)
@@ -186,7 +189,9 @@ CREATE TEMP VIEW once_functions(function_id, why) AS
               OR EXISTS (SELECT 1 FROM call_graph g JOIN calls c ON c.id = g.call_id
                           WHERE g.callee = f.id
                             AND ((c.loop_id IS NOT NULL AND c.loop_id NOT IN (SELECT loop_id FROM small_loops))
-                                 OR (k.cls = 'startup' AND g.caller IS NULL))))
+                                 OR (k.cls = 'startup' AND g.caller IS NULL)
+                                 OR c.file_id IN (SELECT p.id FROM files p JOIN files q ON q.id = f.file_id
+                                                   WHERE p.context <> q.context))))
       UNION
       SELECT e.callee, r.cls FROM repeated r JOIN call_edges e ON e.caller = r.function_id
        WHERE NOT EXISTS (SELECT 1 FROM seeds x WHERE x.function_id = e.callee AND x.cls = r.cls)),
