@@ -37,10 +37,10 @@ OPT     ?= -O2 -g
 SAN     ?=
 CFLAGS_COMMON = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(SAN) -pthread
 WARN    = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wno-unused-parameter
-INCS    = -Iextractor -Ischema -Icore -Icli -Irepl -I$(BUILD) -I$(DEPS)/tree-sitter/vendor/tree-sitter/lib/include
+INCS    = -Ibase -Iextractor -Ischema -Icore -Icli -Irepl -I$(BUILD) -I$(DEPS)/tree-sitter/vendor/tree-sitter/lib/include
 LIBS    = -lsqlite3 -ledit -lpthread
 
-SRC     = $(wildcard extractor/*.c schema/*.c core/*.c cli/*.c repl/*.c)
+SRC     = $(wildcard base/*.c extractor/*.c schema/*.c core/*.c cli/*.c repl/*.c)
 OBJ     = $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
 EMBED   = $(sort $(wildcard schema/*.sql)) $(sort $(wildcard schema/*.tsv)) $(sort $(wildcard queries/*.sql))
 DEPOBJ  = $(DEPOBJ_DIR)/ts-lib.o $(DEPOBJ_DIR)/ts-python-parser.o $(DEPOBJ_DIR)/ts-python-scanner.o \
@@ -126,9 +126,9 @@ $(BUILD)/obj/%.o: %.c $(DEPS)/.apt-ok $(TS_DIR)/.ok
 
 # A database records the version of the extractor that wrote it: any change to
 # the extractor's code or the schema makes older databases rebuild.
-EXTRACTOR_HASH := $(shell cat extractor/*.c extractor/*.h schema/tables.sql schema/indexes.sql | cksum | cut -d' ' -f1)
+EXTRACTOR_HASH := $(shell cat extractor/*.c extractor/*.h base/source.c base/source.h schema/tables.sql schema/indexes.sql | cksum | cut -d' ' -f1)
 $(BUILD)/obj/schema/db.o: CFLAGS_COMMON += -DPH_EXTRACTOR_HASH=$(EXTRACTOR_HASH)
-$(BUILD)/obj/schema/db.o: $(wildcard extractor/*.c extractor/*.h) schema/tables.sql
+$(BUILD)/obj/schema/db.o: $(wildcard extractor/*.c extractor/*.h) base/source.c base/source.h schema/tables.sql
 
 $(BUILD)/pyhunt: $(OBJ) $(DEPOBJ)
 	$(CC) $(CFLAGS_COMMON) -o $@ $(OBJ) $(DEPOBJ) $(LIBS)

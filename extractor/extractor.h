@@ -138,7 +138,7 @@ char *ph_extract_module_name(const char *relpath, bool *is_package);
 
 /* The text the extractor parses for a file's bytes: a PEP 263 encoding
  * decoded to UTF-8, a byte order mark dropped, lone CRs made line ends,
- * bytes that are not UTF-8 read as U+FFFD (extractor/source.h,
+ * bytes that are not UTF-8 read as U+FFFD (base/source.h,
  * ph_source_prepare). Positions in the facts are positions in this text.
  * Caller frees with free(); *out_len gets its length. */
 char *ph_extract_text(const char *bytes, size_t len, size_t *out_len);

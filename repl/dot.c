@@ -833,7 +833,7 @@ static int cmd_read(PhRepl *r, int argc, char **argv) {
 }
 
 /* .output [FILE|stdout]: where results go from now on. A file is written
- * whole or not at all (core/output.c): it appears when output goes
+ * whole or not at all (base/output.c): it appears when output goes
  * elsewhere or the session ends. */
 static int cmd_output(PhRepl *r, int argc, char **argv) {
     PhOutput *next = NULL;
