@@ -116,9 +116,9 @@ $(BUILD)/embed: tools/embed.c
 $(BUILD)/embedded.c: $(BUILD)/embed $(EMBED)
 	$(BUILD)/embed $@ $(EMBED)
 
-$(BUILD)/obj/embedded.o: $(BUILD)/embedded.c schema/embedded.h
+$(BUILD)/obj/embedded.o: $(BUILD)/embedded.c schema/embedded.h base/diag.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) -Ischema -c $< -o $@
+	$(CC) $(CFLAGS_COMMON) -Ischema -Ibase -c $< -o $@
 
 $(BUILD)/obj/%.o: %.c $(DEPS)/.apt-ok $(TS_DIR)/.ok
 	@mkdir -p $(dir $@)

@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include "diag.h"
+#include "embedded.h"
 
 /* The extractor's release number; the version stored in a database also
  * holds a checksum of the extractor's sources and schema (ph_db_version()). */
@@ -76,9 +77,6 @@ const char *ph_db_errmsg(sqlite3 *db);
  * other SQLite call. */
 void ph_db_global_init(void);
 
-/* Text of an embedded file ("schema/tables.sql"), or NULL. Static. */
-const char *ph_db_embedded(const char *path);
-
 /* The version string stored in meta.schema_version. Static. */
 const char *ph_db_version(void);
 
@@ -130,18 +128,8 @@ int ph_db_derive(sqlite3 *db, PhDiags *diags);
 /* Views of schema/views.sql (as TEMP views) and SQL functions. */
 int ph_db_load_library(sqlite3 *db, PhDiags *diags);
 
-/* Run a script of statements; on error add a diagnostic naming `what`
- * (a file name) and the statement's line in it, and return the SQLite code. */
-int ph_db_exec_script(sqlite3 *db, const char *what, const char *sql, PhDiags *diags);
-
 void ph_db_close(sqlite3 *db);    /* NULL is a no-op */
 /* PRAGMA data_version: changes whenever another connection commits. */
 int ph_db_data_version(sqlite3 *db);
 
-
-
-/* Text of a named statement of schema/statements.sql (`-- name: NAME`),
- * without its comments. Static; aborts if the name does not exist (a build
- * defect). */
-const char *ph_db_statement(const char *name);
 #endif
