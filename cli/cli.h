@@ -149,6 +149,10 @@ const PhOption *ph_opts_find(const PhCommand *cmd, const char *name);
 /* A command's help, from its table: usage, summary, operands, options. */
 void ph_opts_help(const PhCommand *cmd, FILE *out);
 
+/* Print "pyhunt: message" plus the usage line of cmd (NULL: none) to
+ * stderr and return PH_EXIT_USAGE. */
+int ph_cli_usage_error(const PhCommand *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* What an option means, as help prints it: its help, the words it takes,
  * its default, whether it repeats. Caller frees with free(). */
 char *ph_opts_describe(const PhOption *o);
@@ -249,18 +253,14 @@ void ph_cli_warn_unaudited(sqlite3 *db, char *const *paths, char **rel);
 extern const PhCommand ph_config_command;
 
 /* ---------------------------------------------------------------------------
- * What several commands share (common.c, main.c).
+ * What several commands share (common.c).
  */
 
 /* Read `--context-pattern CONTEXT=PATTERN` items into xo->contexts; none
  * leaves xo as it is. *owned is the array xo points to: caller frees it with
  * free() once extraction is over. Returns 0, or PH_EXIT_USAGE after naming
  * the bad item. */
-int ph_cli_context_patterns(const char *cmd, const PhStrList *specs, PhExtractOptions *xo, PhContextPattern **owned);
-
-/* Print "pyhunt: message" plus the command's usage line to stderr and return
- * PH_EXIT_USAGE. */
-int ph_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int ph_cli_context_patterns(const PhCommand *cmd, const PhStrList *specs, PhExtractOptions *xo, PhContextPattern **owned);
 
 /* Print diagnostics to stderr (colored on a terminal). */
 void ph_cli_print_diags(const PhDiags *d);

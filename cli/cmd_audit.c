@@ -115,9 +115,9 @@ static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
                 continue;
             const char *near = ph_rules_nearest(rules, item);
             if (near)
-                return ph_cli_usage_error("audit", "%s: no rule is or starts with '%s'; did you mean '%s'?", option[k],
+                return ph_cli_usage_error(&ph_audit_command, "%s: no rule is or starts with '%s'; did you mean '%s'?", option[k],
                                           item, near);
-            return ph_cli_usage_error("audit", "%s: no rule is or starts with '%s'; 'pyhunt rules' lists them",
+            return ph_cli_usage_error(&ph_audit_command, "%s: no rule is or starts with '%s'; 'pyhunt rules' lists them",
                                       option[k], item);
         }
     /* extend-select widens select, or the default set (every rule that is
@@ -138,10 +138,10 @@ static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
     ph_strlist_free(&sel);
     if (ph_rules_len(rules) == 0 && any_selected && !o->ignore.len)
         /* each item names a rule, so each named only opt-in ones, by a prefix */
-        return ph_cli_usage_error("audit", "no rule left to run: a prefix does not select opt-in rules; name them "
+        return ph_cli_usage_error(&ph_audit_command, "no rule left to run: a prefix does not select opt-in rules; name them "
                                            "by id, or --select ALL");
     if (ph_rules_len(rules) == 0)
-        return ph_cli_usage_error("audit", "no rule left to run: --ignore removes every rule%s",
+        return ph_cli_usage_error(&ph_audit_command, "no rule left to run: --ignore removes every rule%s",
                                   o->select.len ? " that --select names" : "");
     return 0;
 }
@@ -252,18 +252,18 @@ static const PhReportFormat *chosen_emitter(const AuditOptions *o) {
     const PhReportFormat *fmt = ph_report_format(o->format);
     bool markdown = strcmp(fmt->name, "markdown") == 0, json = strcmp(fmt->name, "json") == 0;
     if (o->max_bytes && !markdown) {
-        ph_cli_usage_error("audit", "--max-bytes limits the markdown report; --format is %s", fmt->name);
+        ph_cli_usage_error(&ph_audit_command, "--max-bytes limits the markdown report; --format is %s", fmt->name);
         return NULL;
     }
     if (o->fix_diff && (o->write_baseline || o->statistics)) {
-        ph_cli_usage_error("audit", "--fix-diff prints the fixes instead of a report; it does not go with %s",
+        ph_cli_usage_error(&ph_audit_command, "--fix-diff prints the fixes instead of a report; it does not go with %s",
                            o->write_baseline ? "--write-baseline" : "--statistics");
         return NULL;
     }
     if (o->write_baseline)
         return &baseline;
     if (o->statistics && !json && strcmp(fmt->name, "text") != 0 && strcmp(fmt->name, "concise") != 0) {
-        ph_cli_usage_error("audit", "--statistics prints text or json, not %s", fmt->name);
+        ph_cli_usage_error(&ph_audit_command, "--statistics prints text or json, not %s", fmt->name);
         return NULL;
     }
     return o->statistics ? &statistics[json] : fmt;
@@ -285,7 +285,7 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
         contexts |= one;
     }
     PhContextPattern *patterns = NULL;
-    if (ph_cli_context_patterns("audit", &o->context_patterns, &o->xo, &patterns) != 0)
+    if (ph_cli_context_patterns(&ph_audit_command, &o->context_patterns, &o->xo, &patterns) != 0)
         return PH_EXIT_USAGE;
 
     int status = PH_EXIT_CLEAN;
@@ -424,7 +424,7 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
 static int cmd_audit(void *opts, int argc, char **argv) {
     AuditOptions *o = opts;
     if (o->diff && (!*o->diff || o->diff[0] == '-'))
-        return ph_cli_usage_error("audit", "--diff takes a git revision (a branch, tag or commit), not '%s'", o->diff);
+        return ph_cli_usage_error(&ph_audit_command, "--diff takes a git revision (a branch, tag or commit), not '%s'", o->diff);
     static char *here[] = {"."};
     if (argc == 0) {
         argc = 1;

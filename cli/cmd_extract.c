@@ -54,7 +54,7 @@ static int cmd_extract(void *opts, int argc, char **argv) {
     o->excludes = eo->exclude.items;
     o->n_excludes = eo->exclude.len;
     PhContextPattern *patterns;
-    if (ph_cli_context_patterns("extract", &eo->context_patterns, o, &patterns) != 0) {
+    if (ph_cli_context_patterns(&ph_extract_command, &eo->context_patterns, o, &patterns) != 0) {
         free(root);
         return PH_EXIT_USAGE;
     }

@@ -138,10 +138,10 @@ static int cmd_rules(void *opts, int argc, char **argv) {
         if (r)
             explain(stdout, r);
         else if (ph_rules_nearest(rules, o->explain))
-            status = ph_cli_usage_error("rules", "no rule '%s'; did you mean '%s'?", o->explain,
+            status = ph_cli_usage_error(&ph_rules_command, "no rule '%s'; did you mean '%s'?", o->explain,
                                         ph_rules_nearest(rules, o->explain));
         else
-            status = ph_cli_usage_error("rules", "no rule '%s'; 'pyhunt rules' lists them", o->explain);
+            status = ph_cli_usage_error(&ph_rules_command, "no rule '%s'; 'pyhunt rules' lists them", o->explain);
     } else if (strcmp(o->format, "markdown") == 0) {
         markdown(stdout, rules);
     } else if (strcmp(o->format, "json") == 0) {
@@ -208,7 +208,7 @@ static int cmd_schema(void *opts, int argc, char **argv) {
             }
         }
     }
-    return ph_cli_usage_error("schema", "no table or view '%s'", argv[0]);
+    return ph_cli_usage_error(&ph_schema_command, "no table or view '%s'", argv[0]);
 }
 
 const PhCommand ph_rules_command = {
