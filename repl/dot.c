@@ -11,6 +11,7 @@
 #include "db.h"
 #include "grid.h"
 #include "report.h"
+#include "schemadoc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -813,7 +814,8 @@ static int cmd_timer(PhRepl *r, int argc, char **argv) { return set_flag(r, argv
 
 static int cmd_eqp(PhRepl *r, int argc, char **argv) { return set_flag(r, argv[0], argv[1], &r->eqp); }
 
-/* .read FILE: the file as a nested source; its errors name it. */
+/* .read FILE: the file as a nested source, read to its end (by the input
+ * loop, repl.c) before the line after this one; its errors name it. */
 static int cmd_read(PhRepl *r, int argc, char **argv) {
     if (r->depth >= MAX_READ_DEPTH) {
         ph_repl_error(r, "too many nested .read (is %s reading itself?)", argv[1]);
@@ -824,12 +826,8 @@ static int cmd_read(PhRepl *r, int argc, char **argv) {
         ph_repl_error(r, "cannot read %s: %s", argv[1], strerror(errno));
         return PH_REPL_USAGE;
     }
-    PhReplSource src = {f, argv[1], 0, NULL};
-    r->depth++;
-    int rc = ph_repl_process(r, &src);
-    r->depth--;
-    fclose(f);
-    return rc;
+    ph_repl_push_source(r, f, argv[1]);
+    return 0;
 }
 
 /* .output [FILE|stdout]: where results go from now on. A file is written

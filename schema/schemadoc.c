@@ -7,9 +7,9 @@
  * This file reads those embedded texts once; it knows nothing else of the
  * schema (the columns themselves come from the database).
  */
-#include "internal.h"
-#include "db.h"
+#include "schemadoc.h"
 #include "embedded.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <stdlib.h>
