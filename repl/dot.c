@@ -167,13 +167,15 @@ static void columns_free(Column *c, size_t n) {
 }
 
 /* One table or view, its columns aligned and each followed by its
- * documentation: the text of tables.sql, shown for what is in the database. */
+ * documentation: what the database holds, told with the schema's own
+ * comments (schemadoc.h). */
 static void schema_one(PhRepl *r, const char *name, bool view) {
     FILE *out = r->out;
     Column *cols;
     size_t n = columns_of(r, name, &cols);
-    if (view) {
-        const char *d = ph_schemadoc_view(name);
+    const PhSchemaObject *o = ph_schemadoc_find(name);   /* NULL: a TEMP object of the user's */
+    if (o) {
+        const char *d = o->description;
         for (const char *p = d; p && *p;) {
             const char *e = strchr(p, '\n');
             size_t len = e ? (size_t)(e - p) : strlen(p);

@@ -1,212 +1,280 @@
 /*
- * schemadoc: the schema's documentation as data, for .schema TABLE. The
- * tables are documented where they are defined: schema/tables.sql (and
- * schema/catalogue.sql for the catalogue) puts a `-- comment` after each
- * column (continued on `--` lines below it), and
- * each library view in schema/views*.sql is headed by a comment block.
- * This file reads those embedded texts once; it knows nothing else of the
- * schema (the columns themselves come from the database).
+ * schemadoc: the schema's sources read as data. Each source is scanned for
+ * `CREATE [TEMP] TABLE|VIEW name` at the start of a line; the statement ends
+ * where sqlite3_complete() first says it is whole, so a ';' in a string or a
+ * comment never cuts it. The documentation follows the sources' own
+ * conventions:
+ *
+ *   - a table documents each column with the `-- comment` after it on its
+ *     line (continued on `--` lines below it; one comment after several
+ *     columns on one line documents them all);
+ *   - a view is headed by a comment block, its signature `name(cols)` on
+ *     the first line, then what it means; its columns are the names of its
+ *     CREATE VIEW name(...) list.
+ *
+ * Everything lives in one arena, freed by ph_schemadoc_free().
  */
 #include "schemadoc.h"
 #include "embedded.h"
 #include "util.h"
 
 #include <ctype.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct Doc {
-    char *table, *column;   /* column NULL: a view's description */
-    char *text;
-} Doc;
+static PhArena *arena;
+static PhVec(PhSchemaObject) objects;
+static PhVec(const char *) sources;
 
-static PhVec(Doc) docs;
-static bool loaded;
+static bool is_word(char c) { return isalnum((unsigned char)c) || c == '_'; }
 
 static char *trimmed(const char *s, size_t n) {
     while (n && isspace((unsigned char)*s))
         s++, n--;
     while (n && isspace((unsigned char)s[n - 1]))
         n--;
-    return ph_xstrndup(s, n);
+    return ph_arena_strndup(arena, s, n);
 }
 
-/* Append `more` to a doc's text, after a space. */
-static void extend(Doc *d, const char *more) {
+/* Append `more` to a column's documentation, after a space. */
+static void extend(PhSchemaColumn *c, const char *more) {
     if (!*more)
         return;
-    char *t = d->text && *d->text ? ph_xasprintf("%s %s", d->text, more) : ph_xstrdup(more);
-    free(d->text);
-    d->text = t;
+    if (!c->doc || !*c->doc) {
+        c->doc = more;
+        return;
+    }
+    size_t a = strlen(c->doc), b = strlen(more);
+    char *t = ph_arena_alloc(arena, a + b + 2);
+    memcpy(t, c->doc, a);
+    t[a] = ' ';
+    memcpy(t + a + 1, more, b + 1);
+    c->doc = t;
 }
 
-/* One CREATE TABLE body, from the line after "name(" to ");". Each code
- * line names one or more columns; its comment documents all of them, and
- * comment-only lines below continue it. */
-static const char *parse_table(const char *table, const char *p) {
-    size_t first = docs.len;   /* the columns of the previous code line: [first, docs.len) */
-    while (*p) {
-        const char *eol = strchr(p, '\n');
-        size_t n = eol ? (size_t)(eol - p) : strlen(p);
-        const char *next = eol ? eol + 1 : p + n;
+typedef PhVec(PhSchemaColumn) Columns;
+
+/* The columns of a CREATE TABLE body, from the line after "name(" to the
+ * end of the statement. Each code line names one or more columns (up to a
+ * top-level comma; constraints name none); its comment documents all of
+ * them, and comment-only lines below continue it. */
+static void table_columns(const char *p, const char *end, Columns *out) {
+    static const char *const constraints[] = {"PRIMARY", "UNIQUE", "FOREIGN", "CHECK", "CONSTRAINT"};
+    size_t first = out->len;   /* the columns of the previous code line: [first, out->len) */
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        const char *line_end = eol ? eol : end;
+        const char *next = eol ? eol + 1 : end;
         const char *s = p;
-        while (s < p + n && isspace((unsigned char)*s))
+        while (s < line_end && isspace((unsigned char)*s))
             s++;
-        if (ph_str_starts(s, ");"))
-            return next;
         const char *dash = NULL;
-        for (const char *c = s; c + 1 < p + n; c++)
-            if (c[0] == '-' && c[1] == '-') {
+        for (const char *c = s; c + 1 < line_end && !dash; c++)
+            if (c[0] == '-' && c[1] == '-')
                 dash = c;
-                break;
-            }
-        char *comment = dash ? trimmed(dash + 2, (size_t)(p + n - dash - 2)) : ph_xstrdup("");
-        if (dash == s) {            /* continuation of the previous line's comment */
-            for (size_t i = first; i < docs.len; i++)
-                extend(&docs.items[i], comment);
-            free(comment);
+        const char *comment = dash ? trimmed(dash + 2, (size_t)(line_end - dash - 2)) : "";
+        if (dash == s) {   /* continuation of the previous line's comment */
+            for (size_t i = first; i < out->len; i++)
+                extend(&out->items[i], comment);
             p = next;
             continue;
         }
-        first = docs.len;
-        const char *code_end = dash ? dash : p + n;
+        first = out->len;
+        const char *code_end = dash ? dash : line_end;
         for (const char *c = s; c < code_end;) {
             while (c < code_end && (isspace((unsigned char)*c) || *c == ','))
                 c++;
             const char *w = c;
-            while (c < code_end && (isalnum((unsigned char)*c) || *c == '_'))
+            while (c < code_end && is_word(*c))
                 c++;
-            if (c > w) {
-                char *name = ph_xstrndup(w, (size_t)(c - w));
-                static const char *const constraints[] = {"PRIMARY", "UNIQUE", "FOREIGN", "CHECK", "CONSTRAINT"};
-                bool constraint = false;
-                for (size_t k = 0; k < sizeof constraints / sizeof *constraints; k++)
-                    constraint |= strcmp(name, constraints[k]) == 0;
-                if (constraint) {
-                    free(name);
-                } else {
-                    Doc d = {ph_xstrdup(table), name, ph_xstrdup(comment)};
-                    ph_vec_push(&docs, d);
-                }
+            bool constraint = false;
+            for (size_t k = 0; k < sizeof constraints / sizeof *constraints; k++)
+                constraint |= (size_t)(c - w) == strlen(constraints[k]) && strncmp(w, constraints[k], (size_t)(c - w)) == 0;
+            if (c > w && !constraint) {
+                PhSchemaColumn col = {ph_arena_strndup(arena, w, (size_t)(c - w)), *comment ? comment : NULL};
+                ph_vec_push(out, col);
             }
-            /* skip the rest of this column definition (up to a top-level comma) */
-            int depth = 0;
+            int depth = 0;   /* the rest of this definition, up to a top-level comma */
             while (c < code_end && (depth > 0 || *c != ',')) {
                 depth += *c == '(';
                 depth -= *c == ')';
                 c++;
             }
         }
-        free(comment);
         p = next;
     }
-    return p;
 }
 
-/* A view's comment block: the `--` lines right above its CREATE, the first
- * one (the signature, "name(cols)") dropped. */
-static void parse_view(const char *text, const char *create, const char *name, size_t nlen) {
-    const char *start = create;
-    for (;;) {
-        if (start == text)
+/* The names of a view's column list, `(a, b, c)` at p. */
+static void view_columns(const char *p, const char *end, Columns *out) {
+    if (p >= end || *p != '(')
+        return;
+    for (p++; p < end && *p != ')';) {
+        while (p < end && (isspace((unsigned char)*p) || *p == ','))
+            p++;
+        const char *w = p;
+        while (p < end && is_word(*p))
+            p++;
+        if (p == w)
             break;
-        const char *prev = start - 1;   /* the '\n' ending the line above */
-        const char *ls = prev;
+        PhSchemaColumn col = {ph_arena_strndup(arena, w, (size_t)(p - w)), NULL};
+        ph_vec_push(out, col);
+    }
+}
+
+/* Start of the comment block that ends on the line before `create` (no
+ * blank line between), or `create` itself when there is none. */
+static const char *block_start(const char *text, const char *create) {
+    const char *start = create;
+    while (start > text) {
+        const char *ls = start - 1;   /* the '\n' ending the line above */
         while (ls > text && ls[-1] != '\n')
             ls--;
         if (!ph_str_starts(ls, "--"))
             break;
         start = ls;
     }
+    return start;
+}
+
+/* The block [start, create) without its `--` marks; a view's first line is
+ * dropped when it is the signature `name(`. NULL for no block. */
+static const char *description(const char *start, const char *create, const char *name, bool view) {
     sqlite3_str *s = sqlite3_str_new(NULL);
-    bool first = true;
+    size_t n = strlen(name);
     for (const char *p = start; p < create;) {
         const char *eol = strchr(p, '\n');
         const char *t = p + 2;
         if (*t == ' ')
             t++;
-        bool signature = first && strncmp(t, name, nlen) == 0 && t[nlen] == '(';
+        bool signature = view && p == start && strncmp(t, name, n) == 0 && t[n] == '(';
         if (!signature)
             sqlite3_str_appendf(s, "%s%.*s", sqlite3_str_length(s) ? "\n" : "", (int)(eol - t), t);
-        first = false;
         p = eol + 1;
     }
     char *t = sqlite3_str_finish(s);
-    Doc d = {ph_xstrndup(name, nlen), NULL, ph_xstrdup(t ? t : "")};
+    const char *d = t ? ph_arena_strndup(arena, t, strlen(t)) : NULL;
     sqlite3_free(t);
-    ph_vec_push(&docs, d);
+    return d;
 }
 
-/* The tables of one source: every `CREATE TABLE name(` (or `CREATE TEMP
- * TABLE`) at the start of a line. */
-static void parse_tables(const char *t) {
-    for (const char *p = t; p && (p = strstr(p, "CREATE "));) {
-        const char *name = p + 7;
-        if (ph_str_starts(name, "TEMP "))
-            name += 5;
-        const char *paren = strchr(name, '(');
-        if (!ph_str_starts(name, "TABLE ") || !paren || (p != t && p[-1] != '\n')) {
-            p = name;
+/* End of the statement that starts at p: just after the first ';' that
+ * makes it complete, or the end of the text. */
+static const char *statement_end(const char *p) {
+    for (const char *semi = strchr(p, ';'); semi; semi = strchr(semi + 1, ';')) {
+        char *sql = ph_xstrndup(p, (size_t)(semi + 1 - p));
+        bool whole = sqlite3_complete(sql);
+        free(sql);
+        if (whole)
+            return semi + 1;
+    }
+    return p + strlen(p);
+}
+
+/* `CREATE [TEMP] TABLE|VIEW [IF NOT EXISTS] ` at p: the name after it, or
+ * NULL (an index, a trigger). *view says which. */
+static const char *created_name(const char *p, bool *view) {
+    p += strlen("CREATE ");
+    if (ph_str_starts(p, "TEMP "))
+        p += strlen("TEMP ");
+    *view = ph_str_starts(p, "VIEW ");
+    if (!*view && !ph_str_starts(p, "TABLE "))
+        return NULL;
+    p += *view ? strlen("VIEW ") : strlen("TABLE ");
+    if (ph_str_starts(p, "IF NOT EXISTS "))
+        p += strlen("IF NOT EXISTS ");
+    return p;
+}
+
+static void read_source(const char *path) {
+    const char *text = ph_db_embedded(path);
+    int line = 1;
+    for (const char *p = text; p && *p;) {
+        bool view;
+        const char *name = ph_str_starts(p, "CREATE ") ? created_name(p, &view) : NULL;
+        if (!name) {
+            const char *eol = strchr(p, '\n');
+            p = eol ? eol + 1 : p + strlen(p);
+            line++;
             continue;
         }
-        name += 6;
-        char *table = trimmed(name, (size_t)(paren - name));
-        const char *body = strchr(paren, '\n');
-        p = body ? parse_table(table, body + 1) : paren + 1;
-        free(table);
+        size_t n = 0;
+        while (is_word(name[n]))
+            n++;
+        const char *end = statement_end(p), *start = block_start(text, p);
+        PhSchemaObject o = {.name = ph_arena_strndup(arena, name, n), .view = view, .path = path, .line = line,
+                            .text = start, .text_len = (size_t)(end - start)};
+        o.description = start < p ? description(start, p, o.name, view) : NULL;
+        Columns cols = {0};
+        if (view) {
+            view_columns(name + n, end, &cols);
+        } else {
+            const char *body = memchr(name + n, '\n', (size_t)(end - (name + n)));
+            if (body)
+                table_columns(body + 1, end, &cols);
+        }
+        PhSchemaColumn *kept = ph_arena_alloc(arena, (cols.len ? cols.len : 1) * sizeof *kept);
+        if (cols.len)
+            memcpy(kept, cols.items, cols.len * sizeof *kept);
+        free(cols.items);
+        o.columns = kept;
+        o.ncolumns = cols.len;
+        ph_vec_push(&objects, o);
+        for (; p < end; p++)
+            line += *p == '\n';
     }
 }
 
 static void load(void) {
-    if (loaded)
+    if (arena)
         return;
-    loaded = true;
-    parse_tables(ph_db_embedded("schema/tables.sql"));
-    parse_tables(ph_db_embedded("schema/catalogue.sql"));
-    for (const PhEmbedded *e = ph_embedded; e->path; e++) {
-        if (!ph_str_starts(e->path, "schema/views") || !ph_str_ends(e->path, ".sql"))
-            continue;
-        for (const char *p = e->text; (p = strstr(p, "CREATE ")); p++) {
-            if (p != e->text && p[-1] != '\n')
-                continue;
-            const char *name = p + 7;
-            if (ph_str_starts(name, "TEMP "))
-                name += 5;
-            if (!ph_str_starts(name, "VIEW "))
-                continue;
-            name += 5;
-            size_t n = 0;
-            while (isalnum((unsigned char)name[n]) || name[n] == '_')
-                n++;
-            parse_view(e->text, p, name, n);
-        }
-    }
+    arena = ph_arena_new();
+    ph_vec_push(&sources, "schema/tables.sql");
+    ph_vec_push(&sources, "schema/catalogue.sql");
+    for (const PhEmbedded *e = ph_embedded; e->path; e++)
+        if (ph_str_starts(e->path, "schema/views") && ph_str_ends(e->path, ".sql"))
+            ph_vec_push(&sources, e->path);
+    for (size_t i = 0; i < sources.len; i++)
+        read_source(sources.items[i]);
+}
+
+size_t ph_schemadoc_count(void) {
+    load();
+    return objects.len;
+}
+
+const PhSchemaObject *ph_schemadoc_at(size_t i) {
+    load();
+    return i < objects.len ? &objects.items[i] : NULL;
+}
+
+const PhSchemaObject *ph_schemadoc_find(const char *name) {
+    load();
+    for (size_t i = 0; i < objects.len; i++)
+        if (strcmp(objects.items[i].name, name) == 0)
+            return &objects.items[i];
+    return NULL;
 }
 
 const char *ph_schemadoc_column(const char *table, const char *column) {
-    load();
-    for (size_t i = 0; i < docs.len; i++)
-        if (docs.items[i].column && strcmp(docs.items[i].table, table) == 0 &&
-            strcmp(docs.items[i].column, column) == 0)
-            return *docs.items[i].text ? docs.items[i].text : NULL;
+    const PhSchemaObject *o = ph_schemadoc_find(table);
+    for (size_t i = 0; o && i < o->ncolumns; i++)
+        if (strcmp(o->columns[i].name, column) == 0)
+            return o->columns[i].doc;
     return NULL;
 }
 
-const char *ph_schemadoc_view(const char *view) {
+const char *ph_schemadoc_source(size_t i) {
     load();
-    for (size_t i = 0; i < docs.len; i++)
-        if (!docs.items[i].column && strcmp(docs.items[i].table, view) == 0)
-            return *docs.items[i].text ? docs.items[i].text : NULL;
-    return NULL;
+    return i < sources.len ? sources.items[i] : NULL;
 }
 
 void ph_schemadoc_free(void) {
-    for (size_t i = 0; i < docs.len; i++) {
-        free(docs.items[i].table);
-        free(docs.items[i].column);
-        free(docs.items[i].text);
-    }
-    free(docs.items);
-    memset(&docs, 0, sizeof docs);
-    loaded = false;
+    ph_arena_free(arena);
+    arena = NULL;
+    free(objects.items);
+    free(sources.items);
+    memset(&objects, 0, sizeof objects);
+    memset(&sources, 0, sizeof sources);
 }
