@@ -126,9 +126,9 @@ $(BUILD)/obj/%.o: %.c $(DEPS)/.apt-ok $(TS_DIR)/.ok
 
 # A database records the version of the extractor that wrote it: any change to
 # the extractor's code or the schema makes older databases rebuild.
-EXTRACTOR_HASH := $(shell cat extractor/*.c extractor/*.h base/source.c base/source.h schema/tables.sql schema/indexes.sql | cksum | cut -d' ' -f1)
+EXTRACTOR_HASH := $(shell cat extractor/*.c extractor/*.h extractor/parse/*.c extractor/parse/*.h base/source.c base/source.h schema/tables.sql schema/indexes.sql | cksum | cut -d' ' -f1)
 $(BUILD)/obj/schema/db.o: CFLAGS_COMMON += -DPH_EXTRACTOR_HASH=$(EXTRACTOR_HASH)
-$(BUILD)/obj/schema/db.o: $(wildcard extractor/*.c extractor/*.h) base/source.c base/source.h schema/tables.sql
+$(BUILD)/obj/schema/db.o: $(wildcard extractor/*.c extractor/*.h extractor/parse/*.c extractor/parse/*.h) base/source.c base/source.h schema/tables.sql
 
 $(BUILD)/pyhunt: $(OBJ) $(DEPOBJ)
 	$(CC) $(CFLAGS_COMMON) -o $@ $(OBJ) $(DEPOBJ) $(LIBS)
