@@ -199,10 +199,33 @@ static bool changed(const PhFinding *f, void *changes) {
     return ph_changes_has(changes, f->loc.path, f->loc.line);
 }
 
+static int by_seconds(const void *a, const void *b) {
+    const PhRuleTime *x = a, *y = b;
+    if (x->seconds != y->seconds)
+        return x->seconds > y->seconds ? -1 : 1;
+    return strcmp(x->rule->id, y->rule->id);
+}
+
+/* --timings: the phases, then every rule slowest first with its share of
+ * the whole run. Sorts times. */
+static void print_timings(const PhExtractStats *st, double extract, double rules, double report, PhRuleTime *times,
+                          size_t n) {
+    double total = extract + rules + report, sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += times[i].seconds;
+    fprintf(stderr, "pyhunt: total %.3fs: extract %.3fs (facts %.3fs, indexes %.3fs, derived relations %.3fs), "
+                    "rules %.3fs (queries %.3fs together), report %.3fs\n",
+            total, extract, st->t_facts, st->t_indexes, st->t_derive, rules, sum, report);
+    qsort(times, n, sizeof *times, by_seconds);
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "pyhunt: rule %-8s %8.3fs %5.1f%%%s\n", times[i].rule->id, times[i].seconds,
+                total > 0 ? 100 * times[i].seconds / total : 0, times[i].cached ? "  (cached)" : "");
+}
+
 typedef struct AuditOptions {
     const char *format, *output, *min_severity, *diff, *db, *baseline;
     PhStrList select, extend_select, ignore, queries, exclude, contexts, context_patterns;
-    bool exit_zero, strict, no_color, no_cache, show_settings;
+    bool exit_zero, strict, no_color, no_cache, show_settings, quiet, timings;
     PhExtractOptions xo;
     PhConfigRef cfg;
 } AuditOptions;
@@ -246,6 +269,10 @@ static const PhOption audit_options[] = {
      .help = "plain text even on a terminal"},
     {.name = "no-cache", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, no_cache),
      .help = "run every rule, even over facts it already ran on"},
+    {.name = "timings", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, timings),
+     .help = "print the time of every phase and every rule, slowest first, to standard error"},
+    {.name = "quiet", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, quiet),
+     .help = "no progress line on a terminal"},
     {0},
 };
 
@@ -356,7 +383,14 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
 
     int input_errors = 0;
     PhExtractStats st;
+    PhProgress progress;
+    ph_progress_init(&progress, o->quiet);
+    ph_progress_phase(&progress, "files parsed");
+    o->xo.on_progress = ph_progress_step;
+    o->xo.progress_arg = &progress;
+    double t_start = ph_now();
     sqlite3 *db = ph_cli_open_db(root, o->db, &o->xo, false, &input_errors, &st);
+    double t_extracted = ph_now();
     free(patterns);
     /* The whole tree was extracted (cross-file facts stay right); --diff
      * only narrows what is reported. */
@@ -380,9 +414,15 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
     PhFindings fs;
     memset(&fs, 0, sizeof fs);
     PhDiags *d = ph_diags_new();
-    bool query_error = false;
-    for (size_t i = 0; i < ph_rules_len(rules); i++)
-        query_error |= ph_rules_run(db, ph_rules_at(rules, i), !o->no_cache, &fs, d) != 0;
+    char *db_path = o->db ? ph_xstrdup(o->db) : ph_extract_default_db(root);
+    PhRuleTime *times = ph_xcalloc(ph_rules_len(rules), sizeof *times);
+    ph_progress_phase(&progress, "rules run");
+    PhRunOptions ro = {.cached = !o->no_cache, .jobs = o->xo.jobs, .db_path = db_path,
+                       .progress = ph_progress_step, .arg = &progress};
+    bool query_error = ph_rules_run_all(db, rules, &ro, &fs, times, d) != 0;
+    ph_progress_end(&progress);
+    double t_ruled = ph_now();
+    free(db_path);
     ph_cli_print_diags(d);
     ph_diags_free(d);
     if (o->min_severity)
@@ -438,6 +478,9 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
     fmt->emit(f, &r);
     bool to_file = f != stdout;
     bool written = ph_output_close(out, &err) == 0;
+    if (o->timings)
+        print_timings(&st, t_extracted - t_start, t_ruled - t_extracted, ph_now() - t_ruled, times, ph_rules_len(rules));
+    free(times);
     if (!written)
         fprintf(stderr, "pyhunt: %s\n", err);
     else if (to_file)
