@@ -1,5 +1,6 @@
 -- @id PH301
 -- @name open-without-with
+-- @scope file
 -- @severity P1
 -- @precision high
 -- @tags resources files leak

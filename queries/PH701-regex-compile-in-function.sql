@@ -1,5 +1,6 @@
 -- @id PH701
 -- @name regex-compile-in-function
+-- @scope file
 -- @severity P3
 -- @precision high
 -- @tags performance regex hot-path

@@ -1,5 +1,6 @@
 -- @id PH704
 -- @name import-in-hot-path
+-- @scope file
 -- @severity P3
 -- @precision high
 -- @tags performance import hot-path

@@ -1,5 +1,6 @@
 -- @id PH705
 -- @name str-concat-in-loop
+-- @scope file
 -- @severity P3
 -- @precision high
 -- @tags performance strings loop hot-path
