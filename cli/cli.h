@@ -216,8 +216,6 @@ char *ph_cli_dirname(const char *path);
 /* Each of the paths relative to root, as the walk names files ('/'-separated;
  * "" for the root itself), NULL-ended. Caller frees with ph_words_free(). */
 char **ph_cli_under_root(const char *root, char *const *paths, int npaths);
-/* Keep the findings `keep` accepts and free the others; returns how many went. */
-int ph_cli_keep_findings(PhFindings *fs, bool (*keep)(const PhFinding *f, void *ctx), void *ctx);
 /* Drop the findings that the configuration's per-file-ignores silence, and,
  * with `rel` (from ph_cli_under_root), those outside its paths. */
 void ph_cli_report_scope(PhFindings *fs, const PhConfigRef *ref, char **rel);

@@ -5,12 +5,13 @@
  * reported are project.c's; the configuration file's values arrive in the
  * options (config.c).
  *
- * Everything a format shows is gathered here, before formatting: the source
- * line of each location, the counts and the imported libraries of the
- * markdown report (named statements audit_surface, audit_arch), the call
- * each finding points at (finding_call), and, with --diff, the lines changed
- * since a git ref (gitdiff.c). The formats themselves only print.
+ * It runs the rules and narrows their findings as the options say (a
+ * baseline, --min-severity, the configuration's per-file-ignores and the
+ * paths named, --diff with the lines changed since a git ref from
+ * gitdiff.c, contexts); the report model (core/report_model.c) gathers what
+ * the chosen format shows, and the format prints it.
  */
+#include "baseline.h"
 #include "cli.h"
 #include "db.h"
 #include "gitdiff.h"
@@ -19,181 +20,11 @@
 #include "util.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-/* The source line of each finding (and related location), for reports that
- * show code. Each file is read once (regular files only, within the
- * extractor's size cap), and its line starts indexed once: many findings in
- * one large file cost no rescan from its top. */
-static void attach_snippets(PhFindings *fs, const char *root) {
-    char *cur_path = NULL, *text = NULL;
-    PhVec(size_t) starts = {0};   /* byte offset of each line of text, line 1 first */
-    for (size_t i = 0; i < fs->len; i++) {
-        PhFinding *f = &fs->items[i];
-        for (size_t k = 0; k <= f->nrelated; k++) {
-            PhLocation *l = k == 0 ? &f->loc : &f->related[k - 1];
-            if (!cur_path || strcmp(cur_path, l->path) != 0) {
-                free(cur_path);
-                free(text);
-                cur_path = ph_xstrdup(l->path);
-                char *abs = strcmp(root, l->path) == 0 || !*root ? ph_xstrdup(l->path)
-                                                                  : ph_xasprintf("%s/%s", root, l->path);
-                /* a root that is a file: the path is its base name */
-                if (access(abs, R_OK) != 0 && ph_str_ends(root, l->path)) {
-                    free(abs);
-                    abs = ph_xstrdup(root);
-                }
-                size_t len = 0;
-                text = ph_read_regular(abs, PH_MAX_FILE_BYTES, &len);
-                free(abs);
-                starts.len = 0;
-                for (size_t at = 0; text && at <= len;) {
-                    ph_vec_push(&starts, at);
-                    const char *nl = memchr(text + at, '\n', len - at);
-                    at = nl ? (size_t)(nl - text) + 1 : len + 1;
-                }
-            }
-            if (!text || l->line < 1 || (size_t)l->line > starts.len)
-                continue;
-            const char *p = text + starts.items[l->line - 1];
-            const char *e = p;
-            while (*e && *e != '\n' && *e != '\r')
-                e++;
-            l->snippet = ph_xstrndup(p, (size_t)(e - p));
-        }
-    }
-    free(starts.items);
-    free(cur_path);
-    free(text);
-}
-
-/* A named statement, prepared; NULL (after saying so) when it does not
- * compile, which is a build defect the tests catch. */
-static sqlite3_stmt *prepare(sqlite3 *db, const char *name) {
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, ph_db_statement(name), -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "pyhunt: internal error: statement %s: %s\n", name, sqlite3_errmsg(db));
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
-
-/* The markdown report's counts and imported libraries. */
-static void gather_arch(sqlite3 *db, PhArch *a) {
-    sqlite3_stmt *st = prepare(db, "audit_surface");
-    if (st && sqlite3_step(st) == SQLITE_ROW) {
-        a->test_files = sqlite3_column_int(st, 0);
-        a->functions = sqlite3_column_int(st, 1);
-        a->async_functions = sqlite3_column_int(st, 2);
-        a->handlers = sqlite3_column_int(st, 3);
-    }
-    sqlite3_finalize(st);
-    st = prepare(db, "audit_arch");
-    if (st)
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            int kind = ph_arch_kind((const char *)sqlite3_column_text(st, 0));
-            if (kind >= 0)
-                ph_arch_add(a, (PhArchKind)kind, (const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2));
-        }
-    sqlite3_finalize(st);
-}
-
-/* The call at each finding and its async equivalent. Caller frees with
- * free_info(). */
-static PhFindingInfo *gather_info(sqlite3 *db, const PhFindings *fs) {
-    PhFindingInfo *info = ph_xcalloc(fs->len ? fs->len : 1, sizeof *info);
-    sqlite3_stmt *st = prepare(db, "finding_call");
-    if (!st)
-        return info;
-    for (size_t i = 0; i < fs->len; i++) {
-        const PhLocation *l = &fs->items[i].loc;
-        sqlite3_bind_int(st, 1, l->file_id);
-        sqlite3_bind_int(st, 2, l->line);
-        sqlite3_bind_int(st, 3, l->col);
-        sqlite3_bind_int(st, 4, l->end_line);
-        sqlite3_bind_int(st, 5, l->end_col);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            char **fields[] = {&info[i].callee, &info[i].resolved, &info[i].alternative};
-            for (int c = 0; c < 3; c++) {
-                const char *v = (const char *)sqlite3_column_text(st, c);
-                *fields[c] = v ? ph_xstrdup(v) : NULL;
-            }
-        }
-        sqlite3_reset(st);
-    }
-    sqlite3_finalize(st);
-    return info;
-}
-
-static void free_info(PhFindingInfo *info, size_t n) {
-    for (size_t i = 0; info && i < n; i++) {
-        free(info[i].callee);
-        free(info[i].resolved);
-        free(info[i].alternative);
-    }
-    free(info);
-}
-
-static bool is_dir(const char *path) {
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* The directory that findings' paths are relative to: the root, or the
- * directory of a file root. Caller frees with free(). */
-static char *root_dir(const char *root) {
-    if (is_dir(root))
-        return ph_xstrdup(root);
-    const char *slash = strrchr(root, '/');
-    if (!slash)
-        return ph_xstrdup(".");
-    return slash == root ? ph_xstrdup("/") : ph_xstrndup(root, (size_t)(slash - root));
-}
-
-/* What names a finding's file from the working directory: "" for ".",
- * "src/" for src, "/abs/" for /abs. Caller frees with free(). */
-static char *path_prefix(const char *root) {
-    char *dir = root_dir(root);
-    const char *d = dir;
-    while (d[0] == '.' && d[1] == '/')
-        d += 2;
-    size_t n = strlen(d);
-    while (n > 1 && d[n - 1] == '/')
-        n--;
-    char *p = strcmp(d, ".") == 0 || n == 0 ? ph_xstrdup("")
-              : strcmp(d, "/") == 0         ? ph_xstrdup("/")
-                                            : ph_xasprintf("%.*s/", (int)n, d);
-    free(dir);
-    return p;
-}
-
-/* file:///working/directory/ with unsafe bytes percent-encoded, or NULL.
- * Caller frees with free(). */
-static char *cwd_uri(void) {
-    char cwd[PATH_MAX];
-    if (!getcwd(cwd, sizeof cwd))
-        return NULL;
-    sqlite3_str *s = sqlite3_str_new(NULL);
-    sqlite3_str_appendall(s, "file://");
-    for (const unsigned char *p = (const unsigned char *)cwd; *p; p++)
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
-            sqlite3_str_appendchar(s, 1, (char)*p);
-        else
-            sqlite3_str_appendf(s, "%%%02X", *p);
-    if (cwd[strlen(cwd) - 1] != '/')
-        sqlite3_str_appendchar(s, 1, '/');
-    char *t = sqlite3_str_finish(s);
-    char *uri = ph_xstrdup(t ? t : "");
-    sqlite3_free(t);
-    return uri;
-}
 
 static bool changed(const PhFinding *f, void *changes) {
     return ph_changes_has(changes, f->loc.path, f->loc.line);
@@ -223,16 +54,22 @@ static void print_timings(const PhExtractStats *st, double extract, double rules
 }
 
 typedef struct AuditOptions {
-    const char *format, *output, *min_severity, *diff, *db, *baseline;
+    const char *format, *output, *min_severity, *diff, *db, *baseline, *write_baseline;
     PhStrList select, extend_select, ignore, queries, exclude, contexts, context_patterns;
-    bool exit_zero, strict, no_color, no_cache, show_settings, quiet, timings;
+    bool exit_zero, strict, no_color, no_cache, show_settings, statistics, quiet, timings;
+    int max_bytes;
     PhExtractOptions xo;
     PhConfigRef cfg;
 } AuditOptions;
 
+/* What --max-bytes is without it: under GitHub's 65,536-character limit
+ * of a pull-request comment. */
+enum { MARKDOWN_MAX_BYTES = 60000 };
+
 static const PhOption audit_options[] = {
-    {.name = "format", .kind = PH_OPT_ENUM, .value = "FORMAT", .words = PH_WORDS("text", "json", "sarif", "markdown", "github"),
-     .def = "text", .offset = offsetof(AuditOptions, format), .help = "report format"},
+    {.name = "format", .kind = PH_OPT_ENUM, .value = "FORMAT",
+     .words = PH_WORDS("text", "concise", "json", "sarif", "markdown", "github"), .def = "text",
+     .offset = offsetof(AuditOptions, format), .help = "report format"},
     {.name = "output", .kind = PH_OPT_PATH, .value = "FILE", .offset = offsetof(AuditOptions, output),
      .help = "write the report to FILE, which is replaced only once the whole report is written ('-': "
              "standard output; markdown's default: YYYY-MM-DD-pyhunt-audit.md)"},
@@ -258,8 +95,17 @@ static const PhOption audit_options[] = {
      .help = "only findings on lines changed since the git revision BASE"},
     {.name = "queries", .kind = PH_OPT_PATH, .flags = PH_OPT_REPEAT | PH_OPT_EXTEND, .value = "DIR",
      .offset = offsetof(AuditOptions, queries), .help = "add the rules in DIR"},
-    {.name = "baseline", .kind = PH_OPT_PATH, .flags = PH_OPT_FILE_ONLY, .value = "FILE",
-     .offset = offsetof(AuditOptions, baseline), .help = "the baseline file"},
+    {.name = "baseline", .kind = PH_OPT_PATH, .value = "FILE", .offset = offsetof(AuditOptions, baseline),
+     .help = "leave out the findings that the baseline FILE holds; say how many it matched and how many of its "
+             "entries no longer match"},
+    {.name = "write-baseline", .kind = PH_OPT_PATH, .value = "FILE", .offset = offsetof(AuditOptions, write_baseline),
+     .help = "record today's findings in the baseline FILE (replaced whole), instead of printing a report"},
+    {.name = "statistics", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, statistics),
+     .help = "print the number of findings of each rule instead of the findings (text or json)"},
+    {.name = "max-bytes", .kind = PH_OPT_INT, .value = "N", .min = 1, .max = 1 << 30,
+     .offset = offsetof(AuditOptions, max_bytes),
+     .help = "markdown: at most N bytes, keeping the most severe findings (default 60000, under GitHub's "
+             "comment limit)"},
     PH_OPTS_EXTRACT(AuditOptions),
     PH_OPTS_CONFIG(AuditOptions),
     PH_OPT_CONTEXT_PATTERN(AuditOptions),
@@ -320,10 +166,74 @@ static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
     return 0;
 }
 
+/* Run every rule into *fs, prepare the findings (sources, fingerprints)
+ * and narrow them as the options say, in this order: the baseline (over
+ * every finding, so that a finding the later steps leave out does not count
+ * as gone from it), --min-severity, the configuration's per-file-ignores
+ * and the paths named (`paths`, as given), --diff, and contexts last, so
+ * that left_out counts what --contexts all would add to this very report.
+ * Fills r's counts of what each left out. Returns false after a rule failed
+ * (its diagnostics printed). */
+static bool run_rules(sqlite3 *db, const PhRuleSet *rules, const AuditOptions *o, PhBaseline *baseline,
+                      PhChanges *changes, char **paths, int npaths, PhFindings *fs, PhReport *r, PhProgress *progress,
+                      PhRuleTime *times) {
+    memset(fs, 0, sizeof *fs);
+    PhDiags *d = ph_diags_new();
+    char *db_path = o->db ? ph_xstrdup(o->db) : ph_extract_default_db(r->root);
+    ph_progress_phase(progress, "rules run");
+    PhRunOptions ro = {.cached = !o->no_cache, .jobs = o->xo.jobs, .db_path = db_path,
+                       .progress = ph_progress_step, .arg = progress};
+    bool ok = ph_rules_run_all(db, rules, &ro, fs, times, d) == 0;
+    ph_progress_end(progress);
+    free(db_path);
+    ph_cli_print_diags(d);
+    ph_diags_free(d);
+    ph_report_prepare(fs, db, r->root, o->xo.max_file_bytes ? o->xo.max_file_bytes : PH_MAX_FILE_BYTES);
+    if (baseline)
+        ph_baseline_apply(baseline, o->baseline, fs, rules, &r->baseline);
+    if (o->min_severity)
+        ph_findings_min_severity(fs, o->min_severity);
+    char **rel = ph_cli_under_root(r->root, paths, npaths);
+    ph_cli_warn_unaudited(db, paths, rel);
+    ph_cli_report_scope(fs, &o->cfg, rel);
+    ph_words_free(rel);
+    if (changes)
+        r->diff_dropped = ph_findings_keep(fs, changed, changes);
+    ph_findings_contexts(fs, r->contexts);
+    return ok;
+}
+
+/* The emitter of --write-baseline. */
+static void emit_baseline(FILE *out, const PhReport *r) { ph_baseline_write(out, r->findings); }
+
+/* What the run prints: the baseline it writes, the statistics, or the
+ * report in its format. NULL after saying that the options do not go
+ * together. */
+static const PhReportFormat *chosen_emitter(const AuditOptions *o) {
+    static const PhReportFormat baseline = {"baseline", NULL, emit_baseline, 0},
+                                statistics[2] = {{"statistics", NULL, ph_report_statistics, 0},
+                                                 {"statistics", NULL, ph_report_statistics_json, 0}};
+    const PhReportFormat *fmt = ph_report_format(o->format);
+    bool markdown = strcmp(fmt->name, "markdown") == 0, json = strcmp(fmt->name, "json") == 0;
+    if (o->max_bytes && !markdown) {
+        ph_cli_usage_error("audit", "--max-bytes limits the markdown report; --format is %s", fmt->name);
+        return NULL;
+    }
+    if (o->write_baseline)
+        return &baseline;
+    if (o->statistics && !json && strcmp(fmt->name, "text") != 0 && strcmp(fmt->name, "concise") != 0) {
+        ph_cli_usage_error("audit", "--statistics prints text or json, not %s", fmt->name);
+        return NULL;
+    }
+    return o->statistics ? &statistics[json] : fmt;
+}
+
 /* Audit the project at root, reporting on `paths` (relative to the
  * working directory, as given). */
 static int audit_root(AuditOptions *o, const char *root, char **paths, int npaths) {
-    const PhReportFormat *fmt = ph_report_format(o->format);
+    const PhReportFormat *fmt = chosen_emitter(o);
+    if (!fmt)
+        return PH_EXIT_USAGE;
     bool markdown = strcmp(fmt->name, "markdown") == 0;
     o->xo.excludes = o->exclude.items;
     o->xo.n_excludes = o->exclude.len;
@@ -354,14 +264,20 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
         ph_rules_free(rules);
         return PH_EXIT_CLEAN;
     }
+    /* A baseline is read before any work, and not when a new one is written. */
+    PhBaseline *baseline = NULL;
+    if (!status && o->baseline && !o->write_baseline) {
+        PhDiags *d = ph_diags_new();
+        baseline = ph_baseline_read(o->baseline, d);
+        ph_cli_print_diags(d);
+        ph_diags_free(d);
+        status = baseline ? 0 : PH_EXIT_USAGE;
+    }
     if (status) {
         free(patterns);
         ph_rules_free(rules);
         return status;
     }
-    if (o->baseline)   /* read by --baseline, which is not there yet */
-        fprintf(stderr, "pyhunt: warning: baseline '%s' is not applied: this pyhunt has no baselines yet\n",
-                o->baseline);
     char date[16];
     time_t now = time(NULL);
     strftime(date, sizeof date, "%Y-%m-%d", localtime(&now));
@@ -369,7 +285,7 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
     if (fixed_date && *fixed_date)
         snprintf(date, sizeof date, "%s", fixed_date);
     char *default_out = !o->output && markdown ? ph_xasprintf("%s-pyhunt-audit.md", date) : NULL;
-    const char *output = default_out ? default_out : o->output;
+    const char *output = o->write_baseline ? o->write_baseline : default_out ? default_out : o->output;
     char *err = NULL;
     PhOutput *out = ph_output_open(output, &err);
     if (!out) {
@@ -377,6 +293,7 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
         free(err);
         free(default_out);
         free(patterns);
+        ph_baseline_free(baseline);
         ph_rules_free(rules);
         return PH_EXIT_USAGE;
     }
@@ -396,7 +313,7 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
      * only narrows what is reported. */
     PhChanges *changes = NULL;
     if (db && o->diff) {
-        char *dir = root_dir(root);
+        char *dir = ph_report_root_dir(root);
         changes = ph_changes_git(dir, o->diff);
         free(dir);
         if (!changes) {
@@ -406,76 +323,36 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
     }
     if (!db || ph_cli_attach_catalogues(rules, db) != 0) {
         ph_db_close(db);
+        ph_changes_free(changes);
         ph_output_discard(out);
         free(default_out);
+        ph_baseline_free(baseline);
         ph_rules_free(rules);
         return PH_EXIT_USAGE;
     }
-    PhFindings fs;
-    memset(&fs, 0, sizeof fs);
-    PhDiags *d = ph_diags_new();
-    char *db_path = o->db ? ph_xstrdup(o->db) : ph_extract_default_db(root);
-    PhRuleTime *times = ph_xcalloc(ph_rules_len(rules), sizeof *times);
-    ph_progress_phase(&progress, "rules run");
-    PhRunOptions ro = {.cached = !o->no_cache, .jobs = o->xo.jobs, .db_path = db_path,
-                       .progress = ph_progress_step, .arg = &progress};
-    bool query_error = ph_rules_run_all(db, rules, &ro, &fs, times, d) != 0;
-    ph_progress_end(&progress);
-    double t_ruled = ph_now();
-    free(db_path);
-    ph_cli_print_diags(d);
-    ph_diags_free(d);
-    if (o->min_severity)
-        ph_findings_min_severity(&fs, o->min_severity);
-    char **rel = ph_cli_under_root(root, paths, npaths);
-    ph_cli_warn_unaudited(db, paths, rel);
-    ph_cli_report_scope(&fs, &o->cfg, rel);
-    ph_words_free(rel);
-    int dropped = changes ? ph_cli_keep_findings(&fs, changed, changes) : 0;
-    ph_changes_free(changes);
-    /* Last, so that left_out counts what --contexts all would add to this very report. */
-    ph_findings_contexts(&fs, contexts);
-    ph_findings_sort(&fs);
-    attach_snippets(&fs, root);
-
-    int files = 0;
-    long lines = 0;
-    sqlite3_stmt *cs;
-    if (sqlite3_prepare_v2(db, ph_db_statement("counts"), -1, &cs, NULL) == SQLITE_OK && sqlite3_step(cs) == SQLITE_ROW) {
-        files = sqlite3_column_int(cs, 0);
-        lines = sqlite3_column_int64(cs, 1);
-    }
-    sqlite3_finalize(cs);
-    PhArch arch;
-    memset(&arch, 0, sizeof arch);
-    PhFindingInfo *info = NULL;
-    if (markdown) {
-        gather_arch(db, &arch);
-        info = gather_info(db, &fs);
-    }
-    char *prefix = path_prefix(root);
-    char *base_uri = strcmp(fmt->name, "sarif") == 0 ? cwd_uri() : NULL;
     FILE *f = ph_output_file(out);
+    PhFindings fs;
     PhReport r = {
         .root = root,
         .rules = rules,
         .findings = &fs,
-        .info = info,
-        .files = files,
-        .lines = lines,
         .excludes = o->exclude.items,
         .n_excludes = o->exclude.len,
-        .arch = markdown ? &arch : NULL,
         .date = date,
         .min_severity = o->min_severity,
         .diff_base = o->diff,
-        .diff_dropped = dropped,
         .contexts = contexts,
-        .path_prefix = prefix,
-        .base_uri = base_uri,
+        .max_bytes = markdown ? (size_t)(o->max_bytes ? o->max_bytes : MARKDOWN_MAX_BYTES) : 0,
         .color = f == stdout && isatty(1) && !o->no_color && !getenv("NO_COLOR"),
     };
+    PhRuleTime *times = ph_xcalloc(ph_rules_len(rules) ? ph_rules_len(rules) : 1, sizeof *times);
+    bool query_error = !run_rules(db, rules, o, baseline, changes, paths, npaths, &fs, &r, &progress, times);
+    double t_ruled = ph_now();
+    ph_changes_free(changes);
+    ph_baseline_free(baseline);
+    ph_report_gather(&r, db, fmt->needs);
     fmt->emit(f, &r);
+    ph_report_release(&r);
     bool to_file = f != stdout;
     bool written = ph_output_close(out, &err) == 0;
     if (o->timings)
@@ -484,19 +361,16 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
     if (!written)
         fprintf(stderr, "pyhunt: %s\n", err);
     else if (to_file)
-        fprintf(stderr, "pyhunt: wrote %s (%zu finding%s)\n", output, fs.len, fs.len == 1 ? "" : "s");
+        fprintf(stderr, "pyhunt: wrote %s%s (%zu finding%s)\n", o->write_baseline ? "baseline " : "", output, fs.len,
+                fs.len == 1 ? "" : "s");
     free(err);
     free(default_out);
-    free(prefix);
-    free(base_uri);
-    free_info(info, fs.len);
-    ph_arch_free(&arch);
     if (query_error)
         status = PH_EXIT_QUERY;
     else if (!written || (o->strict && input_errors))
         status = PH_EXIT_USAGE;
     else
-        status = fs.len && !o->exit_zero ? PH_EXIT_FINDINGS : PH_EXIT_CLEAN;
+        status = fs.len && !o->exit_zero && !o->write_baseline ? PH_EXIT_FINDINGS : PH_EXIT_CLEAN;
     ph_findings_free(&fs);
     ph_rules_free(rules);
     ph_db_close(db);

@@ -171,24 +171,6 @@ char **ph_cli_under_root(const char *root, char *const *paths, int npaths) {
     return rel;
 }
 
-int ph_cli_keep_findings(PhFindings *fs, bool (*keep)(const PhFinding *f, void *ctx), void *ctx) {
-    size_t k = 0;
-    int dropped = 0;
-    for (size_t i = 0; i < fs->len; i++) {
-        if (keep(&fs->items[i], ctx)) {
-            fs->items[k++] = fs->items[i];
-            continue;
-        }
-        /* A one-item list owns the dropped finding, so that rules.c frees it. */
-        PhFindings one = {.items = ph_xmalloc(sizeof(PhFinding)), .len = 1, .cap = 1};
-        one.items[0] = fs->items[i];
-        ph_findings_free(&one);
-        dropped++;
-    }
-    fs->len = k;
-    return dropped;
-}
-
 /* In one of the paths (relative to the root; "" is the whole root)? */
 static bool in_paths(const PhFinding *f, void *ctx) {
     char *const *rel = ctx;
@@ -217,9 +199,9 @@ static bool not_ignored(const PhFinding *f, void *ctx) {
 void ph_cli_report_scope(PhFindings *fs, const PhConfigRef *ref, char **rel) {
     const PhTomlValue *pfi = ref->file ? ph_config_get(ref->file, "per-file-ignores") : NULL;
     if (pfi)
-        ph_cli_keep_findings(fs, not_ignored, (void *)pfi);
+        ph_findings_keep(fs, not_ignored, (void *)pfi);
     if (rel)
-        ph_cli_keep_findings(fs, in_paths, rel);
+        ph_findings_keep(fs, in_paths, rel);
 }
 
 void ph_cli_warn_unaudited(sqlite3 *db, char *const *paths, char **rel) {

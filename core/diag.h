@@ -48,8 +48,49 @@ size_t ph_diags_len(const PhDiags *self);
 const PhDiag *ph_diags_at(const PhDiags *self, size_t i);   /* borrowed, valid until the next add or free */
 
 /* Render every diagnostic to `out` in the order recorded; with `color`, the
- * severity word is colored. */
+ * severity word and the caret are colored. */
 void ph_diags_print(const PhDiags *self, FILE *out, bool color);
 void ph_diag_print(const PhDiag *d, FILE *out, bool color);
+
+/* ---------------------------------------------------------------------------
+ * Source excerpts: the one renderer of a source line and the span marked
+ * under it, for diagnostics, the findings of the text report and the
+ * REPL's .show.
+ *
+ *        12 | name = "caf\351"
+ *           |        ^~~~~~~~~
+ *
+ * Columns count characters (code points). What the line holds is shown so
+ * that the marker stays under its characters and the terminal is never
+ * driven: a tab is four blanks (as rustc shows it), a wide character (CJK,
+ * most emoji) takes two columns and a combining one none (wcwidth() of the
+ * C.UTF-8 locale), a control character or a byte that is not UTF-8 is
+ * printed as \ooo, a character that cannot be printed or that reorders text
+ * (the bidirectional controls of "Trojan Source") as \u{XXXX}; each is as
+ * wide as it prints. */
+
+/* Digits of the line-number gutter of diagnostics and findings, so that
+ * their excerpts line up (a wider number widens its own line). */
+#define PH_DIAG_GUTTER 5
+
+typedef struct PhSourceLine {
+    const char *lead;      /* before the gutter ("> " marks a line in .show); its width in blanks
+                              on the marker line; NULL: none */
+    int width;             /* digits of the gutter; 0: PH_DIAG_GUTTER */
+    int line;              /* the line number shown */
+    const char *text;      /* the line, without its line end (a final '\r' is dropped) */
+    int from, to;          /* the characters marked, 1-based, `to` exclusive; from 0: no marker
+                              line; to 0: up to the end of the text; to <= from: one mark at from */
+    bool caret;            /* the marker starts with '^'; false: '~' only (the rest of a span) */
+    const char *on, *off;  /* around the marker (color); NULL: nothing */
+} PhSourceLine;
+
+/* Print one source line and, when it marks a span, the marker line under it. */
+void ph_diag_source(FILE *out, const PhSourceLine *l);
+
+/* Characters (code points; a byte that is not UTF-8 counts as one) in
+ * text, and the 1-based column of its first non-blank character. */
+int ph_diag_chars(const char *text);
+int ph_diag_indent(const char *text);
 
 #endif

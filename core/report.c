@@ -1,8 +1,8 @@
 /*
- * report: the format table, the text and JSON formats, and what several
- * formats share (JSON strings, a rule's documentation, the architecture
- * record). SARIF, markdown and GitHub annotations live in report_*.c beside
- * this file.
+ * report: the format table, the JSON format, and what several formats share
+ * (JSON strings, names, fingerprints, notes on what was left out, a rule's
+ * documentation, the architecture record). The text formats, SARIF,
+ * markdown and GitHub annotations live in report_*.c beside this file.
  */
 #include "report.h"
 #include "util.h"
@@ -11,12 +11,16 @@
 #include <string.h>
 
 const PhReportFormat ph_report_formats[] = {
-    {"text", "path:line:col: RULE [SEV] message, then a summary by rule", ph_report_text},
-    {"json", "an array of finding objects", ph_report_json},
-    {"sarif", "SARIF 2.1.0, for code-scanning services", ph_report_sarif},
-    {"markdown", "an audit report for a pull request or an audit file", ph_report_markdown},
-    {"github", "GitHub Actions workflow annotations", ph_report_github},
-    {NULL, NULL, NULL},
+    {"text", "each finding with its source lines, a caret under the span, its chain and fix; a summary by rule",
+     ph_report_text, 0},
+    {"concise", "path:line:col: RULE [SEV] message, one line per finding, then a summary by rule", ph_report_concise,
+     0},
+    {"json", "an object holding the findings and what was left out", ph_report_json, 0},
+    {"sarif", "SARIF 2.1.0, for code-scanning services", ph_report_sarif, 0},
+    {"markdown", "an audit report for a pull request or an audit file", ph_report_markdown,
+     PH_REPORT_ARCH | PH_REPORT_CALLS},
+    {"github", "GitHub Actions workflow annotations", ph_report_github, 0},
+    {NULL, NULL, NULL, 0},
 };
 
 const PhReportFormat *ph_report_format(const char *name) {
@@ -50,6 +54,36 @@ char *ph_report_left_out(const PhFindings *fs) {
     return out;
 }
 
+char *ph_report_baseline_note(const PhReport *r) {
+    const PhBaselineCounts *b = &r->baseline;
+    if (!b->path)
+        return NULL;
+    char *name = ph_quote_name(b->path);
+    char *note = ph_xasprintf("Baseline %s: %d finding%s matched (not shown); %d of its entries no longer match%s%s.",
+                              name, b->matched, b->matched == 1 ? "" : "s", b->unmatched,
+                              b->unmatched == 1 ? "es" : "",
+                              b->unmatched ? " (--write-baseline records today's findings)" : "");
+    free(name);
+    return note;
+}
+
+void ph_report_fingerprint(const PhFinding *f, char out[PH_FINGERPRINT_SIZE]) {
+    snprintf(out, PH_FINGERPRINT_SIZE, "%016llx", (unsigned long long)f->fingerprint);
+}
+
+char *ph_report_uri_encode(const char *path) {
+    sqlite3_str *s = sqlite3_str_new(NULL);
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++)
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
+            sqlite3_str_appendchar(s, 1, (char)*p);
+        else
+            sqlite3_str_appendf(s, "%%%02X", *p);
+    char *t = sqlite3_str_finish(s);
+    char *out = ph_xstrdup(t ? t : "");
+    sqlite3_free(t);
+    return out;
+}
+
 void ph_json_string(FILE *out, const char *s) {
     putc('"', out);
     const char *p = s ? s : "";
@@ -77,12 +111,10 @@ void ph_json_string(FILE *out, const char *s) {
     putc('"', out);
 }
 
-void ph_report_name(FILE *out, const char *prefix, const char *path) {
-    char *whole = prefix && *prefix ? ph_xasprintf("%s%s", prefix, path) : NULL;
-    char *q = ph_quote_name(whole ? whole : path);
+void ph_report_name(FILE *out, const char *path) {
+    char *q = ph_quote_name(path);
     fputs(q, out);
     free(q);
-    free(whole);
 }
 
 void ph_report_line_text(FILE *out, const char *s) {
@@ -195,57 +227,6 @@ char *ph_report_rule_markdown(const PhRule *r) {
     return out;
 }
 
-void ph_report_text(FILE *out, const PhReport *r) {
-    const PhFindings *fs = r->findings;
-    const char *bold = r->color ? "\033[1m" : "", *off = r->color ? "\033[0m" : "";
-    for (size_t i = 0; i < fs->len; i++) {
-        const PhFinding *f = &fs->items[i];
-        const char *sc = !r->color ? "" : f->severity[1] == '1' ? "\033[31m" : f->severity[1] == '2' ? "\033[33m" : "\033[36m";
-        fputs(bold, out);
-        ph_report_name(out, NULL, f->loc.path);
-        fprintf(out, ":%d:%d:%s %s%s [%s]%s ", f->loc.line, f->loc.col, off, sc, f->rule->id, f->severity, off);
-        ph_report_line_text(out, f->message);
-        fputc('\n', out);
-        for (size_t k = 0; k < f->nrelated; k++) {
-            const PhLocation *l = &f->related[k];
-            fputs("    ", out);
-            ph_report_name(out, NULL, l->path);
-            fprintf(out, ":%d:%d: ", l->line, l->col);
-            ph_report_line_text(out, l->message);
-            fputc('\n', out);
-        }
-    }
-    char *left = ph_report_left_out(fs);
-    if (!fs->len) {
-        fprintf(out, "No findings in %d files (%ld lines).\n", r->files, r->lines);
-        if (left)
-            fprintf(out, "Not shown: %s (%s shows them).\n", left, PH_REPORT_SHOW_ALL);
-        free(left);
-        return;
-    }
-    /* Summary by rule, in catalogue order. */
-    fputc('\n', out);
-    size_t nfiles = 0;
-    for (size_t i = 0; i < fs->len; i++)
-        nfiles += i == 0 || strcmp(fs->items[i].loc.path, fs->items[i - 1].loc.path) != 0;
-    for (size_t k = 0; k < ph_rules_len(r->rules); k++) {
-        const PhRule *rule = ph_rules_at(r->rules, k);
-        int n = 0;
-        for (size_t i = 0; i < fs->len; i++)
-            n += fs->items[i].rule == rule;
-        if (n)
-            fprintf(out, "%6d  %s %-34s %s\n", n, rule->id, rule->name, rule->severity);
-    }
-    fprintf(out, "%zu finding%s in %zu file%s (%d files, %ld lines scanned", fs->len, fs->len == 1 ? "" : "s",
-            nfiles, nfiles == 1 ? "" : "s", r->files, r->lines);
-    if (fs->suppressed)
-        fprintf(out, "; %d suppressed by noqa", fs->suppressed);
-    fputs(").\n", out);
-    if (left)
-        fprintf(out, "Not shown: %s (%s shows them).\n", left, PH_REPORT_SHOW_ALL);
-    free(left);
-}
-
 static void json_location(FILE *out, const PhLocation *l, bool with_message) {
     fputs("{\"path\": ", out);
     ph_json_string(out, l->path);
@@ -274,12 +255,15 @@ void ph_report_json(FILE *out, const PhReport *r) {
         ph_json_string(out, ph_context_name(f->context));
         fputs(", \"path\": ", out);
         ph_json_string(out, f->loc.path);
+        char fp[PH_FINGERPRINT_SIZE];
+        ph_report_fingerprint(f, fp);
         fprintf(out, ", \"line\": %d, \"col\": %d, \"end_line\": %d, \"end_col\": %d", f->loc.line, f->loc.col,
                 f->loc.end_line, f->loc.end_col);
         fputs(", \"message\": ", out);
         ph_json_string(out, f->message);
         fputs(", \"fix\": ", out);
         ph_json_string(out, f->fix);
+        fprintf(out, ", \"fingerprint\": \"%s\"", fp);
         fputs(", \"related\": [", out);
         for (size_t k = 0; k < f->nrelated; k++) {
             if (k)
@@ -291,6 +275,11 @@ void ph_report_json(FILE *out, const PhReport *r) {
     fputs(fs->len ? "\n  ],\n  \"left_out\": {" : "],\n  \"left_out\": {", out);
     for (int c = 0; c < PH_CTX_COUNT; c++)
         fprintf(out, "%s\"%s\": %d", c ? ", " : "", ph_context_name((PhContext)c), fs->left_out[c]);
-    fprintf(out, "},\n  \"left_out_shown_by\": \"%s\",\n  \"suppressed\": %d\n}\n", PH_REPORT_SHOW_ALL,
-            fs->suppressed);
+    fprintf(out, "},\n  \"left_out_shown_by\": \"%s\",\n", PH_REPORT_SHOW_ALL);
+    if (r->baseline.path) {
+        fputs("  \"baseline\": {\"path\": ", out);
+        ph_json_string(out, r->baseline.path);
+        fprintf(out, ", \"matched\": %d, \"unmatched\": %d},\n", r->baseline.matched, r->baseline.unmatched);
+    }
+    fprintf(out, "  \"suppressed\": %d\n}\n", fs->suppressed);
 }

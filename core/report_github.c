@@ -4,8 +4,10 @@
  *
  *     ::error file=app/db.py,line=12,col=5,endLine=12,endColumn=18,title=PH101 blocking-call-in-async::message
  *
- * P1 is an error, P2 a warning, P3 a notice. The file is named from the
- * working directory (PhReport.path_prefix + path), as the runner expects.
+ * P1 is an error, P2 a warning, P3 a notice. The file is named relative to
+ * the project root, as in every format: the runner reads it relative to the
+ * repository, so audit the repository's root (or let the configuration
+ * file or .git name it).
  * A chain's steps follow the message on their own lines. Escaping follows
  * the runner's rules: in the message '%', CR and LF become %25, %0D, %0A;
  * in property values ':' and ',' become %3A and %2C as well, so a file
@@ -47,12 +49,10 @@ static void escaped(FILE *out, const char *s, bool property) {
 }
 
 void ph_report_github(FILE *out, const PhReport *r) {
-    const char *prefix = r->path_prefix ? r->path_prefix : "";
     for (size_t i = 0; i < r->findings->len; i++) {
         const PhFinding *f = &r->findings->items[i];
         const PhLocation *l = &f->loc;
         fprintf(out, "::%s file=", command_of(f->severity));
-        escaped(out, prefix, true);
         escaped(out, l->path, true);
         fprintf(out, ",line=%d,col=%d,endLine=%d,endColumn=%d,title=", l->line, l->col,
                 l->end_line >= l->line ? l->end_line : l->line, l->end_col > 0 ? l->end_col : l->col);
@@ -64,7 +64,6 @@ void ph_report_github(FILE *out, const PhReport *r) {
         for (size_t k = 0; k < f->nrelated; k++) {
             const PhLocation *s = &f->related[k];
             fputs("%0A  ", out);
-            escaped(out, prefix, false);
             escaped(out, s->path, false);
             fprintf(out, ":%d:%d", s->line, s->col);
             if (s->message && *s->message) {
@@ -85,4 +84,11 @@ void ph_report_github(FILE *out, const PhReport *r) {
         fprintf(out, " (%s shows them)\n", PH_REPORT_SHOW_ALL);
     }
     free(left);
+    char *base = ph_report_baseline_note(r);
+    if (base) {
+        fputs("::notice title=pyhunt::", out);
+        escaped(out, base, false);
+        fputc('\n', out);
+    }
+    free(base);
 }

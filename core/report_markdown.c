@@ -5,10 +5,18 @@
  *
  * Sections, in this order: Scope (what was audited and what was left out),
  * Async architecture (framework, concurrency model, event loop, async and
- * blocking I/O libraries, retry and circuit-breaker libraries, as the front
- * end found them in the imports: PhArch), Findings (one table per category,
- * with columns that fit it), Recommendations (Must-fix P1, Should-fix P2,
- * Consider P3, each finding at `path:line` with its code and its chain).
+ * blocking I/O libraries, retry and circuit-breaker libraries, as the
+ * report model found them in the imports: PhArch), Findings (one table per
+ * category that has findings, with columns that fit it), Recommendations
+ * (Must-fix P1, Should-fix P2, Consider P3, each finding at `path:line` with
+ * its code and its chain). A section without findings is left out, and
+ * nothing is canned: no column claims an effect or a figure that no rule
+ * computed.
+ *
+ * The report fits in PhReport.max_bytes (--max-bytes, 60,000 by default,
+ * under GitHub's 65,536-character comment limit): it lists as many of the
+ * most severe findings as fit and says how many it left out. It is rendered
+ * in memory to measure it, a few times (a binary search).
  *
  * A rule's category is data: the `matches` table maps id ranges and tags to
  * the rows of `categories`; a rule in no range and with no known tag lands in
@@ -32,45 +40,40 @@ typedef enum {
 
 typedef struct Category {
     const char *title;
-    const char *intro;         /* one sentence under the heading */
-    bool always;               /* shown even without findings: the audit's fixed sections */
+    const char *intro;         /* one sentence under the heading: what the findings cost, in words */
     const char *call_head;     /* heading of the "what" column */
     const char *alt_head;      /* heading of the "instead" column */
-    const char *gain_head;     /* heading of the "what it buys" column */
-    const char *gain;          /* its text (a rule may have its own: CatMatch.gain_run) */
     bool call_alt;             /* the "instead" column names the call's async equivalent when
-                                  known (PhFindingInfo.alternative); else the rule's fix */
+                                  known (PhFindingInfo.alternative); else the finding's fix */
 } Category;
 
+/* No column claims an effect or a figure: what a finding costs depends on
+ * the code around it, which no rule measures. */
 static const Category categories[CAT_COUNT] = {
     [CAT_BLOCKING] = {"Blocking I/O in async context",
                       "Synchronous calls inside `async def`: while one runs, every other request on the event "
                       "loop waits.",
-                      true, "Offending call", "Async equivalent", "Effect",
-                      "loop no longer stalls: concurrent requests stop queueing behind the call", true},
-    [CAT_SEQUENTIAL] = {"Sequential awaits",
-                        "Independent awaits run one after another where they could overlap.", true, "Awaits",
-                        "Concurrent alternative", "Effect", "the awaits overlap: the wait is the slowest one, not the sum"},
-    [CAT_NPLUS1] = {"N+1 queries", "A query per loop iteration where one batched query would do.", true,
-                    "Query in loop", "Batch alternative", "Effect",
-                    "N round trips become 1 (N = loop iterations)"},
+                      "Offending call", "Async equivalent", true},
+    [CAT_SEQUENTIAL] = {"Sequential awaits", "Independent awaits run one after another where they could overlap.",
+                        "Awaits", "Concurrent alternative", false},
+    [CAT_NPLUS1] = {"N+1 queries", "A query per loop iteration where one batched query would do.", "Query in loop",
+                    "Batch alternative", false},
     [CAT_RESOURCES] = {"Unclosed resources",
-                       "Files, sockets, clients and connections that are not closed on every path.", true,
-                       "Resource", "Fix", "Risk", "descriptors and connections leak until garbage collection"},
-    [CAT_MEMORY] = {"Unbounded in-memory growth", "Caches and collections that only ever grow.", true,
-                    "Where it grows", "Fix", "Risk", "memory grows with traffic until the process is killed"},
-    [CAT_EAGER] = {"Eager materialization", "Whole sequences built in memory only to be walked once.", true,
-                   "Materialized", "Lazy alternative", "Effect", "O(n) memory becomes O(1); first item sooner"},
-    [CAT_POOL] = {"Missing connection-pool configuration",
-                  "Connections opened per call, or pools left at defaults.", true, "Created", "Pooled alternative",
-                  "Effect", "a TCP/TLS handshake (and pool warm-up) per call"},
-    [CAT_HOT] = {"Expensive operations in hot paths", "Work repeated on every call or iteration that could be done once.",
-                 true, "Operation", "Alternative", "Effect", "repeated work done once"},
+                       "Files, sockets, clients and connections that are not closed on every path.", "Resource", "Fix",
+                       false},
+    [CAT_MEMORY] = {"Unbounded in-memory growth", "Caches and collections that only ever grow.", "Where it grows",
+                    "Fix", false},
+    [CAT_EAGER] = {"Eager materialization", "Whole sequences built in memory only to be walked once.", "Materialized",
+                   "Lazy alternative", false},
+    [CAT_POOL] = {"Missing connection-pool configuration", "Connections opened per call, or pools left at defaults.",
+                  "Created", "Pooled alternative", false},
+    [CAT_HOT] = {"Expensive operations in hot paths",
+                 "Work repeated on every call or iteration that could be done once.", "Operation", "Alternative",
+                 false},
     [CAT_ASYNC] = {"Async correctness and timeouts",
-                   "Coroutines, tasks and network calls used in ways that lose work, errors or time.", false, "Code",
-                   "Fix", "Risk", "latent bugs: lost errors, hangs, deprecated behaviour"},
-    [CAT_OTHER] = {"Other rules", "Findings of rules outside the built-in categories.", false, "Code", "Fix",
-                   "Impact", "see the rule"},
+                   "Coroutines, tasks and network calls used in ways that lose work, errors or time.", "Code", "Fix",
+                   false},
+    [CAT_OTHER] = {"Other rules", "Findings of rules outside the built-in categories.", "Code", "Fix", false},
 };
 
 /* First match wins: id ranges of the built-in catalogue, then tags (so that
@@ -79,33 +82,31 @@ typedef struct CatMatch {
     const char *first, *last;  /* inclusive id range, or NULL */
     const char *tag;           /* or a tag */
     CatId cat;
-    const char *gain_run;      /* the gain of a run of %d related steps, for rules whose related
-                                  locations are the run (NULL: the category's gain) */
 } CatMatch;
 
 static const CatMatch matches[] = {
-    {"PH101", "PH102", NULL, CAT_BLOCKING, NULL},
-    {"PH108", "PH108", NULL, CAT_BLOCKING, NULL},
-    {"PH111", "PH111", NULL, CAT_BLOCKING, NULL},
-    {"PH113", "PH113", NULL, CAT_SEQUENTIAL, "the %d awaits overlap: the wait is the slowest one, not the sum"},
-    {"PH202", "PH202", NULL, CAT_SEQUENTIAL, NULL},
-    {"PH100", "PH199", NULL, CAT_ASYNC, NULL},
-    {"PH200", "PH299", NULL, CAT_NPLUS1, NULL},
-    {"PH300", "PH399", NULL, CAT_RESOURCES, NULL},
-    {"PH400", "PH499", NULL, CAT_MEMORY, NULL},
-    {"PH500", "PH599", NULL, CAT_EAGER, NULL},
-    {"PH600", "PH699", NULL, CAT_POOL, NULL},
-    {"PH700", "PH799", NULL, CAT_HOT, NULL},
-    {NULL, NULL, "blocking", CAT_BLOCKING, NULL},
-    {NULL, NULL, "sequential", CAT_SEQUENTIAL, NULL},
-    {NULL, NULL, "n+1", CAT_NPLUS1, NULL},
-    {NULL, NULL, "resource", CAT_RESOURCES, NULL},
-    {NULL, NULL, "leak", CAT_RESOURCES, NULL},
-    {NULL, NULL, "memory", CAT_MEMORY, NULL},
-    {NULL, NULL, "materialization", CAT_EAGER, NULL},
-    {NULL, NULL, "pool", CAT_POOL, NULL},
-    {NULL, NULL, "hot-path", CAT_HOT, NULL},
-    {NULL, NULL, "async", CAT_ASYNC, NULL},
+    {"PH101", "PH102", NULL, CAT_BLOCKING},
+    {"PH108", "PH108", NULL, CAT_BLOCKING},
+    {"PH111", "PH111", NULL, CAT_BLOCKING},
+    {"PH113", "PH113", NULL, CAT_SEQUENTIAL},
+    {"PH202", "PH202", NULL, CAT_SEQUENTIAL},
+    {"PH100", "PH199", NULL, CAT_ASYNC},
+    {"PH200", "PH299", NULL, CAT_NPLUS1},
+    {"PH300", "PH399", NULL, CAT_RESOURCES},
+    {"PH400", "PH499", NULL, CAT_MEMORY},
+    {"PH500", "PH599", NULL, CAT_EAGER},
+    {"PH600", "PH699", NULL, CAT_POOL},
+    {"PH700", "PH799", NULL, CAT_HOT},
+    {NULL, NULL, "blocking", CAT_BLOCKING},
+    {NULL, NULL, "sequential", CAT_SEQUENTIAL},
+    {NULL, NULL, "n+1", CAT_NPLUS1},
+    {NULL, NULL, "resource", CAT_RESOURCES},
+    {NULL, NULL, "leak", CAT_RESOURCES},
+    {NULL, NULL, "memory", CAT_MEMORY},
+    {NULL, NULL, "materialization", CAT_EAGER},
+    {NULL, NULL, "pool", CAT_POOL},
+    {NULL, NULL, "hot-path", CAT_HOT},
+    {NULL, NULL, "async", CAT_ASYNC},
 };
 
 /* Is id (letters then digits) in [first, last] of the same letters? */
@@ -130,14 +131,14 @@ static bool has_tag(const char *tags, const char *tag) {
     return false;
 }
 
-/* The row of `matches` for a rule, or NULL for "Other rules". */
-static const CatMatch *match_of(const PhRule *rule) {
+/* The category of a rule: "Other rules" when no row of `matches` has it. */
+static CatId category_of(const PhRule *rule) {
     for (size_t i = 0; i < sizeof matches / sizeof *matches; i++) {
         const CatMatch *m = &matches[i];
         if (m->first ? id_in(rule->id, m->first, m->last) : has_tag(rule->tags, m->tag))
-            return m;
+            return m->cat;
     }
-    return NULL;
+    return CAT_OTHER;
 }
 
 /* ---------------------------------------------------------------------------
@@ -283,15 +284,6 @@ static const char *action_of(const char *severity) {
     }
 }
 
-/* Steps of a finding's chain or run: itself plus related locations elsewhere. */
-static int steps_of(const PhFinding *f) {
-    int n = 1;
-    for (size_t k = 0; k < f->nrelated; k++)
-        n += !(f->related[k].line == f->loc.line && f->related[k].col == f->loc.col &&
-               strcmp(f->related[k].path, f->loc.path) == 0);
-    return n;
-}
-
 /* The offending code: the callee as written when the front end found a
  * call there ("conn.execute()"), else the finding's span on its line (the
  * trimmed line when the span runs on); cut at 60 characters. */
@@ -408,6 +400,14 @@ static void scope(FILE *out, const PhReport *r) {
         fprintf(out, "; %d finding%s on unchanged lines left out.\n", r->diff_dropped, r->diff_dropped == 1 ? "" : "s");
     }
     contexts(out, r);
+    const PhBaselineCounts *base = &r->baseline;
+    if (base->path) {
+        fputs("- **Baseline:** ", out);
+        md_code(out, base->path, strlen(base->path));
+        fprintf(out, ": %d finding%s matched and not listed; %d of its entries no longer match%s a finding%s.\n",
+                base->matched, base->matched == 1 ? "" : "s", base->unmatched, base->unmatched == 1 ? "es" : "",
+                base->unmatched ? " (`--write-baseline` records today's findings)" : "");
+    }
     if (r->findings->suppressed)
         fprintf(out, "- **Suppressed:** %d finding%s silenced by `# noqa`.\n", r->findings->suppressed,
                 r->findings->suppressed == 1 ? "" : "s");
@@ -458,10 +458,18 @@ static void architecture(FILE *out, const PhReport *r) {
     fputs(" |\n\n", out);
 }
 
-static void finding_row(FILE *out, const PhReport *r, size_t i, const Category *c, const CatMatch *m) {
+/* Which findings a report of limited size lists (--max-bytes): the most
+ * severe first, then in file order. */
+typedef struct Shown {
+    const bool *listed;        /* per finding; NULL: all */
+    int left[3];               /* findings not listed, per severity P1..P3 */
+} Shown;
+
+static bool listed(const Shown *sh, size_t i) { return !sh->listed || sh->listed[i]; }
+
+static void finding_row(FILE *out, const PhReport *r, size_t i, const Category *c) {
     const PhFinding *f = &r->findings->items[i];
     const PhFindingInfo *info = r->info ? &r->info[i] : NULL;
-    char loc[64];
     fputs("| ", out);
     char *w = where(&f->loc);
     md_code(out, w, strlen(w));
@@ -473,29 +481,28 @@ static void finding_row(FILE *out, const PhReport *r, size_t i, const Category *
         md_textz(out, info->alternative);
     else
         md_textz(out, *f->fix ? f->fix : "—");
-    fputs(" | ", out);
-    int steps = steps_of(f);
-    if (m && m->gain_run && steps > 1) {
-        snprintf(loc, sizeof loc, m->gain_run, steps);
-        md_textz(out, loc);
-    } else {
-        md_textz(out, c->gain);
-    }
     fprintf(out, " | %s |\n", action_of(f->severity));
 }
 
-static void findings(FILE *out, const PhReport *r, const CatId *cat_of, const CatMatch *const *match) {
+/* The counts by category and severity, then a table per category that has
+ * findings; a report without findings has no such section. */
+static void findings(FILE *out, const PhReport *r, const CatId *cat_of, const Shown *sh) {
     const PhFindings *fs = r->findings;
+    if (!fs->len)
+        return;
     fputs("## Findings\n\n", out);
-    int count[CAT_COUNT][3];
+    int count[CAT_COUNT][3], shown[CAT_COUNT];
     memset(count, 0, sizeof count);
-    for (size_t i = 0; i < fs->len; i++)
+    memset(shown, 0, sizeof shown);
+    for (size_t i = 0; i < fs->len; i++) {
         count[cat_of[i]][ph_severity_rank(fs->items[i].severity) - 1]++;
+        shown[cat_of[i]] += listed(sh, i);
+    }
     fputs("| Category | P1 | P2 | P3 | Total |\n|---|---:|---:|---:|---:|\n", out);
     int total[3] = {0, 0, 0};
     for (int k = 0; k < CAT_COUNT; k++) {
         int n = count[k][0] + count[k][1] + count[k][2];
-        if (!n && !categories[k].always)
+        if (!n)
             continue;
         fprintf(out, "| %s | %d | %d | %d | %d |\n", categories[k].title, count[k][0], count[k][1], count[k][2], n);
         for (int s = 0; s < 3; s++)
@@ -506,20 +513,19 @@ static void findings(FILE *out, const PhReport *r, const CatId *cat_of, const Ca
     for (int k = 0; k < CAT_COUNT; k++) {
         const Category *c = &categories[k];
         int n = count[k][0] + count[k][1] + count[k][2];
-        if (!n && !c->always)
+        if (!n)
             continue;
         fprintf(out, "### %s (%d)\n\n%s\n\n", c->title, n, c->intro);
-        if (!n) {
-            fputs("None found.\n\n", out);
+        if (shown[k] < n)
+            fprintf(out, "%d of them left out for size (see the top of the report).\n\n", n - shown[k]);
+        if (!shown[k])
             continue;
-        }
-        fprintf(out, "| Location | Rule | %s | %s | %s | Action |\n|---|---|---|---|---|---|\n", c->call_head,
-                c->alt_head, c->gain_head);
+        fprintf(out, "| Location | Rule | %s | %s | Action |\n|---|---|---|---|---|\n", c->call_head, c->alt_head);
         /* Worst first, then in file order. */
         for (int s = 1; s <= 3; s++)
             for (size_t i = 0; i < fs->len; i++)
-                if (cat_of[i] == (CatId)k && ph_severity_rank(fs->items[i].severity) == s)
-                    finding_row(out, r, i, c, match[i]);
+                if (cat_of[i] == (CatId)k && ph_severity_rank(fs->items[i].severity) == s && listed(sh, i))
+                    finding_row(out, r, i, c);
         fputc('\n', out);
     }
 }
@@ -561,24 +567,23 @@ static void recommendation(FILE *out, const PhFinding *f) {
     }
 }
 
-static void recommendations(FILE *out, const PhReport *r) {
+static void recommendations(FILE *out, const PhReport *r, const Shown *sh) {
     static const char *const heads[3] = {"Must-fix (P1)", "Should-fix (P2)", "Consider (P3)"};
     const PhFindings *fs = r->findings;
-    fputs("## Recommendations\n\n", out);
-    if (!fs->len) {
-        fputs("Nothing to fix: no findings.\n", out);
+    if (!fs->len)
         return;
-    }
+    fputs("## Recommendations\n\n", out);
     for (int s = 1; s <= 3; s++) {
         int item = 0;
         for (size_t k = 0; k < ph_rules_len(r->rules); k++) {
             const PhRule *rule = ph_rules_at(r->rules, k);
-            int n = 0;
+            int n = 0, in_tables = 0;
             const PhFinding *first = NULL;   /* its fix and message are filled; the rule's are templates */
             for (size_t i = 0; i < fs->len; i++)
                 if (fs->items[i].rule == rule && ph_severity_rank(fs->items[i].severity) == s) {
                     first = first ? first : &fs->items[i];
                     n++;
+                    in_tables += listed(sh, i);
                 }
             if (!n)
                 continue;
@@ -587,21 +592,27 @@ static void recommendations(FILE *out, const PhReport *r) {
             fprintf(out, "%d. **%s %s** (%d finding%s): ", ++item, rule->id, rule->name, n, n == 1 ? "" : "s");
             md_textz(out, *first->fix ? first->fix : first->message);
             fputc('\n', out);
-            int shown = 0;
-            for (size_t i = 0; i < fs->len && shown < MAX_PER_RULE; i++)
-                if (fs->items[i].rule == rule && ph_severity_rank(fs->items[i].severity) == s) {
+            int here = 0;
+            for (size_t i = 0; i < fs->len && here < MAX_PER_RULE; i++)
+                if (fs->items[i].rule == rule && ph_severity_rank(fs->items[i].severity) == s && listed(sh, i)) {
                     recommendation(out, &fs->items[i]);
-                    shown++;
+                    here++;
                 }
-            if (n > shown)
-                fprintf(out, "   - and %d more in the Findings tables.\n", n - shown);
+            if (in_tables > here && n > in_tables)
+                fprintf(out, "   - and %d more in the Findings tables; %d left out for size.\n", in_tables - here,
+                        n - in_tables);
+            else if (in_tables > here)
+                fprintf(out, "   - and %d more in the Findings tables.\n", in_tables - here);
+            else if (n > in_tables)
+                fprintf(out, "   - %s%d left out for size.\n", here ? "and " : "", n - in_tables);
         }
         if (item)
             fputc('\n', out);
     }
 }
 
-void ph_report_markdown(FILE *out, const PhReport *r) {
+/* The whole report, listing the findings `sh` says. */
+static void render(FILE *out, const PhReport *r, const CatId *cat_of, const Shown *sh) {
     const PhFindings *fs = r->findings;
     int sev[3] = {0, 0, 0};
     for (size_t i = 0; i < fs->len; i++)
@@ -614,17 +625,94 @@ void ph_report_markdown(FILE *out, const PhReport *r) {
                 fs->len == 1 ? "" : "s", sev[0], sev[1], sev[2]);
     else
         fputs("**No findings.**\n\n", out);
-
-    CatId *cat_of = ph_xcalloc(fs->len ? fs->len : 1, sizeof *cat_of);
-    const CatMatch **match = ph_xcalloc(fs->len ? fs->len : 1, sizeof *match);
-    for (size_t i = 0; i < fs->len; i++) {
-        match[i] = match_of(fs->items[i].rule);
-        cat_of[i] = match[i] ? match[i]->cat : CAT_OTHER;
+    int left = sh->left[0] + sh->left[1] + sh->left[2];
+    if (left) {
+        char size[32];
+        fprintf(out, "**Left out for size:** %d finding%s (%d P1, %d P2, %d P3), the least severe, to keep this "
+                     "report under %s bytes (`--max-bytes`); the text report lists them all.\n\n",
+                left, left == 1 ? "" : "s", sh->left[0], sh->left[1], sh->left[2], thousands((long)r->max_bytes, size));
     }
     scope(out, r);
     architecture(out, r);
-    findings(out, r, cat_of, match);
-    recommendations(out, r);
-    free(match);
+    findings(out, r, cat_of, sh);
+    recommendations(out, r, sh);
+}
+
+/* The size of the report listing the `k` most severe findings of `order`. */
+static size_t size_with(const PhReport *r, const CatId *cat_of, const size_t *order, size_t k, bool *keep,
+                        Shown *sh) {
+    const PhFindings *fs = r->findings;
+    memset(keep, 0, fs->len * sizeof *keep);
+    memset(sh->left, 0, sizeof sh->left);
+    for (size_t j = 0; j < fs->len; j++) {
+        if (j < k)
+            keep[order[j]] = true;
+        else
+            sh->left[ph_severity_rank(fs->items[order[j]].severity) - 1]++;
+    }
+    sh->listed = keep;
+    char *buf = NULL;
+    size_t size = 0;
+    FILE *mem = open_memstream(&buf, &size);
+    render(mem, r, cat_of, sh);
+    fclose(mem);
+    free(buf);
+    return size;
+}
+
+/* A finding's place in the order of --max-bytes: severity, then file order
+ * (the index). */
+typedef struct Ranked {
+    int rank;
+    size_t index;
+} Ranked;
+
+static int cmp_ranked(const void *a, const void *b) {
+    const Ranked *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+void ph_report_markdown(FILE *out, const PhReport *r) {
+    const PhFindings *fs = r->findings;
+    CatId *cat_of = ph_xcalloc(fs->len ? fs->len : 1, sizeof *cat_of);
+    for (size_t i = 0; i < fs->len; i++)
+        cat_of[i] = category_of(fs->items[i].rule);
+    Shown all = {0};
+    size_t n = fs->len;
+    bool *keep = ph_xcalloc(n ? n : 1, sizeof *keep);
+    Ranked *ranked = ph_xmalloc((n ? n : 1) * sizeof *ranked);
+    for (size_t i = 0; i < n; i++)
+        ranked[i] = (Ranked){ph_severity_rank(fs->items[i].severity), i};
+    qsort(ranked, n, sizeof *ranked, cmp_ranked);
+    size_t *order = ph_xmalloc((n ? n : 1) * sizeof *order);
+    for (size_t i = 0; i < n; i++)
+        order[i] = ranked[i].index;
+    free(ranked);
+    /* The most findings that fit: a binary search over how many of the
+     * most severe are listed (the size grows with them), then down to one
+     * that fits, or none (a report without findings is never cut). */
+    Shown sh = {0};
+    size_t k = n;
+    if (r->max_bytes && size_with(r, cat_of, order, n, keep, &sh) > r->max_bytes) {
+        size_t lo = 0, hi = n;   /* lo fits or is 0; hi does not fit */
+        while (hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (size_with(r, cat_of, order, mid, keep, &sh) <= r->max_bytes)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        k = lo;
+    }
+    if (k < n) {
+        size_with(r, cat_of, order, k, keep, &sh);
+        render(out, r, cat_of, &sh);
+    } else {
+        render(out, r, cat_of, &all);
+    }
+    free(order);
+    free(keep);
     free(cat_of);
 }

@@ -7,14 +7,14 @@
  * the finding's own level, its location, its related locations and, when
  * it has any, a code flow through them (the chain of a transitive call, the
  * awaits of a run, the loop around a query), and a partial fingerprint that
- * survives unrelated edits (see fingerprint()).
+ * survives unrelated edits (the report model's, which baselines use too).
+ * With a baseline, every result is "new" (baselineState) and the run says
+ * how many the baseline matched.
  *
- * Paths: a result's uri is the finding's path as seen from the working
- * directory (PhReport.path_prefix + path), percent-encoded, relative to the
- * uriBaseId %SRCROOT%, which originalUriBaseIds maps to the working
- * directory's file URI when the front end gave one. An absolute path becomes
- * a file URI without a base. Columns count Unicode code points and end
- * columns are exclusive, as pyhunt's own.
+ * Paths: a result's uri is the finding's path relative to the project root
+ * (as in every format), percent-encoded, with the uriBaseId %SRCROOT%,
+ * which originalUriBaseIds maps to the project root's file URI. Columns
+ * count Unicode code points and end columns are exclusive, as pyhunt's own.
  *
  * The output is checked by the official validator (tests/formats/sarif.test).
  */
@@ -24,6 +24,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+/* The uriBaseId of every location: the audited root. */
+#define PH_SARIF_ROOT "%SRCROOT%"
 
 /* ---------------------------------------------------------------------------
  * A small JSON writer: nesting, commas and two-space indentation.
@@ -122,41 +125,14 @@ static const char *level_of(const char *severity) {
     }
 }
 
-/* A path as a URI reference: bytes outside RFC 3986's unreserved set and
- * '/' are percent-encoded (UTF-8 bytes included). Caller frees with free(). */
-static char *uri_encode(const char *prefix, const char *path) {
-    sqlite3_str *s = sqlite3_str_new(NULL);
-    const char *parts[2] = {prefix ? prefix : "", path};
-    for (int k = 0; k < 2; k++)
-        for (const unsigned char *p = (const unsigned char *)parts[k]; *p; p++) {
-            if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-                strchr("-._~/", *p))
-                sqlite3_str_appendchar(s, 1, (char)*p);
-            else
-                sqlite3_str_appendf(s, "%%%02X", *p);
-        }
-    char *t = sqlite3_str_finish(s);
-    char *out = ph_xstrdup(t ? t : "");
-    sqlite3_free(t);
-    return out;
-}
-
-static void physical_location(Jw *w, const PhReport *r, const PhLocation *l, bool context) {
-    const char *prefix = r->path_prefix ? r->path_prefix : "";
-    bool absolute = prefix[0] == '/' || (!prefix[0] && l->path[0] == '/');
-    char *uri = uri_encode(prefix, l->path);
+static void physical_location(Jw *w, const PhLocation *l, bool context) {
+    char *uri = ph_report_uri_encode(l->path);
     jw_key(w, "physicalLocation");
     jw_open(w, '{');
     jw_key(w, "artifactLocation");
     jw_open(w, '{');
-    if (absolute) {
-        char *file_uri = ph_xasprintf("file://%s", uri);
-        jw_kstr(w, "uri", file_uri);
-        free(file_uri);
-    } else {
-        jw_kstr(w, "uri", uri);
-        jw_kstr(w, "uriBaseId", "%SRCROOT%");
-    }
+    jw_kstr(w, "uri", uri);
+    jw_kstr(w, "uriBaseId", PH_SARIF_ROOT);
     jw_close(w, '}');
     free(uri);
     jw_key(w, "region");
@@ -172,9 +148,7 @@ static void physical_location(Jw *w, const PhReport *r, const PhLocation *l, boo
     jw_close(w, '}');
     /* The whole line as context, when it is more than the region (SARIF
      * wants a proper superset). */
-    int line_chars = 0;
-    for (const unsigned char *p = (const unsigned char *)(l->snippet ? l->snippet : ""); *p; p++)
-        line_chars += (*p & 0xC0) != 0x80;
+    int line_chars = ph_diag_chars(l->snippet);
     if (context && l->snippet && end_line == l->line && l->col > 0 && (l->col > 1 || l->end_col <= line_chars)) {
         jw_key(w, "contextRegion");
         jw_open(w, '{');
@@ -192,11 +166,11 @@ static void physical_location(Jw *w, const PhReport *r, const PhLocation *l, boo
 /* A location object: physical location (with its line as context, unless
  * in a code flow, which repeats locations given already) plus an optional
  * message. */
-static void location(Jw *w, const PhReport *r, const PhLocation *l, int id, const char *message, bool context) {
+static void location(Jw *w, const PhLocation *l, int id, const char *message, bool context) {
     jw_open(w, '{');
     if (id > 0)
         jw_kint(w, "id", id);
-    physical_location(w, r, l, context);
+    physical_location(w, l, context);
     if (message && *message)
         jw_message(w, "message", message);
     jw_close(w, '}');
@@ -292,31 +266,6 @@ static void rule_descriptor(Jw *w, const PhRule *rule) {
     jw_close(w, '}');
 }
 
-/* A fingerprint that stays when unrelated lines move: rule id, path, the
- * finding's source line without surrounding blanks, and how many earlier
- * findings of the same rule in the same file have the same line text (so two
- * identical lines stay apart). No line number goes in. Findings are sorted by
- * path, so the earlier ones of a file are just before. */
-static uint64_t fingerprint(const PhFindings *fs, size_t i) {
-    const PhFinding *f = &fs->items[i];
-    size_t n;
-    const char *text = ph_report_trimmed(&f->loc, &n);
-    int occurrence = 0;
-    for (size_t j = i; j-- > 0 && strcmp(fs->items[j].loc.path, f->loc.path) == 0;) {
-        const PhFinding *g = &fs->items[j];
-        size_t m;
-        const char *other = ph_report_trimmed(&g->loc, &m);
-        occurrence += g->rule == f->rule && m == n && memcmp(other, text, n) == 0;
-    }
-    sqlite3_str *s = sqlite3_str_new(NULL);
-    sqlite3_str_appendf(s, "%s%c%s%c%.*s%c%d", f->rule->id, 0, f->loc.path, 0, (int)n, text, 0, occurrence);
-    int len = sqlite3_str_length(s);
-    char *key = sqlite3_str_finish(s);
-    uint64_t h = ph_hash64(key, (size_t)len);
-    sqlite3_free(key);
-    return h;
-}
-
 static size_t rule_index(const PhRuleSet *rules, const PhRule *rule) {
     for (size_t k = 0; k < ph_rules_len(rules); k++)
         if (ph_rules_at(rules, k) == rule)
@@ -331,7 +280,7 @@ static bool same_place(const PhLocation *a, const PhLocation *b) {
 /* The chain as a code flow: each related location in order, preceded by
  * the finding itself unless one of them is at its place already (PH102
  * starts its chain at the call it reports). */
-static void code_flow(Jw *w, const PhReport *r, const PhFinding *f) {
+static void code_flow(Jw *w, const PhFinding *f) {
     bool has_self = false;
     for (size_t k = 0; k < f->nrelated; k++)
         has_self |= same_place(&f->related[k], &f->loc);
@@ -348,7 +297,7 @@ static void code_flow(Jw *w, const PhReport *r, const PhFinding *f) {
         const PhLocation *l = k == 0 ? &f->loc : &f->related[k - 1];
         jw_open(w, '{');
         jw_key(w, "location");
-        location(w, r, l, 0, k == 0 ? f->message : l->message, false);
+        location(w, l, 0, k == 0 ? f->message : l->message, false);
         jw_kint(w, "executionOrder", ++order);
         jw_close(w, '}');
     }
@@ -368,22 +317,24 @@ static void result(Jw *w, const PhReport *r, size_t i) {
     jw_message(w, "message", f->message);
     jw_key(w, "locations");
     jw_open(w, '[');
-    location(w, r, &f->loc, 0, NULL, true);
+    location(w, &f->loc, 0, NULL, true);
     jw_close(w, ']');
     if (f->nrelated) {
         jw_key(w, "relatedLocations");
         jw_open(w, '[');
         for (size_t k = 0; k < f->nrelated; k++)
-            location(w, r, &f->related[k], (int)k + 1, f->related[k].message, true);
+            location(w, &f->related[k], (int)k + 1, f->related[k].message, true);
         jw_close(w, ']');
-        code_flow(w, r, f);
+        code_flow(w, f);
     }
-    char fp[17];
-    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)fingerprint(r->findings, i));
+    char fp[PH_FINGERPRINT_SIZE];
+    ph_report_fingerprint(f, fp);
     jw_key(w, "partialFingerprints");
     jw_open(w, '{');
-    jw_kstr(w, "pyhunt/v1", fp);
+    jw_kstr(w, "pyhunt/v2", fp);
     jw_close(w, '}');
+    if (r->baseline.path)
+        jw_kstr(w, "baselineState", "new");
     jw_key(w, "properties");
     jw_open(w, '{');
     jw_kstr(w, "pyhunt.context", ph_context_name(f->context));
@@ -393,36 +344,55 @@ static void result(Jw *w, const PhReport *r, size_t i) {
     jw_close(w, '}');
 }
 
-/* What the context choice left out: a note for people (tool execution
- * notifications show in viewers) and counts in the run's property bag. */
+/* What the report leaves out (by contexts, by a baseline): notes for
+ * people (viewers show tool execution notifications) and counts in the
+ * run's property bag. */
 static void left_out(Jw *w, const PhReport *r) {
+    char *notes[2] = {NULL, NULL};
     char *text = ph_report_left_out(r->findings);
-    if (!text)
+    if (text)
+        notes[0] = ph_xasprintf("Not shown: %s (%s shows them).", text, PH_REPORT_SHOW_ALL);
+    notes[1] = ph_report_baseline_note(r);
+    if (!notes[0] && !notes[1])
         return;
-    char *note = ph_xasprintf("Not shown: %s (%s shows them).", text, PH_REPORT_SHOW_ALL);
     jw_key(w, "invocations");
     jw_open(w, '[');
     jw_open(w, '{');
     jw_kbool(w, "executionSuccessful", true);
     jw_key(w, "toolExecutionNotifications");
     jw_open(w, '[');
-    jw_open(w, '{');
-    jw_kstr(w, "level", "note");
-    jw_message(w, "message", note);
-    jw_close(w, '}');
+    for (int k = 0; k < 2; k++) {
+        if (!notes[k])
+            continue;
+        jw_open(w, '{');
+        jw_kstr(w, "level", "note");
+        jw_message(w, "message", notes[k]);
+        jw_close(w, '}');
+    }
     jw_close(w, ']');
     jw_close(w, '}');
     jw_close(w, ']');
     jw_key(w, "properties");
     jw_open(w, '{');
-    jw_key(w, "pyhunt.leftOut");
-    jw_open(w, '{');
-    for (int c = 0; c < PH_CTX_COUNT; c++)
-        jw_kint(w, ph_context_name((PhContext)c), r->findings->left_out[c]);
+    if (text) {
+        jw_key(w, "pyhunt.leftOut");
+        jw_open(w, '{');
+        for (int c = 0; c < PH_CTX_COUNT; c++)
+            jw_kint(w, ph_context_name((PhContext)c), r->findings->left_out[c]);
+        jw_close(w, '}');
+        jw_kstr(w, "pyhunt.leftOutShownBy", PH_REPORT_SHOW_ALL);
+    }
+    if (r->baseline.path) {
+        jw_key(w, "pyhunt.baseline");
+        jw_open(w, '{');
+        jw_kstr(w, "path", r->baseline.path);
+        jw_kint(w, "matched", r->baseline.matched);
+        jw_kint(w, "unmatched", r->baseline.unmatched);
+        jw_close(w, '}');
+    }
     jw_close(w, '}');
-    jw_kstr(w, "pyhunt.leftOutShownBy", PH_REPORT_SHOW_ALL);
-    jw_close(w, '}');
-    free(note);
+    free(notes[0]);
+    free(notes[1]);
     free(text);
 }
 
@@ -453,7 +423,7 @@ void ph_report_sarif(FILE *out, const PhReport *r) {
     if (r->base_uri) {
         jw_key(&w, "originalUriBaseIds");
         jw_open(&w, '{');
-        jw_key(&w, "%SRCROOT%");
+        jw_key(&w, PH_SARIF_ROOT);
         jw_open(&w, '{');
         jw_kstr(&w, "uri", r->base_uri);
         jw_close(&w, '}');

@@ -1405,6 +1405,7 @@ static void loc_free(PhLocation *l) {
     free(l->path);
     free(l->message);
     free(l->snippet);
+    free(l->end_snippet);
 }
 
 static void finding_free(PhFinding *f) {
@@ -1414,6 +1415,18 @@ static void finding_free(PhFinding *f) {
     for (size_t i = 0; i < f->nrelated; i++)
         loc_free(&f->related[i]);
     free(f->related);
+}
+
+int ph_findings_keep(PhFindings *self, bool (*keep)(const PhFinding *f, void *ctx), void *ctx) {
+    size_t k = 0;
+    for (size_t i = 0; i < self->len; i++)
+        if (keep(&self->items[i], ctx))
+            self->items[k++] = self->items[i];
+        else
+            finding_free(&self->items[i]);
+    int dropped = (int)(self->len - k);
+    self->len = k;
+    return dropped;
 }
 
 void ph_findings_min_severity(PhFindings *self, const char *min) {

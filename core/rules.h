@@ -50,6 +50,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include "context.h"
 #include "diag.h"
 
@@ -80,13 +81,15 @@ typedef struct PhLocation {
     int file_id;
     int line, col, end_line, end_col;
     char *message;         /* for related locations: the step; may be NULL */
-    char *snippet;         /* source text of `line`, filled by the front end; may be NULL */
+    char *snippet;         /* source text of `line` (report model: ph_report_prepare); may be NULL */
+    char *end_snippet;     /* source text of `end_line` when it is after `line`; may be NULL */
 } PhLocation;
 
 typedef struct PhFinding {
     const PhRule *rule;    /* borrowed from the rule set */
     char severity[4];      /* the finding's own: P1..P3 */
     PhContext context;     /* the code context of loc's file */
+    uint64_t fingerprint;  /* its identity across edits (report model: ph_report_prepare) */
     PhLocation loc;
     char *message;         /* one line */
     char *fix;             /* @fix with its placeholders filled, one line; "" when the rule has none */
@@ -232,6 +235,9 @@ void ph_findings_sort(PhFindings *self);
 void ph_findings_contexts(PhFindings *self, PhContextSet chosen);
 /* Findings left out by context, all contexts together. */
 int ph_findings_left_out(const PhFindings *self);
+/* Keep the findings that `keep` accepts, in order; the others are freed.
+ * Returns how many went. */
+int ph_findings_keep(PhFindings *self, bool (*keep)(const PhFinding *f, void *ctx), void *ctx);
 /* Drop findings below a severity ("P2" keeps P1 and P2). */
 void ph_findings_min_severity(PhFindings *self, const char *min);
 void ph_findings_free(PhFindings *self);   /* frees the contents; the struct itself is the caller's */

@@ -252,12 +252,14 @@ const char *ph_str_closest(const char *word, const char *const *words, size_t n)
     return best;
 }
 
-size_t ph_utf8_char(const char *s, size_t n) {
+size_t ph_utf8_decode(const char *s, size_t n, uint32_t *code) {
     const unsigned char *u = (const unsigned char *)s;
     if (n == 0)
         return 0;
-    if (u[0] < 0x80)
+    if (u[0] < 0x80) {
+        *code = u[0];
         return 1;
+    }
     size_t need;
     unsigned min, cp;
     if ((u[0] & 0xE0) == 0xC0)
@@ -277,7 +279,13 @@ size_t ph_utf8_char(const char *s, size_t n) {
     }
     if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
         return 0;
+    *code = cp;
     return need + 1;
+}
+
+size_t ph_utf8_char(const char *s, size_t n) {
+    uint32_t cp;
+    return ph_utf8_decode(s, n, &cp);
 }
 
 char *ph_quote_name(const char *name) {

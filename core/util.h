@@ -73,6 +73,9 @@ const char *ph_str_closest(const char *word, const char *const *words, size_t n)
  * 1 to 4, or 0 when the bytes there are not UTF-8 (overlong forms and
  * surrogates included). */
 size_t ph_utf8_char(const char *s, size_t n);
+/* The same, and the character's code point in *code (left alone when the
+ * bytes are not UTF-8). */
+size_t ph_utf8_decode(const char *s, size_t n, uint32_t *code);
 
 /* A file name as pyhunt prints it in text: unchanged when it is plain, else
  * in double quotes with C escapes, in git's quoted style (which git reads

@@ -8,40 +8,52 @@
 -- @description Awaiting an independent I/O call inside a for loop makes every
 -- iteration wait for the previous one: N requests take N round trips of
 -- latency where a bounded gather would take about one. The rule reports a
--- loop whose awaited call is fed by the loop variable (or a name derived from
--- it) while nothing carries over from one iteration to the next. When the
--- awaited call is a project coroutine, the chain down to its I/O is shown.
+-- loop whose awaited call is shown to be I/O on a receiver that can serve
+-- concurrent calls (an HTTP session, a pool, an engine, a Redis or MongoDB
+-- client of the catalogue, or a project coroutine that reaches one), is fed
+-- by the loop variable (or a name derived from it), and takes nothing over
+-- from one iteration to the next. When the awaited call is a project
+-- coroutine, the chain down to its I/O is shown.
 -- @bad
--- async def fetch_all(client, urls):
+-- import httpx
+--
+-- async def fetch_all(client: httpx.AsyncClient, urls):
 --     results = []
 --     for url in urls:
 --         resp = await client.get(url)
 --         results.append(resp.json())
 --     return results
 -- @good
--- async def fetch_all(client, urls):
+-- import asyncio
+-- import httpx
+--
+-- async def fetch_all(client: httpx.AsyncClient, urls):
 --     sem = asyncio.Semaphore(10)
 --     async def one(url):
 --         async with sem:
 --             return (await client.get(url)).json()
 --     return await asyncio.gather(*(one(u) for u in urls))
--- @accepted `async for` (the stream yields one item at a time); awaits on
--- sleep, locks, semaphores, events, conditions, queues and `drain`, and
--- the other await_non_io kinds: starting, stopping and closing resources,
--- callbacks, event hooks and handlers, loggers, spawning into a task group,
--- waiting for a future already made; loops over as_completed(); ordered
--- writes or reads on one stream, socket or connection (`await ws.send(msg)`
--- for each message, `await queue.restore(channel)`, frames written in
--- order; the same call on a service, `await mailer.send(user.email)`, is
--- reported); methods
--- of the object itself that keep state in it (`await self.command(...)` on
--- a protocol client); loops in a transaction or under a lock or condition;
+-- @accepted `async for` (the stream yields one item at a time); awaited
+-- calls whose I/O is not shown (io_calls, io_functions: a callee of unknown
+-- type, a method reached by its name alone, a project coroutine that awaits
+-- no catalogue client); calls on one connection, cursor, ORM session or
+-- transaction, or a project coroutine given one, or whose I/O is only on
+-- one held elsewhere (they serialise: PH201 reports the query per item);
+-- awaits on sleep, locks, semaphores, events, conditions, queues and
+-- `drain`, and the other await_non_io kinds: starting, stopping and closing
+-- resources, startup and shutdown steps, callbacks, event hooks and
+-- handlers, loggers, spawning into a task group, waiting for a future
+-- already made; loops over as_completed(); ordered writes or reads on one
+-- stream, socket or connection (frames written in order, `await
+-- queue.restore(channel)`); a coroutine that recurses into the loop's
+-- items (`for child in self.children: await child.emit_startup()`, or the
+-- function itself); loops in startup and shutdown hooks; methods of the
+-- object itself that keep state in it (`await self.command(...)` on a
+-- protocol client); loops in a transaction or under a lock or condition;
 -- loops that break or return (they may stop on a result); bodies that feed
 -- the previous iteration's result into the next await (pagination cursors,
 -- running totals and flags, a path built up, a cache filled as it goes);
--- awaited calls that do not use the loop variable; project coroutines that
--- await no I/O, also when reached by name through a receiver of unknown
--- type. An awaited database query per item is reported here and by PH201.
+-- awaited calls that do not use the loop variable.
 --
 -- Result: one row per loop, at the first such awaited call. Columns: the
 -- location; `what` (`client.get()`), `function`, `loop` (`the loop over
@@ -49,7 +61,8 @@
 -- call is a project coroutine reaching I/O, else empty), `related` (the
 -- loop, then each step of the chain).
 WITH
-  io(function_id, depth, via_call_id) AS MATERIALIZED (SELECT * FROM io_coroutines),
+  io(function_id, depth, via_call_id, serves_many) AS MATERIALIZED (SELECT * FROM io_functions),
+  ioc(call_id, serves_many) AS MATERIALIZED (SELECT call_id, max(serves_many) FROM io_calls GROUP BY call_id),
   -- names bound by imports, per file (imports has no index: looked up here)
   imported(file_id, bound) AS MATERIALIZED (SELECT file_id, bound FROM imports),
   -- awaited calls in for loops and comprehensions; `eff` is the call that
@@ -137,19 +150,6 @@ WITH
                 AND NOT EXISTS (SELECT 1 FROM params p WHERE p.function_id = g.id AND p.name = r.root)
                 AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.function_id = g.id AND a.target = r.root)
                 AND NOT EXISTS (SELECT 1 FROM imported i WHERE i.file_id = r.file_id AND i.bound = r.root))),
-  -- async methods and functions of each package by name (async_defs): a
-  -- call that resolves to no project function runs one of them
-  -- (io_coroutines); `io_id` is one that reaches I/O (or a stub, whose body
-  -- is elsewhere), NULL when none does
-  pkg(file_id, root) AS MATERIALIZED (SELECT * FROM package_roots),
-  byname(root, name, is_method, io_id, n, function_id) AS MATERIALIZED (
-    SELECT pkg.root, f.name, f.is_method, max(CASE WHEN f.is_stub OR io.function_id IS NOT NULL THEN f.id END),
-           count(*), min(f.id)
-      FROM functions f JOIN pkg ON pkg.file_id = f.file_id LEFT JOIN io ON io.function_id = f.id
-     WHERE f.is_async AND NOT f.is_lambda AND (f.is_method OR f.parent_id IS NULL)
-       AND f.name IN (SELECT e.name FROM aw JOIN calls e ON e.id = aw.eff_id
-                      UNION SELECT v.name FROM io JOIN calls v ON v.id = io.via_call_id)
-     GROUP BY pkg.root, f.name, f.is_method),
   -- methods that keep state in their object: they assign to or update one
   -- of its attributes, or talk over a stream it holds (`await
   -- self.writer.drain()`), themselves or in a method of self they await
@@ -189,12 +189,8 @@ WITH
                                               OR c.name GLOB '*_frame'))))),
   hit(call_id, eff_id, loop_id, target_id) AS MATERIALIZED (
     SELECT aw.call_id, aw.eff_id, aw.loop_id,
-           coalesce((SELECT t.function_id FROM call_targets t WHERE t.call_id = aw.eff_id LIMIT 1),
-                    (SELECT b.io_id FROM pkg JOIN byname b ON b.root = pkg.root AND b.name = e.name
-                      WHERE pkg.file_id = e.file_id
-                        AND CASE WHEN b.is_method THEN e.receiver IS NOT NULL
-                                 ELSE e.receiver IS NULL OR coalesce(e.resolved, '') <> '' END
-                      ORDER BY b.io_id IS NULL LIMIT 1))
+           (SELECT t.function_id FROM call_targets t JOIN io ON io.function_id = t.function_id
+             WHERE t.call_id = aw.eff_id AND io.serves_many LIMIT 1)
       FROM aw JOIN calls e ON e.id = aw.eff_id JOIN loops l ON l.id = aw.loop_id
      -- not a timer, lock, event, queue, start/stop/close, callback or log;
      -- not already concurrent
@@ -251,19 +247,39 @@ WITH
                           AND (lower(w.context) GLOB '*transaction*' OR lower(w.context) GLOB '*atomic*'
                                OR lower(w.context) GLOB '*lock*' OR lower(w.context) GLOB '*cond'
                                OR lower(w.context) GLOB '*condition*'))
-       -- a call resolved to no project function whose name, in its
-       -- package, only coroutines that reach no I/O define (`await
-       -- trace.send_request_start()` on a receiver of unknown type)
-       AND NOT (EXISTS (SELECT 1 FROM pkg JOIN byname b ON b.root = pkg.root AND b.name = e.name
-                         WHERE pkg.file_id = e.file_id
-                           AND CASE WHEN b.is_method THEN e.receiver IS NOT NULL
-                                    ELSE e.receiver IS NULL OR coalesce(e.resolved, '') <> '' END
-                           AND (b.n > 1 OR b.function_id <> e.async_id))
-                AND NOT EXISTS (SELECT 1 FROM pkg JOIN byname b ON b.root = pkg.root AND b.name = e.name
-                                 WHERE pkg.file_id = e.file_id AND b.io_id IS NOT NULL
-                                   AND CASE WHEN b.is_method THEN e.receiver IS NOT NULL
-                                            ELSE e.receiver IS NULL OR coalesce(e.resolved, '') <> '' END)
-                          AND NOT EXISTS (SELECT 1 FROM call_targets t WHERE t.call_id = aw.eff_id))
+       -- shown to be I/O on a receiver that serves concurrent calls: a
+       -- client of the catalogue, or a project coroutine that reaches one
+       AND (EXISTS (SELECT 1 FROM ioc WHERE ioc.call_id = e.id AND ioc.serves_many)
+            OR EXISTS (SELECT 1 FROM call_targets t JOIN io ON io.function_id = t.function_id
+                        WHERE t.call_id = e.id AND io.serves_many))
+       -- not given one connection, cursor, session or transaction that
+       -- every turn shares (a name the function also runs one-at-a-time
+       -- I/O on, or one named like a handle)
+       AND NOT EXISTS (SELECT 1 FROM call_args x
+                        WHERE x.call_id = e.id AND x.kind = 'identifier'
+                          AND NOT EXISTS (SELECT 1 FROM lv v WHERE v.loop_id = aw.loop_id AND v.name = x.text)
+                          AND (EXISTS (SELECT 1 FROM db_receiver_names d
+                                        WHERE lower(x.text) GLOB d.pattern
+                                          AND lower(x.text) NOT GLOB '*pool' AND lower(x.text) NOT GLOB '*engine')
+                               OR EXISTS (SELECT 1 FROM calls k JOIN ioc ON ioc.call_id = k.id
+                                           WHERE k.function_id = e.function_id AND k.receiver = x.text
+                                             AND NOT ioc.serves_many)))
+       -- a walk that recurses into the loop's items (depth first, in
+       -- order): the body awaits the function itself, or the method of its
+       -- name on a loop variable (`await child.emit(...)`)
+       AND NOT EXISTS (SELECT 1 FROM aw r JOIN calls rc ON rc.id = r.eff_id
+                        JOIN loop_ancestors la ON la.loop_id = r.loop_id
+                       WHERE la.ancestor_id = aw.loop_id
+                         AND (EXISTS (SELECT 1 FROM call_targets t
+                                       WHERE t.call_id = rc.id AND t.function_id = rc.async_id)
+                              OR (rc.name = (SELECT f.name FROM functions f WHERE f.id = rc.async_id)
+                                  AND EXISTS (SELECT 1 FROM lv v WHERE v.loop_id = r.loop_id
+                                                 AND v.name = substr(rc.receiver, 1,
+                                                                     instr(rc.receiver || '.', '.') - 1)))))
+       -- in a startup or shutdown hook or step: run in order on purpose
+       AND e.async_id NOT IN (SELECT function_id FROM once_functions WHERE why = 'setup')
+       AND NOT EXISTS (SELECT 1 FROM functions f WHERE f.id = e.async_id
+                          AND (lower(f.name) GLOB '*startup*' OR lower(f.name) GLOB '*shutdown*'))
        -- a method of the object itself that keeps state in it
        AND NOT (e.receiver = 'self'
                 AND EXISTS (SELECT 1 FROM call_targets t JOIN keeps_state k ON k.function_id = t.function_id
@@ -273,11 +289,7 @@ WITH
                         JOIN functions f ON f.class_id = ca.ancestor_id AND f.name = substr(a.value, 6)
                         JOIN keeps_state k ON k.function_id = f.id
                        WHERE e.receiver IS NULL AND a.function_id = e.function_id AND a.target = e.callee
-                         AND a.op = '=' AND a.value GLOB 'self.?*' AND a.value NOT GLOB 'self.*[^A-Za-z0-9_]*')
-       -- a project coroutine must reach I/O (or be a stub whose body is elsewhere)
-       AND NOT EXISTS (SELECT 1 FROM call_targets t JOIN functions f ON f.id = t.function_id
-                        WHERE t.call_id = aw.eff_id AND f.is_async AND NOT f.is_stub
-                          AND NOT EXISTS (SELECT 1 FROM io WHERE io.function_id = f.id))),
+                         AND a.op = '=' AND a.value GLOB 'self.?*' AND a.value NOT GLOB 'self.*[^A-Za-z0-9_]*')),
   -- one per loop: the first in source order
   pick(call_id, eff_id, loop_id, target_id) AS MATERIALIZED (
     SELECT call_id, eff_id, loop_id, (SELECT io.function_id FROM io WHERE io.function_id = target_id)
@@ -292,15 +304,9 @@ WITH
     UNION ALL
     SELECT ch.pick_id, ch.step + 1, n.function_id, n.via_call_id, n.depth
       FROM chain ch
-      JOIN io n ON n.depth < ch.depth
-               AND n.function_id = coalesce(
-                     (SELECT t.function_id FROM call_targets t JOIN io i2 ON i2.function_id = t.function_id
-                       WHERE t.call_id = ch.call_id AND i2.depth = ch.depth - 1 LIMIT 1),
-                     (SELECT b.io_id FROM calls v JOIN pkg ON pkg.file_id = v.file_id
-                        JOIN byname b ON b.root = pkg.root AND b.name = v.name
-                                     AND CASE WHEN b.is_method THEN v.receiver IS NOT NULL
-                                              ELSE v.receiver IS NULL OR coalesce(v.resolved, '') <> '' END
-                       WHERE v.id = ch.call_id ORDER BY b.io_id IS NULL LIMIT 1))
+      JOIN io n ON n.depth = ch.depth - 1
+               AND n.function_id = (SELECT t.function_id FROM call_targets t JOIN io i2 ON i2.function_id = t.function_id
+                                     WHERE t.call_id = ch.call_id AND i2.depth = ch.depth - 1 LIMIT 1)
      WHERE ch.depth > 0)
 SELECT c.file_id, c.line, c.col, c.end_line, c.end_col,
        c.callee || '()' AS what,

@@ -1,6 +1,5 @@
 -- @id PH301
 -- @name open-without-with
--- @scope file
 -- @severity P1
 -- @precision high
 -- @tags resources files leak
@@ -14,7 +13,8 @@
 -- gzip/bz2/lzma/tarfile.open() and zipfile.ZipFile() used inline
 -- (`open(p).read()`), iterated directly, passed to a reader that does not
 -- close it (`json.load(open(p))`), or bound to a name that is never closed,
--- returned, yielded, stored or passed on. A close() that is not in a
+-- returned, yielded, stored or passed on, in a function or at module level.
+-- A close() that is not in a
 -- `finally` is reported at P3: an exception before it leaks the file.
 -- @bad
 -- def read_version(path):
@@ -27,7 +27,8 @@
 -- `finally`, or in a catch-all `except:` that re-raises when the normal path
 -- closes it too; ownership handed on (returned, yielded, stored on an object, also
 -- by a chained `self.fh = fh = open(p)`, or in a collection, passed to
--- another call, closed by a callback); module globals; `open(p,
+-- another call, closed by a callback), for a module global also by any
+-- function of the module or a module that imports it; `open(p,
 -- "w").close()` (creates the file and closes it at once); `open(fd,
 -- closefd=False)`, which does not own the descriptor; a call expected to
 -- raise (the last statement of a `with assertRaises(...)` or `pytest.raises`
@@ -99,6 +100,48 @@ WITH
        AND NOT (r.function_id IN (SELECT function_id FROM global_declarers)
                 AND EXISTS (SELECT 1 FROM assignments a WHERE a.target = r.name AND a.scope = 'module'
                                AND a.file_id = c.file_id))),
+  -- bound to a name at module level: a global lives until the process
+  -- ends, and any function of the module may close it, return it, store it
+  -- or pass it on (as may a module that imports it)
+  module_named(id, name) AS (
+    SELECT c.id, c.target
+      FROM opens o JOIN calls c ON c.id = o.id
+     WHERE c.function_id IS NULL AND c.use = 'assign' AND c.target NOT GLOB '*[^A-Za-z0-9_]*'
+       AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.file_id = c.file_id AND a.function_id IS NULL
+                          AND a.stmt_id = c.stmt_id AND a.target_kind IN ('attribute', 'subscript'))
+       AND NOT EXISTS (SELECT 1 FROM files f JOIN imports i ON i.target = f.module || '.' || c.target
+                        WHERE f.id = c.file_id)),
+  -- what reaches each module-level value: a module-level read or close()
+  -- after it and before the name is bound again; in a function that does
+  -- not bind the name itself (it reads the global), the last value bound
+  mod_seen(id, name_id, call_id) AS (
+    SELECT m.id, n.id, n.call_id
+      FROM module_named m JOIN calls c ON c.id = m.id
+      JOIN names n ON n.file_id = c.file_id AND n.name IN (m.name, m.name || '.close') AND n.ctx = 'load'
+     WHERE CASE WHEN n.function_id IS NULL THEN
+                  (n.line > c.line OR (n.line = c.line AND n.col > c.col))
+                  AND NOT EXISTS (SELECT 1 FROM assignments a
+                                   WHERE a.file_id = c.file_id AND a.function_id IS NULL AND a.target = m.name
+                                     AND a.stmt_id <> c.stmt_id AND a.line > c.line
+                                     AND (a.line < n.line OR (a.line = n.line AND a.col < n.col)))
+                ELSE NOT EXISTS (SELECT 1 FROM assignments a
+                                  WHERE a.function_id = n.function_id AND a.target = m.name)
+                     AND NOT EXISTS (SELECT 1 FROM params p WHERE p.function_id = n.function_id AND p.name = m.name)
+                     AND NOT EXISTS (SELECT 1 FROM assignments a
+                                      WHERE a.file_id = c.file_id AND a.function_id IS NULL AND a.target = m.name
+                                        AND a.stmt_id <> c.stmt_id AND a.line > c.line) END),
+  mod_kept(id) AS (
+    SELECT s.id FROM mod_seen s JOIN names n ON n.id = s.name_id
+     WHERE n.role IN ('return', 'yield', 'arg', 'with', 'assign', 'other')
+       AND NOT (n.role = 'arg' AND EXISTS (SELECT 1 FROM calls p JOIN non_owning_consumers k
+                                             ON k.qualname = p.resolved WHERE p.id = s.call_id))
+    UNION
+    SELECT s.id FROM mod_seen s JOIN names n ON n.id = s.name_id JOIN calls k ON k.id = s.call_id
+     WHERE n.role = 'receiver' AND k.name = 'close' AND k.function_id IS NOT NULL),
+  -- its module-level close() calls
+  mod_closes(id, call_id) AS (
+    SELECT s.id, k.id FROM mod_seen s JOIN names n ON n.id = s.name_id JOIN calls k ON k.id = s.call_id
+     WHERE n.role = 'receiver' AND n.function_id IS NULL AND k.name = 'close' AND k.receiver = n.name),
   -- the close() calls on that name: `guarded` when in a finally, or in a catch-all
   -- `except:` / `except BaseException:` that re-raises (the error path of a finally)
   closes(id, call_id, guarded, in_handler) AS (
@@ -126,7 +169,18 @@ WITH
                      || '.close() leaks it' END,
            CASE WHEN b.closes > 0 THEN 'P3' END
       FROM bound b JOIN calls c ON c.id = b.id
-     WHERE NOT b.protected)
+     WHERE NOT b.protected
+    UNION ALL
+    SELECT m.id, m.name || ' = ' || c.callee || '()',
+           CASE WHEN NOT EXISTS (SELECT 1 FROM mod_closes k WHERE k.id = m.id)
+                THEN 'is never closed (nor returned, stored or passed on)'
+                ELSE 'is closed, but not in a finally: an exception before ' || m.name
+                     || '.close() leaks it' END,
+           CASE WHEN EXISTS (SELECT 1 FROM mod_closes k WHERE k.id = m.id) THEN 'P3' END
+      FROM module_named m JOIN calls c ON c.id = m.id
+     WHERE m.id NOT IN (SELECT id FROM mod_kept)
+       AND NOT EXISTS (SELECT 1 FROM mod_closes k WHERE k.id = m.id
+                          AND k.call_id IN (SELECT call_id FROM finally_calls)))
 SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, fd.what, fd.how, fd.severity,
        coalesce(fn.name, '<module>') AS function
   FROM found fd

@@ -16,7 +16,8 @@
 -- aiohttp.ClientSession/TCPConnector, sqlite3/psycopg2/pymysql connections,
 -- socket.socket, subprocess.Popen and Thread/ProcessPoolExecutor created in a
 -- function without `with`/`async with`, not closed in a `finally`, and not
--- handed on.
+-- handed on. One closed later but not in a `finally` is reported at P3:
+-- it leaks only when an exception comes first.
 -- @bad
 -- def fetch_report(url):
 --     session = requests.Session()
@@ -40,7 +41,8 @@
 -- block).
 --
 -- Result: one row per call, at the call. Columns: the location; `what`
--- (`session = requests.Session()`), `function`, `how`.
+-- (`session = requests.Session()`), `function`, `how`, `severity` (P3 when
+-- ended outside a finally).
 WITH
   clients(id) AS MATERIALIZED (
     SELECT c.id FROM calls c
@@ -140,14 +142,15 @@ WITH
        AND NOT EXISTS (SELECT 1 FROM ends k WHERE k.id = b.id AND k.guarded
                           AND (NOT k.in_handler
                                OR EXISTS (SELECT 1 FROM ends o WHERE o.id = b.id AND NOT o.in_handler)))),
-  found(id, what, how) AS (
-    SELECT i.id, c.callee || '()', i.how FROM inline i JOIN calls c ON c.id = i.id
+  found(id, what, how, severity) AS (
+    SELECT i.id, c.callee || '()', i.how, NULL FROM inline i JOIN calls c ON c.id = i.id
     UNION ALL
     SELECT b.id, b.name || ' = ' || c.callee || '()',
            CASE WHEN b.closes = 0 THEN 'is never closed (nor returned, stored or handed on)'
-                ELSE 'is closed, but not in a finally: an exception before that leaks it' END
+                ELSE 'is closed, but not in a finally: an exception before that leaks it' END,
+           CASE WHEN b.closes > 0 THEN 'P3' END
       FROM bound b JOIN calls c ON c.id = b.id)
-SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, fd.what, fd.how, fn.name AS function
+SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, fd.what, fd.how, fd.severity, fn.name AS function
   FROM found fd
   JOIN calls c ON c.id = fd.id
   JOIN functions fn ON fn.id = c.function_id

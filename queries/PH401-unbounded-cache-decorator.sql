@@ -1,5 +1,6 @@
 -- @id PH401
 -- @name unbounded-cache-decorator
+-- @default opt-in
 -- @severity P2
 -- @precision high
 -- @tags memory cache functools
@@ -11,6 +12,10 @@
 -- reference to every `self` it has seen, so instances are never freed. A
 -- function whose parameters are all bool or enum-like has a small, bounded
 -- domain: reported at P3.
+-- Opt-in: a cache decorator is usually put on purpose on a function whose
+-- arguments come from a small, fixed set (import paths, configuration
+-- values, the methods of a long-lived singleton), which the facts cannot
+-- tell from request data; name the rule to audit caches anyway.
 -- @bad
 -- @functools.lru_cache(maxsize=None)
 -- def geocode(address):

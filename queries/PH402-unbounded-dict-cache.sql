@@ -26,7 +26,9 @@
 -- callback: `task.add_done_callback(_tasks.discard)`), or handed on where
 -- that may happen (aliased, returned, passed to a function other than a
 -- builtin reader such as len() or sorted()); registries filled at import
--- time: by module-level statements, by functions only called at module
+-- time: by module-level statements, by class creation (__init_subclass__,
+-- __set_name__, metaclass methods: one entry per class, and classes are
+-- code), by functions only called at module
 -- level or from functions their decorator runs at once, by decorators
 -- (functions used with @, also through a re-export, the functions they
 -- wrap, and functions that return what they were given), by registration
@@ -73,6 +75,11 @@ candidates(id) AS MATERIALIZED (
     JOIN calls c ON c.resolved = f.qualname
    WHERE c.function_id IS NOT NULL
 ),
+-- metaclasses: classes deriving, at any depth, from a library metaclass
+metaclasses(metaclass_id) AS MATERIALIZED (
+  SELECT a.class_id FROM class_ancestry a JOIN bases b ON b.class_id = a.ancestor_id
+   WHERE b.resolved IN (SELECT name FROM catalogue WHERE kind = 'metaclass') AND b.text NOT GLOB '*=*'
+),
 -- functions among them that fill a registry rather than a cache
 registering(function_id) AS MATERIALIZED (
   SELECT f.id
@@ -81,6 +88,10 @@ registering(function_id) AS MATERIALIZED (
     LEFT JOIN functions pf ON pf.id = f.parent_id
    WHERE lower(f.name) GLOB '*register*' OR f.name GLOB 'add[A-Z_]*' OR f.name GLOB '_add[A-Z_]*'
       OR f.name GLOB 'Add[A-Z]*' OR lower(f.name) GLOB 'install*'
+      -- run as classes are created: __init_subclass__, __set_name__, and
+      -- the methods of a metaclass (a class deriving from `type`, ABCMeta...)
+      OR (f.is_method AND f.name IN (SELECT name FROM catalogue WHERE kind = 'class-hook'))
+      OR (f.is_method AND f.class_id IN (SELECT metaclass_id FROM metaclasses))
       -- a decorator, or the function a decorator wraps or registers
       OR f.qualname IN (SELECT qualname FROM decorator_names)
       OR pf.qualname IN (SELECT qualname FROM decorator_names)

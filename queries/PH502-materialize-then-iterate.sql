@@ -23,7 +23,9 @@
 --
 -- for user in (u for u in users if u.is_active):
 --     mailer.send(user.email)
--- @accepted lists that are indexed, measured, iterated twice, returned,
+-- @accepted lists bound to a name that another arm binds too (`if k: xs =
+-- ys` / `else: xs = [...]`: the loop walks either value, so it cannot
+-- iterate one source directly); lists that are indexed, measured, iterated twice, returned,
 -- stored or mutated; copies taken because the loop may change the source:
 -- it mutates it (`for k in list(d): del d[k]`), hands it or what it is
 -- read from to a call (`for k in list(self.handlers): self.remove(k)`),

@@ -24,8 +24,10 @@
 --     "postgresql+psycopg2://app@db/app",
 --     pool_size=10, max_overflow=5, pool_pre_ping=True, pool_recycle=1800,
 -- )
--- @accepted SQLite URLs (written in the call, a name bound to one in the
--- same module, or any URL expression that says sqlite), whose pool is not a
+-- @accepted SQLite and other embedded or in-memory database URLs (catalogue
+-- kind embedded-url: `duckdb:///:memory:`, also a DuckDB file, which has no
+-- server either; written in the call, a name bound to one in the same
+-- module, or any URL expression that says so), whose pool is not a
 -- server's; any of the pool options given
 -- (poolclass=NullPool on purpose); options passed through **kwargs;
 -- engine_from_config (its options come from the configuration); project

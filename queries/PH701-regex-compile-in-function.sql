@@ -1,5 +1,6 @@
 -- @id PH701
 -- @name regex-compile-in-function
+-- @default opt-in
 -- @scope file
 -- @severity P3
 -- @precision high
@@ -12,6 +13,10 @@
 -- and flags). A literal pattern never changes: compiled once at import time
 -- as a module constant it costs nothing per call and documents the pattern
 -- by name. In a loop body or comprehension the cost is paid per item (P2).
+-- Opt-in: re keeps the compiled form of recently used patterns, so a
+-- literal re.compile() in a function is mostly a dictionary lookup and a
+-- matter of style; the cost is real only in a hot loop, which the facts
+-- cannot show from the call site alone.
 -- @bad
 -- def count_errors(lines):
 --     return sum(1 for line in lines if re.compile(r"ERROR|FATAL").search(line))

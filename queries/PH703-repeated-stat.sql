@@ -27,7 +27,10 @@
 -- a check again after something that may change the disk (remove, mkdir,
 -- rename, open, subprocesses, sleep, a call of a project function, any
 -- call made as a statement but printing, logging and collection updates, a
--- yield); checks in different branches of one if/elif/else or match.
+-- yield); checks in different branches of one if/elif/else or match, and
+-- in different arms of one try (two except clauses, an except clause and
+-- the else block; the body and an except clause, where the body's check may
+-- have failed).
 --
 -- Result: one row per repeated check, at it (the second). Columns: the
 -- location; `callee` as written; `arg` (the path); `function`;

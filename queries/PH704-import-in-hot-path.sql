@@ -1,5 +1,6 @@
 -- @id PH704
 -- @name import-in-hot-path
+-- @default opt-in
 -- @scope file
 -- @severity P3
 -- @precision high
@@ -11,6 +12,9 @@
 -- importlib.import_module() or __import__() the name resolution too. Even
 -- when the module is already loaded that is far more than a local name
 -- lookup, paid once per item.
+-- Opt-in: imports in loops on real code mostly load another module each
+-- turn (plugin discovery, autodiscovery of an application), which cannot be
+-- moved out of the loop; name the rule to audit them anyway.
 -- @bad
 -- def encode_rows(rows):
 --     out = []

@@ -1,5 +1,6 @@
 -- @id PH705
 -- @name str-concat-in-loop
+-- @default opt-in
 -- @scope file
 -- @severity P3
 -- @precision high
@@ -13,6 +14,10 @@
 -- is an implementation detail: it fails for bytes, for attributes, as soon
 -- as another reference exists, and on other interpreters. Collecting the
 -- parts in a list and joining once is linear everywhere.
+-- Opt-in: CPython extends a str in place when nothing else refers to it,
+-- so most concatenations into a local str cost linear time there, and the
+-- texts built this way are usually short; bytes and other interpreters are
+-- where it matters.
 -- @bad
 -- def csv_line(values):
 --     line = ""

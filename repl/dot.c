@@ -365,7 +365,8 @@ static int cmd_explain(PhRepl *r, int argc, char **argv) {
 }
 
 /* .run ID...: the rules named (exactly, else by prefix) run in catalogue
- * order, their findings sorted and printed by the text report of `audit`;
+ * order, their findings sorted and printed by the text report of `audit`,
+ * from the same report model;
  * the findings' locations become the rows .show N reads. PH_REPL_QUERY
  * when a rule's SQL fails (the others still run). */
 static int cmd_run(PhRepl *r, int argc, char **argv) {
@@ -405,25 +406,17 @@ static int cmd_run(PhRepl *r, int argc, char **argv) {
     free(pick);
     ph_repl_print_diags(r, d);
     ph_diags_free(d);
-    ph_findings_sort(&fs);
-    int files = 0;
-    long lines = 0;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(r->db, ph_db_statement("counts"), -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW) {
-        files = sqlite3_column_int(st, 0);
-        lines = sqlite3_column_int64(st, 1);
-    }
-    sqlite3_finalize(st);
-    PhReport rep;
-    memset(&rep, 0, sizeof rep);
-    rep.root = r->root ? r->root : ".";
-    rep.rules = r->rules;
-    rep.findings = &fs;
-    rep.files = files;
-    rep.lines = lines;
-    rep.color = r->out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    PhReport rep = {
+        .root = r->root ? r->root : ".",
+        .rules = r->rules,
+        .findings = &fs,
+        .color = r->out == stdout && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"),
+        .explain = ".explain ",
+    };
+    ph_report_prepare(&fs, r->db, rep.root, PH_MAX_FILE_BYTES);
+    ph_report_gather(&rep, r->db, 0);
     ph_report_text(r->out, &rep);
+    ph_report_release(&rep);
     /* .show N shows finding N */
     ph_repl_rows_reset(r, true, true);
     for (size_t i = 0; i < fs.len; i++) {
@@ -438,39 +431,6 @@ static int cmd_run(PhRepl *r, int argc, char **argv) {
 /* ---------------------------------------------------------------------------
  * .show
  */
-
-/* s after its first `chars` characters (UTF-8 code points). */
-static const char *skip_chars(const char *s, int chars) {
-    for (int i = 0; i < chars && *s; i++) {
-        s++;
-        while ((*s & 0xC0) == 0x80)
-            s++;
-    }
-    return s;
-}
-
-/* The underline under `text` from character `from` (1-based) to `to`
- * (exclusive; 0: the end of the line); '^' first when `caret`. */
-static void underline(FILE *out, int w, const char *text, int from, int to, bool caret) {
-    fprintf(out, "  %*s | ", w, "");
-    const char *s = text;
-    int i = 1;
-    for (; i < from && *s; i++) {
-        putc(*s == '\t' ? '\t' : ' ', out);
-        s = skip_chars(s, 1);
-    }
-    int len = 0;
-    for (const char *c = s; *c; c = skip_chars(c, 1))
-        len++;
-    int n = to > from ? to - from : len;
-    if (n > len && to == 0)
-        n = len;
-    if (n < 1)
-        n = 1;
-    for (int k = 0; k < n; k++)
-        putc(k == 0 && caret ? '^' : '~', out);
-    putc('\n', out);
-}
 
 /* .show N [LINES]: the file of row N (files.path under the root the
  * database was built from), the row's lines marked with '>' and its span
@@ -573,19 +533,14 @@ static int cmd_show(PhRepl *r, int argc, char **argv) {
                 continue;
             }
             const char *t = lines.items[k - 1];
-            fprintf(out, "%c %*ld | %s\n", in_span ? '>' : ' ', w, k, t);
-            if (!in_span || !l.col)
-                continue;
-            int start = 1;
-            if (k == l.line) {
-                start = l.col;
-            } else {
-                const char *s = t;   /* later lines of a span: from their first non-blank */
-                while (*s == ' ' || *s == '\t')
-                    s++, start++;
+            /* the span underlined on its lines, later ones from their first non-blank */
+            PhSourceLine sl = {.lead = in_span ? "> " : "  ", .width = w, .line = (int)k, .text = t};
+            if (in_span && l.col) {
+                sl.from = k == l.line ? l.col : ph_diag_indent(t);
+                sl.to = k == last && l.end_line == last && l.end_col > 0 ? l.end_col : 0;
+                sl.caret = k == l.line;
             }
-            int stop = k == last && l.end_line == last && l.end_col > 0 ? l.end_col : 0;
-            underline(out, w, t, start, stop, k == l.line);
+            ph_diag_source(out, &sl);
         }
     }
     free(lines.items);

@@ -254,3 +254,33 @@ SELECT name FROM main.sqlite_schema UNION SELECT name FROM temp.sqlite_schema;
 -- name: meta_keys
 -- The keys of the meta table, for the same check.
 SELECT key FROM meta;
+
+-- name: baseline_header
+-- What a baseline file (core/baseline.c) holds at its top level. ?1 = the
+-- file's text, valid JSON. Result: the JSON type of the whole, of
+-- $.version and of $.findings (NULL when missing), and $.version.
+SELECT json_type(?1), json_type(?1, '$.version'), json_type(?1, '$.findings'), json_extract(?1, '$.version');
+
+-- name: baseline_entries
+-- The entries of a baseline file, in order. ?1 = the file's text, valid
+-- JSON whose $.findings is an array. Result: the entry's index, its JSON
+-- type, then for each of fingerprint, rule and path its JSON type and value
+-- (NULL when missing, or when the entry is not an object).
+SELECT key, type,
+       json_type(o, '$.fingerprint'), json_extract(o, '$.fingerprint'),
+       json_type(o, '$.rule'), json_extract(o, '$.rule'),
+       json_type(o, '$.path'), json_extract(o, '$.path')
+  FROM (SELECT key, type, CASE WHEN type = 'object' THEN value END AS o FROM json_each(?1, '$.findings'))
+ ORDER BY key;
+
+-- name: file_scopes
+-- The functions (lambdas aside) and classes of a file in source order,
+-- outer before inner, for the report model (core/report_model.c): the
+-- innermost one around a finding goes into its fingerprint. ?1 = file id.
+-- Result: qualname, line, col, end_line, end_col.
+SELECT qualname, line, col, end_line, end_col FROM functions
+ WHERE id BETWEEN file_first_id(?1) AND file_last_id(?1) AND NOT is_lambda
+UNION ALL
+SELECT qualname, line, col, end_line, end_col FROM classes
+ WHERE id BETWEEN file_first_id(?1) AND file_last_id(?1)
+ ORDER BY 2, 3, 4 DESC, 5 DESC;

@@ -36,20 +36,24 @@ CREATE TEMP VIEW pool_creations(call_id, kind) AS
                              OR (a.keyword = 'connector' AND a.kind <> 'call')));
 
 -- engines_on_sqlite(call_id)
--- Engine calls whose URL says SQLite: in the call (`"sqlite:///app.db"`,
--- `f"sqlite:///{path}"`, `SQLITE_URL`), or through a name the module binds
--- to such a string. An embedded database has no server connections to pool.
+-- Engine calls whose URL names an embedded or in-memory database (the
+-- catalogue's kind 'embedded-url': SQLite, `duckdb:///:memory:`): in the
+-- call (`"sqlite:///app.db"`, `f"sqlite:///{path}"`, `SQLITE_URL`), or
+-- through a name the module binds to such a string. An embedded database
+-- has no server connections to pool.
 CREATE TEMP VIEW engines_on_sqlite(call_id) AS
   WITH url(call_id, text) AS (
     SELECT a.call_id, a.text
       FROM pool_constructors p JOIN calls c ON c.resolved = p.qualname
       JOIN call_args a ON a.call_id = c.id AND (a.pos = 0 OR a.keyword = 'url')
-     WHERE p.kind = 'engine')
-  SELECT call_id FROM url WHERE lower(text) GLOB '*sqlite*'
+     WHERE p.kind = 'engine'),
+  embedded(pattern) AS (SELECT name FROM catalogue WHERE kind = 'embedded-url')
+  SELECT u.call_id FROM url u JOIN embedded e ON lower(u.text) GLOB e.pattern
   UNION
   SELECT u.call_id FROM url u JOIN calls c ON c.id = u.call_id
     JOIN assignments s ON s.file_id = c.file_id AND s.target = u.text AND s.op = '='
-   WHERE s.value_kind IN ('string', 'concatenated_string') AND lower(s.value) GLOB '*sqlite*';
+    JOIN embedded e ON lower(s.value) GLOB e.pattern
+   WHERE s.value_kind IN ('string', 'concatenated_string');
 
 -- http_helpers(qualname)
 -- Module-level HTTP helpers that build a throw-away client per call (no
@@ -370,9 +374,11 @@ CREATE TEMP VIEW harmless_statements(name) AS
 -- dumps() returns); for PH703 nothing between may touch the disk (a
 -- fs_mutators call, a call of a project function, a call made as a
 -- statement other than harmless_statements, a yield); the two are
--- not in different branches of one if/elif/else or match statement; and
--- the second is not in an `except` of the try whose body holds the first
--- (which may have failed there).
+-- not in different branches of one if/elif/else or match statement, nor
+-- in different except clauses of one try, or one in an except clause and
+-- the other in that try's else block (never both run); and the second is
+-- not in an `except` of a try whose body holds the first (which may have
+-- failed there).
 CREATE TEMP VIEW repeated_calls(rule, call_id, first_id) AS
   WITH
     pairs(rule, a_id, b_id, names, fn) AS MATERIALIZED (
@@ -421,10 +427,30 @@ CREATE TEMP VIEW repeated_calls(rule, call_id, first_id) AS
       SELECT anc.call_id, s.parent_id, s.block_id
         FROM anc JOIN statements s ON s.id = anc.stmt_id JOIN statements p ON p.id = s.parent_id
        WHERE p.kind IN ('if_statement', 'match_statement')),
+    -- the arm of each enclosing try a call is in: its body, one of its
+    -- except clauses ('h' and the handler's id), its else block (known
+    -- when the try is the call's innermost one), or another (finally)
+    tryarm(call_id, try_id, arm) AS MATERIALIZED (
+      SELECT anc.call_id, p.id,
+             CASE WHEN s.block_id = p.id + 1 THEN 'body'
+                  ELSE coalesce((SELECT 'h' || h.id FROM handlers h
+                                  WHERE h.try_id = p.id AND s.line BETWEEN h.line AND h.end_line),
+                                (SELECT 'else' FROM calls c
+                                  WHERE c.id = anc.call_id AND c.try_id = p.id
+                                    AND NOT c.in_try AND NOT c.in_except AND NOT c.in_finally),
+                                'other') END
+        FROM anc JOIN statements s ON s.id = anc.stmt_id JOIN statements p ON p.id = s.parent_id
+       WHERE p.kind = 'try_statement'),
     kept(rule, a_id, b_id) AS (
       SELECT v.rule, v.a_id, v.b_id FROM valid v
        WHERE NOT EXISTS (SELECT 1 FROM branchy x JOIN branchy y ON y.parent_id = x.parent_id
-                          WHERE x.call_id = v.a_id AND y.call_id = v.b_id AND x.block_id <> y.block_id))
+                          WHERE x.call_id = v.a_id AND y.call_id = v.b_id AND x.block_id <> y.block_id)
+         -- two except clauses of one try, or one and its else block, never
+         -- both run; nor does the body's check stand after its handler's
+         AND NOT EXISTS (SELECT 1 FROM tryarm x JOIN tryarm y ON y.try_id = x.try_id
+                          WHERE x.call_id = v.a_id AND y.call_id = v.b_id AND x.arm <> y.arm
+                            AND x.arm <> 'other' AND y.arm <> 'other'
+                            AND (x.arm GLOB 'h*' OR y.arm GLOB 'h*')))
   SELECT rule, b_id, a_id FROM (
     SELECT k.rule, k.a_id, k.b_id,
            row_number() OVER (PARTITION BY k.b_id ORDER BY a.line DESC, a.col DESC) AS rn

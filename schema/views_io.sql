@@ -417,7 +417,8 @@ CREATE TEMP VIEW query_params(function_id, param, role, depth, via_call_id) AS
 --   lifecycle   starting, stopping, flushing and closing (start, stop,
 --               close, aclose, close_*, _close*, shutdown, disconnect,
 --               cancel, flush, __aenter__/__aexit__, __anext__,
---               enter_async_context...): startup and teardown sequences,
+--               enter_async_context, any *startup* or *shutdown* step:
+--               `emit_startup`, `run_shutdown_hooks`...): startup and teardown sequences,
 --               ordered on purpose;
 --   callback    a callable the function was given (a parameter or loop
 --               variable called by name: `await handler(event)`) or made
@@ -439,6 +440,7 @@ CREATE TEMP VIEW await_non_io(call_id, kind) AS
                               'cancel', 'flush', '__aenter__', '__aexit__', '__anext__', 'asend', 'athrow',
                               'enter_async_context', 'push_async_exit', 'cleanup')
                    OR c.name GLOB 'close_*' OR c.name GLOB '_close*'
+                   OR lower(c.name) GLOB '*startup*' OR lower(c.name) GLOB '*shutdown*'
                 THEN 'lifecycle'
               WHEN c.name IN ('debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'log')
                    AND (lower(c.receiver) GLOB '*log' OR lower(c.receiver) GLOB '*logger'
@@ -458,6 +460,7 @@ CREATE TEMP VIEW await_non_io(call_id, kind) AS
                     'asend', 'athrow', 'enter_async_context', 'push_async_exit', 'cleanup', 'emit', 'dispatch',
                     'notify', 'fire', 'trigger')
       OR c.name GLOB 'close_*' OR c.name GLOB '_close*'
+      OR lower(c.name) GLOB '*startup*' OR lower(c.name) GLOB '*shutdown*'
       OR c.resolved IN (SELECT name FROM catalogue
                          WHERE (kind = 'sleep' AND family = 'async') OR (kind = 'task-waiter' AND family = 'list'))
       OR (c.name IN ('wait_for', 'shield')
@@ -482,96 +485,93 @@ CREATE TEMP VIEW await_non_io(call_id, kind) AS
                OR EXISTS (SELECT 1 FROM assignments a
                            WHERE a.function_id = c.function_id AND a.target = c.callee AND a.op = 'for')));
 
--- package_roots(file_id, root)
--- The top-level package a file belongs to: the shortest prefix of its
--- module that is a package (`aiohttp` for aiohttp/client.py, also when the
--- tree is audited from above site-packages), else its module.
-CREATE TEMP VIEW package_roots(file_id, root) AS
-  WITH RECURSIVE
-    pre(file_id, prefix, rest) AS (
-      SELECT id, substr(module, 1, instr(module || '.', '.') - 1), substr(module, instr(module || '.', '.') + 1)
-        FROM files WHERE module IS NOT NULL
-      UNION ALL
-      SELECT file_id, prefix || '.' || substr(rest, 1, instr(rest || '.', '.') - 1),
-             substr(rest, instr(rest || '.', '.') + 1)
-        FROM pre WHERE rest <> ''),
-    pk(module) AS MATERIALIZED (SELECT module FROM files WHERE is_package),
-    -- (a join, not a subquery per file: inlined into a query over
-    -- functions, that subquery re-ran the recursion once per function)
-    shortest(file_id, prefix, len) AS MATERIALIZED (
-      SELECT file_id, prefix, min(length(prefix)) FROM pre
-       WHERE prefix IN (SELECT module FROM pk) GROUP BY file_id)
-  SELECT f.id, coalesce(s.prefix, f.module)
-    FROM files f LEFT JOIN shortest s ON s.file_id = f.id;
+-- io_calls(call_id, family, serves_many)
+-- Calls shown to do network or database I/O: the "I/O" of PH113 and PH202
+-- (a network, HTTP, database, cache or RPC client call of the catalogue).
+-- One of:
+--   a method of a client of the catalogue (kind 'client'), by the
+--   receiver's type: of the client itself (`session.get()` on an
+--   aiohttp.ClientSession, `pool.fetchrow()` on an asyncpg pool), `family`
+--   as the catalogue says; or of an object it made (`conn.fetch()` on
+--   `pool.acquire()`'s connection, `resp.json()` on a response), family
+--   'connection';
+--   a database query of db_query_calls on any other receiver (an ORM
+--   session, a cursor, a handle named like one), family 'database', or
+--   'pool' when the receiver's type is unknown and its name says pool or
+--   engine;
+--   a module-level HTTP helper (the catalogue's kind http-helper), family
+--   'helper'; a call that opens a connection of its own (kind
+--   'network-open', or a client's constructor: `await asyncpg.connect()`),
+--   family 'connect'.
+-- `serves_many`: the receiver can serve concurrent calls (an HTTP session,
+-- an engine, a pool, a Redis or MongoDB client, a helper that connects per
+-- call); a connection, a cursor, an ORM session or transaction and an
+-- embedded database serve one call at a time. Lifecycle and
+-- synchronisation calls are in it too (`session.close()`): rules drop
+-- them with await_non_io.
+CREATE TEMP VIEW io_calls(call_id, family, serves_many) AS
+  SELECT c.id, k.family, k.family IN ('session', 'engine', 'pool', 'client')
+    FROM catalogue k JOIN calls c ON c.receiver_type = k.name
+   WHERE k.kind = 'client'
+  UNION ALL
+  SELECT c.id, 'connection', 0
+    FROM calls c
+   WHERE c.receiver_type GLOB '*.*.*'
+     AND NOT EXISTS (SELECT 1 FROM catalogue k WHERE k.kind = 'client' AND k.name = c.receiver_type)
+     AND EXISTS (SELECT 1 FROM catalogue k WHERE k.kind = 'client' AND c.receiver_type GLOB k.name || '.*')
+  UNION ALL
+  SELECT q.call_id,
+         CASE WHEN c.receiver_type IS NULL
+                   AND (lower(c.receiver) GLOB '*pool' OR lower(c.receiver) GLOB '*engine') THEN 'pool'
+              ELSE 'database' END,
+         c.receiver_type IS NULL AND (lower(c.receiver) GLOB '*pool' OR lower(c.receiver) GLOB '*engine')
+    FROM db_query_calls q JOIN calls c ON c.id = q.call_id
+   WHERE q.kind <> 'repository'
+     AND NOT EXISTS (SELECT 1 FROM catalogue k WHERE k.kind = 'client'
+                        AND (c.receiver_type = k.name OR c.receiver_type GLOB k.name || '.*'))
+  UNION ALL
+  SELECT c.id, 'helper', 1 FROM catalogue h JOIN calls c ON c.resolved = h.name WHERE h.kind = 'http-helper'
+  UNION ALL
+  SELECT c.id, 'connect', 1 FROM catalogue h JOIN calls c ON c.resolved = h.name
+   WHERE h.kind IN ('network-open', 'client');
 
--- async_defs(root, name, is_method, n, function_id, stub)
--- The async methods and module-level async functions of each package by
--- name: how many, the lowest id, and whether one is a stub (its body is
--- elsewhere). A call that resolves to no project function but names one of
--- its own package (a method on a receiver of unknown type, a function
--- imported under a path the resolver did not follow) runs one of those.
-CREATE TEMP VIEW async_defs(root, name, is_method, n, function_id, stub) AS
-  SELECT p.root, f.name, f.is_method, count(*), min(f.id), max(f.is_stub)
-    FROM functions f JOIN package_roots p ON p.file_id = f.file_id
-   WHERE f.is_async AND NOT f.is_lambda AND (f.is_method OR f.parent_id IS NULL)
-   GROUP BY p.root, f.name, f.is_method;
-
--- io_coroutines(function_id, depth, via_call_id)
--- Project coroutines that await I/O: an awaited call that is neither
--- await_non_io nor a project function (depth 0, via_call_id that call), or an
--- awaited project coroutine that does (depth n, via_call_id the awaited
--- call). A call that resolves to no project function runs one by name
--- when its package defines an async method (for a call on a receiver of
--- unknown type: `await trace.send_start()`) or function (for a bare name)
--- of that name (async_defs), other than the calling function itself
--- (`await part.count()` in `count` delegates to parts of another type):
--- it awaits I/O when one of those does (or is a stub), and none otherwise.
--- Chains stop at depth 6.
-CREATE TEMP VIEW io_coroutines(function_id, depth, via_call_id) AS
+-- io_functions(function_id, depth, via_call_id, serves_many)
+-- Project coroutines shown to await I/O: one that awaits an io_calls call
+-- (depth 0, via_call_id that call), or that awaits a project coroutine
+-- that does (depth n, via_call_id the awaited call, resolved with evidence
+-- of its target: call_targets, never a method name alone). Lifecycle and
+-- synchronisation steps (await_non_io) are not its I/O. `serves_many`: it
+-- can run for many callers at once, because the I/O it reaches is on a
+-- receiver that serves concurrent calls, or on a connection it makes
+-- itself (`conn = await asyncpg.connect(dsn)`; one per call). Per
+-- function: the shortest chain among those that serve many, else the
+-- shortest. Chains stop at depth 6.
+CREATE TEMP VIEW io_functions(function_id, depth, via_call_id, serves_many) AS
   WITH RECURSIVE
-    pkg(file_id, root) AS MATERIALIZED (SELECT * FROM package_roots),
-    am(root, name, is_method, n, function_id, stub) AS MATERIALIZED (SELECT * FROM async_defs),
-    -- an awaited call, and what it may run by name: a method when it is
-    -- called on a receiver (m_ok), a function when it is a bare name or a
-    -- qualified name that matched no project function (f_ok)
-    ac(function_id, call_id, root, name, m_ok, f_ok) AS MATERIALIZED (
-      SELECT c.async_id, c.id, pkg.root, c.name, c.receiver IS NOT NULL,
-             c.receiver IS NULL OR coalesce(c.resolved, '') <> ''
-        FROM calls c JOIN pkg ON pkg.file_id = c.file_id
-       WHERE c.awaited AND c.async_id IS NOT NULL),
-    aw(function_id, call_id, root, name, m_ok, f_ok, by_name, stub) AS MATERIALIZED (
-      SELECT ac.function_id, ac.call_id, ac.root, ac.name, ac.m_ok, ac.f_ok,
-             EXISTS (SELECT 1 FROM am WHERE am.root = ac.root AND am.name = ac.name
-                                        AND CASE WHEN am.is_method THEN ac.m_ok ELSE ac.f_ok END
-                                        AND (am.n > 1 OR am.function_id <> ac.function_id))
-               AND NOT EXISTS (SELECT 1 FROM call_targets t WHERE t.call_id = ac.call_id)
-               AND NOT EXISTS (SELECT 1 FROM await_non_io n WHERE n.call_id = ac.call_id),
-             (SELECT max(am.stub) FROM am WHERE am.root = ac.root AND am.name = ac.name
-                                            AND CASE WHEN am.is_method THEN ac.m_ok ELSE ac.f_ok END)
-        FROM ac),
-    -- the awaited calls that run a project coroutine by name
-    bn(root, name, m_ok, f_ok, function_id, call_id) AS MATERIALIZED (
-      SELECT root, name, m_ok, f_ok, function_id, call_id FROM aw WHERE by_name),
-    r(function_id, depth, via_call_id) AS (
-      SELECT aw.function_id, 0, min(aw.call_id)
-        FROM aw
-       WHERE NOT EXISTS (SELECT 1 FROM await_non_io n WHERE n.call_id = aw.call_id)
-         AND NOT EXISTS (SELECT 1 FROM call_targets t WHERE t.call_id = aw.call_id)
-         AND (NOT aw.by_name OR aw.stub)
-       GROUP BY aw.function_id
+    base(function_id, call_id, serves_many) AS MATERIALIZED (
+      SELECT c.async_id, c.id,
+             i.serves_many
+             OR EXISTS (SELECT 1 FROM calls k
+                         WHERE k.function_id = c.function_id AND k.id <> c.id
+                           AND k.resolved IS NOT NULL AND k.resolved NOT GLOB '*.*.*.*.*.*'
+                           AND (c.receiver_type = k.resolved OR c.receiver_type GLOB k.resolved || '.*')
+                           AND k.resolved IN (SELECT name FROM catalogue WHERE kind = 'client'))
+        FROM io_calls i JOIN calls c ON c.id = i.call_id
+       WHERE c.awaited AND c.async_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM await_non_io n WHERE n.call_id = c.id)),
+    r(function_id, depth, via_call_id, serves_many) AS (
+      SELECT function_id, 0, min(call_id), serves_many FROM base GROUP BY function_id, serves_many
       UNION
-      SELECT aw.function_id, r.depth + 1, aw.call_id
+      SELECT e.async_id, r.depth + 1, e.id, r.serves_many
         FROM r JOIN call_targets t ON t.function_id = r.function_id
-               JOIN aw ON aw.call_id = t.call_id
-       WHERE r.depth < 6 AND aw.function_id <> r.function_id
-      UNION
-      SELECT bn.function_id, r.depth + 1, bn.call_id
-        FROM r JOIN functions f ON f.id = r.function_id
-               JOIN pkg ON pkg.file_id = f.file_id
-               JOIN bn ON bn.root = pkg.root AND bn.name = f.name
-       WHERE r.depth < 6 AND bn.function_id <> r.function_id AND f.is_async
-         AND CASE WHEN f.is_method THEN bn.m_ok ELSE bn.f_ok AND f.parent_id IS NULL END)
-  SELECT function_id, min(depth), via_call_id FROM r GROUP BY function_id;
+               JOIN calls e ON e.id = t.call_id
+       WHERE r.depth < 6 AND e.awaited AND e.async_id IS NOT NULL AND e.async_id <> r.function_id
+         AND NOT EXISTS (SELECT 1 FROM await_non_io n WHERE n.call_id = e.id)),
+    ranked(function_id, depth, via_call_id, serves_many, n) AS (
+      SELECT function_id, depth, via_call_id, serves_many,
+             row_number() OVER (PARTITION BY function_id ORDER BY serves_many DESC, depth, via_call_id)
+        FROM r)
+  SELECT function_id, depth, via_call_id, serves_many FROM ranked WHERE n = 1;
 
 -- ---------------------------------------------------------------------------
 -- Resources bound to local names

@@ -218,7 +218,8 @@ CREATE TEMP VIEW shared_collection_mutations(collection_id, file_id, function_id
 -- or through enumerate(), at the assignment's own loop depth: the value is
 -- walked once, front to back, and never indexed, measured, mutated, passed
 -- on or returned. The read sees this binding (no other binding of the name
--- comes between them in the block of either), the value is not stored
+-- comes between them in the block of either, nor in another block
+-- before the read: the other arm of an if), the value is not stored
 -- elsewhere by a chained assignment, and the name is not grown by an
 -- augmented assignment. A module-level name must not be part of the
 -- module's interface: not a dunder (`__all__`), not imported by another
@@ -277,11 +278,17 @@ CREATE TEMP VIEW iterated_once(assignment_id, name_id, loop_id) AS
      -- not a chained assignment (`x = cache[k] = value` stores it as well)
      AND NOT EXISTS (SELECT 1 FROM chained b WHERE b.stmt_id = a.stmt_id)
      -- the read sees this value: no other binding of the name between the
-     -- two in the block of either (`xs = a; xs = b; for x in xs`), and no
+     -- two in the block of either (`xs = a; xs = b; for x in xs`), none in
+-- another block before the read (`if k: xs = a` / `else: xs = [...]`), and no
      -- augmented assignment (`xs += more`, which grows the list) anywhere
      AND NOT EXISTS (SELECT 1 FROM binds b
                       WHERE b.scope = coalesce(a.function_id, -a.file_id) AND b.target = a.target AND b.id <> a.id
                         AND (b.op NOT IN ('=', ':=', 'for', 'with', 'import')
+                             -- bound in another block before the read (the
+                             -- other arm of an if): the loop walks either value
+                             OR ((b.line < n.line OR (b.line = n.line AND b.col < n.col))
+                                 AND (SELECT block_id FROM statements WHERE id = b.stmt_id)
+                                     <> (SELECT block_id FROM statements WHERE id = a.stmt_id))
                              OR ((b.line > a.end_line OR (b.line = a.end_line AND b.col >= a.end_col))
                                  AND (b.line < n.line OR (b.line = n.line AND b.col < n.col))
                                  AND (SELECT block_id FROM statements WHERE id = b.stmt_id)
