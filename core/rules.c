@@ -1124,7 +1124,8 @@ static void *run_worker(void *arg) {
     PhDiags *d = ph_diags_new();
     /* A connection that cannot open leaves its share to the others and, at
      * the end, to the caller's own connection. */
-    if (ph_db_open(r->db_path, true, &db, d) == PH_DB_OK && ph_rules_attach(r->set, db, d) == 0)
+    if (ph_db_open(r->db_path, true, &db, d) == PH_DB_OK && ph_rules_attach(r->set, db, d) == 0 &&
+        sqlite3_exec(db, ph_db_statement("reader_cache"), NULL, NULL, NULL) == SQLITE_OK)
         for (Task *t; (t = take(r));) {
             run_task(db, t);
             pthread_mutex_lock(&r->mu);

@@ -750,7 +750,7 @@ sqlite3 *ph_db_create(const char *path, const char *root, PhDiags *diags) {
     /* A fresh file is built whole and renamed into place, so it needs no
      * journal: a crash leaves only a temporary file behind. */
     sqlite3_exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=16384;"
-                     "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-262144;", NULL, NULL, NULL);
+                     "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-65536;", NULL, NULL, NULL);
     /* (an error here is the disk's, not the embedded schema's: say it once, below) */
     rc = ph_db_exec_script(db, "schema/tables.sql", ph_db_embedded("schema/tables.sql"), NULL);
     if (rc == SQLITE_OK)

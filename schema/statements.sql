@@ -103,6 +103,12 @@ SELECT seconds FROM rule_times WHERE id = ?1;
 -- ?1 = rule id, ?2 = seconds its query took.
 INSERT OR REPLACE INTO rule_times(id, seconds) VALUES (?1, ?2);
 
+-- name: reader_cache
+-- The page cache of each rule thread's connection (core/rules.c): the
+-- threads read the same pages, which the operating system caches once; a
+-- small cache each keeps the process's memory bounded on large trees.
+PRAGMA cache_size = -16384;
+
 -- name: fact_tables
 -- The fact tables other than files: those with an id and a file_id
 -- (core/rules.c shadows them for a rule of @scope file).
