@@ -8,6 +8,9 @@
 #   make valgrind run the test suite under valgrind's memcheck
 #   make bench    benchmark against the tree-sitter parse-only ceiling (bench/README.md)
 #   make docs     regenerate docs/rules.md from the rule headers (a test fails when it is stale)
+#   make install  install the binary, the man page pyhunt(1) and bash and zsh completion
+#                 under PREFIX (default /usr/local), below DESTDIR when it is set;
+#                 make uninstall removes those files and nothing else
 #
 # Third-party code is never committed: tree-sitter, tree-sitter-python and
 # tree-sitter-toml (for configuration files) are fetched from the npm registry
@@ -47,7 +50,7 @@ TSPY_DIR = $(DEPS)/tree-sitter-python
 TSTOML_DIR = $(DEPS)/tree-sitter-toml
 SARIF_MT = $(DEPS)/sarif/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 
-.PHONY: all demo test asan fuzz fuzz-targets valgrind bench docs clean distclean
+.PHONY: all demo test asan fuzz fuzz-targets valgrind bench docs install uninstall clean distclean
 all: $(BUILD)/pyhunt
 
 # --- dependencies -----------------------------------------------------------
@@ -142,6 +145,36 @@ test: $(BUILD)/pyhunt $(SARIF_MT)
 
 docs: $(BUILD)/pyhunt
 	$(BUILD)/pyhunt rules --format markdown > docs/rules.md.tmp && mv docs/rules.md.tmp docs/rules.md
+
+# --- install ---------------------------------------------------------------
+# The man page and the completion scripts are printed by the built binary
+# from the tables its parser and --help read (cli/manpage.c), so they say
+# what this binary does.
+
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+INSTALLED    = $(DESTDIR)$(BINDIR)/pyhunt $(DESTDIR)$(MANDIR)/man1/pyhunt.1 \
+               $(DESTDIR)$(BASHCOMPDIR)/pyhunt $(DESTDIR)$(ZSHCOMPDIR)/_pyhunt
+
+$(BUILD)/pyhunt.1: $(BUILD)/pyhunt
+	$(BUILD)/pyhunt help --man > $@.tmp && mv $@.tmp $@
+$(BUILD)/pyhunt.bash: $(BUILD)/pyhunt
+	$(BUILD)/pyhunt help --completion bash > $@.tmp && mv $@.tmp $@
+$(BUILD)/_pyhunt: $(BUILD)/pyhunt
+	$(BUILD)/pyhunt help --completion zsh > $@.tmp && mv $@.tmp $@
+
+install: $(BUILD)/pyhunt $(BUILD)/pyhunt.1 $(BUILD)/pyhunt.bash $(BUILD)/_pyhunt
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 755 $(BUILD)/pyhunt $(DESTDIR)$(BINDIR)/pyhunt
+	install -m 644 $(BUILD)/pyhunt.1 $(DESTDIR)$(MANDIR)/man1/pyhunt.1
+	install -m 644 $(BUILD)/pyhunt.bash $(DESTDIR)$(BASHCOMPDIR)/pyhunt
+	install -m 644 $(BUILD)/_pyhunt $(DESTDIR)$(ZSHCOMPDIR)/_pyhunt
+
+uninstall:
+	rm -f $(INSTALLED)
 
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \

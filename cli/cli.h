@@ -105,6 +105,24 @@ extern const PhCommand *const ph_commands[];
 extern const PhCommand ph_audit_command, ph_extract_command, ph_query_command, ph_rules_command,
     ph_schema_command, ph_test_command, ph_repl_command, ph_help_command, ph_version_command;
 
+/* What pyhunt is, in a line without capital or period (usage, the man
+ * page's NAME). */
+extern const char ph_cli_about[];
+
+/* The exit codes and what each means, ended by a NULL meaning. */
+typedef struct PhExitCode {
+    PhExit code;
+    const char *meaning;   /* "no findings" */
+} PhExitCode;
+extern const PhExitCode ph_exit_codes[];
+
+/* Documentation generated from the tables above (manpage.c): the manual
+ * page pyhunt(1) in roff, and the completion script of `shell` (bash or
+ * zsh). `pyhunt help --man`, `pyhunt help --completion SHELL`; `make
+ * install` installs their output. */
+void ph_cli_man(FILE *out);
+void ph_cli_completion(FILE *out, const char *shell);
+
 /* The command named `name`, or NULL. Static. */
 const PhCommand *ph_cli_command(const char *name);
 
@@ -130,6 +148,10 @@ const PhOption *ph_opts_find(const PhCommand *cmd, const char *name);
 
 /* A command's help, from its table: usage, summary, operands, options. */
 void ph_opts_help(const PhCommand *cmd, FILE *out);
+
+/* What an option means, as help prints it: its help, the words it takes,
+ * its default, whether it repeats. Caller frees with free(). */
+char *ph_opts_describe(const PhOption *o);
 
 /* The options every extracting command shares; T is its option struct,
  * with fields `PhExtractOptions xo`, `const char *db` and `PhStrList
@@ -281,5 +303,24 @@ PhRuleSet *ph_cli_load_rules(const char *root, const char *const *dirs, size_t n
 /* Load the rule set's catalogue files into db (ph_rules_attach), printing
  * any diagnostic. Returns 0 or -1. */
 int ph_cli_attach_catalogues(const PhRuleSet *rules, sqlite3 *db);
+
+/* ---------------------------------------------------------------------------
+ * Safe fixes (fix.c): `audit --fix` and `--fix-diff`.
+ */
+
+typedef struct PhFixTotals {
+    int fixed;             /* findings whose fix was written (or, with a diff, printed) */
+    int overlapped;        /* fixes left for a later pass: they overlap one applied now */
+    int errors;            /* files that could not be read or written */
+    int unparsable;        /* files left alone: their fixed text would not parse (a rule's defect) */
+} PhFixTotals;
+
+/* Apply the edits of the findings of fs (sorted by path) to their files
+ * under dir, or print them as a unified diff to `diff` (not NULL: nothing
+ * is written); files are named by their paths relative to dir, as in every
+ * format. Fixes refused are warnings, those refused for overlapping a fix
+ * applied in this pass only when `last` (another pass, over the
+ * re-extracted files, may apply them). Adds to *t. */
+void ph_cli_fix(sqlite3 *db, const char *dir, const PhFindings *fs, FILE *diff, bool last, PhFixTotals *t);
 
 #endif

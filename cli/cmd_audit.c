@@ -9,7 +9,10 @@
  * baseline, --min-severity, the configuration's per-file-ignores and the
  * paths named, --diff with the lines changed since a git ref from
  * gitdiff.c, contexts); the report model (core/report_model.c) gathers what
- * the chosen format shows, and the format prints it.
+ * the chosen format shows, and the format prints it. With --fix it applies
+ * the safe fixes of the findings so narrowed (fix.c), re-extracts and runs
+ * the rules again, the same way; --fix-diff prints those fixes instead of
+ * the report.
  */
 #include "baseline.h"
 #include "cli.h"
@@ -56,7 +59,7 @@ static void print_timings(const PhExtractStats *st, double extract, double rules
 typedef struct AuditOptions {
     const char *format, *output, *min_severity, *diff, *db, *baseline, *write_baseline;
     PhStrList select, extend_select, ignore, queries, exclude, contexts, context_patterns;
-    bool exit_zero, strict, no_color, no_cache, show_settings, statistics, quiet, timings;
+    bool exit_zero, strict, no_color, no_cache, show_settings, statistics, quiet, timings, fix, fix_diff;
     int max_bytes;
     PhExtractOptions xo;
     PhConfigRef cfg;
@@ -68,7 +71,7 @@ enum { MARKDOWN_MAX_BYTES = 60000 };
 
 static const PhOption audit_options[] = {
     {.name = "format", .kind = PH_OPT_ENUM, .value = "FORMAT",
-     .words = PH_WORDS("text", "concise", "json", "sarif", "markdown", "github"), .def = "text",
+     .words = PH_WORDS("text", "concise", "json", "sarif", "markdown", "github", "gitlab"), .def = "text",
      .offset = offsetof(AuditOptions, format), .help = "report format"},
     {.name = "output", .kind = PH_OPT_PATH, .value = "FILE", .offset = offsetof(AuditOptions, output),
      .help = "write the report to FILE, which is replaced only once the whole report is written ('-': "
@@ -106,6 +109,10 @@ static const PhOption audit_options[] = {
      .offset = offsetof(AuditOptions, max_bytes),
      .help = "markdown: at most N bytes, keeping the most severe findings (default 60000, under GitHub's "
              "comment limit)"},
+    {.name = "fix", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, fix),
+     .help = "rewrite the source where a finding has a safe fix (a rule's @autofix), then report what remains"},
+    {.name = "fix-diff", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, fix_diff),
+     .help = "print the safe fixes as a unified diff instead of the report, and write nothing"},
     PH_OPTS_EXTRACT(AuditOptions),
     PH_OPTS_CONFIG(AuditOptions),
     PH_OPT_CONTEXT_PATTERN(AuditOptions),
@@ -166,6 +173,21 @@ static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
     return 0;
 }
 
+/* What one audit runs the rules with: once, and again after each pass of
+ * --fix over the re-extracted files. */
+typedef struct Audit {
+    const AuditOptions *o;
+    const PhRuleSet *rules;
+    sqlite3 *db;                 /* reopened by each pass of --fix */
+    PhBaseline *baseline;        /* --baseline, or NULL */
+    PhChanges *changes;          /* --diff's changed lines, or NULL */
+    char **paths;                /* the paths named, as given */
+    int npaths;
+    bool warned;                 /* the paths that hold no audited file were named */
+    PhProgress *progress;        /* the progress line */
+    PhRuleTime *times;           /* each rule's time in the last run (--timings) */
+} Audit;
+
 /* Run every rule into *fs, prepare the findings (sources, fingerprints)
  * and narrow them as the options say, in this order: the baseline (over
  * every finding, so that a finding the later steps leave out does not count
@@ -174,33 +196,80 @@ static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
  * that left_out counts what --contexts all would add to this very report.
  * Fills r's counts of what each left out. Returns false after a rule failed
  * (its diagnostics printed). */
-static bool run_rules(sqlite3 *db, const PhRuleSet *rules, const AuditOptions *o, PhBaseline *baseline,
-                      PhChanges *changes, char **paths, int npaths, PhFindings *fs, PhReport *r, PhProgress *progress,
-                      PhRuleTime *times) {
+static bool run_rules(Audit *a, PhFindings *fs, PhReport *r) {
+    const AuditOptions *o = a->o;
+    sqlite3 *db = a->db;
     memset(fs, 0, sizeof *fs);
     PhDiags *d = ph_diags_new();
     char *db_path = o->db ? ph_xstrdup(o->db) : ph_extract_default_db(r->root);
-    ph_progress_phase(progress, "rules run");
+    ph_progress_phase(a->progress, "rules run");
     PhRunOptions ro = {.cached = !o->no_cache, .jobs = o->xo.jobs, .db_path = db_path,
-                       .progress = ph_progress_step, .arg = progress};
-    bool ok = ph_rules_run_all(db, rules, &ro, fs, times, d) == 0;
-    ph_progress_end(progress);
+                       .progress = ph_progress_step, .arg = a->progress};
+    bool ok = ph_rules_run_all(db, a->rules, &ro, fs, a->times, d) == 0;
+    ph_progress_end(a->progress);
     free(db_path);
     ph_cli_print_diags(d);
     ph_diags_free(d);
     ph_report_prepare(fs, db, r->root, o->xo.max_file_bytes ? o->xo.max_file_bytes : PH_MAX_FILE_BYTES);
-    if (baseline)
-        ph_baseline_apply(baseline, o->baseline, fs, rules, &r->baseline);
+    if (a->baseline)
+        ph_baseline_apply(a->baseline, o->baseline, fs, a->rules, &r->baseline);
     if (o->min_severity)
         ph_findings_min_severity(fs, o->min_severity);
-    char **rel = ph_cli_under_root(r->root, paths, npaths);
-    ph_cli_warn_unaudited(db, paths, rel);
+    char **rel = ph_cli_under_root(r->root, a->paths, a->npaths);
+    if (!a->warned)
+        ph_cli_warn_unaudited(db, a->paths, rel);
+    a->warned = true;
     ph_cli_report_scope(fs, &o->cfg, rel);
     ph_words_free(rel);
-    if (changes)
-        r->diff_dropped = ph_findings_keep(fs, changed, changes);
+    r->diff_dropped = a->changes ? ph_findings_keep(fs, changed, a->changes) : 0;
     ph_findings_contexts(fs, r->contexts);
     return ok;
+}
+
+/* Passes of --fix: a fix refused for overlapping one applied in the same
+ * pass gets another chance once the file is re-extracted, as in Ruff. */
+enum { FIX_PASSES = 10 };
+
+/* --fix and --fix-diff over *fs, the report's findings (run_rules: the
+ * baseline, the selection, the paths named and the contexts already
+ * applied): print their fixes to `diff` (--fix-diff, one pass), or write
+ * them, re-extract, and run the rules again into *fs and r, pass after
+ * pass while a fix was left for overlapping one just applied. a->db is
+ * reopened; NULL when it could not be (said). *query_error is set when a
+ * rule failed in a later pass; *input_errors counts the last extraction's.
+ * Returns what was fixed. */
+static PhFixTotals fix_passes(Audit *a, PhFindings *fs, PhReport *r, FILE *diff, int *input_errors,
+                              bool *query_error) {
+    const AuditOptions *o = a->o;
+    PhFixTotals fixed = {0};
+    char *dir = ph_report_root_dir(r->root);
+    for (int pass = 1;; pass++) {
+        PhFixTotals t = {0};
+        bool last = diff || pass == FIX_PASSES;
+        ph_cli_fix(a->db, dir, fs, diff, last, &t);
+        fixed.fixed += t.fixed;
+        fixed.errors += t.errors;
+        fixed.unparsable += t.unparsable;
+        if (diff || !t.fixed)
+            break;
+        /* the fixed files are re-extracted, and the rules run over them */
+        ph_findings_free(fs);
+        ph_db_close(a->db);
+        PhExtractStats st;
+        ph_progress_phase(a->progress, "files parsed");
+        a->db = ph_cli_open_db(r->root, o->db, &o->xo, false, input_errors, &st);
+        if (!a->db || ph_cli_attach_catalogues(a->rules, a->db) != 0) {
+            ph_db_close(a->db);
+            a->db = NULL;
+            memset(fs, 0, sizeof *fs);
+            break;
+        }
+        *query_error = !run_rules(a, fs, r);
+        if (last || !t.overlapped || *query_error)
+            break;
+    }
+    free(dir);
+    return fixed;
 }
 
 /* The emitter of --write-baseline. */
@@ -217,6 +286,11 @@ static const PhReportFormat *chosen_emitter(const AuditOptions *o) {
     bool markdown = strcmp(fmt->name, "markdown") == 0, json = strcmp(fmt->name, "json") == 0;
     if (o->max_bytes && !markdown) {
         ph_cli_usage_error("audit", "--max-bytes limits the markdown report; --format is %s", fmt->name);
+        return NULL;
+    }
+    if (o->fix_diff && (o->write_baseline || o->statistics)) {
+        ph_cli_usage_error("audit", "--fix-diff prints the fixes instead of a report; it does not go with %s",
+                           o->write_baseline ? "--write-baseline" : "--statistics");
         return NULL;
     }
     if (o->write_baseline)
@@ -284,7 +358,7 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
     const char *fixed_date = getenv("PYHUNT_DATE");   /* reproducible reports (tests) */
     if (fixed_date && *fixed_date)
         snprintf(date, sizeof date, "%s", fixed_date);
-    char *default_out = !o->output && markdown ? ph_xasprintf("%s-pyhunt-audit.md", date) : NULL;
+    char *default_out = !o->output && markdown && !o->fix_diff ? ph_xasprintf("%s-pyhunt-audit.md", date) : NULL;
     const char *output = o->write_baseline ? o->write_baseline : default_out ? default_out : o->output;
     char *err = NULL;
     PhOutput *out = ph_output_open(output, &err);
@@ -346,29 +420,44 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
         .color = f == stdout && isatty(1) && !o->no_color && !getenv("NO_COLOR"),
     };
     PhRuleTime *times = ph_xcalloc(ph_rules_len(rules) ? ph_rules_len(rules) : 1, sizeof *times);
-    bool query_error = !run_rules(db, rules, o, baseline, changes, paths, npaths, &fs, &r, &progress, times);
+    Audit a = {o, rules, db, baseline, changes, paths, npaths, false, &progress, times};
+    bool query_error = !run_rules(&a, &fs, &r);
     double t_ruled = ph_now();
+    PhFixTotals fixed = {0};
+    if ((o->fix || o->fix_diff) && !query_error) {
+        fixed = fix_passes(&a, &fs, &r, o->fix_diff ? f : NULL, &input_errors, &query_error);
+        db = a.db;
+        if (db && o->fix)
+            fprintf(stderr, "pyhunt: %d fixed, %zu remaining\n", fixed.fixed, fs.len);
+    }
     ph_changes_free(changes);
     ph_baseline_free(baseline);
-    ph_report_gather(&r, db, fmt->needs);
-    fmt->emit(f, &r);
-    ph_report_release(&r);
+    if (db && !o->fix_diff) {
+        ph_report_gather(&r, db, fmt->needs);
+        fmt->emit(f, &r);
+        ph_report_release(&r);
+    }
     bool to_file = f != stdout;
-    bool written = ph_output_close(out, &err) == 0;
+    bool written = db && ph_output_close(out, &err) == 0;
     if (o->timings)
         print_timings(&st, t_extracted - t_start, t_ruled - t_extracted, ph_now() - t_ruled, times, ph_rules_len(rules));
     free(times);
-    if (!written)
+    if (!db)
+        ph_output_discard(out);
+    else if (!written)
         fprintf(stderr, "pyhunt: %s\n", err);
-    else if (to_file)
+    else if (to_file && !o->fix_diff)
         fprintf(stderr, "pyhunt: wrote %s%s (%zu finding%s)\n", o->write_baseline ? "baseline " : "", output, fs.len,
                 fs.len == 1 ? "" : "s");
     free(err);
     free(default_out);
-    if (query_error)
+    if (query_error || fixed.unparsable)
         status = PH_EXIT_QUERY;
-    else if (!written || (o->strict && input_errors))
+    else if (!written || (o->strict && input_errors) || fixed.errors)
         status = PH_EXIT_USAGE;
+    else if (o->fix_diff)
+        /* the diff is the output: exit 1 when it is not empty (as Ruff's --diff) */
+        status = fixed.fixed ? PH_EXIT_FINDINGS : PH_EXIT_CLEAN;
     else
         status = fs.len && !o->exit_zero && !o->write_baseline ? PH_EXIT_FINDINGS : PH_EXIT_CLEAN;
     ph_findings_free(&fs);

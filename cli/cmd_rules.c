@@ -62,6 +62,10 @@ static void explain(FILE *out, const PhRule *r) {
         fputs("\nNot flagged:\n", out);
         indent(out, r->accepted, "  ");
     }
+    if (r->autofix) {
+        fputs("\nSafe fix (audit --fix):\n", out);
+        indent(out, r->autofix, "  ");
+    }
     fprintf(out, "\nQuery: %s\n", r->path);
 }
 
@@ -115,7 +119,7 @@ static const PhOption rules_options[] = {
      .offset = offsetof(RulesOptions, queries), .help = "add the rules in DIR"},
     PH_OPTS_CONFIG(RulesOptions),
     {.name = "format", .kind = PH_OPT_ENUM, .value = "FORMAT", .words = PH_WORDS("table", "json", "markdown"), .def = "table",
-     .offset = offsetof(RulesOptions, format), .help = "list format (markdown: the rule documentation, as in docs/rules.md)"},
+     .offset = offsetof(RulesOptions, format), .help = "list format (json: every field of every rule; markdown: the rule documentation, as in docs/rules.md)"},
     {0},
 };
 
@@ -140,6 +144,8 @@ static int cmd_rules(void *opts, int argc, char **argv) {
             status = ph_cli_usage_error("rules", "no rule '%s'; 'pyhunt rules' lists them", o->explain);
     } else if (strcmp(o->format, "markdown") == 0) {
         markdown(stdout, rules);
+    } else if (strcmp(o->format, "json") == 0) {
+        ph_report_rules_json(stdout, rules);
     } else {
         const char *names[] = {"id", "severity", "name", "precision", "default", "contexts", "source"};
         PhGrid *g = ph_grid_begin(o->format, stdout, 7, names);

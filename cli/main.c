@@ -10,7 +10,9 @@
 #include "output.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,17 +29,26 @@ const PhCommand *ph_cli_command(const char *name) {
     return NULL;
 }
 
+const char ph_cli_about[] = "a semantic code-query database for Python: performance and async antipatterns";
+
+const PhExitCode ph_exit_codes[] = {
+    {PH_EXIT_CLEAN, "no findings"},
+    {PH_EXIT_FINDINGS, "findings"},
+    {PH_EXIT_USAGE, "usage or input error"},
+    {PH_EXIT_QUERY, "query error"},
+    {0, NULL},
+};
+
 static void usage(FILE *out) {
-    fputs("usage: pyhunt COMMAND [ARGS]\n\n"
-          "A semantic code-query database for Python: performance and async antipatterns.\n\n"
-          "Commands:\n",
-          out);
+    fprintf(out, "usage: pyhunt COMMAND [ARGS]\n\n%c%s.\n\nCommands:\n", toupper((unsigned char)ph_cli_about[0]),
+            ph_cli_about + 1);
     for (const PhCommand *const *c = ph_commands; *c; c++)
         if (!(*c)->hidden)
             fprintf(out, "  %-9s %s\n", (*c)->name, (*c)->summary);
-    fputs("\nExit codes: 0 no findings, 1 findings, 2 usage or input error, 3 query error.\n"
-          "Run 'pyhunt help COMMAND' for a command's options.\n",
-          out);
+    fputs("\nExit codes:", out);
+    for (const PhExitCode *e = ph_exit_codes; e->meaning; e++)
+        fprintf(out, "%s %d %s", e == ph_exit_codes ? "" : ",", e->code, e->meaning);
+    fputs(".\nRun 'pyhunt help COMMAND' for a command's options.\n", out);
 }
 
 /* "unknown command", with the nearest command when one is close. */
@@ -53,7 +64,33 @@ static int unknown_command(const char *name) {
     return ph_cli_usage_error(NULL, "unknown command '%s'; run 'pyhunt help'", name);
 }
 
+typedef struct HelpOptions {
+    bool man;
+    const char *completion;
+} HelpOptions;
+
+static const PhOption help_options[] = {
+    {.name = "man", .kind = PH_OPT_FLAG, .offset = offsetof(HelpOptions, man),
+     .help = "print the manual page pyhunt(1), in roff, from the same tables as this help"},
+    {.name = "completion", .kind = PH_OPT_ENUM, .value = "SHELL", .words = PH_WORDS("bash", "zsh"),
+     .offset = offsetof(HelpOptions, completion), .help = "print the completion script for SHELL"},
+    {0},
+};
+
 static int cmd_help(void *opts, int argc, char **argv) {
+    HelpOptions *o = opts;
+    if ((o->man || o->completion) && argc > 0)
+        return ph_cli_usage_error("help", "--man and --completion describe every command: no COMMAND with them");
+    if (o->man && o->completion)
+        return ph_cli_usage_error("help", "--man and --completion print different files: give one");
+    if (o->man) {
+        ph_cli_man(stdout);
+        return PH_EXIT_CLEAN;
+    }
+    if (o->completion) {
+        ph_cli_completion(stdout, o->completion);
+        return PH_EXIT_CLEAN;
+    }
     if (argc > 0) {
         const PhCommand *c = ph_cli_command(argv[0]);
         if (!c)
@@ -66,7 +103,14 @@ static int cmd_help(void *opts, int argc, char **argv) {
 }
 
 const PhCommand ph_help_command = {
-    .name = "help", .run = cmd_help, .usage = "[COMMAND]", .summary = "show help", .max_args = 1,
+    .name = "help",
+    .run = cmd_help,
+    .usage = "[COMMAND] [options]",
+    .summary = "show help",
+    .options = help_options,
+    .opts_size = sizeof(HelpOptions),
+    .max_args = 1,
+    .operands = "  COMMAND             the command whose arguments and options to show\n",
 };
 
 static int cmd_version(void *opts, int argc, char **argv) {

@@ -359,6 +359,25 @@ static void wrapped(FILE *out, const char *text, int col) {
     putc('\n', out);
 }
 
+char *ph_opts_describe(const PhOption *o) {
+    sqlite3_str *s = sqlite3_str_new(NULL);
+    sqlite3_str_appendall(s, o->help);
+    if (o->kind == PH_OPT_ENUM || o->kind == PH_OPT_WORDS) {
+        char *list = word_list(o->words, ", ");
+        sqlite3_str_appendf(s, ": %s", list);
+        free(list);
+    }
+    if (o->def)
+        sqlite3_str_appendf(s, " (default %s)", o->def);
+    if (is_list(o))
+        sqlite3_str_appendall(s, o->kind == PH_OPT_IDS || o->kind == PH_OPT_WORDS ? "; comma-separated, repeatable"
+                                                                                 : "; repeatable");
+    char *t = sqlite3_str_finish(s);
+    char *r = ph_xstrdup(t ? t : "");
+    sqlite3_free(t);
+    return r;
+}
+
 void ph_opts_help(const PhCommand *cmd, FILE *out) {
     fprintf(out, "usage: pyhunt %s%s%s\n\n%s.\n", cmd->name, *cmd->usage ? " " : "", cmd->usage, cmd->summary);
     if (cmd->operands)
@@ -382,21 +401,9 @@ void ph_opts_help(const PhCommand *cmd, FILE *out) {
         } else {
             fprintf(out, "%*s", HELP_COLUMN - col, "");
         }
-        sqlite3_str *s = sqlite3_str_new(NULL);
-        sqlite3_str_appendall(s, o->help);
-        if (o->kind == PH_OPT_ENUM || o->kind == PH_OPT_WORDS) {
-            char *list = word_list(o->words, ", ");
-            sqlite3_str_appendf(s, ": %s", list);
-            free(list);
-        }
-        if (o->def)
-            sqlite3_str_appendf(s, " (default %s)", o->def);
-        if (is_list(o))
-            sqlite3_str_appendall(s, o->kind == PH_OPT_IDS || o->kind == PH_OPT_WORDS ? "; comma-separated, repeatable"
-                                                                                     : "; repeatable");
-        char *t = sqlite3_str_finish(s);
-        wrapped(out, t ? t : "", HELP_COLUMN);
-        sqlite3_free(t);
+        char *t = ph_opts_describe(o);
+        wrapped(out, t, HELP_COLUMN);
+        free(t);
     }
     if (cmd->notes)
         fprintf(out, "\n%s", cmd->notes);

@@ -383,6 +383,8 @@ static bool not_in_baseline(const PhFinding *f, void *baseline) {
 
 void ph_baseline_apply(PhBaseline *self, const char *path, PhFindings *fs, const PhRuleSet *ran,
                        PhBaselineCounts *counts) {
+    for (size_t i = 0; i < self->len; i++)
+        self->entries[i].used = false;
     counts->path = path;
     counts->matched = ph_findings_keep(fs, not_in_baseline, self);
     counts->unmatched = 0;

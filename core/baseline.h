@@ -42,7 +42,8 @@ void ph_baseline_free(PhBaseline *self);   /* NULL is a no-op */
 /* Drop the findings that an entry matches (fingerprints must be set:
  * ph_report_prepare) and count into *counts (its path is set to `path`):
  * the findings dropped, and the entries of rules in `ran` that match no
- * finding (an entry of a rule that did not run says nothing). */
+ * finding (an entry of a rule that did not run says nothing). Each call
+ * starts afresh (audit --fix applies it again after each pass). */
 void ph_baseline_apply(PhBaseline *self, const char *path, PhFindings *fs, const PhRuleSet *ran,
                        PhBaselineCounts *counts);
 

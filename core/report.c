@@ -2,7 +2,8 @@
  * report: the format table, the JSON format, and what several formats share
  * (JSON strings, names, fingerprints, notes on what was left out, a rule's
  * documentation, the architecture record). The text formats, SARIF,
- * markdown and GitHub annotations live in report_*.c beside this file.
+ * markdown, GitHub annotations, GitLab's code quality report and the rule
+ * catalogue as JSON live in report_*.c beside this file.
  */
 #include "report.h"
 #include "util.h"
@@ -20,6 +21,7 @@ const PhReportFormat ph_report_formats[] = {
     {"markdown", "an audit report for a pull request or an audit file", ph_report_markdown,
      PH_REPORT_ARCH | PH_REPORT_CALLS},
     {"github", "GitHub Actions workflow annotations", ph_report_github, 0},
+    {"gitlab", "a GitLab code quality report (Code Climate JSON)", ph_report_gitlab, 0},
     {NULL, NULL, NULL, 0},
 };
 
@@ -221,6 +223,8 @@ char *ph_report_rule_markdown(const PhRule *r) {
     }
     if (r->accepted)
         sqlite3_str_appendf(s, "\nNot flagged: %s\n", r->accepted);
+    if (r->autofix)
+        sqlite3_str_appendf(s, "\nSafe fix (`audit --fix`): %s\n", r->autofix);
     char *t = sqlite3_str_finish(s);
     char *out = ph_xstrdup(t ? t : "");
     sqlite3_free(t);

@@ -19,6 +19,8 @@
  *   report_markdown.c  the audit report for a pull request (scope,
  *                      architecture, findings by category, recommendations)
  *   report_github.c    GitHub Actions workflow annotations
+ *   report_gitlab.c    GitLab's code quality report
+ *   report_rules.c     the rule catalogue itself, as JSON
  *
  * Paths: every format names a file by its path relative to the audited
  * root (PhLocation.path), the same in all of them; SARIF says which root
@@ -214,5 +216,10 @@ void ph_report_json(FILE *out, const PhReport *r);
 void ph_report_sarif(FILE *out, const PhReport *r);
 void ph_report_markdown(FILE *out, const PhReport *r);
 void ph_report_github(FILE *out, const PhReport *r);
+void ph_report_gitlab(FILE *out, const PhReport *r);
+
+/* Every field of every rule as a JSON array (`pyhunt rules --format json`,
+ * report_rules.c). */
+void ph_report_rules_json(FILE *out, const PhRuleSet *rules);
 
 #endif

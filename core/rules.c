@@ -42,6 +42,7 @@ static void rule_free(PhRule *r) {
     free(r->bad);
     free(r->good);
     free(r->accepted);
+    free(r->autofix);
     free(r->path);
     free(r->sql);
     free(r->contexts_text);
@@ -226,8 +227,9 @@ int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool built
             else if (!strcmp(tag, "contexts")) f = &r->contexts_text;
             else if (!strcmp(tag, "default")) f = &r->default_text;
             else if (!strcmp(tag, "scope")) f = &r->scope_text;
+            else if (!strcmp(tag, "autofix")) f = &r->autofix;
             bool in_example = last && (last == &r->bad || last == &r->good || last == &r->description ||
-                                       last == &r->accepted);
+                                       last == &r->accepted || last == &r->autofix);
             if (!f && in_example) {
                 /* a decorator in a code example, not a tag */
                 size_t cs = dash + 2 < n && p[dash + 2] == ' ' ? dash + 3 : dash + 2;
@@ -249,7 +251,8 @@ int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool built
             append_field(f, p + vs, ve - vs);
             last = f;
         } else if (last && (last == &r->description || last == &r->bad || last == &r->good ||
-                            last == &r->accepted || last == &r->message || last == &r->fix)) {
+                            last == &r->accepted || last == &r->autofix || last == &r->message ||
+                            last == &r->fix)) {
             /* A continuation line: its text after "-- ", indentation kept
              * (code examples). `dash` is where the "--" starts. */
             size_t s = dash + 2;
@@ -681,7 +684,7 @@ static char *expand(const char *tmpl, sqlite3_stmt *st, int ncols, char **unfill
 }
 
 typedef struct Lookup {
-    sqlite3_stmt *path, *noqa, *related;
+    sqlite3_stmt *path, *noqa, *related, *edits;
 } Lookup;
 
 /* The path of a file id (caller frees with free()) and, when context is
@@ -736,6 +739,43 @@ static void add_related(Lookup *lk, PhFinding *f, const char *json) {
     f->nrelated = v.len;
 }
 
+/* The finding's edits, from a rule's `edits` JSON. Returns false, leaving
+ * the finding without a fix, when the JSON is not an array of complete
+ * edits: a defect of the rule, which the caller reports. */
+static bool add_edits(Lookup *lk, PhFinding *f, const char *json) {
+    sqlite3_bind_text(lk->edits, 1, json, -1, SQLITE_TRANSIENT);
+    PhVec(PhEdit) v = {0};
+    bool ok = true;
+    int rc;
+    while ((rc = sqlite3_step(lk->edits)) == SQLITE_ROW) {
+        PhEdit e = {.line = sqlite3_column_int(lk->edits, 0),
+                    .col = sqlite3_column_int(lk->edits, 1),
+                    .end_line = sqlite3_column_int(lk->edits, 2),
+                    .end_col = sqlite3_column_int(lk->edits, 3)};
+        if (!sqlite3_column_int(lk->edits, 6) || e.line < 1 || e.col < 1 || e.end_line < e.line ||
+            (e.end_line == e.line && e.end_col < e.col)) {
+            ok = false;
+            break;
+        }
+        e.old = ph_xstrdup((const char *)sqlite3_column_text(lk->edits, 4));
+        e.text = ph_xstrdup((const char *)sqlite3_column_text(lk->edits, 5));
+        ph_vec_push(&v, e);
+    }
+    ok = ok && rc == SQLITE_DONE && v.len > 0;
+    sqlite3_reset(lk->edits);
+    if (!ok) {
+        for (size_t i = 0; i < v.len; i++) {
+            free(v.items[i].old);
+            free(v.items[i].text);
+        }
+        free(v.items);
+        return false;
+    }
+    f->edits = v.items;
+    f->nedits = v.len;
+    return true;
+}
+
 /* One result row of a rule, as the query returned it (message expanded). */
 typedef struct Row {
     int64_t file_id;
@@ -745,6 +785,7 @@ typedef struct Row {
     char *fix;             /* @fix filled, one line */
     char *related;         /* JSON, or NULL */
     char *unfilled;        /* a placeholder a NULL column left empty, or NULL (fresh runs only) */
+    char *edits;           /* JSON, or NULL */
 } Row;
 
 typedef PhVec(Row) Rows;
@@ -761,6 +802,7 @@ static void rows_free(Rows *rows) {
         free(rows->items[i].fix);
         free(rows->items[i].related);
         free(rows->items[i].unfilled);
+        free(rows->items[i].edits);
     }
     free(rows->items);
 }
@@ -801,7 +843,8 @@ static int run_query(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diags
         return -1;
     }
     int ncols = sqlite3_column_count(st);
-    int c_file = -1, c_line = -1, c_col = -1, c_eline = -1, c_ecol = -1, c_msg = -1, c_sev = -1, c_rel = -1;
+    int c_file = -1, c_line = -1, c_col = -1, c_eline = -1, c_ecol = -1, c_msg = -1, c_sev = -1, c_rel = -1,
+        c_edits = -1;
     for (int c = 0; c < ncols; c++) {
         const char *n = sqlite3_column_name(st, c);
         if (!strcmp(n, "file_id")) c_file = c;
@@ -812,6 +855,7 @@ static int run_query(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diags
         else if (!strcmp(n, "message")) c_msg = c;
         else if (!strcmp(n, "severity")) c_sev = c;
         else if (!strcmp(n, "related")) c_rel = c;
+        else if (!strcmp(n, "edits")) c_edits = c;
     }
     if (c_file < 0 || c_line < 0 || c_col < 0) {
         ph_diags_add(diags, PH_ERROR, rule->path, 1, 0, 0, NULL,
@@ -840,6 +884,7 @@ static int run_query(sqlite3 *db, const PhRule *rule, Rows *rows, PhDiags *diags
         }
         r.fix = expand(rule->fix, st, ncols, &r.unfilled);
         r.related = column_dup(st, c_rel);
+        r.edits = column_dup(st, c_edits);
         ph_vec_push(rows, r);
     }
     if (rc != SQLITE_DONE) {
@@ -900,7 +945,8 @@ static bool cache_read(sqlite3 *db, const char *key, Rows *rows) {
                  .severity = column_dup(st, 5),
                  .message = column_dup(st, 6),
                  .related = column_dup(st, 7),
-                 .fix = column_dup(st, 8)};
+                 .fix = column_dup(st, 8),
+                 .edits = column_dup(st, 9)};
         ph_vec_push(rows, r);
     }
     sqlite3_finalize(st);
@@ -933,13 +979,17 @@ static void warn_unfilled(Lookup *lk, const PhRule *rule, const Rows *rows, PhDi
 }
 
 /* The findings of a rule's rows, `# noqa` applied, appended to out; the
- * rows' strings move into them. */
-static void add_findings(sqlite3 *db, const PhRule *rule, Rows *rows, PhFindings *out, PhDiags *diags) {
+ * rows' strings move into them (the caller still frees rows). Returns -1,
+ * with an error in diags, when a row's edits are not well-formed: the rule
+ * failed. */
+static int add_findings(sqlite3 *db, const PhRule *rule, Rows *rows, PhFindings *out, PhDiags *diags) {
     Lookup lk = {0};
     sqlite3_prepare_v2(db, ph_db_statement("file_path"), -1, &lk.path, NULL);
     sqlite3_prepare_v2(db, ph_db_statement("suppressions"), -1, &lk.noqa, NULL);
     sqlite3_prepare_v2(db, ph_db_statement("related"), -1, &lk.related, NULL);
+    sqlite3_prepare_v2(db, ph_db_statement("edits"), -1, &lk.edits, NULL);
     warn_unfilled(&lk, rule, rows, diags);
+    bool bad_edits = false;
     for (size_t i = 0; i < rows->len; i++) {
         Row *r = &rows->items[i];
         if (suppressed(&lk, r->file_id, r->line, rule->id)) {
@@ -962,6 +1012,12 @@ static void add_findings(sqlite3 *db, const PhRule *rule, Rows *rows, PhFindings
         r->fix = NULL;
         if (r->related && *r->related)
             add_related(&lk, &f, r->related);
+        if (r->edits && *r->edits && !add_edits(&lk, &f, r->edits) && !bad_edits) {
+            ph_diags_add(diags, PH_ERROR, rule->path, body_line(rule), 0, 0, NULL,
+                         "rule %s: its edits column is not a JSON array of {line, col, end_line, end_col, old, "
+                         "new} (%s:%d:%d)", rule->id, f.loc.path, f.loc.line, f.loc.col);
+            bad_edits = true;
+        }
         if (out->len == out->cap) {
             out->cap = out->cap ? out->cap * 2 : 64;
             out->items = ph_xrealloc(out->items, out->cap * sizeof *out->items);
@@ -971,6 +1027,8 @@ static void add_findings(sqlite3 *db, const PhRule *rule, Rows *rows, PhFindings
     sqlite3_finalize(lk.path);
     sqlite3_finalize(lk.noqa);
     sqlite3_finalize(lk.related);
+    sqlite3_finalize(lk.edits);
+    return bad_edits ? -1 : 0;
 }
 
 /* ---------------------------------------------------------------------------
@@ -1205,6 +1263,7 @@ static int write_rows(sqlite3 *db, sqlite3_stmt *run, sqlite3_stmt *row, const T
         sqlite3_bind_text(row, 9, r->message, -1, SQLITE_STATIC);
         sqlite3_bind_text(row, 10, r->related, -1, SQLITE_STATIC);
         sqlite3_bind_text(row, 11, r->fix ? r->fix : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(row, 12, r->edits, -1, SQLITE_STATIC);
         rc = sqlite3_step(row) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
         sqlite3_reset(row);
     }
@@ -1265,9 +1324,7 @@ int ph_rules_run(sqlite3 *db, const PhRule *rule, bool cached, PhFindings *out, 
         const PhDiag *d = ph_diags_at(t.diags, k);
         ph_diags_add(diags, d->severity, d->path, d->line, d->col, d->end_col, d->source_line, "%s", d->message);
     }
-    if (!t.failed)
-        add_findings(db, rule, &t.rows, out, diags);
-    bool failed = t.failed;
+    bool failed = t.failed || add_findings(db, rule, &t.rows, out, diags) != 0;
     task_free(&t);
     return failed ? -1 : 0;
 }
@@ -1339,10 +1396,8 @@ int ph_rules_run_all(sqlite3 *db, const PhRuleSet *set, const PhRunOptions *o, P
             ph_diags_add(diags, d->severity, d->path, d->line, d->col, d->end_col, d->source_line, "%s", d->message);
         }
         task_merge(t);
-        if (t->failed)
+        if (t->failed || add_findings(db, t->rule, &t->rows, out, diags) != 0)
             failed++;
-        else
-            add_findings(db, t->rule, &t->rows, out, diags);
         if (times)
             times[i] = (PhRuleTime){t->rule, t->seconds, t->hit && !t->stale.len};
         task_free(t);
@@ -1416,6 +1471,11 @@ static void finding_free(PhFinding *f) {
     for (size_t i = 0; i < f->nrelated; i++)
         loc_free(&f->related[i]);
     free(f->related);
+    for (size_t i = 0; i < f->nedits; i++) {
+        free(f->edits[i].old);
+        free(f->edits[i].text);
+    }
+    free(f->edits);
 }
 
 int ph_findings_keep(PhFindings *self, bool (*keep)(const PhFinding *f, void *ctx), void *ctx) {

@@ -20,8 +20,11 @@
  * Result columns: file_id, line, col (required); end_line, end_col,
  * message (else @message with {column} placeholders), severity (P1-P3, when
  * the finding differs from the rule's), related (a JSON array of
- * {file_id, line, col, end_line, end_col, message}); any other column can
- * feed the message template.
+ * {file_id, line, col, end_line, end_col, message}); edits (a safe fix: a
+ * JSON array of {line, col, end_line, end_col, old, new}, see PhEdit; NULL
+ * when the rule cannot show that the rewrite keeps behaviour); any other
+ * column can feed the message template. `@autofix` says in words what the
+ * edits do and why they are safe.
  *
  * Where findings are reported: `@contexts` lists the code contexts
  * (schema/context.h) whose findings a default audit shows, or `all`;
@@ -65,6 +68,7 @@ typedef struct PhRule {
     char *description;     /* what it finds and why it matters (may be NULL) */
     char *bad, *good;      /* examples (may be NULL) */
     char *accepted;        /* what it does not flag, on purpose (may be NULL) */
+    char *autofix;         /* the rewrite its `edits` column makes, and why it keeps behaviour (may be NULL) */
     char *path;            /* file it came from */
     char *sql;             /* the whole file text (comments included) */
     bool builtin;
@@ -85,6 +89,16 @@ typedef struct PhLocation {
     char *end_snippet;     /* source text of `end_line` when it is after `line`; may be NULL */
 } PhLocation;
 
+/* One edit of a finding's fix: the text from (line, col) to (end_line,
+ * end_col), 1-based, columns counting characters and the end exclusive (as
+ * every location), is `old` and becomes `text`. A file where the span does
+ * not hold `old` is left alone (core/fix.h). */
+typedef struct PhEdit {
+    int line, col, end_line, end_col;
+    char *old;             /* what the rule read there ("" for an insertion) */
+    char *text;            /* the replacement ("" for a deletion) */
+} PhEdit;
+
 typedef struct PhFinding {
     const PhRule *rule;    /* borrowed from the rule set */
     char severity[4];      /* the finding's own: P1..P3 */
@@ -95,6 +109,8 @@ typedef struct PhFinding {
     char *fix;             /* @fix with its placeholders filled, one line; "" when the rule has none */
     PhLocation *related;
     size_t nrelated;
+    PhEdit *edits;         /* its safe fix, applied together or not at all; NULL when it has none */
+    size_t nedits;
 } PhFinding;
 
 typedef struct PhFindings {

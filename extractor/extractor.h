@@ -140,6 +140,17 @@ int ph_extract_memory(sqlite3 *db, const PhMemFile *files, size_t n, PhDiags *di
  * pkg, src/pkg/x.py -> pkg.x. Caller frees with free(). */
 char *ph_extract_module_name(const char *relpath, bool *is_package);
 
+/* The text the extractor parses for a file's bytes: a PEP 263 encoding
+ * decoded to UTF-8, a byte order mark dropped, lone CRs made line ends,
+ * bytes that are not UTF-8 read as U+FFFD (extractor/source.h,
+ * ph_source_prepare). Positions in the facts are positions in this text.
+ * Caller frees with free(); *out_len gets its length. */
+char *ph_extract_text(const char *bytes, size_t len, size_t *out_len);
+
+/* Syntax errors (ERROR and MISSING nodes) in a text of ph_extract_text()
+ * as Python, or -1 when tree-sitter gave up. Stores nothing. */
+int ph_extract_syntax_errors(const char *text, size_t len);
+
 /* Print the parse tree of a file: `pyhunt extract --dump-tree FILE`. */
 int ph_extract_dump_tree(const char *path, FILE *out, PhDiags *diags);
 

@@ -2500,7 +2500,20 @@ static void visit_stmt_node(Parser *p, Ctx *c, TSNode n, int64_t block_id, int i
         break;
     }
     case K_global_statement:
-    case K_nonlocal_statement:
+    case K_nonlocal_statement: {
+        /* the names declared: an assignment to them outlives the call */
+        const char *how = kind(n) == K_global_statement ? "global" : "nonlocal";
+        Kids k;
+        kids_open(&k, n);
+        for (TSNode ch; kids_next(&k, &ch);)
+            if (kind(ch) == K_identifier) {
+                size_t len;
+                const char *s = text(p, ch, &len);
+                name_row(p, c, ch, s, len, "declare", how, 0);
+            }
+        kids_close(&k);
+        break;
+    }
     case K_pass_statement:
     case K_continue_statement:
     case K_type_alias_statement:

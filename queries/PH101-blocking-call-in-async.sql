@@ -24,12 +24,41 @@
 -- @accepted functions passed uncalled to asyncio.to_thread, run_in_executor,
 -- anyio/trio to_thread.run_sync; calls inside a nested sync def or lambda;
 -- pure path-string functions (os.path.join...); names that merely look alike
--- (a project's own async def sleep, a local list named requests); methods on
--- receivers of unknown type.
+-- (a project's own async def sleep, a local list named requests). Beyond the
+-- column: methods on receivers of unknown type (the type is the evidence that
+-- the call blocks); reads and writes of a file that the same coroutine opened
+-- with a reported call (`with open(p) as f: f.read()`, `open(p).read()`: one
+-- root cause, one finding, at the open); queue get/put with block=False and
+-- put on a queue the file only ever makes unbounded (they never wait); socket
+-- methods on a socket the function sets non-blocking or calls in a try that
+-- catches BlockingIOError (it raises instead of waiting);
+-- getaddrinfo/gethostbyname of a numeric address (no lookup);
+-- psycopg2.connect in asynchronous mode (it does not block).
 --
 -- Result: one row per blocking call directly in an async def (calls.async_id),
 -- at the call; `callee` is blocking_calls.what.
-SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, b.what AS callee, f.name AS function
-  FROM blocking_calls b
-  JOIN calls c ON c.id = b.call_id
-  JOIN functions f ON f.id = c.async_id;
+WITH found AS MATERIALIZED (
+  SELECT c.id, c.file_id, c.async_id, c.receiver, c.name, c.line, c.col, c.end_line, c.end_col, b.what
+    FROM blocking_calls b
+    JOIN calls c ON c.id = b.call_id
+   WHERE c.async_id IS NOT NULL),
+-- files opened by a reported call of the coroutine, and the name they are bound to
+opened(call_id, async_id, name) AS MATERIALIZED (
+  SELECT o.id, o.async_id, coalesce(w.as_name, a.target)
+    FROM found o
+    JOIN calls c ON c.id = o.id
+    LEFT JOIN withs w ON w.call_id = o.id AND w.as_name IS NOT NULL
+    LEFT JOIN assignments a ON a.value_call_id = o.id AND a.target_kind = 'name'
+   WHERE c.resolved IN (SELECT name FROM catalogue WHERE kind = 'blocking-type' AND family = 'file')),
+-- a read or write of such a file: the open's finding covers it
+covered(call_id) AS MATERIALIZED (
+  SELECT f.id
+    FROM found f
+   WHERE f.name IN (SELECT name FROM catalogue WHERE kind = 'blocking-method' AND family = 'file')
+     AND (EXISTS (SELECT 1 FROM opened o WHERE o.async_id = f.async_id AND o.name = f.receiver)
+          OR EXISTS (SELECT 1 FROM calls i JOIN opened o ON o.call_id = i.id
+                      WHERE i.parent_call_id = f.id AND i.use = 'attr')))
+SELECT f.file_id, f.line, f.col, f.end_line, f.end_col, f.what AS callee, fn.name AS function
+  FROM found f
+  JOIN functions fn ON fn.id = f.async_id
+ WHERE f.id NOT IN (SELECT call_id FROM covered);

@@ -23,10 +23,14 @@
 -- async def handler(request):
 --     return await asyncio.to_thread(load, request.path)
 -- @accepted chains that pass through asyncio.to_thread, run_in_executor or
--- anyio/trio to_thread (the function is passed, not called); functions
--- only referenced (registered as callbacks, stored), not called; helpers
--- decorated to run on a thread (@sync_to_async); a blocking call directly in
--- the async def (that is PH101).
+-- anyio/trio to_thread (the function is passed, not called); functions only
+-- referenced (registered as callbacks, stored), not called. Beyond the
+-- column: helpers decorated to run on a thread (@sync_to_async: their body
+-- does not run on the loop); a blocking call directly in the async def (PH101
+-- reports it: one finding per root cause); calls that may run more than one
+-- definition (a name defined per platform: the chain would be a guess);
+-- functions of modules whose I/O async code accepts by convention (logging,
+-- traceback: the catalogue's exempt-module).
 --
 -- Result: one row per call site in an async def whose target is a sync
 -- project function in blocking_reach, at the call. The chain is the shortest

@@ -24,12 +24,15 @@
 --
 -- async def on_signup(user):
 --     await notify(user, "welcome")
--- @accepted results awaited, returned, yielded, passed to any call
--- (create_task, gather, wait, TaskGroup.create_task, asyncio.run...), stored
--- on an object or in a collection, or bound to a name read later; async
--- generators; coroutines behind a decorator that may change what a call
--- returns (coroutine_functions); calls whose target is ambiguous between an
--- async and a sync definition; calls that resolve to nothing known.
+-- @accepted results awaited, returned, passed to
+-- create_task/gather/wait/TaskGroup.create_task, stored on an object or in a
+-- collection. Beyond the column: results yielded, passed to any other call or
+-- bound to a name read later (the receiver may await it); async generators
+-- (calling one makes no coroutine); coroutines behind a decorator that may
+-- change what a call returns (coroutine_functions: the call may not return a
+-- coroutine); calls whose target is ambiguous between an async and a sync
+-- definition, and calls that resolve to nothing known (the coroutine is not
+-- shown).
 --
 -- Result: one row per call, at the call; `where` says where the result went
 -- (empty when discarded, " (bound to x)" when bound to an unused name).

@@ -22,14 +22,16 @@
 --             return await session.get(url)
 --
 --     return await asyncio.gather(*[bounded(u) for u in urls])
--- @accepted a literal, fixed number of arguments; comprehensions and loops over
--- a literal collection, range() of a literal or a count (not
--- range(len(items))) or a name bound to one; loops capped by their own
--- counter (`if i >= limit: break`); coroutines guarded by a
+-- @accepted a literal, fixed number of arguments; coroutines guarded by a
 -- semaphore (or limiter) in the same function or in the called coroutine (up
--- to two calls deep); collections built outside the function; waiting on
--- futures or tasks that already exist; tearing down what exists (close,
--- release, cancel... every connection of a pool).
+-- to two calls deep). Beyond the column, where the size is shown to be
+-- bounded: comprehensions and loops over a literal collection, range() of a
+-- literal or a count (not range(len(items))) or a name bound to one; loops
+-- capped by their own counter (`if i >= limit: break`); where no new work is
+-- spawned: waiting on futures or tasks that already exist, and tearing down
+-- what exists (close, release, cancel... every connection of a pool);
+-- collections built outside the function (their size is not shown to come
+-- from the data).
 --
 -- Result: one row per gather/wait call, at the call; `callee` as written,
 -- `iter` the iterable of the (first) unbounded loop that builds the

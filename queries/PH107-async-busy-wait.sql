@@ -18,9 +18,18 @@
 -- async def wait_ready(self):
 --     await self.ready_event.wait()
 -- @accepted periodic loops (`while True:` doing work and sleeping, with no
--- exit test); loops that await an event, a condition, a queue or a stream;
--- bounded `for` retry loops; sleeps that do not happen on every turn (back-off
--- in an except clause); sync functions.
+-- exit test); loops that produce something every turn (a yield, a send or
+-- write to a stream or websocket, a put to a queue, a publish or emit: the
+-- catalogue's kind producer; a call of a callback the function was given);
+-- loops that await an event, a condition, a queue or a stream. Beyond the
+-- column: producers whatever ends them, not only a count or a deadline (the
+-- sleep paces the output, it waits for nothing); timers that sleep until the
+-- deadline they test (the sleep's duration reads a name of the exit test:
+-- `sleep(expiry - now)` then `if now >= expiry`: they wake when the condition
+-- can first hold); periodic loops whose exit tests are lifecycle flags
+-- (below); sleeps that do not happen on every turn (back-off in an except
+-- clause); `sleep(0)` in a loop that awaits something else (a cooperative
+-- yield); loops that wait on a worker thread (to_thread: input, not a poll).
 --
 -- Result: one row per while loop, at the `while`; `what` is the condition
 -- polled, `sleep` the sleep call, `function` the enclosing async def.
@@ -53,6 +62,12 @@ polls AS (
             JOIN calls c ON c.id = a.call_id AND c.id IN (SELECT call_id FROM async_sleeps)
            WHERE a.loop_id = l.id AND a.use = 'discard'
            ORDER BY a.line LIMIT 1) AS sleep,
+         (SELECT a.stmt_id
+            FROM loop_awaits a
+            JOIN statements s ON s.id = a.stmt_id AND s.parent_id = l.stmt_id
+                             AND s.kind = 'expression_statement'
+           WHERE a.loop_id = l.id AND a.use = 'discard' AND a.call_id IN (SELECT call_id FROM async_sleeps)
+           ORDER BY a.line LIMIT 1) AS sleep_stmt,
          EXISTS (SELECT 1 FROM calls c
                   WHERE c.loop_id = l.id AND c.stmt_id <> l.stmt_id
                     AND c.id NOT IN (SELECT call_id FROM async_sleeps)) AS works,
@@ -68,6 +83,26 @@ exits AS (                       -- while True: ... if cond: break/return, with 
     JOIN ifs i ON i.parent_id = p.stmt_id
    WHERE p.is_while_true AND p.sleep IS NOT NULL
      AND i.id IN (SELECT id FROM exiting)),
+-- loops that hand something on every turn: a statement of the loop's own
+-- body yields, calls a producer method, or calls a callback (a parameter of
+-- the function or of the one it is nested in) for its effect
+producing AS MATERIALIZED (
+  SELECT s.parent_id AS loop_stmt
+    FROM returns r JOIN statements s ON s.id = r.stmt_id
+   WHERE r.kind IN ('yield', 'yield_from') AND s.parent_id IS NOT NULL
+  UNION
+  SELECT s.parent_id
+    FROM calls c JOIN statements s ON s.id = c.stmt_id AND s.kind = 'expression_statement'
+   WHERE s.parent_id IS NOT NULL AND c.async_id IS NOT NULL AND c.use IN ('discard', 'await')
+     AND ((c.receiver IS NOT NULL AND c.name IN (SELECT name FROM catalogue WHERE kind = 'producer'))
+          OR (c.receiver IS NULL
+              AND EXISTS (SELECT 1 FROM functions f JOIN params p ON p.function_id IN (f.id, f.parent_id)
+                           WHERE f.id = c.function_id AND p.name = c.callee)))),
+-- the statements whose condition decides when the loop stops
+stop_tests(loop_id, stmt_id, line) AS (
+  SELECT p.id, p.stmt_id, p.line FROM polls p WHERE NOT p.is_while_true
+  UNION ALL
+  SELECT e.loop_id, i.id, i.line FROM exits e JOIN statements i ON i.id = e.if_id),
 lifecycle(pattern) AS (
   VALUES ('*running*'), ('*closed*'), ('*closing*'), ('*stop*'), ('*shutdown*'), ('*shutting*'),
          ('*alive*'), ('*exit*'), ('*active*'), ('*connected*'), ('*state*'), ('*cancel*'), ('*quit*'),
@@ -86,6 +121,13 @@ SELECT p.file_id, p.line, p.col, p.line AS end_line, p.col + 5 AS end_col, p.fun
                                 AND NOT EXISTS (SELECT 1 FROM lifecycle z
                                                  WHERE lower(coalesce(e.names, '')) GLOB z.pattern)))))
    AND NOT (p.awaits_more AND p.sleep GLOB '*(0)' OR p.awaits_more AND p.sleep GLOB '*(0.0)')
+   AND p.stmt_id NOT IN (SELECT loop_stmt FROM producing)
+   AND NOT EXISTS (              -- a timer: it sleeps until the deadline it tests
+         SELECT 1 FROM names d
+           JOIN stop_tests t ON t.loop_id = p.id
+           JOIN names x ON x.stmt_id = t.stmt_id AND x.line = t.line AND x.name = d.name AND x.ctx = 'load'
+          WHERE d.stmt_id = p.sleep_stmt AND d.ctx = 'load' AND d.role <> 'receiver'
+            AND d.name NOT IN ('self', 'cls'))
    AND NOT EXISTS (              -- it waits on an event, queue, condition or stream as well
          SELECT 1 FROM calls c
           WHERE c.loop_id = p.id AND c.id IN (SELECT call_id FROM sync_point_calls))

@@ -29,9 +29,10 @@
 --         async with self._lock:
 --             self.value += 1
 --             await store.save(self.value)
--- @accepted asyncio, trio and anyio locks; thread locks in sync functions and
--- in nested sync defs run in a worker thread; `lock.locked()` and `release()`,
--- which never block.
+-- @accepted asyncio.Lock and friends. Beyond the column: trio and anyio locks
+-- (they suspend, as asyncio's do); thread locks in sync functions and in
+-- nested sync defs run in a worker thread (not on the loop); `lock.locked()`
+-- and `release()`, which never block.
 --
 -- Result: one row per `with` item or acquire() call, at the item or the call;
 -- `how` is the acquisition as written (`with self._lock`, `lock.acquire()`),

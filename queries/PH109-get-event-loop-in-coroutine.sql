@@ -19,10 +19,23 @@
 --     loop = asyncio.get_running_loop()
 --     await loop.run_in_executor(None, work)
 -- @accepted get_event_loop() outside coroutines (start-up code, sync functions, nested sync defs).
+-- @autofix renames the function: `asyncio.get_event_loop()` becomes
+-- `asyncio.get_running_loop()`, when it is called on the module (`asyncio`,
+-- an alias of it, or `asyncio.events`, which has both functions). Inside a
+-- coroutine a loop is running, and get_event_loop() returns that loop, as
+-- get_running_loop() does. A bare `get_event_loop()` imported by name is
+-- left alone: the fix would need an import.
 --
 -- Result: one row per call, at the call (asyncio.events is where the
 -- function lives: `from asyncio import events; events.get_event_loop()`).
-SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, f.name AS function
+-- edits: the function's name, when the call is `MODULE.get_event_loop(...)`
+-- on one line.
+SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, f.name AS function,
+       CASE WHEN c.receiver IS NOT NULL AND c.callee = c.receiver || '.get_event_loop' AND c.line = c.end_line
+                 AND c.nargs = 0 AND c.kwargs = '' AND NOT c.star_args
+            THEN json_array(json_object('line', c.line, 'col', c.col + length(c.callee) - 14, 'end_line', c.line,
+                                        'end_col', c.col + length(c.callee), 'old', 'get_event_loop',
+                                        'new', 'get_running_loop')) END AS edits
   FROM calls c
   JOIN functions f ON f.id = c.async_id
  WHERE c.resolved IN (SELECT name FROM catalogue WHERE kind = 'event-loop' AND family = 'getter');

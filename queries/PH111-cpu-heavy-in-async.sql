@@ -20,8 +20,10 @@
 --     digest = await asyncio.to_thread(
 --         hashlib.pbkdf2_hmac, "sha256", password.encode(), user.salt, 600_000)
 -- @accepted the same functions passed uncalled to asyncio.to_thread,
--- run_in_executor or anyio/trio to_thread, or called in a nested sync def or
--- lambda that is offloaded; cheap hashes (sha256, crc32) and json.
+-- run_in_executor or anyio/trio to_thread. Beyond the column: calls in a
+-- nested sync def or lambda (they run where the function is run, which may be
+-- a worker thread). Cheap hashes (sha256, crc32) and json are not in the
+-- list.
 --
 -- Result: one row per call, at the call; `resolved` is the qualified callee,
 -- `function` the enclosing async def.

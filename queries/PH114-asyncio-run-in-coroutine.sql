@@ -20,9 +20,10 @@
 -- async def refresh_all(sources):
 --     for source in sources:
 --         await source.refresh()
--- @accepted asyncio.run() and run_until_complete() in sync functions, at module
--- level and under `if __name__ == "__main__":`; inside a nested sync def run in
--- a worker thread (asyncio.to_thread); project methods that are merely named run.
+-- @accepted asyncio.run() and run_until_complete() outside coroutines (sync
+-- functions, module level, `if __name__ == "__main__":`). Beyond the column:
+-- inside a nested sync def (run in a worker thread, which has no running
+-- loop); project methods that are merely named run (not asyncio's).
 --
 -- Result: one row per call, at the call; `callee` as written, `function` the
 -- enclosing async def.

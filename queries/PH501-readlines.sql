@@ -24,10 +24,20 @@
 -- whose handler covers the read and iterated after it (`try: lines =
 -- fh.readlines() except OSError: lines = []`); lines read before the same
 -- file is opened again for writing (read, then rewrite the file).
+-- @autofix deletes `.readlines()`: `for line in fh.readlines():` becomes
+-- `for line in fh:` (and `enumerate(fh.readlines())` becomes
+-- `enumerate(fh)`), when fh is a file object (bound from a call the
+-- catalogue names a `resource` of family `file`: open(), io.open(),
+-- gzip.open()...), the loop has no break or
+-- return (it reads the file to its end, so the file is left where
+-- readlines() leaves it), it is not a generator expression (which could be
+-- consumed after the file is closed), and nothing reads fh during the
+-- loop or after it but a close(). Iterating a file yields the same lines,
+-- newlines included, that readlines() returns.
 
 -- Result: one row per readlines() call, at the call. Columns: file_id, line,
 -- col, end_line, end_col; callee (as written); where (' in def name()' or
--- '' at module level).
+-- '' at module level); edits (the safe fix, see @autofix).
 WITH rl AS (
   SELECT c.* FROM calls c
    WHERE c.name = 'readlines' AND c.receiver IS NOT NULL AND c.nargs = 0 AND c.kwargs = ''
@@ -35,7 +45,33 @@ WITH rl AS (
      AND NOT EXISTS (SELECT 1 FROM functions f WHERE f.qualname = c.resolved)
 )
 SELECT c.file_id, c.line, c.col, c.end_line, c.end_col, c.callee,
-       coalesce(' in def ' || f.name || '()', '') AS "where"
+       coalesce(' in def ' || f.name || '()', '') AS "where",
+       CASE WHEN c.receiver NOT GLOB '*[^A-Za-z0-9_]*' AND c.line = c.end_line
+                 AND c.end_col = c.col + length(c.receiver) + length('.readlines()')
+                 AND EXISTS (SELECT 1 FROM catalogue k
+                              WHERE k.kind = 'resource' AND k.family = 'file' AND k.name = c.receiver_type)
+                 AND EXISTS (
+                       SELECT 1 FROM loops l
+                        WHERE l.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
+                          AND l.kind IN ('for', 'list_comp', 'set_comp', 'dict_comp') AND NOT l.has_break
+                          AND (l.iter_call_id = c.id OR (c.use = 'arg' AND l.iter_call_id = c.parent_call_id)))
+                 -- no read of the file after the call, but its close(): in the
+                 -- function, or in a function nested in it
+                 AND NOT EXISTS (
+                       SELECT 1 FROM names n
+                         LEFT JOIN functions g ON g.id = n.function_id
+                         LEFT JOIN functions h ON h.id = c.function_id
+                        WHERE n.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
+                          AND n.name = c.receiver AND n.ctx = 'load'
+                          AND CASE WHEN n.function_id IS c.function_id THEN n.line * 100000 + n.col > c.line * 100000 + c.col
+                                   ELSE h.id IS NULL
+                                        OR (g.line * 100000 + g.col > h.line * 100000 + h.col
+                                            AND g.end_line * 100000 + g.end_col <= h.end_line * 100000 + h.end_col) END
+                          AND NOT EXISTS (SELECT 1 FROM calls k
+                                           WHERE k.id = n.call_id AND k.name = 'close' AND k.receiver = c.receiver
+                                             AND k.nargs = 0))
+            THEN json_array(json_object('line', c.line, 'col', c.col + length(c.receiver), 'end_line', c.line,
+                                        'end_col', c.end_col, 'old', '.readlines()', 'new', '')) END AS edits
   FROM rl c
   LEFT JOIN functions f ON f.id = c.function_id
  WHERE c.use = 'iter'

@@ -40,10 +40,23 @@
 -- before the loop (a snapshot taken on purpose); lists iterated inside a
 -- loop of their own (walked many times);
 -- module-level names other modules import, and `__all__`.
+-- @autofix deletes `list(` and `)` where a loop iterates the call itself
+-- (`for x in list(y):` becomes `for x in y:`, a comprehension's `for` as
+-- well), in two cases. `list(range(...))`: a range is immutable and walks
+-- the same numbers. `list(xs)`, `list(d.keys())`, `.values()`, `.items()`,
+-- when xs or d is a fresh collection of the function (bound only to
+-- displays and comprehensions, never passed on, stored, aliased or read by
+-- a nested function: no other code can reach it) that the loop, a `for`
+-- statement or a list, set or dict comprehension, neither grows, shrinks
+-- nor assigns into: iterating it live then sees what the copy held, and
+-- stopping early consumes nothing. Iterators, generators, map() and the
+-- like are never rewritten: their own code would then run between the
+-- loop's iterations.
 
 -- Result: one row per list(...) call or comprehension, at it. Columns:
 -- file_id, line, col, end_line, end_col; what ('list(...)' or 'the list
--- comprehension'); source (what it copies); where (' in def name()' or '').
+-- comprehension'); source (what it copies); where (' in def name()' or
+-- ''); edits (the safe fix, see @autofix).
 --
 -- How: every candidate list gets a kind (what it copies), a reach (who
 -- else may change that) and the spans where other code runs while it is
@@ -392,7 +405,48 @@ kept(fid) AS (
           END
 )
 SELECT f.file_id, f.line, f.col, f.end_line, f.end_col, f.what, f.source,
-       coalesce(' in def ' || fn.name || '()', '') AS "where"
+       coalesce(' in def ' || fn.name || '()', '') AS "where",
+       (SELECT json_array(json_object('line', c.line, 'col', c.col, 'end_line', a.line, 'end_col', a.col,
+                                      'old', 'list(', 'new', ''),
+                          json_object('line', a.end_line, 'col', a.end_col, 'end_line', c.end_line,
+                                      'end_col', c.end_col, 'old', ')', 'new', ''))
+          FROM calls c
+          JOIN call_args a ON a.call_id = c.id AND a.pos = 0
+          JOIN loops l ON l.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id) AND l.iter_call_id = c.id
+          LEFT JOIN calls k ON a.kind = 'call' AND k.parent_call_id = c.id AND k.arg_idx = 0
+                           AND k.line = a.line AND k.col = a.col
+         WHERE c.id = f.fid AND c.use = 'iter' AND c.name = 'list'
+           AND a.line = c.line AND a.col = c.col + length('list(') AND a.end_line = c.end_line
+           AND c.end_col = a.end_col + 1
+           AND ((k.resolved = 'range' AND k.receiver IS NULL)
+                OR (l.kind IN ('for', 'list_comp', 'set_comp', 'dict_comp')
+                    AND (a.kind = 'identifier' OR (k.name IN ('keys', 'values', 'items') AND k.nargs = 0))
+                    AND EXISTS (
+                          SELECT 1 FROM fresh_collections fc
+                           WHERE fc.function_id = l.function_id
+                             AND fc.name = CASE WHEN a.kind = 'identifier' THEN a.text ELSE k.receiver END)
+                    -- the loop does not change it
+                    AND NOT EXISTS (
+                          SELECT 1 FROM calls m JOIN collection_methods cm ON cm.name = m.name
+                           WHERE m.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
+                             AND m.receiver = CASE WHEN a.kind = 'identifier' THEN a.text ELSE k.receiver END
+                             AND m.line * 100000 + m.col BETWEEN l.line * 100000 + l.col
+                                                             AND l.end_line * 100000 + l.end_col)
+                    AND NOT EXISTS (
+                          SELECT 1 FROM assignments m
+                           WHERE m.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
+                             AND m.target_root = CASE WHEN a.kind = 'identifier' THEN a.text ELSE k.receiver END
+                             AND (m.target_kind <> 'name' OR m.op <> '=')
+                             AND m.line * 100000 + m.col BETWEEN l.line * 100000 + l.col
+                                                             AND l.end_line * 100000 + l.end_col)
+                    AND NOT EXISTS (
+                          SELECT 1 FROM statements d
+                            JOIN names n ON n.id > d.id AND n.id < d.id + 4096 AND n.stmt_id = d.id
+                           WHERE d.id BETWEEN file_first_id(c.file_id) AND file_last_id(c.file_id)
+                             AND d.kind = 'delete_statement'
+                             AND n.name = CASE WHEN a.kind = 'identifier' THEN a.text ELSE k.receiver END
+                             AND d.line * 100000 + d.col BETWEEN l.line * 100000 + l.col
+                                                             AND l.end_line * 100000 + l.end_col)))) AS edits
   FROM classified f
   LEFT JOIN functions fn ON fn.id = f.function_id
  WHERE f.fid NOT IN (SELECT fid FROM kept);

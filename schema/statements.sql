@@ -26,6 +26,11 @@ SELECT id, path, hash, size, mtime_ns, ctime_ns, inode, interface FROM files ORD
 -- ?2 = mtime_ns, ?3 = ctime_ns, ?4 = inode.
 UPDATE files SET mtime_ns = ?2, ctime_ns = ?3, inode = ?4 WHERE id = ?1;
 
+-- name: file_hash
+-- The content hash a file had when it was extracted (64-bit FNV-1a, hex, as
+-- files.hash). ?1 = file id.
+SELECT hash FROM files WHERE id = ?1;
+
 -- name: only_file
 -- The path of the database's only file; no row when it holds several.
 SELECT min(path) FROM files HAVING count(*) = 1;
@@ -51,11 +56,24 @@ SELECT json_extract(value, '$.file_id'), json_extract(value, '$.line'), json_ext
        json_extract(value, '$.end_line'), json_extract(value, '$.end_col'), json_extract(value, '$.message')
   FROM json_each(?1);
 
+-- name: edits
+-- The edits of a finding's safe fix, from the JSON array a rule returns in
+-- its `edits` column: [{"line":..,"col":..,"end_line":..,"end_col":..,
+-- "old":"..","new":".."}] (core/rules.h, PhEdit). A member that lacks a
+-- field or has one of the wrong type gives a row whose `ok` is 0.
+SELECT json_extract(value, '$.line'), json_extract(value, '$.col'), json_extract(value, '$.end_line'),
+       json_extract(value, '$.end_col'), json_extract(value, '$.old'), json_extract(value, '$.new'),
+       type = 'object'
+         AND json_type(value, '$.line') = 'integer' AND json_type(value, '$.col') = 'integer'
+         AND json_type(value, '$.end_line') = 'integer' AND json_type(value, '$.end_col') = 'integer'
+         AND json_type(value, '$.old') = 'text' AND json_type(value, '$.new') = 'text' AS ok
+  FROM json_each(?1);
+
 -- name: cache_rows
 -- A rule's cached results (core/rules.c): no row when the rule has not run
 -- over these facts, one row of NULLs when it ran and found nothing.
 -- ?1 = cache key.
-SELECT r.file_id, r.line, r.col, r.end_line, r.end_col, r.severity, r.message, r.related, r.fix
+SELECT r.file_id, r.line, r.col, r.end_line, r.end_col, r.severity, r.message, r.related, r.fix, r.edits
   FROM rule_runs k LEFT JOIN rule_rows r ON r.key = k.key
  WHERE k.key = ?1
  ORDER BY r.seq;
@@ -136,8 +154,9 @@ SELECT t.name FROM temp.sqlite_schema t
 
 -- name: cache_insert
 -- One cached result row. ?1 = cache key, ?2 = its order, then the row.
-INSERT OR REPLACE INTO rule_rows(key, seq, file_id, line, col, end_line, end_col, severity, message, related, fix)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);
+INSERT OR REPLACE INTO rule_rows(key, seq, file_id, line, col, end_line, end_col, severity, message, related, fix,
+                                 edits)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12);
 
 -- name: catalogue_insert
 -- One row of a catalogue file (schema/catalogue.c), in the columns of the

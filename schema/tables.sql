@@ -269,10 +269,11 @@ CREATE TABLE names(
   function_id INTEGER,
   stmt_id INTEGER,
   name TEXT NOT NULL,              -- 'x', or 'obj.attr' for an attribute of an identifier
-  ctx TEXT NOT NULL,               -- load, store, del
+  ctx TEXT NOT NULL,               -- load, store, del; declare for a name of a global or nonlocal statement
   role TEXT NOT NULL,              -- where it stands: receiver (of a method call or attribute), arg,
                                    -- len (argument of len()), await, return, yield, subscript (the
-                                   -- x of x[i]), iter, cond, with, assign, discard, store_target, other.
+                                   -- x of x[i]), iter, cond, with, assign, discard, store_target, other;
+                                   -- global or nonlocal (ctx declare).
                                    -- A called name itself is not a row: see calls.callee
   call_id INTEGER,                 -- innermost call it is an argument or receiver of
   loop_id INTEGER,
@@ -379,6 +380,7 @@ CREATE TABLE rule_rows(
   message TEXT NOT NULL,           -- the message, template expanded
   related TEXT,                    -- the row's related JSON, if any
   fix TEXT NOT NULL,               -- the fix, template expanded ('' when the rule has none)
+  edits TEXT,                      -- the row's edits JSON (its safe fix), if any
   PRIMARY KEY (key, seq)
 ) WITHOUT ROWID;
 

@@ -42,12 +42,12 @@ CREATE TEMP VIEW blocking_calls(call_id, what) AS
   WITH bm(type, method, label, family) AS MATERIALIZED (SELECT * FROM blocking_methods)
   SELECT c.id, c.resolved
     FROM blocking_names n JOIN calls c ON c.resolved = n.qualname
-   WHERE NOT (n.unless = 'numeric-host'
+   WHERE NOT (coalesce(n.unless, '') = 'numeric-host'
               AND EXISTS (SELECT 1 FROM call_args a
                            WHERE a.call_id = c.id
                              AND (a.text GLOB '*NUMERIC*'
                                   OR (a.pos = 0 AND a.kind = 'string' AND a.text NOT GLOB '*[A-Za-z]*'))))
-     AND NOT (n.unless = 'async-mode'
+     AND NOT (coalesce(n.unless, '') = 'async-mode'
               AND (EXISTS (SELECT 1 FROM call_args a WHERE a.call_id = c.id AND a.keyword IN ('async_', 'async'))
                    OR EXISTS (SELECT 1 FROM assignments a
                                WHERE a.function_id = c.function_id AND a.target GLOB '*[[]*async*]')))

@@ -13,16 +13,9 @@ CREATE TEMP VIEW thread_lock_types(qualname) AS
 -- Network calls that wait forever unless given a timeout (the catalogue's
 -- kind 'timeout', family 'call'). timeout_pos is the 0-based position at
 -- which the timeout may be passed positionally (NULL: keyword only). httpx
--- is absent: it has a default timeout.
+-- and aiohttp are absent: their clients have a default timeout.
 CREATE TEMP VIEW timeout_calls(qualname, timeout_pos) AS
   SELECT name, pos FROM catalogue WHERE kind = 'timeout' AND family = 'call';
-
--- aiohttp_requests(name)
--- Methods of a client that takes a session-wide timeout (aiohttp's
--- ClientSession) that make a request: the catalogue's kind 'timeout',
--- family 'session-request'.
-CREATE TEMP VIEW aiohttp_requests(name) AS
-  SELECT name FROM catalogue WHERE kind = 'timeout' AND family = 'session-request';
 
 -- semaphore_types(qualname)
 -- Types whose acquisition bounds how many coroutines run a section at once
@@ -87,3 +80,72 @@ CREATE TEMP VIEW registering_decorators(function_id, decorator) AS
                NOT IN (SELECT name FROM catalogue WHERE kind = 'helper-module' UNION ALL VALUES ('self'), ('cls')))
           OR d.resolved IN (SELECT name FROM catalogue WHERE kind = 'registrar' AND family IS NULL)
           OR d.name IN (SELECT name FROM catalogue WHERE kind = 'registrar' AND family = 'spelled'));
+
+-- io_call_handles(call_id, function_id, handle, writes)
+-- The I/O calls of coroutines (io_calls, less the lifecycle and
+-- synchronisation steps of await_non_io), with the client object each goes
+-- through when that object outlives the call, so that two coroutines using
+-- it can be told apart: `c:CLASS:attr` for an attribute of self,
+-- `g:QUALNAME` for a module-level name of the file or one it imports; NULL
+-- for a parameter or a local (whoever passes it in decides whether two calls
+-- share it). `writes` is 0 for a method that only reads (the catalogue's
+-- 'io-read').
+CREATE TEMP VIEW io_call_handles(call_id, function_id, handle, writes) AS
+  WITH io AS (
+    SELECT c.id, c.async_id, c.file_id, c.class_id, c.receiver, c.name,
+           substr(c.receiver, 1, instr(c.receiver || '.', '.') - 1) AS root
+      FROM (SELECT DISTINCT call_id FROM io_calls) i
+      JOIN calls c ON c.id = i.call_id
+     WHERE c.async_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM await_non_io n WHERE n.call_id = c.id))
+  SELECT io.id, io.async_id,
+         CASE WHEN io.receiver IS NULL THEN NULL
+              WHEN io.root IN ('self', 'cls') AND io.class_id IS NOT NULL AND instr(io.receiver, '.') > 0
+                THEN 'c:' || io.class_id || ':'
+                     || substr(io.receiver || '.', length(io.root) + 2,
+                               instr(substr(io.receiver || '.', length(io.root) + 2), '.') - 1)
+              WHEN io.root IN ('self', 'cls')
+                   OR EXISTS (SELECT 1 FROM params p WHERE p.function_id = io.async_id AND p.name = io.root)
+                   OR EXISTS (SELECT 1 FROM assignments a WHERE a.function_id = io.async_id AND a.target = io.root)
+                THEN NULL
+              WHEN EXISTS (SELECT 1 FROM assignments a
+                            WHERE a.target = io.root AND a.scope = 'module' AND a.file_id = io.file_id)
+                THEN 'g:' || (SELECT f.module FROM files f WHERE f.id = io.file_id) || '.' || io.root
+              ELSE (SELECT 'g:' || i.target FROM imports i
+                     WHERE i.file_id = io.file_id AND i.bound = io.root AND i.function_id IS NULL LIMIT 1)
+         END,
+         coalesce(io.name, '') NOT IN (SELECT name FROM catalogue WHERE kind = 'io-read')
+    FROM io;
+
+-- coroutine_runs(call_id, function_id)
+-- Calls in a coroutine (function_id) that run a project function as part
+-- of what the coroutine waits for: awaited, entered (`async with`, `async
+-- for`), or the awaitable given to an awaited wait_for()/shield() (the
+-- catalogue's task-waiter families timeout and shield). A coroutine made
+-- and handed to create_task() runs on its own and is not one of them.
+CREATE TEMP VIEW coroutine_runs(call_id, function_id) AS
+  SELECT c.id, c.async_id FROM calls c
+   WHERE c.async_id IS NOT NULL
+     AND (c.awaited OR c.use IN ('with', 'iter')
+          OR (c.use = 'arg' AND c.arg_idx = 0
+              AND EXISTS (SELECT 1 FROM calls w
+                           WHERE w.id = c.parent_call_id AND w.awaited
+                             AND w.resolved IN (SELECT name FROM catalogue
+                                                 WHERE kind = 'task-waiter' AND family IN ('timeout', 'shield')))))
+     AND EXISTS (SELECT 1 FROM call_targets t WHERE t.call_id = c.id);
+
+-- async_io_handles(function_id, handle, writes)
+-- The client objects (io_call_handles.handle) a project coroutine does I/O
+-- through, itself or in the coroutines it runs, and whether it writes
+-- through each (1) or only reads (0).
+CREATE TEMP VIEW async_io_handles(function_id, handle, writes) AS
+  WITH RECURSIVE
+    runs(call_id, function_id) AS MATERIALIZED (SELECT call_id, function_id FROM coroutine_runs),
+    h(function_id, handle, writes, depth) AS (
+      SELECT function_id, handle, writes, 0 FROM io_call_handles WHERE handle IS NOT NULL
+      UNION
+      SELECT x.function_id, h.handle, h.writes, h.depth + 1
+        FROM h JOIN call_targets t ON t.function_id = h.function_id
+               JOIN runs x ON x.call_id = t.call_id
+       WHERE h.depth < 8)
+  SELECT function_id, handle, max(writes) FROM h GROUP BY function_id, handle;

@@ -41,11 +41,17 @@ MAP = {
 def flake8_async_cases(root):
     cases = []
     for path in sorted(glob.glob(os.path.join(root, "tests/eval_files/*.py"))):
+        # `# error: COL, ...` marks an error of the rule the file is named after
+        own = re.match(r"(async\d{3})", os.path.basename(path))
+        own = own.group(1).upper() if own else None
         with open(path, encoding="utf-8", errors="replace") as f:
             for n, line in enumerate(f, 1):
-                for m in re.finditer(r"#\s*(ASYNC\d{3})\s*:", line):
-                    if m.group(1) in MAP:
-                        cases.append(("flake8-async", path, n, m.group(1)))
+                codes = [m.group(1) for m in re.finditer(r"#\s*(ASYNC\d{3})\s*:", line)]
+                if own and re.search(r"#\s*error\s*:", line):
+                    codes.append(own)
+                for code in codes:
+                    if code in MAP:
+                        cases.append(("flake8-async", path, n, code))
     return cases
 
 

@@ -55,13 +55,17 @@ def sample(pyhunt, name, root, commit, out, extra):
         sys.exit(f"study.py: {' '.join(cmd)} exited {run.returncode}:\n{run.stderr}")
     doc = json.loads(run.stdout)
     findings = doc["findings"] if isinstance(doc, dict) else doc
+    # TOOLS.md: findings in test and example contexts are not sampled (the
+    # correctness rules report there by default, but users read them apart)
+    left = [f for f in findings if f.get("context") in ("test", "example")]
+    findings = [f for f in findings if f.get("context") not in ("test", "example")]
     by_rule = collections.defaultdict(list)
     for f in findings:
         by_rule[f["rule"]].append(f)
     lines = [f"# Reading sheet: {name}", "",
              f"Corpus `{name}` at commit `{commit}`, audited with `pyhunt audit {name} "
              + " ".join(["--format json", *extra]) + "` (default settings otherwise).",
-             f"Findings: {len(findings)}. Sample: min({SAMPLE}, n) per rule, "
+             f"Findings: {len(findings)} (and {len(left)} in test and example files, not sampled). Sample: min({SAMPLE}, n) per rule, "
              f"`random.Random(\"{name}:RULE\")` over the findings sorted by path, line, column.",
              "", "Verdicts: **worth** (maintainers would change it), **noise** (true by the rule's "
              "words, nobody would change it), **false** (not the antipattern, or a \"not flagged\" "
