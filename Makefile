@@ -209,8 +209,16 @@ valgrind: $(BUILD)/pyhunt $(SARIF_MT)
 		--trace-children-skip='/usr/bin/*,/usr/sbin/*,/usr/local/bin/*,*/Sarif.Multitool' \
 		$(BUILD)/pyhunt test tests
 
-bench: $(BUILD)/pyhunt
-	bench/run.sh $(BUILD)/pyhunt
+# The peer of the benchmark: ruff's WebAssembly build, from npm into $(BUILD)/ruff.
+RUFF_WASM_VERSION = 0.17.3
+RUFF_WASM = $(BUILD)/ruff/node_modules/@astral-sh/ruff-wasm-nodejs
+$(RUFF_WASM)/package.json:
+	@mkdir -p $(BUILD)/ruff
+	cd $(BUILD)/ruff && { test -f package.json || npm init -y >/dev/null; } && \
+		npm install --ignore-scripts --no-audit --no-fund @astral-sh/ruff-wasm-nodejs@$(RUFF_WASM_VERSION)
+
+bench: $(BUILD)/pyhunt $(RUFF_WASM)/package.json
+	RUFF_WASM=$(abspath $(RUFF_WASM)) bench/run.sh $(BUILD)/pyhunt
 
 clean:
 	rm -rf $(BUILD) build-asan

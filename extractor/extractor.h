@@ -75,6 +75,10 @@ typedef struct PhExtractOptions {
      * and not after the wait. */
     void (*on_wait)(const char *db_path);
     int n_slowest;                     /* keep the times of the N slowest files in stats (0: none) */
+    /* Called, when not NULL, on the calling thread as files are stored:
+     * `done` of `total` files to read this run. */
+    void (*on_progress)(void *arg, size_t done, size_t total);
+    void *progress_arg;
 } PhExtractOptions;
 
 /* The default size limit of a file. It bounds the memory a file can take

@@ -54,7 +54,7 @@ const char *ph_db_library_version(void) {
         uint64_t h = 0;
         for (const PhEmbedded *e = ph_embedded; e->path; e++)
             if ((ph_str_starts(e->path, "schema/views") && ph_str_ends(e->path, ".sql")) ||
-                strcmp(e->path, "schema/derive.sql") == 0)
+                strcmp(e->path, "schema/derive.sql") == 0 || strcmp(e->path, "schema/update.sql") == 0)
                 h = (h * 1099511628211u) ^ ph_hash64(e->text, strlen(e->text));
         snprintf(version, sizeof version, "%016llx", (unsigned long long)h);
     }
@@ -385,8 +385,12 @@ int ph_db_load_library(sqlite3 *db, PhDiags *diags) {
     return SQLITE_OK;
 }
 
-int ph_db_derive(sqlite3 *db, PhDiags *diags) {
-    int rc = ph_db_exec_script(db, "schema/derive.sql", ph_db_embedded("schema/derive.sql"), diags);
+int ph_db_derive(sqlite3 *db, bool changed_only, bool reset, PhDiags *diags) {
+    const char *script = changed_only ? "schema/update.sql" : "schema/derive.sql";
+    int rc = ph_db_exec_script(db, script, ph_db_embedded(script), diags);
+    if (rc == SQLITE_OK)
+        rc = reset ? ph_db_exec_script(db, "schema/statements.sql", ph_db_statement("cache_reset"), diags)
+                   : ph_db_exec_script(db, "schema/stale.sql", ph_db_embedded("schema/stale.sql"), diags);
     sqlite3_stmt *st;
     if (rc == SQLITE_OK &&
         (rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('library_version', ?1)", -1,
@@ -700,7 +704,7 @@ sqlite3 *ph_db_create(const char *path, const char *root, PhDiags *diags) {
     /* A fresh file is built whole and renamed into place, so it needs no
      * journal: a crash leaves only a temporary file behind. */
     sqlite3_exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=16384;"
-                     "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-262144;", NULL, NULL, NULL);
+                     "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-65536;", NULL, NULL, NULL);
     /* (an error here is the disk's, not the embedded schema's: say it once, below) */
     rc = ph_db_exec_script(db, "schema/tables.sql", ph_db_embedded("schema/tables.sql"), NULL);
     if (rc == SQLITE_OK)

@@ -116,14 +116,18 @@ sqlite3 *ph_db_memory(void);
 int ph_db_create_indexes(sqlite3 *db, PhDiags *diags);
 
 /* A checksum of the library that derived data is computed with: the views
- * (schema/views*.sql) and schema/derive.sql. Static. */
+ * (schema/views*.sql), schema/derive.sql and schema/update.sql. Static. */
 const char *ph_db_library_version(void);
 /* Was the database's derived data computed with this library? */
 bool ph_db_library_current(sqlite3 *db);
-/* Recompute everything derived from the facts with schema/derive.sql (the
- * call graph, class ancestry, aliases; cached rule results are dropped) and
- * record the library version. Needs the library views loaded. */
-int ph_db_derive(sqlite3 *db, PhDiags *diags);
+/* Recompute what is derived from the facts and record the library version.
+ * Needs the library views loaded. Everything (the call graph, class
+ * ancestry, aliases: schema/derive.sql), or with `changed_only` the call
+ * graph of the files in temp.changed_files alone (schema/update.sql: for
+ * an update where none of them changed its interface, files.interface).
+ * Cached rule results: with `reset` all are dropped, else those the files
+ * of temp.changed_files made stale (schema/stale.sql). */
+int ph_db_derive(sqlite3 *db, bool changed_only, bool reset, PhDiags *diags);
 
 /* Views of schema/views.sql (as TEMP views) and SQL functions. */
 int ph_db_load_library(sqlite3 *db, PhDiags *diags);
