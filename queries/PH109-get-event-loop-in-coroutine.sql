@@ -1,6 +1,7 @@
 -- @id PH109
 -- @name get-event-loop-in-coroutine
 -- @contexts all
+-- @scope file
 -- @severity P3
 -- @precision high
 -- @tags async asyncio deprecated
