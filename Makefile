@@ -37,10 +37,10 @@ OPT     ?= -O2 -g
 SAN     ?=
 CFLAGS_COMMON = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) $(SAN) -pthread
 WARN    = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wno-unused-parameter
-INCS    = -Iextractor -Ischema -Icore -Icli -Irepl -I$(BUILD) -I$(DEPS)/tree-sitter/vendor/tree-sitter/lib/include
+INCS    = -Ibase -Iextractor -Ischema -Icore -Icli -Irepl -I$(BUILD) -I$(DEPS)/tree-sitter/vendor/tree-sitter/lib/include
 LIBS    = -lsqlite3 -ledit -lpthread
 
-SRC     = $(wildcard extractor/*.c schema/*.c core/*.c cli/*.c repl/*.c)
+SRC     = $(wildcard base/*.c extractor/*.c schema/*.c core/*.c cli/*.c repl/*.c)
 OBJ     = $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
 EMBED   = $(sort $(wildcard schema/*.sql)) $(sort $(wildcard schema/*.tsv)) $(sort $(wildcard queries/*.sql))
 DEPOBJ  = $(DEPOBJ_DIR)/ts-lib.o $(DEPOBJ_DIR)/ts-python-parser.o $(DEPOBJ_DIR)/ts-python-scanner.o \
@@ -116,9 +116,9 @@ $(BUILD)/embed: tools/embed.c
 $(BUILD)/embedded.c: $(BUILD)/embed $(EMBED)
 	$(BUILD)/embed $@ $(EMBED)
 
-$(BUILD)/obj/embedded.o: $(BUILD)/embedded.c schema/embedded.h
+$(BUILD)/obj/embedded.o: $(BUILD)/embedded.c schema/embedded.h base/diag.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) -Ischema -c $< -o $@
+	$(CC) $(CFLAGS_COMMON) -Ischema -Ibase -c $< -o $@
 
 $(BUILD)/obj/%.o: %.c $(DEPS)/.apt-ok $(TS_DIR)/.ok
 	@mkdir -p $(dir $@)
@@ -126,9 +126,9 @@ $(BUILD)/obj/%.o: %.c $(DEPS)/.apt-ok $(TS_DIR)/.ok
 
 # A database records the version of the extractor that wrote it: any change to
 # the extractor's code or the schema makes older databases rebuild.
-EXTRACTOR_HASH := $(shell cat extractor/*.c extractor/*.h schema/tables.sql schema/indexes.sql | cksum | cut -d' ' -f1)
+EXTRACTOR_HASH := $(shell cat extractor/*.c extractor/*.h extractor/parse/*.c extractor/parse/*.h base/source.c base/source.h schema/tables.sql schema/indexes.sql | cksum | cut -d' ' -f1)
 $(BUILD)/obj/schema/db.o: CFLAGS_COMMON += -DPH_EXTRACTOR_HASH=$(EXTRACTOR_HASH)
-$(BUILD)/obj/schema/db.o: $(wildcard extractor/*.c extractor/*.h) schema/tables.sql
+$(BUILD)/obj/schema/db.o: $(wildcard extractor/*.c extractor/*.h extractor/parse/*.c extractor/parse/*.h) base/source.c base/source.h schema/tables.sql
 
 $(BUILD)/pyhunt: $(OBJ) $(DEPOBJ)
 	$(CC) $(CFLAGS_COMMON) -o $@ $(OBJ) $(DEPOBJ) $(LIBS)
@@ -209,8 +209,16 @@ valgrind: $(BUILD)/pyhunt $(SARIF_MT)
 		--trace-children-skip='/usr/bin/*,/usr/sbin/*,/usr/local/bin/*,*/Sarif.Multitool' \
 		$(BUILD)/pyhunt test tests
 
-bench: $(BUILD)/pyhunt
-	bench/run.sh $(BUILD)/pyhunt
+# The peer of the benchmark: ruff's WebAssembly build, from npm into $(BUILD)/ruff.
+RUFF_WASM_VERSION = 0.17.3
+RUFF_WASM = $(BUILD)/ruff/node_modules/@astral-sh/ruff-wasm-nodejs
+$(RUFF_WASM)/package.json:
+	@mkdir -p $(BUILD)/ruff
+	cd $(BUILD)/ruff && { test -f package.json || npm init -y >/dev/null; } && \
+		npm install --ignore-scripts --no-audit --no-fund @astral-sh/ruff-wasm-nodejs@$(RUFF_WASM_VERSION)
+
+bench: $(BUILD)/pyhunt $(RUFF_WASM)/package.json
+	RUFF_WASM=$(abspath $(RUFF_WASM)) bench/run.sh $(BUILD)/pyhunt
 
 clean:
 	rm -rf $(BUILD) build-asan

@@ -149,6 +149,10 @@ const PhOption *ph_opts_find(const PhCommand *cmd, const char *name);
 /* A command's help, from its table: usage, summary, operands, options. */
 void ph_opts_help(const PhCommand *cmd, FILE *out);
 
+/* Print "pyhunt: message" plus the usage line of cmd (NULL: none) to
+ * stderr and return PH_EXIT_USAGE. */
+int ph_cli_usage_error(const PhCommand *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* What an option means, as help prints it: its help, the words it takes,
  * its default, whether it repeats. Caller frees with free(). */
 char *ph_opts_describe(const PhOption *o);
@@ -162,7 +166,7 @@ char *ph_opts_describe(const PhOption *o);
     {.name = "exclude", .kind = PH_OPT_STRING, .flags = PH_OPT_REPEAT, .value = "GLOB", \
      .offset = offsetof(T, exclude), .help = "skip paths matching GLOB"}, \
     {.name = "jobs", .kind = PH_OPT_INT, .value = "N", .min = 1, .max = 256, .offset = offsetof(T, xo.jobs), \
-     .help = "parse with N threads, 1 to 256 (default: one per core)"}, \
+     .help = "parse (and run rules) with N threads, 1 to 256 (default: one per core)"}, \
     {.name = "follow-links", .kind = PH_OPT_FLAG, .offset = offsetof(T, xo.follow_links), \
      .help = "follow symbolic links that lead outside the audited tree"}, \
     {.name = "max-file-size", .kind = PH_OPT_SIZE, .value = "SIZE", .offset = offsetof(T, xo.max_file_bytes), \
@@ -249,18 +253,14 @@ void ph_cli_warn_unaudited(sqlite3 *db, char *const *paths, char **rel);
 extern const PhCommand ph_config_command;
 
 /* ---------------------------------------------------------------------------
- * What several commands share (common.c, main.c).
+ * What several commands share (common.c).
  */
 
 /* Read `--context-pattern CONTEXT=PATTERN` items into xo->contexts; none
  * leaves xo as it is. *owned is the array xo points to: caller frees it with
  * free() once extraction is over. Returns 0, or PH_EXIT_USAGE after naming
  * the bad item. */
-int ph_cli_context_patterns(const char *cmd, const PhStrList *specs, PhExtractOptions *xo, PhContextPattern **owned);
-
-/* Print "pyhunt: message" plus the command's usage line to stderr and return
- * PH_EXIT_USAGE. */
-int ph_cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int ph_cli_context_patterns(const PhCommand *cmd, const PhStrList *specs, PhExtractOptions *xo, PhContextPattern **owned);
 
 /* Print diagnostics to stderr (colored on a terminal). */
 void ph_cli_print_diags(const PhDiags *d);
@@ -275,6 +275,23 @@ sqlite3 *ph_cli_open_db(const char *root, const char *db_path, const PhExtractOp
  * the database, printed at once (not after the wait with the other
  * diagnostics). */
 void ph_cli_say_waiting(const char *db_path);
+
+/* The progress line of long runs (progress.c): on stderr when it is a
+ * terminal and the command was not given --quiet, never elsewhere. */
+typedef struct PhProgress {
+    bool on;               /* drawing at all */
+    bool shown;            /* a line is on the screen */
+    const char *what;      /* what is counted: "files parsed", "rules run" (static) */
+    double start, drawn;   /* when the run started, when the line was last drawn */
+} PhProgress;
+
+void ph_progress_init(PhProgress *self, bool quiet);
+void ph_progress_phase(PhProgress *self, const char *what);
+/* `done` of `total` of the current phase; a PhExtractOptions.on_progress
+ * and PhRunOptions.progress callback, with the PhProgress as arg. */
+void ph_progress_step(void *arg, size_t done, size_t total);
+/* Erase the line, if one is shown (before anything else is printed). */
+void ph_progress_end(PhProgress *self);
 
 /* Rules: built-in, the user-rules folders of `root` (rules.h: the user's,
  * then the project's), then --queries directories, each with the

@@ -33,10 +33,33 @@ static bool changed(const PhFinding *f, void *changes) {
     return ph_changes_has(changes, f->loc.path, f->loc.line);
 }
 
+static int by_seconds(const void *a, const void *b) {
+    const PhRuleTime *x = a, *y = b;
+    if (x->seconds != y->seconds)
+        return x->seconds > y->seconds ? -1 : 1;
+    return strcmp(x->rule->id, y->rule->id);
+}
+
+/* --timings: the phases, then every rule slowest first with its share of
+ * the whole run. Sorts times. */
+static void print_timings(const PhExtractStats *st, double extract, double rules, double report, PhRuleTime *times,
+                          size_t n) {
+    double total = extract + rules + report, sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += times[i].seconds;
+    fprintf(stderr, "pyhunt: total %.3fs: extract %.3fs (facts %.3fs, indexes %.3fs, derived relations %.3fs), "
+                    "rules %.3fs (queries %.3fs together), report %.3fs\n",
+            total, extract, st->t_facts, st->t_indexes, st->t_derive, rules, sum, report);
+    qsort(times, n, sizeof *times, by_seconds);
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "pyhunt: rule %-8s %8.3fs %5.1f%%%s\n", times[i].rule->id, times[i].seconds,
+                total > 0 ? 100 * times[i].seconds / total : 0, times[i].cached ? "  (cached)" : "");
+}
+
 typedef struct AuditOptions {
     const char *format, *output, *min_severity, *diff, *db, *baseline, *write_baseline;
     PhStrList select, extend_select, ignore, queries, exclude, contexts, context_patterns;
-    bool exit_zero, strict, no_color, no_cache, show_settings, statistics, fix, fix_diff;
+    bool exit_zero, strict, no_color, no_cache, show_settings, statistics, quiet, timings, fix, fix_diff;
     int max_bytes;
     PhExtractOptions xo;
     PhConfigRef cfg;
@@ -99,6 +122,10 @@ static const PhOption audit_options[] = {
      .help = "plain text even on a terminal"},
     {.name = "no-cache", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, no_cache),
      .help = "run every rule, even over facts it already ran on"},
+    {.name = "timings", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, timings),
+     .help = "print the time of every phase and every rule, slowest first, to standard error"},
+    {.name = "quiet", .kind = PH_OPT_FLAG, .offset = offsetof(AuditOptions, quiet),
+     .help = "no progress line on a terminal"},
     {0},
 };
 
@@ -115,9 +142,9 @@ static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
                 continue;
             const char *near = ph_rules_nearest(rules, item);
             if (near)
-                return ph_cli_usage_error("audit", "%s: no rule is or starts with '%s'; did you mean '%s'?", option[k],
+                return ph_cli_usage_error(&ph_audit_command, "%s: no rule is or starts with '%s'; did you mean '%s'?", option[k],
                                           item, near);
-            return ph_cli_usage_error("audit", "%s: no rule is or starts with '%s'; 'pyhunt rules' lists them",
+            return ph_cli_usage_error(&ph_audit_command, "%s: no rule is or starts with '%s'; 'pyhunt rules' lists them",
                                       option[k], item);
         }
     /* extend-select widens select, or the default set (every rule that is
@@ -138,10 +165,10 @@ static int check_selection(PhRuleSet *rules, const AuditOptions *o) {
     ph_strlist_free(&sel);
     if (ph_rules_len(rules) == 0 && any_selected && !o->ignore.len)
         /* each item names a rule, so each named only opt-in ones, by a prefix */
-        return ph_cli_usage_error("audit", "no rule left to run: a prefix does not select opt-in rules; name them "
+        return ph_cli_usage_error(&ph_audit_command, "no rule left to run: a prefix does not select opt-in rules; name them "
                                            "by id, or --select ALL");
     if (ph_rules_len(rules) == 0)
-        return ph_cli_usage_error("audit", "no rule left to run: --ignore removes every rule%s",
+        return ph_cli_usage_error(&ph_audit_command, "no rule left to run: --ignore removes every rule%s",
                                   o->select.len ? " that --select names" : "");
     return 0;
 }
@@ -157,6 +184,8 @@ typedef struct Audit {
     char **paths;                /* the paths named, as given */
     int npaths;
     bool warned;                 /* the paths that hold no audited file were named */
+    PhProgress *progress;        /* the progress line */
+    PhRuleTime *times;           /* each rule's time in the last run (--timings) */
 } Audit;
 
 /* Run every rule into *fs, prepare the findings (sources, fingerprints)
@@ -170,17 +199,20 @@ typedef struct Audit {
 static bool run_rules(Audit *a, PhFindings *fs, PhReport *r) {
     const AuditOptions *o = a->o;
     sqlite3 *db = a->db;
-    const PhRuleSet *rules = a->rules;
     memset(fs, 0, sizeof *fs);
     PhDiags *d = ph_diags_new();
-    bool ok = true;
-    for (size_t i = 0; i < ph_rules_len(rules); i++)
-        ok &= ph_rules_run(db, ph_rules_at(rules, i), !o->no_cache, fs, d) == 0;
+    char *db_path = o->db ? ph_xstrdup(o->db) : ph_extract_default_db(r->root);
+    ph_progress_phase(a->progress, "rules run");
+    PhRunOptions ro = {.cached = !o->no_cache, .jobs = o->xo.jobs, .db_path = db_path,
+                       .progress = ph_progress_step, .arg = a->progress};
+    bool ok = ph_rules_run_all(db, a->rules, &ro, fs, a->times, d) == 0;
+    ph_progress_end(a->progress);
+    free(db_path);
     ph_cli_print_diags(d);
     ph_diags_free(d);
     ph_report_prepare(fs, db, r->root, o->xo.max_file_bytes ? o->xo.max_file_bytes : PH_MAX_FILE_BYTES);
     if (a->baseline)
-        ph_baseline_apply(a->baseline, o->baseline, fs, rules, &r->baseline);
+        ph_baseline_apply(a->baseline, o->baseline, fs, a->rules, &r->baseline);
     if (o->min_severity)
         ph_findings_min_severity(fs, o->min_severity);
     char **rel = ph_cli_under_root(r->root, a->paths, a->npaths);
@@ -224,6 +256,7 @@ static PhFixTotals fix_passes(Audit *a, PhFindings *fs, PhReport *r, FILE *diff,
         ph_findings_free(fs);
         ph_db_close(a->db);
         PhExtractStats st;
+        ph_progress_phase(a->progress, "files parsed");
         a->db = ph_cli_open_db(r->root, o->db, &o->xo, false, input_errors, &st);
         if (!a->db || ph_cli_attach_catalogues(a->rules, a->db) != 0) {
             ph_db_close(a->db);
@@ -252,18 +285,18 @@ static const PhReportFormat *chosen_emitter(const AuditOptions *o) {
     const PhReportFormat *fmt = ph_report_format(o->format);
     bool markdown = strcmp(fmt->name, "markdown") == 0, json = strcmp(fmt->name, "json") == 0;
     if (o->max_bytes && !markdown) {
-        ph_cli_usage_error("audit", "--max-bytes limits the markdown report; --format is %s", fmt->name);
+        ph_cli_usage_error(&ph_audit_command, "--max-bytes limits the markdown report; --format is %s", fmt->name);
         return NULL;
     }
     if (o->fix_diff && (o->write_baseline || o->statistics)) {
-        ph_cli_usage_error("audit", "--fix-diff prints the fixes instead of a report; it does not go with %s",
+        ph_cli_usage_error(&ph_audit_command, "--fix-diff prints the fixes instead of a report; it does not go with %s",
                            o->write_baseline ? "--write-baseline" : "--statistics");
         return NULL;
     }
     if (o->write_baseline)
         return &baseline;
     if (o->statistics && !json && strcmp(fmt->name, "text") != 0 && strcmp(fmt->name, "concise") != 0) {
-        ph_cli_usage_error("audit", "--statistics prints text or json, not %s", fmt->name);
+        ph_cli_usage_error(&ph_audit_command, "--statistics prints text or json, not %s", fmt->name);
         return NULL;
     }
     return o->statistics ? &statistics[json] : fmt;
@@ -285,7 +318,7 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
         contexts |= one;
     }
     PhContextPattern *patterns = NULL;
-    if (ph_cli_context_patterns("audit", &o->context_patterns, &o->xo, &patterns) != 0)
+    if (ph_cli_context_patterns(&ph_audit_command, &o->context_patterns, &o->xo, &patterns) != 0)
         return PH_EXIT_USAGE;
 
     int status = PH_EXIT_CLEAN;
@@ -341,7 +374,14 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
 
     int input_errors = 0;
     PhExtractStats st;
+    PhProgress progress;
+    ph_progress_init(&progress, o->quiet);
+    ph_progress_phase(&progress, "files parsed");
+    o->xo.on_progress = ph_progress_step;
+    o->xo.progress_arg = &progress;
+    double t_start = ph_now();
     sqlite3 *db = ph_cli_open_db(root, o->db, &o->xo, false, &input_errors, &st);
+    double t_extracted = ph_now();
     free(patterns);
     /* The whole tree was extracted (cross-file facts stay right); --diff
      * only narrows what is reported. */
@@ -379,8 +419,10 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
         .max_bytes = markdown ? (size_t)(o->max_bytes ? o->max_bytes : MARKDOWN_MAX_BYTES) : 0,
         .color = f == stdout && isatty(1) && !o->no_color && !getenv("NO_COLOR"),
     };
-    Audit a = {o, rules, db, baseline, changes, paths, npaths, false};
+    PhRuleTime *times = ph_xcalloc(ph_rules_len(rules) ? ph_rules_len(rules) : 1, sizeof *times);
+    Audit a = {o, rules, db, baseline, changes, paths, npaths, false, &progress, times};
     bool query_error = !run_rules(&a, &fs, &r);
+    double t_ruled = ph_now();
     PhFixTotals fixed = {0};
     if ((o->fix || o->fix_diff) && !query_error) {
         fixed = fix_passes(&a, &fs, &r, o->fix_diff ? f : NULL, &input_errors, &query_error);
@@ -397,6 +439,9 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
     }
     bool to_file = f != stdout;
     bool written = db && ph_output_close(out, &err) == 0;
+    if (o->timings)
+        print_timings(&st, t_extracted - t_start, t_ruled - t_extracted, ph_now() - t_ruled, times, ph_rules_len(rules));
+    free(times);
     if (!db)
         ph_output_discard(out);
     else if (!written)
@@ -424,7 +469,7 @@ static int audit_root(AuditOptions *o, const char *root, char **paths, int npath
 static int cmd_audit(void *opts, int argc, char **argv) {
     AuditOptions *o = opts;
     if (o->diff && (!*o->diff || o->diff[0] == '-'))
-        return ph_cli_usage_error("audit", "--diff takes a git revision (a branch, tag or commit), not '%s'", o->diff);
+        return ph_cli_usage_error(&ph_audit_command, "--diff takes a git revision (a branch, tag or commit), not '%s'", o->diff);
     static char *here[] = {"."};
     if (argc == 0) {
         argc = 1;

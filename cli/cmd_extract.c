@@ -28,7 +28,8 @@ static const PhOption extract_options[] = {
      .help = "exit 2 when a file could not be extracted (unreadable, binary, too large or too deeply nested)"},
     {.name = "dump-tree", .kind = PH_OPT_PATH, .value = "FILE", .offset = offsetof(ExtractOptions, dump_tree),
      .help = "print FILE's tree-sitter parse tree and exit"},
-    {.name = "quiet", .kind = PH_OPT_FLAG, .offset = offsetof(ExtractOptions, quiet), .help = "no summary line"},
+    {.name = "quiet", .kind = PH_OPT_FLAG, .offset = offsetof(ExtractOptions, quiet),
+     .help = "no summary line, and no progress line on a terminal"},
     {.name = "timings", .kind = PH_OPT_FLAG, .offset = offsetof(ExtractOptions, timings),
      .help = "where the time went: facts, indexes, derived relations, the ten slowest files"},
     {.name = "parse-only", .kind = PH_OPT_FLAG, .flags = PH_OPT_HIDDEN, .offset = offsetof(ExtractOptions, xo.parse_only),
@@ -54,17 +55,23 @@ static int cmd_extract(void *opts, int argc, char **argv) {
     o->excludes = eo->exclude.items;
     o->n_excludes = eo->exclude.len;
     PhContextPattern *patterns;
-    if (ph_cli_context_patterns("extract", &eo->context_patterns, o, &patterns) != 0) {
+    if (ph_cli_context_patterns(&ph_extract_command, &eo->context_patterns, o, &patterns) != 0) {
         free(root);
         return PH_EXIT_USAGE;
     }
     o->on_wait = ph_cli_say_waiting;
     o->n_slowest = eo->timings ? 10 : 0;
+    PhProgress progress;
+    ph_progress_init(&progress, eo->quiet || o->parse_only);
+    ph_progress_phase(&progress, "files parsed");
+    o->on_progress = ph_progress_step;
+    o->progress_arg = &progress;
     PhDiags *d = ph_diags_new();
     PhExtractStats st;
     double t0 = ph_now();
     int rc = ph_extract_run(o, &st, d);
     double dt = ph_now() - t0;
+    ph_progress_end(&progress);
     free(patterns);
     ph_cli_print_diags(d);
     int errors = ph_diags_count(d, PH_ERROR);

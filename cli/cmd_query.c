@@ -120,12 +120,12 @@ static int cmd_query(void *opts, int argc, char **argv) {
     const char *sql_arg = o->file || argc == 0 ? NULL : argv[0];
     int first_path = o->file ? 0 : 1;
     if (!o->file && argc == 0)
-        return ph_cli_usage_error("query", "give the SQL as an argument or with -f FILE");
+        return ph_cli_usage_error(&ph_query_command, "give the SQL as an argument or with -f FILE");
     if (argc > first_path + 1)
-        return ph_cli_usage_error("query", "unexpected argument '%s'", argv[first_path + 1]);
+        return ph_cli_usage_error(&ph_query_command, "unexpected argument '%s'", argv[first_path + 1]);
     const char *root = argc > first_path ? argv[first_path] : NULL;
     if (root && o->path && strcmp(root, o->path) != 0)
-        return ph_cli_usage_error("query", "two trees: '%s' and --path '%s'", root, o->path);
+        return ph_cli_usage_error(&ph_query_command, "two trees: '%s' and --path '%s'", root, o->path);
     if (!root)
         root = o->path;
     char *found = NULL, *project = NULL;
@@ -161,7 +161,7 @@ static int cmd_query(void *opts, int argc, char **argv) {
     o->xo.n_excludes = o->exclude.len;
     PhContextPattern *patterns = NULL;   /* the configuration's, so that the facts are audit's */
     int input_errors = 0;
-    bool bad = ph_cli_context_patterns("query", &o->context_patterns, &o->xo, &patterns) != 0;
+    bool bad = ph_cli_context_patterns(&ph_query_command, &o->context_patterns, &o->xo, &patterns) != 0;
     sqlite3 *db = bad ? NULL
                                : ph_cli_open_db(root ? root : ".", found ? found : o->db, &o->xo, no_extract,
                                                 &input_errors, NULL);

@@ -58,7 +58,7 @@ static int cmd_repl(void *opts, int argc, char **argv) {
     c->xo.excludes = c->exclude.items;
     c->xo.n_excludes = c->exclude.len;
     PhContextPattern *patterns = NULL;   /* the configuration's, kept for .reload */
-    if (ph_cli_context_patterns("repl", &c->context_patterns, &c->xo, &patterns) != 0) {
+    if (ph_cli_context_patterns(&ph_repl_command, &c->context_patterns, &c->xo, &patterns) != 0) {
         free(project);
         return PH_EXIT_USAGE;
     }

@@ -5,9 +5,9 @@
  */
 #include "cli.h"
 #include "db.h"
-#include "embedded.h"
 #include "grid.h"
 #include "report.h"
+#include "schemadoc.h"
 #include "util.h"
 
 #include <stddef.h>
@@ -138,10 +138,10 @@ static int cmd_rules(void *opts, int argc, char **argv) {
         if (r)
             explain(stdout, r);
         else if (ph_rules_nearest(rules, o->explain))
-            status = ph_cli_usage_error("rules", "no rule '%s'; did you mean '%s'?", o->explain,
+            status = ph_cli_usage_error(&ph_rules_command, "no rule '%s'; did you mean '%s'?", o->explain,
                                         ph_rules_nearest(rules, o->explain));
         else
-            status = ph_cli_usage_error("rules", "no rule '%s'; 'pyhunt rules' lists them", o->explain);
+            status = ph_cli_usage_error(&ph_rules_command, "no rule '%s'; 'pyhunt rules' lists them", o->explain);
     } else if (strcmp(o->format, "markdown") == 0) {
         markdown(stdout, rules);
     } else if (strcmp(o->format, "json") == 0) {
@@ -165,50 +165,35 @@ static int cmd_rules(void *opts, int argc, char **argv) {
     return status;
 }
 
-/* The schema's documented sources: the fact tables, the catalogue table,
- * the library views. */
-static bool schema_source(const char *path) {
-    return strcmp(path, "schema/tables.sql") == 0 || strcmp(path, "schema/catalogue.sql") == 0 ||
-           (ph_str_starts(path, "schema/views") && ph_str_ends(path, ".sql"));
-}
-
+/* `pyhunt schema`: every source of the schema whole; `pyhunt schema NAME`:
+ * one table or view as its source writes it, the comment block that
+ * documents it included (schemadoc.h). */
 static int cmd_schema(void *opts, int argc, char **argv) {
     if (argc < 1) {
-        fputs(ph_db_embedded("schema/tables.sql"), stdout);
-        fputs("\n", stdout);
-        fputs(ph_db_embedded("schema/catalogue.sql"), stdout);
-        for (const PhEmbedded *e = ph_embedded; e->path; e++)
-            if (ph_str_starts(e->path, "schema/views") && ph_str_ends(e->path, ".sql")) {
-                fputs("\n", stdout);
-                fputs(e->text, stdout);
-            }
+        for (size_t i = 0; ph_schemadoc_source(i); i++)
+            printf("%s%s", i ? "\n" : "", ph_db_embedded(ph_schemadoc_source(i)));
+        ph_schemadoc_free();
         return PH_EXIT_CLEAN;
     }
-    /* One table or view: from its CREATE line to the closing ");" or ";". */
-    for (const PhEmbedded *e = ph_embedded; e->path; e++) {
-        if (!schema_source(e->path))
-            continue;
-        for (const char *p = e->text; (p = strstr(p, "CREATE ")); p++) {
-            const char *name = p + 7;
-            if (ph_str_starts(name, "TEMP VIEW "))
-                name += 10;
-            else if (ph_str_starts(name, "TEMP TABLE "))
-                name += 11;
-            else if (ph_str_starts(name, "TABLE "))
-                name += 6;
-            else if (ph_str_starts(name, "VIEW "))
-                name += 5;
-            else
-                continue;
-            size_t n = strlen(argv[0]);
-            if (strncmp(name, argv[0], n) == 0 && (name[n] == '(' || name[n] == ' ')) {
-                const char *end = strstr(p, ";\n");
-                fprintf(stdout, "%.*s\n", (int)(end ? (size_t)(end - p) + 1 : strlen(p)), p);
-                return PH_EXIT_CLEAN;
-            }
-        }
+    const PhSchemaObject *o = ph_schemadoc_find(argv[0]);
+    int rc = PH_EXIT_CLEAN;
+    if (o) {
+        printf("%.*s\n", (int)o->text_len, o->text);
+    } else {
+        size_t n = ph_schemadoc_count();
+        const char **names = ph_xcalloc(n + 1, sizeof *names);
+        for (size_t i = 0; i < n; i++)
+            names[i] = ph_schemadoc_at(i)->name;
+        const char *near = ph_str_closest(argv[0], names, n);
+        if (near)
+            rc = ph_cli_usage_error(&ph_schema_command, "no table or view '%s'; did you mean '%s'?", argv[0], near);
+        else
+            rc = ph_cli_usage_error(&ph_schema_command, "no table or view '%s'; 'pyhunt schema' prints them all",
+                                    argv[0]);
+        free(names);
     }
-    return ph_cli_usage_error("schema", "no table or view '%s'", argv[0]);
+    ph_schemadoc_free();
+    return rc;
 }
 
 const PhCommand ph_rules_command = {
@@ -227,5 +212,5 @@ const PhCommand ph_schema_command = {
     .usage = "[TABLE]",
     .summary = "print the fact schema (tables, the API catalogue, then library views)",
     .max_args = 1,
-    .operands = "  TABLE               one table or view only\n",
+    .operands = "  TABLE               one table or view only, with the comments that document it\n",
 };

@@ -34,6 +34,16 @@
  *     `# expect: PH101` where a finding must start. The .py files of one
  *     folder are extracted together; each fixture is a case.
  *
+ * A failing CLI case shows each section that differs as a unified diff
+ * (want, then got; base/diff.c); a failing corpus case its unexpected and
+ * missing findings, then a unified diff of its expectation lines against
+ * those that would pass (what --update writes). With --update a failing case is rewritten instead
+ * (UPDATE, not FAIL): the stdout, stderr and exit sections it has, or a
+ * corpus case's expectation lines (those that matched kept as written),
+ * every other byte of the file as it was, the file replaced whole or not
+ * at all. What a section cannot hold (output without a final newline, a
+ * line that would start a section) is not written, and the case fails.
+ *
  * Ends with `N passed, N failed`; exits 1 if anything failed, 2 if no case
  * ran at all. A file named on the command line that is no test, a corpus
  * or .test file without cases, and a folder whose .py files carry no
@@ -41,6 +51,8 @@
  */
 #include "cli.h"
 #include "db.h"
+#include "diff.h"
+#include "output.h"
 #include "report.h"
 #include "util.h"
 
@@ -62,6 +74,8 @@ typedef struct Runner {
     bool verbose;
     int passed, failed;
     int skipped;           /* sh: cases that exited SKIP_EXIT: they could not run here */
+    bool update;           /* --update: rewrite the expectations of failing cases */
+    int updated;           /* cases whose expectations were rewritten */
     char self[PATH_MAX];
     PhVec(const PhRule *) examined;   /* rules whose examples ran */
 } Runner;
@@ -93,6 +107,100 @@ static void fail(Runner *r, const char *file, int line, const char *title) {
     printf("FAIL %s:%d: %s\n", file, line, title);
 }
 
+/* ---------------------------------------------------------------------------
+ * --update: a test file rewritten where its failing cases expect something
+ * else, every other byte kept. Cases record what to replace while they
+ * run; the file is written once, whole or not at all, at its end.
+ */
+
+typedef struct Edit {
+    size_t from, to;       /* bytes of the file replaced */
+    char *text;            /* by this; owned */
+} Edit;
+
+typedef struct Rewrite {
+    const char *file;
+    const char *text;      /* the file as read; borrowed */
+    size_t *starts;        /* byte offset of each line, and the length after the last */
+    size_t nlines;
+    PhVec(Edit) edits;
+} Rewrite;
+
+/* A rewrite of `text`, split as slurp_lines() splits it into n lines. */
+static void rewrite_init(Rewrite *w, const char *file, const char *text, size_t n) {
+    memset(w, 0, sizeof *w);
+    w->file = file;
+    w->text = text;
+    w->nlines = n;
+    w->starts = ph_xcalloc(n + 1, sizeof *w->starts);
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        w->starts[i] = at;
+        const char *e = strchr(text + at, '\n');
+        at = e ? (size_t)(e - text) + 1 : strlen(text);
+    }
+    w->starts[n] = strlen(text);
+}
+
+/* Replace lines [from, to) by `text` (its own line ends included). */
+static void rewrite_lines(Rewrite *w, size_t from, size_t to, const char *text) {
+    Edit e = {w->starts[from], w->starts[to], ph_xstrdup(text)};
+    ph_vec_push(&w->edits, e);
+}
+
+/* Replace what line i holds, keeping its line end. */
+static void rewrite_line(Rewrite *w, size_t i, const char *text) {
+    size_t end = w->starts[i + 1];
+    while (end > w->starts[i] && (w->text[end - 1] == '\n' || w->text[end - 1] == '\r'))
+        end--;
+    Edit e = {w->starts[i], end, ph_xstrdup(text)};
+    ph_vec_push(&w->edits, e);
+}
+
+/* File order; an insertion (an empty section filled) before the edit of
+ * the line it stands before (the exit line after it). */
+static int by_place(const void *a, const void *b) {
+    const Edit *x = a, *y = b;
+    if (x->from != y->from)
+        return x->from < y->from ? -1 : 1;
+    return x->to < y->to ? -1 : x->to > y->to;
+}
+
+/* Write the file with its edits, if it has any; a failure to write is a
+ * failure of the run. Frees w. */
+static void rewrite_finish(Runner *r, Rewrite *w) {
+    if (w->edits.len) {
+        qsort(w->edits.items, w->edits.len, sizeof *w->edits.items, by_place);
+        char *err = NULL;
+        PhOutput *o = ph_output_open(w->file, &err);
+        if (o) {
+            FILE *f = ph_output_file(o);
+            size_t at = 0;
+            for (size_t i = 0; i < w->edits.len; i++) {
+                fwrite(w->text + at, 1, w->edits.items[i].from - at, f);
+                fputs(w->edits.items[i].text, f);
+                at = w->edits.items[i].to;
+            }
+            fputs(w->text + at, f);
+        }
+        if (!o || ph_output_close(o, &err) != 0) {
+            printf("FAIL %s: cannot update: %s\n", w->file, err);
+            r->failed++;
+            free(err);
+        }
+    }
+    for (size_t i = 0; i < w->edits.len; i++)
+        free(w->edits.items[i].text);
+    free(w->edits.items);
+    free(w->starts);
+}
+
+/* The verdict of a failing case that --update rewrote. */
+static void updated(Runner *r, const char *file, int line, const char *title) {
+    r->updated++;
+    printf("UPDATE %s:%d: %s\n", file, line, title);
+}
+
 /* A corpus or .test file with no `=== ` case is not a test: a failure
  * (and true). */
 static bool no_cases(Runner *r, const char *file, char **lines, size_t n) {
@@ -115,6 +223,7 @@ typedef struct Expect {
     char sev[4];
     char text[256];
     bool matched;
+    const char *written;   /* the expectation's line as the corpus writes it */
 } Expect;
 
 static bool parse_expect(const char *s, const char *default_path, Expect *e) {
@@ -166,8 +275,62 @@ static bool parse_expect(const char *s, const char *default_path, Expect *e) {
     return e->line > 0 && e->col > 0 && e->rule[0];
 }
 
+/* The expectation lines of findings fs (sorted), for --update: the line
+ * of the expectation each matched (by[i] - 1; 0: none) as written, else a
+ * new one, `[PATH:]LINE:COL RULE [SEVERITY]`. Caller frees with free(). */
+static char *expectations(const PhFindings *fs, const Expect *want, const size_t *by, const char *first_path) {
+    sqlite3_str *s = sqlite3_str_new(NULL);
+    for (size_t i = 0; i < fs->len; i++) {
+        const PhFinding *f = &fs->items[i];
+        if (by[i]) {
+            sqlite3_str_appendf(s, "%s\n", want[by[i] - 1].written);
+            continue;
+        }
+        bool own_path = strcmp(f->loc.path, first_path) != 0, own_sev = strcmp(f->severity, f->rule->severity) != 0;
+        sqlite3_str_appendf(s, "%s%s%d:%d %s%s%s\n", own_path ? f->loc.path : "", own_path ? ":" : "", f->loc.line,
+                            f->loc.col, f->rule->id, own_sev ? " " : "", own_sev ? f->severity : "");
+    }
+    char *t = sqlite3_str_finish(s);
+    char *out = ph_xstrdup(t ? t : "");
+    sqlite3_free(t);
+    return out;
+}
+
+/* The expectation lines exp[0..nexp) that are not blank, each ended by a
+ * newline: what expectations() gives for a case that passes. Caller frees
+ * with free(). */
+static char *written_expectations(char **exp, size_t nexp) {
+    sqlite3_str *s = sqlite3_str_new(NULL);
+    for (size_t i = 0; i < nexp; i++)
+        if (exp[i][strspn(exp[i], " \t\r")])
+            sqlite3_str_appendf(s, "%s\n", exp[i]);
+    char *t = sqlite3_str_finish(s);
+    char *out = ph_xstrdup(t ? t : "");
+    sqlite3_free(t);
+    return out;
+}
+
+/* Replace the expectation lines exp[0..nexp) (exp[0] is line `at` of the
+ * file) by `text`: the lines from the first to the last that is not blank,
+ * or, when all are blank, right after the case's `---`. */
+static void rewrite_expectations(Rewrite *w, size_t at, char **exp, size_t nexp, const char *text) {
+    size_t first = nexp, last = 0;
+    for (size_t i = 0; i < nexp; i++)
+        if (exp[i][strspn(exp[i], " \t\r")]) {
+            first = first < i ? first : i;
+            last = i;
+        }
+    if (first == nexp)
+        rewrite_lines(w, at, at, text);
+    else
+        rewrite_lines(w, at + first, at + last + 1, text);
+}
+
+/* One case of a corpus: src[0..nsrc) the source, exp[0..nexp) the expected
+ * findings, which start on line `exp_at` of the file. With --update, a
+ * failing case whose rule ran gets its expectations rewritten in w. */
 static void run_case(Runner *r, const char *file, int case_line, const char *title, char **src, size_t nsrc,
-                     char **exp, size_t nexp, const PhRule *rule) {
+                     char **exp, size_t nexp, size_t exp_at, const PhRule *rule, Rewrite *w) {
     /* Split the source into files at `#### path` lines; the implicit first
      * file, case.py, exists only if something precedes the first marker. */
     PhVec(PhMemFile) files = {0};
@@ -206,6 +369,7 @@ static void run_case(Runner *r, const char *file, int case_line, const char *tit
             bad = true;
             continue;
         }
+        e.written = exp[i];
         ph_vec_push(&want, e);
     }
 
@@ -216,6 +380,8 @@ static void run_case(Runner *r, const char *file, int case_line, const char *tit
     PhFindings fs;
     memset(&fs, 0, sizeof fs);
     int rc = rule ? ph_rules_run(db, rule, false, &fs, d) : -1;
+    ph_findings_sort(&fs);
+    size_t *by = ph_xcalloc(fs.len + 1, sizeof *by);   /* the expectation each finding matched, + 1 */
     bool ok = !bad && rc == 0;
     PhVec(char *) problems = {0};
     if (!rule)
@@ -236,6 +402,7 @@ static void run_case(Runner *r, const char *file, int case_line, const char *tit
             if (strcmp(sev, f->severity) != 0 || (e->text[0] && !strstr(f->message, e->text)))
                 continue;
             e->matched = found = true;
+            by[i] = k + 1;
         }
         if (!found) {
             ok = false;
@@ -256,13 +423,30 @@ static void run_case(Runner *r, const char *file, int case_line, const char *tit
         if (r->verbose)
             printf("ok   %s:%d: %s\n", file, case_line, title);
     } else {
-        fail(r, file, case_line, title);
+        /* what the case should expect, when that can be told */
+        char *text = rule && rc == 0 && !bad
+                         ? expectations(&fs, want.items, by, files.len ? files.items[0].path : "case.py")
+                         : NULL;
+        if (w && text) {
+            rewrite_expectations(w, exp_at, exp, nexp, text);
+            updated(r, file, case_line, title);
+        } else {
+            fail(r, file, case_line, title);
+        }
         for (size_t i = 0; i < problems.len; i++)
             printf("%s\n", problems.items[i]);
+        if (text) {
+            char *written = written_expectations(exp, nexp);
+            printf("  expected findings differ:\n");
+            ph_diff_print(stdout, "  ", "expected", written, "found", text, 3);
+            free(written);
+        }
+        free(text);
     }
     for (size_t i = 0; i < problems.len; i++)
         free(problems.items[i]);
     free(problems.items);
+    free(by);
     ph_findings_free(&fs);
     ph_diags_free(d);
     ph_db_close(db);
@@ -437,6 +621,8 @@ static void run_corpus(Runner *r, const char *file) {
     char **lines;
     size_t n;
     char *buf = slurp_lines(text, &n, &lines);
+    Rewrite w;
+    rewrite_init(&w, file, text, n);
     if (!no_cases(r, file, lines, n) && rule)
         run_examples(r, rule);
     for (size_t i = 0; i < n;) {
@@ -459,11 +645,13 @@ static void run_corpus(Runner *r, const char *file) {
                 fail(r, file, case_line, title);
                 printf("  case has no '---' line\n");
             } else {
-                run_case(r, file, case_line, title, lines + s, sep - s, lines + e, end - e, rule);
+                run_case(r, file, case_line, title, lines + s, sep - s, lines + e, end - e, e, rule,
+                         r->update ? &w : NULL);
             }
         }
         i = end;
     }
+    rewrite_finish(r, &w);
     free(lines);
     free(buf);
     free(text);
@@ -499,15 +687,88 @@ static char *replace_all(const char *s, const char *from, const char *to) {
     return out;
 }
 
+/* Where a section of a case stands in its file (0-based lines), for
+ * --update. */
+typedef struct Section {
+    size_t header;         /* its `--- NAME` line */
+    size_t from, to;       /* its text: lines [from, to), blank lines that end the case left out */
+    bool last;             /* it ends the case: a blank line at its end would be read as a separator */
+} Section;
+
 typedef struct CliCase {
     const char *title;
     int line;
     char *args, *sh;
     char *stdin_text, *want_out, *want_err;
     int want_exit;   /* -1: not checked */
+    Section exit_at, out_at, err_at;
 } CliCase;
 
-static void run_cli_case(Runner *r, const char *file, const char *dir, CliCase *c) {
+/* Why `got` cannot be written as the text of section `at`, or NULL. Static. */
+static const char *unwritable(const char *got, const Section *at) {
+    size_t n = strlen(got);
+    if (n && got[n - 1] != '\n')
+        return "it does not end with a newline";
+    for (const char *p = got; *p; p = strchr(p, '\n') + 1)
+        if (ph_str_starts(p, "=== ") || ph_str_starts(p, "--- "))
+            return "a line of it would start a case or a section";
+    if (at->last && (strcmp(got, "\n") == 0 || (n >= 2 && got[n - 2] == '\n')))
+        return "it ends with a blank line, which the last section of a case cannot hold";
+    return NULL;
+}
+
+/* The lines telling how `got` differs from `want` (as the test writes it,
+ * {TMP} and all: tmp in got is shown as {TMP}), a unified diff. Caller
+ * frees with free(). */
+static char *difference(const char *name, const char *want, const char *got, const char *tmp) {
+    char *shown = replace_all(got, tmp, "{TMP}"), *text = NULL;
+    size_t len;
+    FILE *m = open_memstream(&text, &len);
+    char *a = ph_xasprintf("%s wanted", name), *b = ph_xasprintf("%s got", name);
+    fprintf(m, "  %s differs:\n", name);
+    if (!ph_diff_print(m, "  ", a, want, b, shown, 3))   /* they differ only where the test says {TMP} */
+        fprintf(m, "  (where {TMP} stands for %s)\n", tmp);
+    fclose(m);
+    free(a);
+    free(b);
+    free(shown);
+    while (len && text[len - 1] == '\n')
+        text[--len] = 0;
+    return text;
+}
+
+/* --update of a failing case: its exit, stdout and stderr sections as the
+ * run gave them (those it has: an omitted section stays omitted). Returns
+ * NULL, or why it cannot be done (then nothing is changed): caller frees
+ * with free(). */
+static char *update_case(Rewrite *w, const CliCase *c, int code, char *const gots[2], const char *tmp) {
+    const char *const names[2] = {"stdout", "stderr"}, *const wants[2] = {c->want_out, c->want_err};
+    const Section *const ats[2] = {&c->out_at, &c->err_at};
+    char *texts[2] = {NULL, NULL}, *why = NULL;
+    for (int k = 0; k < 2 && !why; k++) {
+        if (!wants[k])
+            continue;
+        texts[k] = replace_all(gots[k], tmp, "{TMP}");
+        const char *problem = unwritable(texts[k], ats[k]);
+        if (problem)
+            why = ph_xasprintf("cannot update %s: %s", names[k], problem);
+    }
+    if (!why) {
+        if (c->want_exit >= 0 && code != c->want_exit) {
+            char line[32];
+            snprintf(line, sizeof line, "--- exit %d", code);
+            rewrite_line(w, c->exit_at.header, line);
+        }
+        for (int k = 0; k < 2; k++)
+            if (texts[k] && strcmp(texts[k], wants[k]) != 0)
+                rewrite_lines(w, ats[k]->from, ats[k]->to, texts[k]);
+    }
+    free(texts[0]);
+    free(texts[1]);
+    return why;
+}
+
+static void run_cli_case(Runner *r, const char *file, const char *dir, CliCase *c, Rewrite *w) {
     char tmpl[] = "/tmp/pyhunt-test-XXXXXX";
     char *tmp = mkdtemp(tmpl);
     if (!tmp) {
@@ -572,12 +833,12 @@ static void run_cli_case(Runner *r, const char *file, const char *dir, CliCase *
     for (int k = 0; k < 2; k++) {
         if (!wants[k])
             continue;
-        char *w = replace_all(wants[k], "{TMP}", tmp);
-        if (strcmp(w, gots[k]) != 0) {
+        char *want = replace_all(wants[k], "{TMP}", tmp);
+        if (strcmp(want, gots[k]) != 0) {
             ok = false;
-            ph_vec_push(&why, ph_xasprintf("  %s differs.\n  --- want\n%s  --- got\n%s", names[k], w, gots[k]));
+            ph_vec_push(&why, difference(names[k], wants[k], gots[k], tmp));
         }
-        free(w);
+        free(want);
     }
     if (c->sh && code == SKIP_EXIT) {
         r->skipped++;
@@ -587,9 +848,16 @@ static void run_cli_case(Runner *r, const char *file, const char *dir, CliCase *
         if (r->verbose)
             printf("ok   %s:%d: %s\n", file, c->line, c->title);
     } else {
-        fail(r, file, c->line, c->title);
+        char *cannot = w ? update_case(w, c, code, gots, tmp) : NULL;
+        if (w && !cannot)
+            updated(r, file, c->line, c->title);
+        else
+            fail(r, file, c->line, c->title);
         for (size_t i = 0; i < why.len; i++)
             printf("%s\n", why.items[i]);
+        if (cannot)
+            printf("  %s\n", cannot);
+        free(cannot);
     }
     for (size_t i = 0; i < why.len; i++)
         free(why.items[i]);
@@ -622,6 +890,8 @@ static void run_cli_file(Runner *r, const char *file) {
     char **lines;
     size_t n;
     char *buf = slurp_lines(text, &n, &lines);
+    Rewrite w;
+    rewrite_init(&w, file, text, n);
     no_cases(r, file, lines, n);
     for (size_t i = 0; i < n;) {
         if (!ph_str_starts(lines[i], "=== ")) {
@@ -635,18 +905,20 @@ static void run_cli_file(Runner *r, const char *file) {
         c.want_exit = -1;
         i++;
         char **section = NULL;
+        Section *at = NULL, ignored;
         sqlite3_str *acc = NULL;
         for (; i <= n; i++) {
             bool end = i == n || ph_str_starts(lines[i], "=== ");
             bool header = !end && ph_str_starts(lines[i], "--- ");
             if ((end || header) && acc) {
-                char *t = sqlite3_str_finish(acc);
                 /* blank lines before the next case separate cases */
-                size_t tl = t ? strlen(t) : 0;
-                while (end && tl >= 2 && t[tl - 1] == '\n' && t[tl - 2] == '\n')
-                    t[--tl] = 0;
-                if (end && tl == 1 && t[0] == '\n')
-                    t[--tl] = 0;
+                at->to = i;
+                at->last = end;
+                while (end && at->to > at->from && !lines[at->to - 1][0])
+                    at->to--;
+                for (size_t k = at->from; k < at->to; k++)
+                    sqlite3_str_appendf(acc, "%s\n", lines[k]);
+                char *t = sqlite3_str_finish(acc);
                 *section = ph_xstrdup(t ? t : "");
                 sqlite3_free(t);
                 acc = NULL;
@@ -656,21 +928,29 @@ static void run_cli_file(Runner *r, const char *file) {
                 break;
             if (header) {
                 const char *h = lines[i] + 4;
-                if (ph_str_starts(h, "exit "))
+                at = &ignored;
+                if (ph_str_starts(h, "exit ")) {
                     c.want_exit = atoi(h + 5);
-                else if (!strcmp(h, "stdout"))
+                    c.exit_at.header = i;
+                } else if (!strcmp(h, "stdout")) {
                     section = &c.want_out;
-                else if (!strcmp(h, "stderr"))
+                    at = &c.out_at;
+                } else if (!strcmp(h, "stderr")) {
                     section = &c.want_err;
-                else if (!strcmp(h, "stdin"))
+                    at = &c.err_at;
+                } else if (!strcmp(h, "stdin")) {
                     section = &c.stdin_text;
-                if (section)
+                }
+                if (section) {
                     acc = sqlite3_str_new(NULL);
+                    at->header = i;
+                    at->from = i + 1;
+                }
                 continue;
             }
-            if (acc) {
-                sqlite3_str_appendf(acc, "%s\n", lines[i]);
-            } else if (ph_str_starts(lines[i], "args:")) {
+            if (acc)
+                continue;   /* a line of the section: gathered when it ends */
+            if (ph_str_starts(lines[i], "args:")) {
                 c.args = ph_xstrdup(lines[i] + 5);
             } else if (ph_str_starts(lines[i], "sh:")) {
                 c.sh = ph_xstrdup(lines[i] + 3);
@@ -687,7 +967,7 @@ static void run_cli_file(Runner *r, const char *file) {
                 fail(r, file, c.line, c.title);
                 printf("  case has no 'args:' or 'sh:' line\n");
             } else {
-                run_cli_case(r, file, dir, &c);
+                run_cli_case(r, file, dir, &c, r->update ? &w : NULL);
             }
         }
         free(c.args);
@@ -696,6 +976,7 @@ static void run_cli_file(Runner *r, const char *file) {
         free(c.want_out);
         free(c.want_err);
     }
+    rewrite_finish(r, &w);
     free(lines);
     free(buf);
     free(text);
@@ -955,7 +1236,7 @@ static bool same_folder(const char *a, const char *b) {
 typedef struct TestOptions {
     PhStrList queries;
     const char *filter;
-    bool verbose;
+    bool verbose, update;
 } TestOptions;
 
 static const PhOption test_options[] = {
@@ -965,6 +1246,9 @@ static const PhOption test_options[] = {
      .help = "only cases whose file or title contains TEXT"},
     {.name = "verbose", .short_name = 'v', .kind = PH_OPT_FLAG, .offset = offsetof(TestOptions, verbose),
      .help = "print every case"},
+    {.name = "update", .kind = PH_OPT_FLAG, .offset = offsetof(TestOptions, update),
+     .help = "rewrite what failing cases expect to what they got (the stdout, stderr and exit sections of .test "
+             "files, the expected findings of rules/*.txt corpora), every other byte of the file kept"},
     {0},
 };
 
@@ -974,6 +1258,7 @@ static int cmd_test(void *opts, int argc, char **argv) {
     memset(&r, 0, sizeof r);
     r.filter = o->filter;
     r.verbose = o->verbose;
+    r.update = o->update;
     ssize_t n = readlink("/proc/self/exe", r.self, sizeof r.self - 1);
     if (n <= 0) {
         fprintf(stderr, "pyhunt: cannot find my own executable\n");
@@ -1037,11 +1322,14 @@ static int cmd_test(void *opts, int argc, char **argv) {
     ph_rules_free(r.rules);
     if (r.skipped)
         printf("(%d skipped: they could not run here)\n", r.skipped);
+    if (r.updated)
+        printf("(%d updated: their expectations now say what they got; review the change with git diff)\n",
+               r.updated);
     printf("(%zu test files in %.1fs)\n%d passed, %d failed\n", nfiles, ph_now() - t0, r.passed, r.failed);
     fflush(stdout);
     if (missing)
         return PH_EXIT_USAGE;
-    if (r.passed + r.failed + r.skipped == 0) {
+    if (r.passed + r.failed + r.skipped + r.updated == 0) {
         fprintf(stderr, "pyhunt: no test case ran%s\n", r.filter ? " (does --filter match any?)" : "");
         return PH_EXIT_USAGE;
     }

@@ -8,6 +8,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+void ph_cli_print_diags(const PhDiags *d) { ph_diags_print(d, stderr, isatty(2) && !getenv("NO_COLOR")); }
 
 void ph_cli_say_waiting(const char *db_path) {
     fprintf(stderr, "pyhunt: %s: note: another pyhunt is updating this database; waiting for it to finish\n",
@@ -47,7 +50,7 @@ sqlite3 *ph_cli_open_db(const char *root, const char *db_path, const PhExtractOp
     return db;
 }
 
-int ph_cli_context_patterns(const char *cmd, const PhStrList *specs, PhExtractOptions *xo, PhContextPattern **owned) {
+int ph_cli_context_patterns(const PhCommand *cmd, const PhStrList *specs, PhExtractOptions *xo, PhContextPattern **owned) {
     *owned = NULL;
     if (!specs->len)
         return 0;

@@ -146,7 +146,7 @@ int ph_cli_config(const PhCommand *cmd, void *opts, char *const *paths, int npat
         return 0;
     PhConfigRef *ref = (PhConfigRef *)((char *)opts + row->offset);
     if (ref->isolated && ref->path)
-        return ph_cli_usage_error(cmd->name, "--config and --isolated cannot be used together");
+        return ph_cli_usage_error(cmd, "--config and --isolated cannot be used together");
     if (ref->isolated)
         return 0;
     PhDiags *d = ph_diags_new();
@@ -411,8 +411,8 @@ static int cmd_config(void *opts, int argc, char **argv) {
             names[k] = keys[k].name;
         const char *near = ph_str_closest(argv[0], names, nkeys < 32 ? nkeys : 32);
         if (near)
-            return ph_cli_usage_error("config", "unknown key '%s'; did you mean '%s'?", argv[0], near);
-        return ph_cli_usage_error("config", "unknown key '%s'; 'pyhunt config' lists the keys", argv[0]);
+            return ph_cli_usage_error(&ph_config_command, "unknown key '%s'; did you mean '%s'?", argv[0], near);
+        return ph_cli_usage_error(&ph_config_command, "unknown key '%s'; 'pyhunt config' lists the keys", argv[0]);
     }
     printf("%s: %s\n  %s.\n", key->name, ph_config_type_name(key->type), key->help);
     if (key->words) {

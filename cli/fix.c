@@ -4,7 +4,7 @@
  * file that holds findings with edits, in the order of the report, it reads
  * the file, checks that it is the text that was extracted, offers every
  * finding's edits, checks that the result still parses, and then writes it
- * (a temporary file renamed over it, core/output.c) or prints its diff.
+ * (a temporary file renamed over it, base/output.c) or prints its diff.
  * What cannot be fixed is said, located, as a warning; the finding stays in
  * the report.
  */

@@ -11,7 +11,6 @@
 #include "util.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +38,7 @@ const PhExitCode ph_exit_codes[] = {
     {0, NULL},
 };
 
-static void usage(FILE *out) {
+static void print_usage(FILE *out) {
     fprintf(out, "usage: pyhunt COMMAND [ARGS]\n\n%c%s.\n\nCommands:\n", toupper((unsigned char)ph_cli_about[0]),
             ph_cli_about + 1);
     for (const PhCommand *const *c = ph_commands; *c; c++)
@@ -80,9 +79,9 @@ static const PhOption help_options[] = {
 static int cmd_help(void *opts, int argc, char **argv) {
     HelpOptions *o = opts;
     if ((o->man || o->completion) && argc > 0)
-        return ph_cli_usage_error("help", "--man and --completion describe every command: no COMMAND with them");
+        return ph_cli_usage_error(&ph_help_command, "--man and --completion describe every command: no COMMAND with them");
     if (o->man && o->completion)
-        return ph_cli_usage_error("help", "--man and --completion print different files: give one");
+        return ph_cli_usage_error(&ph_help_command, "--man and --completion print different files: give one");
     if (o->man) {
         ph_cli_man(stdout);
         return PH_EXIT_CLEAN;
@@ -98,7 +97,7 @@ static int cmd_help(void *opts, int argc, char **argv) {
         ph_opts_help(c, stdout);
         return PH_EXIT_CLEAN;
     }
-    usage(stdout);
+    print_usage(stdout);
     return PH_EXIT_CLEAN;
 }
 
@@ -121,21 +120,6 @@ static int cmd_version(void *opts, int argc, char **argv) {
 const PhCommand ph_version_command = {
     .name = "version", .run = cmd_version, .usage = "", .summary = "print the version", .max_args = 0,
 };
-
-int ph_cli_usage_error(const char *cmd, const char *fmt, ...) {
-    va_list ap;
-    fputs("pyhunt: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    const PhCommand *c = cmd ? ph_cli_command(cmd) : NULL;
-    if (c)
-        fprintf(stderr, "usage: pyhunt %s%s%s\n", c->name, *c->usage ? " " : "", c->usage);
-    return PH_EXIT_USAGE;
-}
-
-void ph_cli_print_diags(const PhDiags *d) { ph_diags_print(d, stderr, isatty(2) && !getenv("NO_COLOR")); }
 
 /* Run one command: parse its arguments from its table, then run it. */
 static int run_command(const PhCommand *c, int argc, char **argv) {
@@ -168,7 +152,7 @@ static int check_stdout(int rc) {
 int main(int argc, char **argv) {
     ph_db_global_init();
     if (argc < 2) {
-        usage(stderr);
+        print_usage(stderr);
         return PH_EXIT_USAGE;
     }
     const char *name = argv[1];

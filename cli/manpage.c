@@ -10,6 +10,7 @@
  */
 #include "cli.h"
 #include "db.h"
+#include "schemadoc.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -69,22 +70,13 @@ static char *finish(sqlite3_str *s) {
     return r;
 }
 
-/* The names `pyhunt schema TABLE` finds, space-separated: tables and views
- * of the two files cmd_schema searches. Caller frees with free(). */
+/* The names `pyhunt schema TABLE` knows, space-separated: every table and
+ * view of the schema. Caller frees with free(). */
 static char *schema_names(void) {
     sqlite3_str *s = sqlite3_str_new(NULL);
-    const char *files[] = {"schema/tables.sql", "schema/views.sql"};
-    for (int f = 0; f < 2; f++)
-        for (const char *p = ph_db_embedded(files[f]); p && (p = strstr(p, "CREATE ")); p++) {
-            const char *name = p + 7;
-            if (ph_str_starts(name, "TEMP VIEW "))
-                name += 10;
-            else if (ph_str_starts(name, "TABLE "))
-                name += 6;
-            else
-                continue;
-            sqlite3_str_appendf(s, "%s%.*s", sqlite3_str_length(s) ? " " : "", (int)strcspn(name, "( \n"), name);
-        }
+    for (size_t i = 0; i < ph_schemadoc_count(); i++)
+        sqlite3_str_appendf(s, "%s%s", i ? " " : "", ph_schemadoc_at(i)->name);
+    ph_schemadoc_free();
     return finish(s);
 }
 

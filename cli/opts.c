@@ -15,6 +15,7 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -198,7 +199,7 @@ static int store_arg(const PhCommand *cmd, const PhOption *o, const char *spelli
     char *why = store(o, value, opts);
     if (!why)
         return 0;
-    ph_cli_usage_error(cmd->name, "option '%s' %s", spelling, why);
+    ph_cli_usage_error(cmd, "option '%s' %s", spelling, why);
     free(why);
     return PH_EXIT_USAGE;
 }
@@ -233,9 +234,9 @@ static int unknown(const PhCommand *cmd, const char *arg) {
     if (near) {
         const PhOption *o = find_long(cmd->options, near, strlen(near), false);
         char buf[64];
-        rc = ph_cli_usage_error(cmd->name, "unknown option '%.*s'; did you mean '%s'?", (int)len, arg, spelled(o, buf));
+        rc = ph_cli_usage_error(cmd, "unknown option '%.*s'; did you mean '%s'?", (int)len, arg, spelled(o, buf));
     } else {
-        rc = ph_cli_usage_error(cmd->name, "unknown option '%.*s'", (int)len, arg);
+        rc = ph_cli_usage_error(cmd, "unknown option '%.*s'", (int)len, arg);
     }
     free(bare);
     return rc;
@@ -302,20 +303,20 @@ int ph_opts_parse(const PhCommand *cmd, int argc, char **argv, void *opts, char 
             ref->given |= (uint64_t)1 << (o - cmd->options);
         if (o->kind == PH_OPT_FLAG) {
             if (value)
-                return ph_cli_usage_error(cmd->name, "option '%s' takes no value", spelling);
+                return ph_cli_usage_error(cmd, "option '%s' takes no value", spelling);
             store(o, NULL, opts);
             continue;
         }
         if (!value) {
             if (i + 1 >= argc || looks_like_option(argv[i + 1]))
-                return ph_cli_usage_error(cmd->name, "option '%s' needs a value (%s)", spelling, o->value);
+                return ph_cli_usage_error(cmd, "option '%s' needs a value (%s)", spelling, o->value);
             value = argv[++i];
         }
         if (store_arg(cmd, o, spelling, value, opts) != 0)
             return PH_EXIT_USAGE;
     }
     if (cmd->max_args >= 0 && *nargs > cmd->max_args)
-        return ph_cli_usage_error(cmd->name, "unexpected argument '%s'", (*args)[cmd->max_args]);
+        return ph_cli_usage_error(cmd, "unexpected argument '%s'", (*args)[cmd->max_args]);
     return 0;
 }
 
@@ -378,8 +379,26 @@ char *ph_opts_describe(const PhOption *o) {
     return r;
 }
 
+/* "usage: pyhunt NAME USAGE" and a newline. */
+static void usage_line(const PhCommand *cmd, FILE *out) {
+    fprintf(out, "usage: pyhunt %s%s%s\n", cmd->name, *cmd->usage ? " " : "", cmd->usage);
+}
+
+int ph_cli_usage_error(const PhCommand *cmd, const char *fmt, ...) {
+    va_list ap;
+    fputs("pyhunt: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    if (cmd)
+        usage_line(cmd, stderr);
+    return PH_EXIT_USAGE;
+}
+
 void ph_opts_help(const PhCommand *cmd, FILE *out) {
-    fprintf(out, "usage: pyhunt %s%s%s\n\n%s.\n", cmd->name, *cmd->usage ? " " : "", cmd->usage, cmd->summary);
+    usage_line(cmd, out);
+    fprintf(out, "\n%s.\n", cmd->summary);
     if (cmd->operands)
         fprintf(out, "\nArguments:\n%s", cmd->operands);
     bool any = false;

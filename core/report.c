@@ -1,36 +1,16 @@
 /*
- * report: the format table, the JSON format, and what several formats share
- * (JSON strings, names, fingerprints, notes on what was left out, a rule's
- * documentation, the architecture record). The text formats, SARIF,
- * markdown, GitHub annotations, GitLab's code quality report and the rule
- * catalogue as JSON live in report_*.c beside this file.
+ * report: the JSON format, and what several formats share (JSON strings,
+ * names, fingerprints, notes on what was left out, a rule's documentation,
+ * the architecture record). The text formats, SARIF, markdown, GitHub
+ * annotations, GitLab's code quality report and the rule catalogue as JSON
+ * live in report_*.c beside this file, over these helpers; the table of
+ * formats, above them all, in report_formats.c.
  */
 #include "report.h"
 #include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-const PhReportFormat ph_report_formats[] = {
-    {"text", "each finding with its source lines, a caret under the span, its chain and fix; a summary by rule",
-     ph_report_text, 0},
-    {"concise", "path:line:col: RULE [SEV] message, one line per finding, then a summary by rule", ph_report_concise,
-     0},
-    {"json", "an object holding the findings and what was left out", ph_report_json, 0},
-    {"sarif", "SARIF 2.1.0, for code-scanning services", ph_report_sarif, 0},
-    {"markdown", "an audit report for a pull request or an audit file", ph_report_markdown,
-     PH_REPORT_ARCH | PH_REPORT_CALLS},
-    {"github", "GitHub Actions workflow annotations", ph_report_github, 0},
-    {"gitlab", "a GitLab code quality report (Code Climate JSON)", ph_report_gitlab, 0},
-    {NULL, NULL, NULL, 0},
-};
-
-const PhReportFormat *ph_report_format(const char *name) {
-    for (const PhReportFormat *f = ph_report_formats; f->name; f++)
-        if (strcmp(f->name, name) == 0)
-            return f;
-    return NULL;
-}
 
 char *ph_report_left_out(const PhFindings *fs) {
     int left = ph_findings_left_out(fs), told = 0, parts = 0;

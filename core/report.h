@@ -12,7 +12,8 @@
  * in one table; adding one is a row and a function.
  *
  *   report_model.c     building the model (reads the tree and the database)
- *   report.c           the table, JSON, helpers shared by formats
+ *   report_formats.c   the table of formats
+ *   report.c           JSON, helpers shared by formats
  *   report_text.c      the text formats: full (source and carets), concise,
  *                      statistics
  *   report_sarif.c     SARIF 2.1.0 (code-scanning services)

@@ -8,11 +8,13 @@
 #include "util.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct CatalogueFile {
     char *path, *text;
@@ -45,6 +47,7 @@ static void rule_free(PhRule *r) {
     free(r->sql);
     free(r->contexts_text);
     free(r->default_text);
+    free(r->scope_text);
     free(r);
 }
 
@@ -134,6 +137,12 @@ static int read_report_meta(PhRule *r, PhDiags *diags) {
         return -1;
     }
     r->opt_in = r->default_text && strcmp(r->default_text, "opt-in") == 0;
+    if (r->scope_text && strcmp(r->scope_text, "file") != 0 && strcmp(r->scope_text, "project") != 0) {
+        ph_diags_add(diags, PH_ERROR, r->path, ph_rules_tag_line(r->sql, "scope"), 1, 0, NULL,
+                     "@scope '%s' is not 'file' or 'project'", r->scope_text);
+        return -1;
+    }
+    r->file_scope = r->scope_text && strcmp(r->scope_text, "file") == 0;
     return 0;
 }
 
@@ -217,6 +226,7 @@ int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool built
             else if (!strcmp(tag, "accepted")) f = &r->accepted;
             else if (!strcmp(tag, "contexts")) f = &r->contexts_text;
             else if (!strcmp(tag, "default")) f = &r->default_text;
+            else if (!strcmp(tag, "scope")) f = &r->scope_text;
             else if (!strcmp(tag, "autofix")) f = &r->autofix;
             bool in_example = last && (last == &r->bad || last == &r->good || last == &r->description ||
                                        last == &r->accepted || last == &r->autofix);
@@ -233,7 +243,7 @@ int ph_rules_add(PhRuleSet *self, const char *path, const char *text, bool built
                 return -1;
             }
             if (*f && (f == &r->id || f == &r->name || f == &r->severity || f == &r->contexts_text ||
-                       f == &r->default_text)) {
+                       f == &r->default_text || f == &r->scope_text)) {
                 ph_diags_add(diags, PH_ERROR, path, line, (int)i + 1, 0, NULL, "@%s given twice", tag);
                 rule_free(r);
                 return -1;
@@ -948,50 +958,6 @@ static bool cache_read(sqlite3 *db, const char *key, Rows *rows) {
     return hit;
 }
 
-/* Store rows under key, unless the facts changed since `data_version` (an
- * extraction committed meanwhile) or the database cannot be written now. */
-static void cache_write(sqlite3 *db, const char *key, const Rows *rows, int data_version) {
-    if (sqlite3_db_readonly(db, "main") == 1 || !sqlite3_get_autocommit(db))
-        return;
-    sqlite3_busy_timeout(db, 0);     /* a cache never waits for a writer */
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        goto out;
-    sqlite3_stmt *run = NULL, *row = NULL;
-    int rc = ph_db_data_version(db) == data_version ? SQLITE_OK : SQLITE_ABORT;
-    if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO rule_runs(key) VALUES(?1)", -1, &run, NULL);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_prepare_v2(db, ph_db_statement("cache_insert"), -1, &row, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(run, 1, key, -1, SQLITE_STATIC);
-        rc = sqlite3_step(run) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-    }
-    for (size_t i = 0; rc == SQLITE_OK && i < rows->len; i++) {
-        const Row *r = &rows->items[i];
-        sqlite3_bind_text(row, 1, key, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(row, 2, (sqlite3_int64)i);
-        sqlite3_bind_int64(row, 3, r->file_id);
-        sqlite3_bind_int(row, 4, r->line);
-        sqlite3_bind_int(row, 5, r->col);
-        sqlite3_bind_int(row, 6, r->end_line);
-        sqlite3_bind_int(row, 7, r->end_col);
-        sqlite3_bind_text(row, 8, r->severity, -1, SQLITE_STATIC);
-        sqlite3_bind_text(row, 9, r->message, -1, SQLITE_STATIC);
-        sqlite3_bind_text(row, 10, r->related, -1, SQLITE_STATIC);
-        sqlite3_bind_text(row, 11, r->fix ? r->fix : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(row, 12, r->edits, -1, SQLITE_STATIC);
-        rc = sqlite3_step(row) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-        sqlite3_reset(row);
-    }
-    sqlite3_finalize(run);
-    sqlite3_finalize(row);
-    sqlite3_exec(db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
-    if (!sqlite3_get_autocommit(db))     /* COMMIT failed: do not leave it open */
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-out:
-    sqlite3_busy_timeout(db, PH_DB_BUSY_MS);
-}
-
 /* One warning for the rows whose message or fix lost a placeholder to a
  * NULL column: the finding reads wrong ("inside async def " and nothing),
  * which is the rule's defect to fix (a COALESCE), not the user's. */
@@ -1012,29 +978,20 @@ static void warn_unfilled(Lookup *lk, const PhRule *rule, const Rows *rows, PhDi
     free(path);
 }
 
-int ph_rules_run(sqlite3 *db, const PhRule *rule, bool cached, PhFindings *out, PhDiags *diags) {
-    char key[24];
-    cache_key(db, rule, key);
-    Rows rows = {0};
-    if (!cached || !cache_read(db, key, &rows)) {
-        int version = ph_db_data_version(db);
-        if (query_rows(db, rule, &rows, diags) != 0) {
-            rows_free(&rows);
-            return -1;
-        }
-        if (cached)
-            cache_write(db, key, &rows, version);
-    }
-
+/* The findings of a rule's rows, `# noqa` applied, appended to out; the
+ * rows' strings move into them (the caller still frees rows). Returns -1,
+ * with an error in diags, when a row's edits are not well-formed: the rule
+ * failed. */
+static int add_findings(sqlite3 *db, const PhRule *rule, Rows *rows, PhFindings *out, PhDiags *diags) {
     Lookup lk = {0};
     sqlite3_prepare_v2(db, ph_db_statement("file_path"), -1, &lk.path, NULL);
     sqlite3_prepare_v2(db, ph_db_statement("suppressions"), -1, &lk.noqa, NULL);
     sqlite3_prepare_v2(db, ph_db_statement("related"), -1, &lk.related, NULL);
-    warn_unfilled(&lk, rule, &rows, diags);
     sqlite3_prepare_v2(db, ph_db_statement("edits"), -1, &lk.edits, NULL);
+    warn_unfilled(&lk, rule, rows, diags);
     bool bad_edits = false;
-    for (size_t i = 0; i < rows.len; i++) {
-        Row *r = &rows.items[i];
+    for (size_t i = 0; i < rows->len; i++) {
+        Row *r = &rows->items[i];
         if (suppressed(&lk, r->file_id, r->line, rule->id)) {
             out->suppressed++;
             continue;
@@ -1071,20 +1028,428 @@ int ph_rules_run(sqlite3 *db, const PhRule *rule, bool cached, PhFindings *out, 
     sqlite3_finalize(lk.noqa);
     sqlite3_finalize(lk.related);
     sqlite3_finalize(lk.edits);
-    rows_free(&rows);
     return bad_edits ? -1 : 0;
 }
 
+/* ---------------------------------------------------------------------------
+ * Running a set: the rules whose results are not cached run on `jobs`
+ * threads, each with a read connection of its own (rules only read, and a
+ * WAL database serves readers in parallel). Every rule's rows and
+ * diagnostics are kept apart and merged in the set's order, so the output
+ * never depends on which thread finished first. The longest rules (by the
+ * time each took last, rule_times in schema/tables.sql) start first.
+ */
+
+typedef struct Task {
+    const PhRule *rule;
+    char key[24];
+    Rows rows;             /* every result: read back, then those of `fresh` added */
+    Rows fresh;            /* what the query returned this run */
+    PhVec(int64_t) stale;  /* a cached @scope file rule: the files to compute again */
+    PhDiags *diags;
+    bool hit;              /* its rows were read back from the cache */
+    bool failed;
+    double seconds;        /* the query's own time */
+    double estimate;       /* the time it took last, or -1 */
+} Task;
+
+typedef struct Runner {
+    const PhRuleSet *set;
+    const char *db_path;
+    Task **queue;          /* the tasks to run, longest estimate first */
+    size_t nqueue, next, finished;
+    int alive;             /* workers not yet done */
+    pthread_mutex_t mu;
+    pthread_cond_t cond;
+} Runner;
+
+/* The fact tables shadowed by TEMP views holding only the rows of `files`
+ * (ascending): what a rule of @scope file sees when it computes the results
+ * of those files again. Every table with an id and a file_id column is
+ * shadowed, and files itself; the views are single-table selections over
+ * rowid ranges, which SQLite flattens into the rule's joins. Undone by
+ * unshadow(). Returns an SQLite code. */
+static int shadow(sqlite3 *db, const int64_t *files, size_t n) {
+    sqlite3_str *range = sqlite3_str_new(NULL), *ids = sqlite3_str_new(NULL);
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_str_appendf(range, "%sid BETWEEN %lld AND %lld", i ? " OR " : "", ph_db_first_id(files[i]),
+                            ph_db_last_id(files[i]));
+        sqlite3_str_appendf(ids, "%s%lld", i ? "," : "", (long long)files[i]);
+    }
+    char *r = sqlite3_str_finish(range), *f = sqlite3_str_finish(ids);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, ph_db_statement("fact_tables"), -1, &st, NULL);
+    PhVec(char *) tables = {0};
+    while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        ph_vec_push(&tables, ph_xstrdup((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_finalize(st);
+    for (size_t i = 0; rc == SQLITE_OK && i < tables.len; i++) {
+        char *sql = sqlite3_mprintf(ph_db_statement("shadow_table"), tables.items[i], tables.items[i], r ? r : "0");
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        sqlite3_free(sql);
+    }
+    if (rc == SQLITE_OK) {
+        char *sql = sqlite3_mprintf(ph_db_statement("shadow_files"), f ? f : "");
+        rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        sqlite3_free(sql);
+    }
+    for (size_t i = 0; i < tables.len; i++)
+        free(tables.items[i]);
+    free(tables.items);
+    sqlite3_free(r);
+    sqlite3_free(f);
+    return rc;
+}
+
+/* Drop the views of shadow(). */
+static void unshadow(sqlite3 *db) {
+    sqlite3_stmt *st = NULL;
+    PhVec(char *) views = {0};
+    if (sqlite3_prepare_v2(db, ph_db_statement("shadow_views"), -1, &st, NULL) == SQLITE_OK)
+        while (sqlite3_step(st) == SQLITE_ROW)
+            ph_vec_push(&views, ph_xstrdup((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_finalize(st);
+    for (size_t i = 0; i < views.len; i++) {
+        char *sql = sqlite3_mprintf("DROP VIEW temp.\"%w\"", views.items[i]);
+        sqlite3_exec(db, sql, NULL, NULL, NULL);
+        sqlite3_free(sql);
+        free(views.items[i]);
+    }
+    free(views.items);
+}
+
+/* Run a task's query into t->fresh: over everything, or over its stale
+ * files alone (a cached rule of @scope file). */
+static void run_task(sqlite3 *db, Task *t) {
+    double t0 = ph_now();
+    if (t->hit) {
+        int rc = shadow(db, t->stale.items, t->stale.len);
+        if (rc != SQLITE_OK)
+            ph_diags_add(t->diags, PH_ERROR, t->rule->path, 1, 0, 0, NULL, "rule %s could not be limited to the "
+                         "changed files: %s", t->rule->id, sqlite3_errmsg(db));
+        t->failed = rc != SQLITE_OK || query_rows(db, t->rule, &t->fresh, t->diags) != 0;
+        unshadow(db);
+    } else {
+        t->failed = query_rows(db, t->rule, &t->fresh, t->diags) != 0;
+    }
+    t->seconds = ph_now() - t0;
+}
+
+/* Start a task: its cached rows if any, and the files a cached rule of
+ * @scope file has to compute again. Returns whether a query must run. */
+static bool task_begin(sqlite3 *db, Task *t, const PhRule *rule, bool cached) {
+    t->rule = rule;
+    t->diags = ph_diags_new();
+    cache_key(db, rule, t->key);
+    t->hit = cached && cache_read(db, t->key, &t->rows);
+    if (t->hit && rule->file_scope) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(db, ph_db_statement("cache_stale"), -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, t->key, -1, SQLITE_STATIC);
+            while (sqlite3_step(st) == SQLITE_ROW)
+                ph_vec_push(&t->stale, sqlite3_column_int64(st, 0));
+        }
+        sqlite3_finalize(st);
+    }
+    return !t->hit || t->stale.len;
+}
+
+/* Move the fresh rows after the cached ones. */
+static void task_merge(Task *t) {
+    for (size_t i = 0; i < t->fresh.len; i++)
+        ph_vec_push(&t->rows, t->fresh.items[i]);
+    free(t->fresh.items);
+    memset(&t->fresh, 0, sizeof t->fresh);
+}
+
+static void task_free(Task *t) {
+    rows_free(&t->rows);
+    rows_free(&t->fresh);
+    free(t->stale.items);
+    ph_diags_free(t->diags);
+}
+
+static Task *take(Runner *r) {
+    pthread_mutex_lock(&r->mu);
+    Task *t = r->next < r->nqueue ? r->queue[r->next++] : NULL;
+    pthread_mutex_unlock(&r->mu);
+    return t;
+}
+
+static void *run_worker(void *arg) {
+    Runner *r = arg;
+    sqlite3 *db = NULL;
+    PhDiags *d = ph_diags_new();
+    /* A connection that cannot open leaves its share to the others and, at
+     * the end, to the caller's own connection. */
+    if (ph_db_open(r->db_path, true, &db, d) == PH_DB_OK && ph_rules_attach(r->set, db, d) == 0 &&
+        sqlite3_exec(db, ph_db_statement("reader_cache"), NULL, NULL, NULL) == SQLITE_OK)
+        for (Task *t; (t = take(r));) {
+            run_task(db, t);
+            pthread_mutex_lock(&r->mu);
+            r->finished++;
+            pthread_cond_signal(&r->cond);
+            pthread_mutex_unlock(&r->mu);
+        }
+    ph_db_close(db);
+    ph_diags_free(d);
+    pthread_mutex_lock(&r->mu);
+    r->alive--;
+    pthread_cond_signal(&r->cond);
+    pthread_mutex_unlock(&r->mu);
+    return NULL;
+}
+
+static int by_estimate(const void *a, const void *b) {
+    const Task *x = *(Task *const *)a, *y = *(Task *const *)b;
+    if (x->estimate != y->estimate)
+        return x->estimate < 0 ? -1 : y->estimate < 0 ? 1 : x->estimate > y->estimate ? -1 : 1;
+    return strcmp(x->rule->id, y->rule->id);
+}
+
+/* Each task's time of the last run, or -1. */
+static void read_estimates(sqlite3 *db, Task *tasks, size_t n) {
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(db, ph_db_statement("rule_time"), -1, &st, NULL);
+    for (size_t i = 0; i < n; i++) {
+        tasks[i].estimate = -1;
+        if (!st)
+            continue;
+        sqlite3_bind_text(st, 1, tasks[i].rule->id, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            tasks[i].estimate = sqlite3_column_double(st, 0);
+        sqlite3_reset(st);
+    }
+    sqlite3_finalize(st);
+}
+
+/* Store a task's fresh rows with the two prepared statements (cache_run,
+ * cache_insert): a whole run as a new rule_runs row, or a cached rule's
+ * stale files after its other rows, which are then no longer stale. */
+static int write_rows(sqlite3 *db, sqlite3_stmt *run, sqlite3_stmt *row, const Task *t) {
+    sqlite3_int64 seq = 0;
+    int rc = SQLITE_OK;
+    if (t->hit) {
+        sqlite3_stmt *st = NULL;
+        rc = sqlite3_prepare_v2(db, ph_db_statement("cache_next_seq"), -1, &st, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, t->key, -1, SQLITE_STATIC);
+            rc = sqlite3_step(st) == SQLITE_ROW ? SQLITE_OK : SQLITE_ERROR;
+            seq = sqlite3_column_int64(st, 0);
+        }
+        sqlite3_finalize(st);
+        if (rc == SQLITE_OK && (rc = sqlite3_prepare_v2(db, ph_db_statement("cache_fresh"), -1, &st, NULL)) ==
+                                   SQLITE_OK) {
+            sqlite3_bind_text(st, 1, t->key, -1, SQLITE_STATIC);
+            rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+        }
+        sqlite3_finalize(st);
+    } else {
+        sqlite3_bind_text(run, 1, t->key, -1, SQLITE_STATIC);
+        sqlite3_bind_text(run, 2, t->rule->file_scope ? "file" : "project", -1, SQLITE_STATIC);
+        rc = sqlite3_step(run) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+        sqlite3_reset(run);
+    }
+    for (size_t i = 0; rc == SQLITE_OK && i < t->fresh.len; i++) {
+        const Row *r = &t->fresh.items[i];
+        sqlite3_bind_text(row, 1, t->key, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(row, 2, seq + (sqlite3_int64)i);
+        sqlite3_bind_int64(row, 3, r->file_id);
+        sqlite3_bind_int(row, 4, r->line);
+        sqlite3_bind_int(row, 5, r->col);
+        sqlite3_bind_int(row, 6, r->end_line);
+        sqlite3_bind_int(row, 7, r->end_col);
+        sqlite3_bind_text(row, 8, r->severity, -1, SQLITE_STATIC);
+        sqlite3_bind_text(row, 9, r->message, -1, SQLITE_STATIC);
+        sqlite3_bind_text(row, 10, r->related, -1, SQLITE_STATIC);
+        sqlite3_bind_text(row, 11, r->fix ? r->fix : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(row, 12, r->edits, -1, SQLITE_STATIC);
+        rc = sqlite3_step(row) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+        sqlite3_reset(row);
+    }
+    return rc;
+}
+
+/* Store the fresh tasks' rows and times in one transaction, unless the
+ * facts changed since `data_version` or the database cannot be written now
+ * (a cache never waits for a writer). */
+static void store_tasks(sqlite3 *db, Task *tasks, size_t n, int data_version) {
+    if (sqlite3_db_readonly(db, "main") == 1 || !sqlite3_get_autocommit(db))
+        return;
+    sqlite3_busy_timeout(db, 0);
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_stmt *run = NULL, *row = NULL, *time = NULL;
+    int rc = ph_db_data_version(db) == data_version ? SQLITE_OK : SQLITE_ABORT;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, ph_db_statement("cache_run"), -1, &run, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, ph_db_statement("cache_insert"), -1, &row, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, ph_db_statement("rule_time_set"), -1, &time, NULL);
+    for (size_t k = 0; k < n && rc == SQLITE_OK; k++) {
+        const Task *t = &tasks[k];
+        if (t->failed || (t->hit && !t->stale.len))
+            continue;
+        if (!t->hit) {
+            sqlite3_bind_text(time, 1, t->rule->id, -1, SQLITE_STATIC);
+            sqlite3_bind_double(time, 2, t->seconds);
+            rc = sqlite3_step(time) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
+            sqlite3_reset(time);
+        }
+        if (rc == SQLITE_OK)
+            rc = write_rows(db, run, row, t);
+    }
+    sqlite3_finalize(run);
+    sqlite3_finalize(row);
+    sqlite3_finalize(time);
+    sqlite3_exec(db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    if (!sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+out:
+    sqlite3_busy_timeout(db, PH_DB_BUSY_MS);
+}
+
+int ph_rules_run(sqlite3 *db, const PhRule *rule, bool cached, PhFindings *out, PhDiags *diags) {
+    Task t;
+    memset(&t, 0, sizeof t);
+    int version = ph_db_data_version(db);
+    if (task_begin(db, &t, rule, cached)) {
+        run_task(db, &t);
+        if (cached && !t.failed)
+            store_tasks(db, &t, 1, version);
+    }
+    task_merge(&t);
+    for (size_t k = 0; k < ph_diags_len(t.diags); k++) {
+        const PhDiag *d = ph_diags_at(t.diags, k);
+        ph_diags_add(diags, d->severity, d->path, d->line, d->col, d->end_col, d->source_line, "%s", d->message);
+    }
+    bool failed = t.failed || add_findings(db, rule, &t.rows, out, diags) != 0;
+    task_free(&t);
+    return failed ? -1 : 0;
+}
+
+static int nproc(void) {
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+int ph_rules_run_all(sqlite3 *db, const PhRuleSet *set, const PhRunOptions *o, PhFindings *out, PhRuleTime *times,
+                     PhDiags *diags) {
+    size_t n = set->v.len;
+    Task *tasks = ph_xcalloc(n ? n : 1, sizeof *tasks);
+    Runner r = {.set = set, .db_path = o->db_path, .queue = ph_xcalloc(n ? n : 1, sizeof(Task *))};
+    int version = ph_db_data_version(db);
+    for (size_t i = 0; i < n; i++)
+        if (task_begin(db, &tasks[i], set->v.items[i], o->cached))
+            r.queue[r.nqueue++] = &tasks[i];
+    if (o->progress)
+        o->progress(o->arg, n - r.nqueue, n);
+    read_estimates(db, tasks, n);
+    qsort(r.queue, r.nqueue, sizeof *r.queue, by_estimate);
+
+    /* Threads only where there is more than one query to run at once. */
+    int nthreads = o->jobs > 0 ? o->jobs : nproc();
+    if ((size_t)nthreads > r.nqueue)
+        nthreads = (int)r.nqueue;
+    if (!o->db_path || nthreads < 2)
+        nthreads = 0;
+    pthread_mutex_init(&r.mu, NULL);
+    pthread_cond_init(&r.cond, NULL);
+    pthread_t *threads = ph_xcalloc((size_t)(nthreads ? nthreads : 1), sizeof *threads);
+    int started = 0;
+    while (started < nthreads && pthread_create(&threads[started], NULL, run_worker, &r) == 0)
+        started++;
+    /* The progress display follows the workers; with none, this thread
+     * runs every task itself. */
+    pthread_mutex_lock(&r.mu);
+    r.alive = started;
+    for (size_t seen = 0; r.alive > 0;) {
+        pthread_cond_wait(&r.cond, &r.mu);
+        if (r.finished != seen && o->progress) {
+            seen = r.finished;
+            pthread_mutex_unlock(&r.mu);
+            o->progress(o->arg, n - r.nqueue + seen, n);
+            pthread_mutex_lock(&r.mu);
+        }
+    }
+    pthread_mutex_unlock(&r.mu);
+    for (int k = 0; k < started; k++)
+        pthread_join(threads[k], NULL);
+    for (Task *t; (t = take(&r));) {
+        run_task(db, t);
+        r.finished++;
+        if (o->progress)
+            o->progress(o->arg, n - r.nqueue + r.finished, n);
+    }
+    free(threads);
+    pthread_mutex_destroy(&r.mu);
+    pthread_cond_destroy(&r.cond);
+
+    if (o->cached)
+        store_tasks(db, tasks, n, version);
+    int failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        Task *t = &tasks[i];
+        for (size_t k = 0; k < ph_diags_len(t->diags); k++) {
+            const PhDiag *d = ph_diags_at(t->diags, k);
+            ph_diags_add(diags, d->severity, d->path, d->line, d->col, d->end_col, d->source_line, "%s", d->message);
+        }
+        task_merge(t);
+        if (t->failed || add_findings(db, t->rule, &t->rows, out, diags) != 0)
+            failed++;
+        if (times)
+            times[i] = (PhRuleTime){t->rule, t->seconds, t->hit && !t->stale.len};
+        task_free(t);
+    }
+    free(r.queue);
+    free(tasks);
+    return failed;
+}
+
+static int cmp_int(int a, int b) { return a < b ? -1 : a > b; }
+
+static int cmp_start(const PhLocation *x, const PhLocation *y) {
+    int c = strcmp(x->path, y->path);
+    if (!c)
+        c = cmp_int(x->line, y->line);
+    if (!c)
+        c = cmp_int(x->col, y->col);
+    return c;
+}
+
+static int cmp_location(const PhLocation *x, const PhLocation *y) {
+    int c = cmp_start(x, y);
+    if (!c)
+        c = cmp_int(x->end_line, y->end_line);
+    if (!c)
+        c = cmp_int(x->end_col, y->end_col);
+    if (!c)
+        c = strcmp(x->message ? x->message : "", y->message ? y->message : "");
+    return c;
+}
+
+/* A total order: where, which rule, then everything a report shows, so
+ * that the order never depends on the order rules returned their rows in
+ * (threads, a cache filled file by file). */
 static int cmp_finding(const void *a, const void *b) {
     const PhFinding *x = a, *y = b;
-    int c = strcmp(x->loc.path, y->loc.path);
-    if (c)
-        return c;
-    if (x->loc.line != y->loc.line)
-        return x->loc.line < y->loc.line ? -1 : 1;
-    if (x->loc.col != y->loc.col)
-        return x->loc.col < y->loc.col ? -1 : 1;
-    return strcmp(x->rule->id, y->rule->id);
+    int c = cmp_start(&x->loc, &y->loc);
+    if (!c)
+        c = strcmp(x->rule->id, y->rule->id);
+    if (!c)
+        c = cmp_location(&x->loc, &y->loc);
+    if (!c)
+        c = strcmp(x->message, y->message);
+    if (!c)
+        c = strcmp(x->fix, y->fix);
+    if (!c)
+        c = strcmp(x->severity, y->severity);
+    for (size_t i = 0; !c && i < x->nrelated && i < y->nrelated; i++)
+        c = cmp_location(&x->related[i], &y->related[i]);
+    if (!c)
+        c = cmp_int((int)x->nrelated, (int)y->nrelated);
+    return c;
 }
 
 void ph_findings_sort(PhFindings *self) {

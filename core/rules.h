@@ -14,6 +14,7 @@
  *     -- @fix use an async equivalent or asyncio.to_thread()
  *     -- @contexts all
  *     -- @default opt-in
+ *     -- @scope file
  *     SELECT ... AS file_id, ... AS line, ... AS col, ... AS end_line, ... AS end_col, ...
  *
  * Result columns: file_id, line, col (required); end_line, end_col,
@@ -30,6 +31,14 @@
  * without it, `code` only. `@default opt-in` keeps a rule out of the default
  * set: it runs only when --select names it by its id or says ALL (a prefix
  * such as PH1 selects the default-set rules under it, not the opt-in ones).
+ *
+ * What a rule reads: `@scope file` says that its findings in a file depend
+ * on the facts of that file alone (and the catalogue), never on another
+ * file's nor on the derived relations (call graph, class ancestry, aliases).
+ * After an update, such a rule runs again over the changed files only, with
+ * the fact tables shadowed by TEMP views that hold their rows; its cached
+ * findings elsewhere stay. Without it (`@scope project`), a rule runs again
+ * over everything whenever any file changed.
  *
  * Every finding reads as one line with its placeholders filled, whatever
  * the rule file says (the runner enforces it, user rules included): a
@@ -65,8 +74,10 @@ typedef struct PhRule {
     bool builtin;
     char *contexts_text;   /* @contexts as written (may be NULL) */
     char *default_text;    /* @default as written (may be NULL) */
+    char *scope_text;      /* @scope as written (may be NULL) */
     PhContextSet contexts; /* where its findings are reported by default: @contexts, else code */
     bool opt_in;           /* @default opt-in: outside the default set */
+    bool file_scope;       /* @scope file: its findings in a file depend on that file's facts alone */
 } PhRule;
 
 typedef struct PhLocation {
@@ -208,6 +219,29 @@ void ph_rules_filter(PhRuleSet *self, const char *const *select, size_t nselect,
  * fresh run stores its results (see rules.c). On SQL errors adds a
  * diagnostic `rule-file:line: message` and returns -1. */
 int ph_rules_run(sqlite3 *db, const PhRule *rule, bool cached, PhFindings *out, PhDiags *diags);
+
+typedef struct PhRunOptions {
+    bool cached;           /* read and store results in the rule cache (as ph_rules_run) */
+    int jobs;              /* threads running queries at once; 0: one per core */
+    const char *db_path;   /* the database db was opened on, for the threads' own
+                            * connections; NULL: every rule runs on db, one at a time */
+    void (*progress)(void *arg, size_t done, size_t total);   /* after each rule, on the calling thread; may be NULL */
+    void *arg;
+} PhRunOptions;
+
+typedef struct PhRuleTime {
+    const PhRule *rule;    /* borrowed from the set */
+    double seconds;        /* its query's time (0 when read from the cache) */
+    bool cached;           /* read back from the rule cache */
+} PhRuleTime;
+
+/* Run every rule of the set over db and append their findings to out, in
+ * the set's order whatever the threads did: the results are those of
+ * ph_rules_run() on each rule in turn. `times`, when not NULL, holds
+ * ph_rules_len(set) entries, filled in the set's order. Returns the number
+ * of rules that failed, each with a diagnostic as ph_rules_run() gives. */
+int ph_rules_run_all(sqlite3 *db, const PhRuleSet *set, const PhRunOptions *o, PhFindings *out, PhRuleTime *times,
+                     PhDiags *diags);
 
 /* Sort by path, line, column, rule id. */
 void ph_findings_sort(PhFindings *self);

@@ -84,7 +84,7 @@ char *ph_extract_default_db(const char *root) {
 typedef struct Job {
     PhWalkFile *wf;
     int64_t file_id;
-    uint64_t old_hash;
+    uint64_t old_hash, old_interface;
     bool has_old;
     PhFacts *facts;         /* result */
     char *module;
@@ -238,7 +238,7 @@ void ph_extract_stats_free(PhExtractStats *stats) {
 typedef struct Stored {
     char *path;
     int64_t id, size, mtime_ns, ctime_ns, inode;
-    uint64_t hash;
+    uint64_t hash, interface;
     bool seen;
 } Stored;
 
@@ -252,7 +252,7 @@ static int load_stored(sqlite3 *db, StoredVec *out, int64_t *max_id) {
         Stored s = {ph_xstrdup((const char *)sqlite3_column_text(st, 1)), sqlite3_column_int64(st, 0),
                     sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
                     sqlite3_column_int64(st, 6), strtoull((const char *)sqlite3_column_text(st, 2), NULL, 16),
-                    false};
+                    strtoull((const char *)sqlite3_column_text(st, 7), NULL, 16), false};
         if (s.id > *max_id)
             *max_id = s.id;
         ph_vec_push(out, s);
@@ -576,6 +576,7 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
         j->file_id = s ? s->id : ++max_id;
         j->has_old = s != NULL;
         j->old_hash = s ? s->hash : 0;
+        j->old_interface = s ? s->interface : 0;
     }
 
     /* Parse on the workers, write here. */
@@ -614,8 +615,12 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
     if (o->n_slowest > 0)
         stats->slowest = ph_xcalloc((size_t)o->n_slowest, sizeof *stats->slowest);
 
+    size_t stored_jobs = 0;
+    bool interface_changed = false;   /* a file came, went or changed what other files' relations read */
     for (Job *j; (j = next_done(&pool));) {
         PhFacts *f = j->facts;
+        if (o->on_progress)
+            o->on_progress(o->progress_arg, ++stored_jobs, njobs);
         for (size_t k = 0; k < ph_diags_len(f->diags); k++) {
             const PhDiag *d = ph_diags_at(f->diags, k);
             ph_diags_add(diags, d->severity, d->path, d->line, d->col, d->end_col, d->source_line, "%s", d->message);
@@ -631,9 +636,11 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
             stats->parsed++;
             stats->lines += j->lines;
             stats->syntax_errors += j->errors;
+            uint64_t iface = store ? ph_writer_interface(f, j->module, j->is_package) : 0;
+            interface_changed |= !j->has_old || iface != j->old_interface;
             if (store && rc == SQLITE_OK)
                 rc = ph_writer_put(w, f, j->module, j->is_package, ph_contexts_of(o->contexts, o->n_contexts, f->path),
-                                   j->lines, j->errors);
+                                   j->lines, j->errors, iface);
         }
         if (stats->slowest)
             note_time(stats, o->n_slowest, f->path, j->seconds, ph_now() - t);
@@ -667,10 +674,15 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
     /* Derived relations follow the facts (and the library that derives
      * them): in the same transaction when updating; after the indexes they
      * need when building. */
-    bool changed = stats->parsed || stats->removed || stats->recontexted || cold || !ph_db_library_current(db);
+    bool library = ph_db_library_current(db);
+    bool changed = stats->parsed || stats->removed || stats->recontexted || cold || !library;
+    /* Only the changed files' call graph when they all kept their
+     * interface; every cached result when the library or a context
+     * changed, else those of the changed files (ph_db_derive). */
+    bool changed_only = !interface_changed && !stats->removed && !stats->recontexted && library;
     double t1 = ph_now(), t2 = t1;
     if (rc == SQLITE_OK && !cold && changed)
-        rc = ph_db_derive(db, diags);
+        rc = ph_db_derive(db, changed_only, stats->recontexted || !library, diags);
     if (rc == SQLITE_OK)
         rc = exec(db, "COMMIT");
     if (rc == SQLITE_OK && cold) {
@@ -681,7 +693,7 @@ int ph_extract_run(const PhExtractOptions *o, PhExtractStats *stats, PhDiags *di
     if (rc == SQLITE_OK && cold)
         rc = ph_db_load_library(db, diags);
     if (rc == SQLITE_OK && cold)
-        rc = ph_db_derive(db, diags);
+        rc = ph_db_derive(db, false, true, diags);
     stats->t_facts = t1 - t0;
     stats->t_indexes = t2 - t1;
     stats->t_derive = ph_now() - t2;
@@ -736,7 +748,8 @@ int ph_extract_memory(sqlite3 *db, const PhMemFile *files, size_t n, PhDiags *di
         PhSource src;
         ph_source_init(&src, f->source, f->source_len);
         if (errors >= 0)
-            rc = ph_writer_put(w, f, module, pkg, ph_contexts_of(NULL, 0, f->path), ph_source_lines(&src), errors);
+            rc = ph_writer_put(w, f, module, pkg, ph_contexts_of(NULL, 0, f->path), ph_source_lines(&src), errors,
+                               ph_writer_interface(f, module, pkg));
         ph_source_fini(&src);
         for (size_t k = 0; k < ph_diags_len(f->diags); k++) {
             const PhDiag *d = ph_diags_at(f->diags, k);
@@ -748,7 +761,7 @@ int ph_extract_memory(sqlite3 *db, const PhMemFile *files, size_t n, PhDiags *di
     ph_writer_close(w);
     ts_parser_delete(parser);
     if (rc == SQLITE_OK)
-        rc = ph_db_derive(db, diags);
+        rc = ph_db_derive(db, false, true, diags);
     if (rc == SQLITE_OK)
         rc = exec(db, "COMMIT");
     else

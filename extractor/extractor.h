@@ -75,6 +75,10 @@ typedef struct PhExtractOptions {
      * and not after the wait. */
     void (*on_wait)(const char *db_path);
     int n_slowest;                     /* keep the times of the N slowest files in stats (0: none) */
+    /* Called, when not NULL, on the calling thread as files are stored:
+     * `done` of `total` files to read this run. */
+    void (*on_progress)(void *arg, size_t done, size_t total);
+    void *progress_arg;
 } PhExtractOptions;
 
 /* The default size limit of a file. It bounds the memory a file can take
@@ -138,7 +142,7 @@ char *ph_extract_module_name(const char *relpath, bool *is_package);
 
 /* The text the extractor parses for a file's bytes: a PEP 263 encoding
  * decoded to UTF-8, a byte order mark dropped, lone CRs made line ends,
- * bytes that are not UTF-8 read as U+FFFD (extractor/source.h,
+ * bytes that are not UTF-8 read as U+FFFD (base/source.h,
  * ph_source_prepare). Positions in the facts are positions in this text.
  * Caller frees with free(); *out_len gets its length. */
 char *ph_extract_text(const char *bytes, size_t len, size_t *out_len);

@@ -20,7 +20,7 @@
 #define PH_LOC(T, X) X(T, line) X(T, col) X(T, end_line) X(T, end_col)
 
 #define PH_COLS_files(X) X(files, id) X(files, path) X(files, module) X(files, is_package) \
-    X(files, context) X(files, hash) X(files, size) X(files, mtime_ns) X(files, ctime_ns) \
+    X(files, context) X(files, hash) X(files, interface) X(files, size) X(files, mtime_ns) X(files, ctime_ns) \
     X(files, inode) X(files, lines) X(files, parse_errors)
 #define PH_COLS_diagnostics(X) X(diagnostics, id) X(diagnostics, file_id) X(diagnostics, severity) \
     X(diagnostics, message) PH_LOC(diagnostics, X)

@@ -21,6 +21,7 @@ struct PhWriter {
     sqlite3_stmt *insert[PH_T_COUNT];
     sqlite3_stmt *remove[PH_T_COUNT];
     sqlite3_stmt *touch;
+    sqlite3_stmt *changed;   /* into temp.changed_files (updates only) */
 };
 
 static sqlite3_stmt *prepare_text(sqlite3 *db, const char *sql, PhDiags *diags) {
@@ -65,6 +66,9 @@ PhWriter *ph_writer_open(sqlite3 *db, bool bulk, PhDiags *diags) {
     }
     if (ok)
         ok = (w->touch = prepare_text(db, ph_db_statement("touch_file"), diags)) != NULL;
+    if (ok && !bulk)
+        ok = sqlite3_exec(db, ph_db_statement("changed_files_create"), NULL, NULL, NULL) == SQLITE_OK &&
+             (w->changed = prepare_text(db, ph_db_statement("changed_file"), diags)) != NULL;
     if (!ok) {
         ph_writer_close(w);
         return NULL;
@@ -80,6 +84,7 @@ void ph_writer_close(PhWriter *self) {
         sqlite3_finalize(self->remove[t]);
     }
     sqlite3_finalize(self->touch);
+    sqlite3_finalize(self->changed);
     free(self);
 }
 
@@ -91,6 +96,10 @@ static int step(sqlite3_stmt *st) {
 
 static int remove_facts(PhWriter *self, int64_t file_id, bool with_file) {
     int rc = SQLITE_OK;
+    if (self->changed) {
+        sqlite3_bind_int64(self->changed, 1, file_id);
+        rc = step(self->changed);
+    }
     int64_t lo = ph_facts_first_id(file_id), hi = ph_facts_last_id(file_id);
     for (int t = 0; t < PH_T_COUNT && rc == SQLITE_OK; t++) {
         bool files = t == PH_T_files;   /* its ids are file ids, not fact ids */
@@ -133,13 +142,55 @@ static int insert_row(PhWriter *self, PhTable t, const PhVal *v) {
     return step(st);
 }
 
+/* The columns of the interface (schema/tables.sql, files.interface): what
+ * schema/derive.sql reads of a file to resolve other files' calls and bases
+ * (call_resolution, import_bindings, class_bases in views.sql). Positions
+ * are not in it, nor what a definition does (is_async...). */
+static const struct {
+    PhTable table;
+    int cols[8];           /* -1 ends the list */
+} interface_cols[] = {
+    {PH_T_functions, {PH_C_functions_id, PH_C_functions_name, PH_C_functions_qualname, PH_C_functions_is_lambda,
+                      PH_C_functions_is_method, PH_C_functions_class_id, PH_C_functions_parent_id, -1}},
+    {PH_T_classes, {PH_C_classes_id, PH_C_classes_name, PH_C_classes_qualname, PH_C_classes_function_id,
+                    PH_C_classes_parent_id, -1}},
+    {PH_T_bases, {PH_C_bases_class_id, PH_C_bases_text, PH_C_bases_resolved, -1}},
+    {PH_T_imports, {PH_C_imports_function_id, PH_C_imports_bound, PH_C_imports_target, -1}},
+};
+
+static uint64_t mix(uint64_t h, const void *data, size_t n) {
+    return (h ^ ph_hash64(data, n)) * 1099511628211u;
+}
+
+uint64_t ph_writer_interface(const PhFacts *f, const char *module, bool is_package) {
+    uint64_t h = mix(mix(14695981039346656037u, module, strlen(module)), &is_package, sizeof is_package);
+    for (size_t i = 0; i < f->rows.len; i++) {
+        const PhRow *r = &f->rows.items[i];
+        for (size_t k = 0; k < sizeof interface_cols / sizeof interface_cols[0]; k++) {
+            if (interface_cols[k].table != r->table)
+                continue;
+            h = mix(h, &r->table, sizeof r->table);
+            for (const int *c = interface_cols[k].cols; *c >= 0; c++) {
+                const PhVal *v = &r->v[*c];
+                h = mix(h, &v->kind, sizeof v->kind);
+                if (v->kind == PH_V_INT)
+                    h = mix(h, &v->i, sizeof v->i);
+                else if (v->kind == PH_V_TEXT)
+                    h = mix(h, v->s, (size_t)v->len);
+            }
+        }
+    }
+    return h;
+}
+
 int ph_writer_put(PhWriter *self, const PhFacts *f, const char *module, bool is_package, PhContext context,
-                  int lines, int parse_errors) {
+                  int lines, int parse_errors, uint64_t interface) {
     int rc = self->bulk ? SQLITE_OK : remove_facts(self, f->file_id, false);
     PhVal v[PH_N_files];
     memset(v, 0, sizeof v);
-    char hash[17];
+    char hash[17], iface[17];
     snprintf(hash, sizeof hash, "%016llx", (unsigned long long)f->hash);
+    snprintf(iface, sizeof iface, "%016llx", (unsigned long long)interface);
     ph_val_int(&v[PH_C_files_id], f->file_id);
     ph_val_text(&v[PH_C_files_path], f->path, strlen(f->path));
     ph_val_text(&v[PH_C_files_module], module, strlen(module));
@@ -147,6 +198,7 @@ int ph_writer_put(PhWriter *self, const PhFacts *f, const char *module, bool is_
     const char *ctx = ph_context_name(context);
     ph_val_text(&v[PH_C_files_context], ctx, strlen(ctx));
     ph_val_text(&v[PH_C_files_hash], hash, 16);
+    ph_val_text(&v[PH_C_files_interface], iface, 16);
     ph_val_int(&v[PH_C_files_size], f->size);
     ph_val_int(&v[PH_C_files_mtime_ns], f->mtime_ns);
     ph_val_int(&v[PH_C_files_ctime_ns], f->ctime_ns);

@@ -19,10 +19,16 @@ typedef struct PhWriter PhWriter;
 PhWriter *ph_writer_open(sqlite3 *db, bool bulk, PhDiags *diags);
 void ph_writer_close(PhWriter *self);   /* NULL is a no-op */
 
-/* Store f (status PH_FACTS_PARSED): its files row (with its code context)
- * and every fact row, replacing what the file had. Returns an SQLite code. */
+/* The interface hash of f's facts (schema/tables.sql, files.interface):
+ * what other files' derived relations read of it. */
+uint64_t ph_writer_interface(const PhFacts *f, const char *module, bool is_package);
+
+/* Store f (status PH_FACTS_PARSED): its files row (with its code context
+ * and `interface`, ph_writer_interface()) and every fact row, replacing
+ * what the file had. An update (not `bulk`) records the file in
+ * temp.changed_files, as ph_writer_remove() does. Returns an SQLite code. */
 int ph_writer_put(PhWriter *self, const PhFacts *f, const char *module, bool is_package, PhContext context,
-                  int lines, int parse_errors);
+                  int lines, int parse_errors, uint64_t interface);
 
 /* Refresh the stat (mtime, ctime, inode) of a file whose content is unchanged. */
 int ph_writer_touch(PhWriter *self, const PhFacts *f);

@@ -1,5 +1,6 @@
 -- @id PH101
 -- @name blocking-call-in-async
+-- @scope file
 -- @severity P1
 -- @precision high
 -- @tags async event-loop blocking

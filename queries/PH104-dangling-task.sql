@@ -1,6 +1,7 @@
 -- @id PH104
 -- @name dangling-task
 -- @contexts all
+-- @scope file
 -- @severity P2
 -- @precision high
 -- @tags async correctness

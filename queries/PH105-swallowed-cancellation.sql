@@ -1,6 +1,7 @@
 -- @id PH105
 -- @name swallowed-cancellation
 -- @contexts all
+-- @scope file
 -- @severity P2
 -- @precision high
 -- @tags async cancellation asyncio

@@ -1,5 +1,6 @@
 -- @id PH108
 -- @name sync-lock-in-async
+-- @scope file
 -- @severity P2
 -- @precision high
 -- @tags async event-loop locking

@@ -2,6 +2,7 @@
 -- @name get-event-loop-in-coroutine
 -- @default opt-in
 -- @contexts all
+-- @scope file
 -- @severity P3
 -- @precision high
 -- @tags async asyncio deprecated

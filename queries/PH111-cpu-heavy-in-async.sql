@@ -1,5 +1,6 @@
 -- @id PH111
 -- @name cpu-heavy-in-async
+-- @scope file
 -- @severity P2
 -- @precision high
 -- @tags async event-loop cpu

@@ -1,5 +1,6 @@
 -- @id PH112
 -- @name missing-timeout
+-- @scope file
 -- @severity P1
 -- @precision high
 -- @tags network timeout reliability

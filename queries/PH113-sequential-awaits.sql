@@ -1,5 +1,6 @@
 -- @id PH113
 -- @name sequential-awaits
+-- @scope file
 -- @severity P2
 -- @precision high
 -- @tags async latency concurrency

@@ -1,5 +1,6 @@
 -- @id PH302
 -- @name client-without-context
+-- @scope file
 -- @severity P1
 -- @precision high
 -- @tags resources leak http database

@@ -1,5 +1,6 @@
 -- @id PH304
 -- @name tempfile-not-cleaned
+-- @scope file
 -- @severity P2
 -- @precision high
 -- @tags resources files disk leak

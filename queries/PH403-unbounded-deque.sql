@@ -1,5 +1,6 @@
 -- @id PH403
 -- @name unbounded-deque
+-- @scope file
 -- @severity P3
 -- @precision high
 -- @tags memory collections

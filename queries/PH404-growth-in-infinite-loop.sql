@@ -1,5 +1,6 @@
 -- @id PH404
 -- @name growth-in-infinite-loop
+-- @scope file
 -- @severity P2
 -- @precision medium
 -- @tags memory loops

@@ -1,5 +1,6 @@
 -- @id PH503
 -- @name comprehension-in-reducer
+-- @scope file
 -- @severity P3
 -- @precision high
 -- @tags memory materialization

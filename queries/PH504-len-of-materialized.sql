@@ -1,5 +1,6 @@
 -- @id PH504
 -- @name len-of-materialized
+-- @scope file
 -- @severity P3
 -- @precision high
 -- @tags memory materialization

@@ -1,5 +1,6 @@
 -- @id PH601
 -- @name engine-without-pool-config
+-- @scope file
 -- @severity P2
 -- @precision high
 -- @tags pool database sqlalchemy

@@ -1,5 +1,6 @@
 -- @id PH603
 -- @name client-in-loop
+-- @scope file
 -- @severity P1
 -- @precision high
 -- @tags pool http database loop

@@ -1,6 +1,7 @@
 -- @id PH701
 -- @name regex-compile-in-function
 -- @default opt-in
+-- @scope file
 -- @severity P3
 -- @precision high
 -- @tags performance regex hot-path

@@ -1,6 +1,7 @@
 -- @id PH704
 -- @name import-in-hot-path
 -- @default opt-in
+-- @scope file
 -- @severity P3
 -- @precision high
 -- @tags performance import hot-path

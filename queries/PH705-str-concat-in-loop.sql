@@ -1,6 +1,7 @@
 -- @id PH705
 -- @name str-concat-in-loop
 -- @default opt-in
+-- @scope file
 -- @severity P3
 -- @precision high
 -- @tags performance strings loop hot-path

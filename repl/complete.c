@@ -34,23 +34,6 @@ static char **finish(List *l) {
     return l->items;
 }
 
-void ph_repl_names_free(char **names, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        free(names[i]);
-    free(names);
-}
-
-char **ph_repl_table_names(PhRepl *r, size_t *n) {
-    List l = {0};
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(r->db, ph_db_statement("tables"), -1, &st, NULL) == SQLITE_OK)
-        while (sqlite3_step(st) == SQLITE_ROW)
-            add(&l, (const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    *n = l.len;
-    return l.items;
-}
-
 /* ---------------------------------------------------------------------------
  * Argument words.
  */
@@ -58,7 +41,7 @@ char **ph_repl_table_names(PhRepl *r, size_t *n) {
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* Paths that start with `word`; directories end with '/'. */
-static void files(List *out, const char *word) {
+static void file_candidates(List *out, const char *word) {
     const char *slash = strrchr(word, '/');
     char *dir = slash ? ph_xstrndup(word, (size_t)(slash - word + 1)) : ph_xstrdup("");
     const char *base = slash ? slash + 1 : word;
@@ -115,7 +98,7 @@ static void argument(PhRepl *r, List *out, const PhDotCommand *c, const char *wo
                 add(out, ph_rules_at(r->rules, i)->id);
         break;
     case PH_ARG_FILE:
-        files(out, word);
+        file_candidates(out, word);
         break;
     case PH_ARG_WORDS:
         for (const char *p = c->words; *p;) {
@@ -306,7 +289,7 @@ static void columns(PhRepl *r, List *out, const char *table, const char *prefix,
     sqlite3_finalize(st);
 }
 
-static void sql(PhRepl *r, List *out, const char *statement, const char *before, const char *word) {
+static void sql_candidates(PhRepl *r, List *out, const char *statement, const char *before, const char *word) {
     size_t ntables;
     char **tables = ph_repl_table_names(r, &ntables);
     Tokens all = tokenize(statement), pre = tokenize(before);
@@ -389,7 +372,7 @@ char **ph_repl_candidates(PhRepl *r, const char *prior, const char *line, size_t
     } else {
         char *statement = ph_xasprintf("%s%s", prior, line);
         char *before = ph_xasprintf("%s%.*s", prior, (int)start, line);
-        sql(r, &out, statement, before, word);
+        sql_candidates(r, &out, statement, before, word);
         free(statement);
         free(before);
     }

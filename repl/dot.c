@@ -11,6 +11,7 @@
 #include "db.h"
 #include "grid.h"
 #include "report.h"
+#include "schemadoc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -166,13 +167,15 @@ static void columns_free(Column *c, size_t n) {
 }
 
 /* One table or view, its columns aligned and each followed by its
- * documentation: the text of tables.sql, shown for what is in the database. */
+ * documentation: what the database holds, told with the schema's own
+ * comments (schemadoc.h). */
 static void schema_one(PhRepl *r, const char *name, bool view) {
     FILE *out = r->out;
     Column *cols;
     size_t n = columns_of(r, name, &cols);
-    if (view) {
-        const char *d = ph_schemadoc_view(name);
+    const PhSchemaObject *o = ph_schemadoc_find(name);   /* NULL: a TEMP object of the user's */
+    if (o) {
+        const char *d = o->description;
         for (const char *p = d; p && *p;) {
             const char *e = strchr(p, '\n');
             size_t len = e ? (size_t)(e - p) : strlen(p);
@@ -813,7 +816,8 @@ static int cmd_timer(PhRepl *r, int argc, char **argv) { return set_flag(r, argv
 
 static int cmd_eqp(PhRepl *r, int argc, char **argv) { return set_flag(r, argv[0], argv[1], &r->eqp); }
 
-/* .read FILE: the file as a nested source; its errors name it. */
+/* .read FILE: the file as a nested source, read to its end (by the input
+ * loop, repl.c) before the line after this one; its errors name it. */
 static int cmd_read(PhRepl *r, int argc, char **argv) {
     if (r->depth >= MAX_READ_DEPTH) {
         ph_repl_error(r, "too many nested .read (is %s reading itself?)", argv[1]);
@@ -824,16 +828,12 @@ static int cmd_read(PhRepl *r, int argc, char **argv) {
         ph_repl_error(r, "cannot read %s: %s", argv[1], strerror(errno));
         return PH_REPL_USAGE;
     }
-    PhReplSource src = {f, argv[1], 0, NULL};
-    r->depth++;
-    int rc = ph_repl_process(r, &src);
-    r->depth--;
-    fclose(f);
-    return rc;
+    ph_repl_push_source(r, f, argv[1]);
+    return 0;
 }
 
 /* .output [FILE|stdout]: where results go from now on. A file is written
- * whole or not at all (core/output.c): it appears when output goes
+ * whole or not at all (base/output.c): it appears when output goes
  * elsewhere or the session ends. */
 static int cmd_output(PhRepl *r, int argc, char **argv) {
     PhOutput *next = NULL;

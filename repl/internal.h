@@ -1,8 +1,10 @@
 /*
- * internal: what the files of repl/ share and nobody else sees. repl.c owns
- * the state, the input loop and SQL execution; dot.c the dot-command table
- * and its handlers; schemadoc.c the column documentation of .schema;
- * complete.c the Tab candidates; edit.c the terminal (libedit).
+ * internal: what the files of repl/ share and nobody else sees. From the
+ * bottom up: edit.c the terminal (libedit) and split.c the input splitter;
+ * session.c the state, its messages, Ctrl-C and the input sources; sql.c
+ * running SQL; dot.c the dot-command table and its handlers; complete.c
+ * the Tab candidates (it reads the dot-command table); repl.c the input
+ * loop over all of them. Each calls only the files below it.
  */
 #ifndef PH_REPL_INTERNAL_H
 #define PH_REPL_INTERNAL_H
@@ -32,7 +34,11 @@ typedef struct PhReplLoc {
 typedef struct PhReplSource {
     FILE *f;                  /* NULL: the terminal, through edit.c */
     const char *name;         /* "stdin" or the path given to .read: diagnostics say it */
+    char *owned_name;         /* a .read file's copy of its path (the source is then the
+                                 session's, freed when popped); NULL for stdin */
     int line;                 /* lines read so far */
+    sqlite3_str *pending;     /* the statement being gathered (completion reads it); NULL: none */
+    int start;                /* the line the pending statement starts on */
     struct PhReplSource *up;  /* the source that .read this one */
 } PhReplSource;
 
@@ -55,11 +61,10 @@ struct PhRepl {
     bool rows_have_loc;       /* the last result had file_id and line columns */
     bool have_result;         /* a query or .run printed a result since the start (or .reload) */
     PhReplSource *src;        /* the input being read */
-    sqlite3_str *pending;     /* the statement being gathered: completion reads it */
     int depth;                /* .read nesting */
 };
 
-/* ---- repl.c ---- */
+/* ---- session.c ---- */
 
 /* Print an error (or a warning) to stderr: "pyhunt: error: MESSAGE" at
  * the terminal, "FILE:LINE: error: MESSAGE" when the command came from a
@@ -67,24 +72,30 @@ struct PhRepl {
 void ph_repl_error(PhRepl *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ph_repl_warn(PhRepl *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ph_repl_print_diags(PhRepl *r, const PhDiags *d);
-/* Close the .output file, moving it into place, and go back to stdout.
- * Returns 0, or PH_REPL_USAGE after saying that the file could not be
- * written (it then keeps its previous content). */
-int ph_repl_close_output(PhRepl *r);
 
-/* Run every statement of `sql`, printing results to r->out. `origin` and
- * `first_line` place errors (the source's name and the line sql starts on).
- * Returns 0 or PH_REPL_QUERY after printing the error with a caret. */
-int ph_repl_run_sql(PhRepl *r, const char *sql, const char *origin, int first_line);
+typedef enum {
+    PH_REPL_IN_LINE,          /* *line is a line without its line end; caller frees with free() */
+    PH_REPL_IN_EOF,           /* the current source ended */
+    PH_REPL_IN_INTERRUPT      /* Ctrl-C at the terminal: the line was dropped */
+} PhReplIn;
 
-/* Read and run a whole source (stdin, a .read file). Returns 0, an error
- * status (with bail: the first one), or PH_REPL_LEAVE after .quit. */
-int ph_repl_process(PhRepl *r, PhReplSource *src);
+/* Read one line of the current source, showing `prompt` (at the terminal,
+ * and for stdin when interactive). */
+PhReplIn ph_repl_read(PhRepl *r, const char *prompt, char **line);
 
 /* Ask for one line from the current input (the terminal shows `question`
  * as the prompt; a script just supplies the next line). NULL at end of input
  * or on Ctrl-C. Caller frees with free(). */
 char *ph_repl_ask(PhRepl *r, const char *question);
+
+/* Make src, the caller's, the current source (the loop's stdin). */
+void ph_repl_enter_source(PhRepl *r, PhReplSource *src);
+/* Read f, named `name` in messages, before the rest of the current
+ * source (.read): the session owns and closes it when it is popped. */
+void ph_repl_push_source(PhRepl *r, FILE *f, const char *name);
+/* Leave the current source for the one under it, dropping its pending
+ * statement (and closing it, when the session owns it). */
+void ph_repl_pop_source(PhRepl *r);
 
 /* Add an entry typed at the terminal to the history, a statement of several
  * lines joined into one. Does nothing for scripts and .read files. */
@@ -99,6 +110,11 @@ void ph_repl_load_rules(PhRepl *r);
  * database is opened as it was, and r->db is NULL if even that fails. */
 int ph_repl_reopen(PhRepl *r, PhExtractStats *stats);
 
+/* Catch Ctrl-C for the session (`on`), or give SIGINT back the handler it
+ * had (`off`). In a script, Ctrl-C while nothing runs ends the process.
+ * Returns the flag the handler sets, which edit.c watches. */
+volatile sig_atomic_t *ph_repl_catch_sigint(PhRepl *r, bool on);
+
 /* Mark a database call as running, so that Ctrl-C interrupts it (NULL:
  * nothing runs). */
 void ph_repl_running(sqlite3 *db);
@@ -109,6 +125,18 @@ bool ph_repl_interrupted(bool clear);
 /* Forget the last result's rows and start recording a new one (or none:
  * have_result false); have_loc says whether its rows have locations. */
 void ph_repl_rows_reset(PhRepl *r, bool have_result, bool have_loc);
+
+/* Tables and views of the database (names only), sorted. Caller frees with
+ * ph_repl_names_free(). */
+char **ph_repl_table_names(PhRepl *r, size_t *n);
+void ph_repl_names_free(char **names, size_t n);
+
+/* ---- sql.c ---- */
+
+/* Run every statement of `sql`, printing results to r->out. `origin` and
+ * `first_line` place errors (the source's name and the line sql starts on).
+ * Returns 0 or PH_REPL_QUERY after printing the error with a caret. */
+int ph_repl_run_sql(PhRepl *r, const char *sql, const char *origin, int first_line);
 
 /* ---- dot.c ---- */
 
@@ -135,26 +163,16 @@ typedef struct PhDotCommand {
 /* The table, ended by a NULL name. */
 extern const PhDotCommand ph_repl_dots[];
 
+/* Close the .output file, moving it into place, and go back to stdout.
+ * Returns 0, or PH_REPL_USAGE after saying that the file could not be
+ * written (it then keeps its previous content). */
+int ph_repl_close_output(PhRepl *r);
+
 /* Run one dot-command line (".schema calls"). Returns as a handler does. */
 int ph_repl_dot(PhRepl *r, const char *line);
 
 /* The command called `name` (with or without its dot), or NULL. Static. */
 const PhDotCommand *ph_repl_dot_find(const char *name);
-
-/* ---- schemadoc.c ---- */
-
-/* The documentation of a column: the `-- comment` after it in
- * schema/tables.sql (continuation comment lines joined). NULL when it has
- * none. Borrowed, valid until ph_schemadoc_free(). */
-const char *ph_schemadoc_column(const char *table, const char *column);
-
-/* A view's description: the comment block above its CREATE in
- * schema/views*.sql, first line (the signature) dropped. NULL when none.
- * Borrowed, valid until ph_schemadoc_free(). */
-const char *ph_schemadoc_view(const char *view);
-
-/* Free what the two functions above cached (at exit, for leak checkers). */
-void ph_schemadoc_free(void);
 
 /* ---- complete.c ---- */
 
@@ -162,10 +180,6 @@ void ph_schemadoc_free(void);
  * being `prior` (earlier lines of a multi-line statement, "" for none).
  * NULL-terminated; caller frees each and the array with free(). */
 char **ph_repl_candidates(PhRepl *r, const char *prior, const char *line, size_t start, size_t end);
-
-/* Tables and views (names only), sorted. Caller frees with ph_repl_names_free(). */
-char **ph_repl_table_names(PhRepl *r, size_t *n);
-void ph_repl_names_free(char **names, size_t n);
 
 /* ---- edit.c: the terminal ---- */
 

@@ -8,7 +8,7 @@
  * every rule knows; a user file may use those and declare its own.
  */
 #include "catalogue.h"
-#include "db.h"
+#include "embedded.h"
 #include "util.h"
 
 #include <pthread.h>

@@ -34,13 +34,6 @@ void ph_db_global_init(void) {
     sqlite3_initialize();
 }
 
-const char *ph_db_embedded(const char *path) {
-    for (const PhEmbedded *e = ph_embedded; e->path; e++)
-        if (strcmp(e->path, path) == 0)
-            return e->text;
-    return NULL;
-}
-
 #ifndef PH_EXTRACTOR_HASH
 #define PH_EXTRACTOR_HASH 0
 #endif
@@ -61,7 +54,7 @@ const char *ph_db_library_version(void) {
         uint64_t h = 0;
         for (const PhEmbedded *e = ph_embedded; e->path; e++)
             if ((ph_str_starts(e->path, "schema/views") && ph_str_ends(e->path, ".sql")) ||
-                strcmp(e->path, "schema/derive.sql") == 0)
+                strcmp(e->path, "schema/derive.sql") == 0 || strcmp(e->path, "schema/update.sql") == 0)
                 h = (h * 1099511628211u) ^ ph_hash64(e->text, strlen(e->text));
         snprintf(version, sizeof version, "%016llx", (unsigned long long)h);
     }
@@ -276,45 +269,6 @@ static void configure(sqlite3 *db) {
     sqlite3_busy_timeout(db, PH_DB_BUSY_MS);
 }
 
-/* Line (1-based) of byte offset `off` in `text`. */
-static int line_of(const char *text, size_t off) {
-    int line = 1;
-    for (size_t i = 0; i < off && text[i]; i++)
-        line += text[i] == '\n';
-    return line;
-}
-
-int ph_db_exec_script(sqlite3 *db, const char *what, const char *sql, PhDiags *diags) {
-    const char *p = sql;
-    while (*p) {
-        sqlite3_stmt *st = NULL;
-        const char *tail = NULL;
-        int rc = sqlite3_prepare_v2(db, p, -1, &st, &tail);
-        if (rc == SQLITE_OK && st) {
-            while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-                ;
-            if (rc == SQLITE_DONE)
-                rc = SQLITE_OK;
-        }
-        if (rc != SQLITE_OK) {
-            int off = sqlite3_error_offset(db);
-            /* Skip the whitespace and comments before the statement so the
-             * line is that of the statement itself. */
-            size_t start = (size_t)(p - sql);
-            int line = line_of(sql, off >= 0 ? start + (size_t)off : start);
-            if (diags)
-                ph_diags_add(diags, PH_ERROR, what, line, 0, 0, NULL, "%s", sqlite3_errmsg(db));
-            sqlite3_finalize(st);
-            return rc;
-        }
-        sqlite3_finalize(st);
-        if (!tail || tail == p)
-            break;
-        p = tail;
-    }
-    return SQLITE_OK;
-}
-
 /* regexp(PATTERN, TEXT): POSIX extended regular expressions, so that
  * `x REGEXP 'pat'` works in rules and the REPL as it does in the sqlite3
  * shell. The compiled pattern is cached on the statement. */
@@ -431,8 +385,12 @@ int ph_db_load_library(sqlite3 *db, PhDiags *diags) {
     return SQLITE_OK;
 }
 
-int ph_db_derive(sqlite3 *db, PhDiags *diags) {
-    int rc = ph_db_exec_script(db, "schema/derive.sql", ph_db_embedded("schema/derive.sql"), diags);
+int ph_db_derive(sqlite3 *db, bool changed_only, bool reset, PhDiags *diags) {
+    const char *script = changed_only ? "schema/update.sql" : "schema/derive.sql";
+    int rc = ph_db_exec_script(db, script, ph_db_embedded(script), diags);
+    if (rc == SQLITE_OK)
+        rc = reset ? ph_db_exec_script(db, "schema/statements.sql", ph_db_statement("cache_reset"), diags)
+                   : ph_db_exec_script(db, "schema/stale.sql", ph_db_embedded("schema/stale.sql"), diags);
     sqlite3_stmt *st;
     if (rc == SQLITE_OK &&
         (rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('library_version', ?1)", -1,
@@ -746,7 +704,7 @@ sqlite3 *ph_db_create(const char *path, const char *root, PhDiags *diags) {
     /* A fresh file is built whole and renamed into place, so it needs no
      * journal: a crash leaves only a temporary file behind. */
     sqlite3_exec(db, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA page_size=16384;"
-                     "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-262144;", NULL, NULL, NULL);
+                     "PRAGMA locking_mode=EXCLUSIVE; PRAGMA cache_size=-65536;", NULL, NULL, NULL);
     /* (an error here is the disk's, not the embedded schema's: say it once, below) */
     rc = ph_db_exec_script(db, "schema/tables.sql", ph_db_embedded("schema/tables.sql"), NULL);
     if (rc == SQLITE_OK)
@@ -777,37 +735,4 @@ sqlite3 *ph_db_memory(void) {
 void ph_db_close(sqlite3 *db) {
     if (db)
         sqlite3_close(db);
-}
-
-/* Named statements, split out of schema/statements.sql on first use. */
-typedef struct Named {
-    char *name, *sql;
-} Named;
-
-static Named *named;
-static size_t nnamed;
-static pthread_once_t named_once = PTHREAD_ONCE_INIT;
-
-static void split_statements(void) {
-    const char *t = ph_db_embedded("schema/statements.sql");
-    PhVec(Named) v = {0};
-    for (const char *p = strstr(t, "-- name: "); p;) {
-        const char *name = p + 9, *eol = strchr(name, '\n');
-        const char *next = strstr(eol, "-- name: ");
-        const char *end = next ? next : eol + strlen(eol);
-        Named n = {ph_xstrndup(name, (size_t)(eol - name)), ph_xstrndup(eol + 1, (size_t)(end - eol - 1))};
-        ph_vec_push(&v, n);
-        p = next;
-    }
-    named = v.items;
-    nnamed = v.len;
-}
-
-const char *ph_db_statement(const char *name) {
-    pthread_once(&named_once, split_statements);
-    for (size_t i = 0; i < nnamed; i++)
-        if (strcmp(named[i].name, name) == 0)
-            return named[i].sql;
-    fprintf(stderr, "pyhunt: internal error: no statement named %s\n", name);
-    abort();
 }

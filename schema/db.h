@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include "diag.h"
+#include "embedded.h"
 
 /* The extractor's release number; the version stored in a database also
  * holds a checksum of the extractor's sources and schema (ph_db_version()). */
@@ -76,9 +77,6 @@ const char *ph_db_errmsg(sqlite3 *db);
  * other SQLite call. */
 void ph_db_global_init(void);
 
-/* Text of an embedded file ("schema/tables.sql"), or NULL. Static. */
-const char *ph_db_embedded(const char *path);
-
 /* The version string stored in meta.schema_version. Static. */
 const char *ph_db_version(void);
 
@@ -118,30 +116,24 @@ sqlite3 *ph_db_memory(void);
 int ph_db_create_indexes(sqlite3 *db, PhDiags *diags);
 
 /* A checksum of the library that derived data is computed with: the views
- * (schema/views*.sql) and schema/derive.sql. Static. */
+ * (schema/views*.sql), schema/derive.sql and schema/update.sql. Static. */
 const char *ph_db_library_version(void);
 /* Was the database's derived data computed with this library? */
 bool ph_db_library_current(sqlite3 *db);
-/* Recompute everything derived from the facts with schema/derive.sql (the
- * call graph, class ancestry, aliases; cached rule results are dropped) and
- * record the library version. Needs the library views loaded. */
-int ph_db_derive(sqlite3 *db, PhDiags *diags);
+/* Recompute what is derived from the facts and record the library version.
+ * Needs the library views loaded. Everything (the call graph, class
+ * ancestry, aliases: schema/derive.sql), or with `changed_only` the call
+ * graph of the files in temp.changed_files alone (schema/update.sql: for
+ * an update where none of them changed its interface, files.interface).
+ * Cached rule results: with `reset` all are dropped, else those the files
+ * of temp.changed_files made stale (schema/stale.sql). */
+int ph_db_derive(sqlite3 *db, bool changed_only, bool reset, PhDiags *diags);
 
 /* Views of schema/views.sql (as TEMP views) and SQL functions. */
 int ph_db_load_library(sqlite3 *db, PhDiags *diags);
-
-/* Run a script of statements; on error add a diagnostic naming `what`
- * (a file name) and the statement's line in it, and return the SQLite code. */
-int ph_db_exec_script(sqlite3 *db, const char *what, const char *sql, PhDiags *diags);
 
 void ph_db_close(sqlite3 *db);    /* NULL is a no-op */
 /* PRAGMA data_version: changes whenever another connection commits. */
 int ph_db_data_version(sqlite3 *db);
 
-
-
-/* Text of a named statement of schema/statements.sql (`-- name: NAME`),
- * without its comments. Static; aborts if the name does not exist (a build
- * defect). */
-const char *ph_db_statement(const char *name);
 #endif

@@ -4,11 +4,9 @@
 -- when this runs, and most of the logic lives there: import_bindings,
 -- class_bases, and call_resolution for the call graph (docs/callgraph.md).
 -- Each relation needs the ones before it: class_bases reads alias_map
--- (through name_aliases), call_resolution reads both.
-
--- Rule results computed over the previous facts are stale.
-DELETE FROM rule_runs;
-DELETE FROM rule_rows;
+-- (through name_aliases), call_resolution reads both. An update whose
+-- changed files kept their interface (files.interface) runs
+-- schema/update.sql instead; the rule results follow in schema/stale.sql.
 
 -- alias_map (name_aliases): import_bindings followed along re-export chains
 -- to a project function, class or module, the shortest chain winning.

@@ -24,7 +24,6 @@ CREATE INDEX IF NOT EXISTS decorators_function ON decorators(function_id);
 CREATE INDEX IF NOT EXISTS comments_line ON comments(file_id, line) WHERE noqa IS NOT NULL;
 CREATE INDEX IF NOT EXISTS params_function ON params(function_id);
 CREATE INDEX IF NOT EXISTS bases_class ON bases(class_id);
-CREATE INDEX IF NOT EXISTS call_graph_call ON call_graph(call_id);
 CREATE INDEX IF NOT EXISTS call_graph_caller ON call_graph(caller, callee);
 CREATE INDEX IF NOT EXISTS call_graph_callee ON call_graph(callee);
 CREATE INDEX IF NOT EXISTS alias_map_name ON alias_map(name);

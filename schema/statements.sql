@@ -17,8 +17,9 @@ UPDATE files SET context = ?2 WHERE id = ?1;
 
 -- name: stored_files
 -- What each file was at the last extraction, for the change check
--- (extractor/extract.c): id, path, hash, size, mtime_ns, ctime_ns, inode.
-SELECT id, path, hash, size, mtime_ns, ctime_ns, inode FROM files ORDER BY path;
+-- (extractor/extract.c): id, path, hash, size, mtime_ns, ctime_ns, inode,
+-- interface.
+SELECT id, path, hash, size, mtime_ns, ctime_ns, inode, interface FROM files ORDER BY path;
 
 -- name: touch_file
 -- Refresh the stat of a file whose content did not change. ?1 = file id,
@@ -76,6 +77,80 @@ SELECT r.file_id, r.line, r.col, r.end_line, r.end_col, r.severity, r.message, r
   FROM rule_runs k LEFT JOIN rule_rows r ON r.key = k.key
  WHERE k.key = ?1
  ORDER BY r.seq;
+
+-- name: cache_run
+-- A rule ran over these facts (core/rules.c). ?1 = cache key, ?2 = its
+-- scope ('file' or 'project').
+INSERT OR REPLACE INTO rule_runs(key, scope) VALUES (?1, ?2);
+
+-- name: cache_reset
+-- Every cached rule result goes (new facts, another library, files that
+-- took another context).
+DELETE FROM rule_runs;
+DELETE FROM rule_rows;
+DELETE FROM rule_stale;
+
+-- name: cache_stale
+-- The files whose results a rule of scope 'file' has to compute again
+-- (schema/stale.sql). ?1 = cache key.
+SELECT file_id FROM rule_stale WHERE key = ?1 ORDER BY file_id;
+
+-- name: cache_fresh
+-- Those files are done. ?1 = cache key.
+DELETE FROM rule_stale WHERE key = ?1;
+
+-- name: cache_next_seq
+-- Where a rule's new rows go in its order. ?1 = cache key.
+SELECT coalesce(max(seq) + 1, 0) FROM rule_rows WHERE key = ?1;
+
+-- name: changed_files_create
+-- The files an update re-extracted or removed (extractor/writer.c), for
+-- schema/update.sql and schema/stale.sql.
+CREATE TEMP TABLE IF NOT EXISTS changed_files(id INTEGER PRIMARY KEY);
+
+-- name: changed_file
+-- ?1 = a file id the update re-extracted or removed.
+INSERT OR IGNORE INTO temp.changed_files(id) VALUES (?1);
+
+-- name: rule_time
+-- How long a rule's query took the last time it ran (core/rules.c starts
+-- the longest first). ?1 = rule id.
+SELECT seconds FROM rule_times WHERE id = ?1;
+
+-- name: rule_time_set
+-- ?1 = rule id, ?2 = seconds its query took.
+INSERT OR REPLACE INTO rule_times(id, seconds) VALUES (?1, ?2);
+
+-- name: reader_cache
+-- The page cache of each rule thread's connection (core/rules.c): the
+-- threads read the same pages, which the operating system caches once; a
+-- small cache each keeps the process's memory bounded on large trees.
+PRAGMA cache_size = -16384;
+
+-- name: fact_tables
+-- The fact tables other than files: those with an id and a file_id
+-- (core/rules.c shadows them for a rule of @scope file).
+SELECT m.name FROM main.sqlite_schema m
+ WHERE m.type = 'table'
+   AND EXISTS (SELECT 1 FROM pragma_table_info(m.name, 'main') WHERE name = 'file_id')
+   AND EXISTS (SELECT 1 FROM pragma_table_info(m.name, 'main') WHERE name = 'id')
+ ORDER BY m.name;
+
+-- name: shadow_table
+-- A fact table seen through the rows of some files (core/rules.c fills in
+-- the table's name twice and the rowid ranges of the files, which it
+-- computes: `id BETWEEN a AND b OR ...`).
+CREATE TEMP VIEW "%w" AS SELECT * FROM main."%w" WHERE %s;
+
+-- name: shadow_files
+-- The files table seen through those files (their ids, comma-separated).
+CREATE TEMP VIEW files AS SELECT * FROM main.files WHERE id IN (%s);
+
+-- name: shadow_views
+-- The views shadow_table and shadow_files made: the TEMP views named like
+-- a table of main.
+SELECT t.name FROM temp.sqlite_schema t
+ WHERE t.type = 'view' AND t.name IN (SELECT name FROM main.sqlite_schema WHERE type = 'table');
 
 -- name: cache_insert
 -- One cached result row. ?1 = cache key, ?2 = its order, then the row.

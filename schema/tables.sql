@@ -40,6 +40,9 @@ CREATE TABLE files(
   is_package INTEGER NOT NULL,     -- 1 for __init__.py
   context TEXT NOT NULL,           -- 'code', 'test', 'example' or 'script': by the first context pattern the path matches
   hash TEXT NOT NULL,              -- content hash (64-bit FNV-1a, hex)
+  interface TEXT NOT NULL,         -- hash of what other files' derived relations read of it: its
+                                   -- definitions (ids, names, nesting), class bases and imports; an
+                                   -- edit that keeps it updates the call graph of this file only
   size INTEGER NOT NULL,           -- bytes
   mtime_ns INTEGER NOT NULL,       -- modification time seen at extraction
   ctime_ns INTEGER NOT NULL,       -- status change time seen at extraction (moves on every write, even `cp -p`)
@@ -340,8 +343,9 @@ CREATE TABLE alias_map(
 CREATE TABLE call_graph(
   call_id INTEGER NOT NULL,        -- a call...
   caller INTEGER,                  -- ...in this function (NULL at module level)...
-  callee INTEGER NOT NULL          -- ...runs this project function
-);
+  callee INTEGER NOT NULL,         -- ...runs this project function
+  PRIMARY KEY (call_id, callee)    -- (its order is the same however the graph was updated)
+) WITHOUT ROWID;
 
 CREATE TABLE class_ancestry(
   class_id INTEGER NOT NULL,
@@ -350,12 +354,22 @@ CREATE TABLE class_ancestry(
 );
 
 -- Rule results over these facts, kept so that an audit of an unchanged tree
--- reads them back instead of running the queries again (core/rules.c).
--- schema/derive.sql empties both tables whenever the facts change.
+-- reads them back instead of running the queries again (core/rules.c). After
+-- an extraction that changed files, schema/stale.sql drops the results of
+-- every project-wide rule and, for the rules that look at one file at a time
+-- (`-- @scope file`), only those in the changed files, which rule_stale lists
+-- for the next run to compute.
 
 CREATE TABLE rule_runs(
-  key TEXT PRIMARY KEY             -- checksum of a rule's SQL and of the library it ran with
+  key TEXT PRIMARY KEY,            -- checksum of a rule's SQL, the library and the catalogue it ran with
+  scope TEXT NOT NULL              -- the rule's @scope: 'file' or 'project'
 );
+
+CREATE TABLE rule_stale(
+  key TEXT NOT NULL,               -- a rule_runs row of scope 'file'...
+  file_id INTEGER NOT NULL,        -- ...whose results in this file are to be computed again
+  PRIMARY KEY (key, file_id)
+) WITHOUT ROWID;
 
 CREATE TABLE rule_rows(
   key TEXT NOT NULL,               -- the rule_runs row these results belong to
@@ -368,4 +382,10 @@ CREATE TABLE rule_rows(
   fix TEXT NOT NULL,               -- the fix, template expanded ('' when the rule has none)
   edits TEXT,                      -- the row's edits JSON (its safe fix), if any
   PRIMARY KEY (key, seq)
+) WITHOUT ROWID;
+
+CREATE TABLE rule_times(
+  id TEXT PRIMARY KEY,             -- a rule id
+  seconds REAL NOT NULL            -- how long its query took the last time it ran (the runner starts
+                                   -- the longest first); kept across extractions
 ) WITHOUT ROWID;

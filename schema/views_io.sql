@@ -510,15 +510,19 @@ CREATE TEMP VIEW await_non_io(call_id, kind) AS
 -- synchronisation calls are in it too (`session.close()`): rules drop
 -- them with await_non_io.
 CREATE TEMP VIEW io_calls(call_id, family, serves_many) AS
+  -- (driven from the calls, each probing the catalogue's index: calls has
+  -- no index on receiver_type; the second branch tests each distinct
+  -- receiver type once, not each call)
   SELECT c.id, k.family, k.family IN ('session', 'engine', 'pool', 'client')
-    FROM catalogue k JOIN calls c ON c.receiver_type = k.name
-   WHERE k.kind = 'client'
+    FROM calls c CROSS JOIN catalogue k INDEXED BY catalogue_kind ON k.kind = 'client' AND k.name = c.receiver_type
+   WHERE c.receiver_type IS NOT NULL
   UNION ALL
   SELECT c.id, 'connection', 0
     FROM calls c
-   WHERE c.receiver_type GLOB '*.*.*'
-     AND NOT EXISTS (SELECT 1 FROM catalogue k WHERE k.kind = 'client' AND k.name = c.receiver_type)
-     AND EXISTS (SELECT 1 FROM catalogue k WHERE k.kind = 'client' AND c.receiver_type GLOB k.name || '.*')
+   WHERE c.receiver_type IN (
+           SELECT t.rt FROM (SELECT DISTINCT receiver_type AS rt FROM calls WHERE receiver_type GLOB '*.*.*') t
+            WHERE NOT EXISTS (SELECT 1 FROM catalogue k WHERE k.kind = 'client' AND k.name = t.rt)
+              AND EXISTS (SELECT 1 FROM catalogue k WHERE k.kind = 'client' AND t.rt GLOB k.name || '.*'))
   UNION ALL
   SELECT q.call_id,
          CASE WHEN c.receiver_type IS NULL

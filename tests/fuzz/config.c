@@ -3,7 +3,7 @@
  * a configuration file's text, read twice as the binary reads one: as a
  * pyproject.toml (the [tool.pyhunt] table) and as a pyhunt.toml (the top
  * level), through ph_config_parse (core/config.c: tree-sitter-toml, the
- * TOML rules of core/toml.c, the checks of every key), then the rule ids
+ * TOML rules of base/toml.c, the checks of every key), then the rule ids
  * against the built-in rules. Every value of a document that parses is
  * walked to its end.
  *
