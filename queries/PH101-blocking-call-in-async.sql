@@ -26,8 +26,9 @@
 -- (a project's own async def sleep, a local list named requests). Beyond the
 -- column: methods on receivers of unknown type (the type is the evidence that
 -- the call blocks); reads and writes of a file that the same coroutine opened
--- with a reported call (`with open(p) as f: f.read()`, `open(p).read()`: one
--- root cause, one finding, at the open); queue get/put with block=False and
+-- with a reported call (`with open(p) as f: f.read()`, `open(p).read()`,
+-- also through a copy `g = f; g.read()`: one root cause, one finding, at the
+-- open); queue get/put with block=False and
 -- put on a queue the file only ever makes unbounded (they never wait); socket
 -- methods on a socket the function sets non-blocking or calls in a try that
 -- catches BlockingIOError (it raises instead of waiting);
@@ -48,14 +49,19 @@ WITH found AS MATERIALIZED (
     JOIN calls c ON c.id = b.call_id
    WHERE c.async_id IS NOT NULL
      AND c.async_id NOT IN (SELECT function_id FROM startup_code)),
--- files opened by a reported call of the coroutine, and the name they are bound to
+-- files opened by a reported call of the coroutine, and the names they are bound to
 opened(call_id, async_id, name) AS MATERIALIZED (
   SELECT o.id, o.async_id, coalesce(w.as_name, a.target)
     FROM found o
     JOIN calls c ON c.id = o.id
     LEFT JOIN withs w ON w.call_id = o.id AND w.as_name IS NOT NULL
     LEFT JOIN assignments a ON a.value_call_id = o.id AND a.target_kind = 'name'
-   WHERE c.resolved IN (SELECT name FROM catalogue WHERE kind = 'blocking-type' AND family = 'file')),
+   WHERE c.resolved IN (SELECT name FROM catalogue WHERE kind = 'blocking-type' AND family = 'file')
+  UNION                          -- and the names it is copied to: `f = ff`
+  SELECT o.call_id, o.async_id, a.target
+    FROM opened o
+    JOIN assignments a ON a.function_id = o.async_id AND a.target_kind = 'name' AND a.op = '='
+                      AND a.value_kind = 'identifier' AND a.value = o.name),
 -- a read or write of such a file: the open's finding covers it
 covered(call_id) AS MATERIALIZED (
   SELECT f.id

@@ -32,8 +32,10 @@
 -- (no new task); create_task on a receiver whose type is known and is not an
 -- event loop (a project scheduler's method).
 --
--- Result: one row per call, at the call; `fate` is "discarded" or "bound to
--- X and never used".
+-- Result: one row per call, at the call; `fate` is "discarded", "only
+-- truth-tested" (`if create_task(c):`), "put in a list or tuple that is
+-- dropped" (`[create_task(c)]` as a statement) or "bound to X and never
+-- used".
 --
 -- An event loop is a receiver typed as one (made by get_running_loop(),
 -- new_event_loop()..., or annotated), a loop function called in place
@@ -46,7 +48,21 @@ WITH spawns AS (
               ELSE coalesce(c.receiver, 'loop') || '.create_task' END AS callee
     FROM calls c
    WHERE NOT c.awaited
-     AND c.use IN ('discard', 'assign')
+     AND (c.use IN ('discard', 'assign', 'cond')
+          -- an element of a list or tuple display that is itself dropped:
+          -- `[asyncio.create_task(c)]` as a statement (nothing assigns,
+          -- awaits or passes on the display)
+          OR (c.use = 'other' AND c.parent_call_id IS NULL
+              AND EXISTS (SELECT 1 FROM statements st
+                           WHERE st.id = c.stmt_id AND st.kind = 'expression_statement'
+                             AND (st.line < c.line OR st.col < c.col))
+              AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.stmt_id = c.stmt_id)
+              AND NOT EXISTS (SELECT 1 FROM awaits w WHERE w.stmt_id = c.stmt_id)
+              AND NOT EXISTS (SELECT 1 FROM returns r WHERE r.stmt_id = c.stmt_id)
+              AND NOT EXISTS (SELECT 1 FROM calls e
+                               WHERE e.stmt_id = c.stmt_id AND e.id <> c.id
+                                 AND (e.line < c.line OR (e.line = c.line AND e.col < c.col))
+                                 AND (e.end_line > c.end_line OR (e.end_line = c.end_line AND e.end_col > c.end_col)))))
      AND (c.resolved IN (SELECT name FROM catalogue WHERE kind = 'task-spawner')
           OR (c.name = 'create_task'
               AND (EXISTS (SELECT 1 FROM catalogue k
@@ -72,10 +88,13 @@ bound AS (
                       AND (a.value_call_id = s.id OR a.value_kind = 'assignment')
    WHERE s.use = 'assign')
 SELECT s.file_id, s.line, s.col, s.end_line, s.end_col, s.callee,
-       CASE WHEN s.use = 'discard' THEN 'discarded' ELSE 'bound to ' || s.target || ' and never used' END AS fate
+       CASE WHEN s.use = 'discard' THEN 'discarded'
+            WHEN s.use = 'cond' THEN 'only truth-tested'
+            WHEN s.use = 'other' THEN 'put in a list or tuple that is dropped'
+            ELSE 'bound to ' || s.target || ' and never used' END AS fate
   FROM spawns s
   LEFT JOIN functions fn ON fn.id = s.function_id
- WHERE s.use = 'discard'
+ WHERE s.use IN ('discard', 'cond', 'other')
     OR (s.use = 'assign'
         AND NOT EXISTS (
               SELECT 1 FROM bound b

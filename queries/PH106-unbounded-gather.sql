@@ -1,5 +1,6 @@
 -- @id PH106
 -- @name unbounded-gather
+-- @default opt-in
 -- @severity P2
 -- @precision high
 -- @tags async concurrency memory
@@ -10,6 +11,10 @@
 -- is one open connection, socket or file per item: ten thousand rows become
 -- ten thousand simultaneous requests, which exhaust file descriptors and
 -- connection pools, trip rate limits and hold every response in memory.
+-- Opt-in (`--select PH106`): readers of real code (docs/precision/readings-1)
+-- judged 2 of 12 sampled findings worth acting on, most fan-outs being small
+-- by design (the apps a blueprint is registered on), below the default set's
+-- bar (RULES.md v2, 'The default set').
 -- @bad
 -- async def fetch_all(session, urls):
 --     return await asyncio.gather(*[session.get(u) for u in urls])
@@ -31,7 +36,10 @@
 -- spawned: waiting on futures or tasks that already exist, and tearing down
 -- what exists (close, release, cancel... every connection of a pool);
 -- collections built outside the function (their size is not shown to come
--- from the data).
+-- from the data): an iterable that is the object's own state, `self.apps`,
+-- `cls.handlers.values()` (attributes of self or cls, read without a call
+-- other than keys()/values()/items()), holds what the program registered on
+-- the object, not input of unknown size.
 --
 -- Result: one row per gather/wait call, at the call; `callee` as written,
 -- `iter` the iterable of the (first) unbounded loop that builds the
@@ -119,6 +127,11 @@ unbounded AS (                   -- over data of unknown size, spawning new work
            -- a name bound to a literal collection at module level, or,
            -- in the function, only to a comprehension over range() of a
            -- count and never grown: `outputs = [f"x{i}" for i in range(10)]`
+           -- the object's own state: self.apps, self.listeners.values()
+           OR ((l.iter GLOB 'self.*' OR l.iter GLOB 'cls.*')
+               AND (l.iter NOT GLOB '*(*'
+                    OR ((l.iter GLOB '*.values()' OR l.iter GLOB '*.items()' OR l.iter GLOB '*.keys()')
+                        AND substr(l.iter, 1, length(l.iter) - 2) NOT GLOB '*(*')))
            OR (l.iter_kind = 'identifier' AND EXISTS (
                  SELECT 1 FROM assignments a
                   WHERE a.file_id = l.file_id AND a.scope = 'module' AND a.target = l.iter

@@ -29,7 +29,14 @@
 -- can first hold); periodic loops whose exit tests are lifecycle flags
 -- (below); sleeps that do not happen on every turn (back-off in an except
 -- clause); `sleep(0)` in a loop that awaits something else (a cooperative
--- yield); loops that wait on a worker thread (to_thread: input, not a poll).
+-- yield); loops that wait on a worker thread (to_thread: input, not a poll);
+-- loops that await other work on every turn (an await statement of the loop's
+-- own body, not a sleep) whose result no exit test reads: the loop works and
+-- the sleep paces it, there is nothing to signal (an await whose result is
+-- the condition tested, `if await probe(): break`, is still a poll); retry
+-- and back-off loops: the sleep grows (its duration reads a name the loop
+-- reassigns) or the attempts are counted (an exit test reads a name the loop
+-- steps with `+=`/`-=`).
 --
 -- Result: one row per while loop, at the `while`; `what` is the condition
 -- polled, `sleep` the sleep call, `function` the enclosing async def.
@@ -44,7 +51,7 @@
 -- tables (indexed automatically): the fact tables have no index on loop_id
 -- or parent_id, and a correlated scan of them per loop was quadratic.
 WITH loop_awaits AS MATERIALIZED (
-  SELECT id, loop_id, stmt_id, call_id, use, line FROM awaits WHERE loop_id IS NOT NULL),
+  SELECT id, loop_id, stmt_id, call_id, use, target, line FROM awaits WHERE loop_id IS NOT NULL),
 ifs AS MATERIALIZED (
   SELECT id, parent_id FROM statements WHERE kind = 'if_statement'),
 exiting AS MATERIALIZED (        -- statements holding a break or a return
@@ -128,6 +135,23 @@ SELECT p.file_id, p.line, p.col, p.line AS end_line, p.col + 5 AS end_col, p.fun
            JOIN names x ON x.stmt_id = t.stmt_id AND x.line = t.line AND x.name = d.name AND x.ctx = 'load'
           WHERE d.stmt_id = p.sleep_stmt AND d.ctx = 'load' AND d.role <> 'receiver'
             AND d.name NOT IN ('self', 'cls'))
+   AND NOT EXISTS (              -- it awaits other work every turn, which the exit tests do not read
+         SELECT 1 FROM loop_awaits a JOIN statements s ON s.id = a.stmt_id AND s.parent_id = p.stmt_id
+          WHERE a.loop_id = p.id AND s.kind = 'expression_statement'
+            AND coalesce(a.call_id, 0) NOT IN (SELECT call_id FROM async_sleeps)
+            AND (a.target IS NULL
+                 OR NOT EXISTS (SELECT 1 FROM stop_tests t JOIN names x ON x.stmt_id = t.stmt_id AND x.ctx = 'load'
+                                 WHERE t.loop_id = p.id
+                                   AND (x.name = a.target OR x.name GLOB a.target || '.*'))))
+   AND NOT EXISTS (              -- back-off: the sleep's duration is reassigned in the loop
+         SELECT 1 FROM names d JOIN assignments w ON w.loop_id = p.id AND w.target = d.name
+          WHERE d.stmt_id = p.sleep_stmt AND d.ctx = 'load' AND d.role <> 'receiver'
+            AND d.name NOT IN ('self', 'cls'))
+   AND NOT EXISTS (              -- counted attempts: an exit test reads a name the loop steps
+         SELECT 1 FROM stop_tests t
+           JOIN names x ON x.stmt_id = t.stmt_id AND x.ctx = 'load'
+           JOIN assignments w ON w.loop_id = p.id AND w.target = x.name AND w.op IN ('+=', '-=')
+          WHERE t.loop_id = p.id)
    AND NOT EXISTS (              -- it waits on an event, queue, condition or stream as well
          SELECT 1 FROM calls c
           WHERE c.loop_id = p.id AND c.id IN (SELECT call_id FROM sync_point_calls))

@@ -1,15 +1,22 @@
 -- @id PH109
 -- @name get-event-loop-in-coroutine
+-- @default opt-in
 -- @contexts all
 -- @scope file
 -- @severity P3
 -- @precision high
 -- @tags async asyncio deprecated
 -- @message asyncio.get_event_loop() inside async def {function}: use asyncio.get_running_loop()
--- @fix call asyncio.get_running_loop(), which cannot create a second loop by accident
--- @description Inside a coroutine a loop is always running, and
--- get_running_loop() returns it. get_event_loop() is deprecated there since
--- Python 3.10 and, outside the loop's thread, silently creates a new loop.
+-- @fix call asyncio.get_running_loop(), the form asyncio's documentation prefers in coroutines and callbacks
+-- @description A modernisation hint, opt-in (`--select PH109`). Inside a
+-- coroutine a loop is always running, and get_event_loop() returns that very
+-- loop, as get_running_loop() does: the call is not wrong there. asyncio's
+-- documentation prefers get_running_loop() in coroutines and callbacks
+-- (get_event_loop()'s behaviour depends on the event loop policy), and it
+-- fails loudly instead of falling back to the policy if the code is later
+-- moved out of the coroutine. Opt-in because readers of real code (sanic,
+-- litestar, discord.py: docs/precision/readings-1) judged most findings
+-- noise: the call works as written (RULES.md v2, 'The default set').
 -- @bad
 -- async def handler():
 --     loop = asyncio.get_event_loop()

@@ -24,16 +24,18 @@
 --         events.append(queue.get())
 --         report(len(events))
 -- @accepted loops that clear, pop from or rebind the collection (a
--- shrinking method handed on as a callback counts); entries set again
--- rather than added (a fixed key, or a key taken from the collection by the
--- enclosing for loop); loops with an exit condition, break or return, or
+-- shrinking method handed on as a callback counts); entries stored under a
+-- key rather than added (`d[k] = v`, `d[k] += 1`, `d.update(...)`,
+-- `d.setdefault(k, v)`: the row flags what is appended to; a keyed store
+-- grows only with the number of distinct keys, which the loop does not show
+-- to be unbounded: a cursor per stream, a status per node); loops with an exit condition, break or return, or
 -- ended by an exception they expect (`try: while True: ... except
 -- StopIteration:`); for loops; collections created inside the loop; deques
 -- given a maxlen; attributes and module-level collections emptied or
 -- replaced by another function; declarations under `if TYPE_CHECKING:`.
 
 -- Result: one row per collection and function, at its first growing call or
--- subscript assignment inside the loop. Columns: file_id, line, col,
+-- `+=` inside the loop. Columns: file_id, line, col,
 -- end_line, end_col; what (the operation, e.g. 'events.append()'); coll (the
 -- collection as written); function ('def name()' or 'module code');
 -- related (the while loop).
@@ -65,19 +67,12 @@ grow AS MATERIALIZED (
              AND (file_id, coalesce(function_id, 0)) IN (SELECT file_id, coalesce(function_id, 0) FROM forever)) m
     JOIN forever l ON l.file_id = m.file_id AND l.function_id IS m.function_id
                   AND m.line BETWEEN l.line AND l.end_line
-   -- an entry set again, not added: a fixed key (`state["last"] = x`), or
-   -- a key the enclosing for loop takes from the collection itself
-   -- (`for k, v in d.items(): d[k] = ...`)
-   WHERE NOT (m.how = 'item'
-              AND ((m.item GLOB '[''"]*[''"]' AND m.item NOT GLOB '*[+%]*')
-                   OR (m.item GLOB '[0-9]*' AND m.item NOT GLOB '*[^0-9_]*')
-                   OR m.item IN ('True', 'False', 'None')
-                   OR EXISTS (SELECT 1 FROM loops il
-                               WHERE il.id = m.loop_id AND il.kind IN ('for', 'async_for')
-                                 AND instr(il.targets, ' ' || m.item || ' ')
-                                 AND (il.iter = m.coll OR il.iter GLOB m.coll || '.*'
-                                      OR il.iter GLOB '*(' || m.coll || ')*'
-                                      OR il.iter GLOB '*(' || m.coll || '.*'))))
+   -- only what adds an element: a growing method, or `+=` on the list;
+   -- an entry stored under a key (`d[k] = v`, `d.update()`, `setdefault`)
+   -- is bounded by the keys, whose number the loop does not show to grow
+   WHERE (m.how = 'call' AND m.call_id IN (SELECT id FROM calls
+                                           WHERE name IN ('append', 'appendleft', 'add', 'extend', 'extendleft', 'insert')))
+      OR (m.how = 'augmented' AND m.what GLOB '* +=')
 ),
 -- every other change to a collection of the same name in those files
 mut AS MATERIALIZED (

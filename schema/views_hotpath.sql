@@ -535,7 +535,9 @@ CREATE TEMP VIEW harmless_statements(name) AS
 -- dumps() returns); for PH703 nothing between may touch the disk (a
 -- fs_mutators call, a call of a project function, a call made as a
 -- statement other than harmless_statements, a yield); the two are
--- not in different branches of one if/elif/else or match statement, nor
+-- not in different branches of one if/elif/else or match statement (an
+-- elif's condition counts as its branch when the first is in an earlier
+-- arm), nor
 -- in different except clauses of one try, or one in an except clause and
 -- the other in that try's else block (never both run); and the second is
 -- not in an `except` of a try whose body holds the first (which may have
@@ -606,6 +608,11 @@ CREATE TEMP VIEW repeated_calls(rule, call_id, first_id) AS
       SELECT v.rule, v.a_id, v.b_id FROM valid v
        WHERE NOT EXISTS (SELECT 1 FROM branchy x JOIN branchy y ON y.parent_id = x.parent_id
                           WHERE x.call_id = v.a_id AND y.call_id = v.b_id AND x.block_id <> y.block_id)
+         -- the first in an arm of an if, the second in a later elif's
+         -- condition (its statement is the if itself): never both run
+         AND NOT EXISTS (SELECT 1 FROM branchy x JOIN calls b ON b.id = v.b_id AND b.stmt_id = x.parent_id
+                          JOIN statements p ON p.id = x.parent_id AND p.kind = 'if_statement'
+                          WHERE x.call_id = v.a_id)
          -- two except clauses of one try, or one and its else block, never
          -- both run; nor does the body's check stand after its handler's
          AND NOT EXISTS (SELECT 1 FROM tryarm x JOIN tryarm y ON y.try_id = x.try_id

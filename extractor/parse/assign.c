@@ -134,6 +134,50 @@ static void assign_target(Parser *p, Ctx *c, TSNode t, TSNode value, Value val, 
         scope_bind(p, &c->cls->attrs, s, len, B_INSTANCE, type);
 }
 
+/* The named children of a tuple-like node, comments left out, into out[]
+ * (at most max); -1 when there are more, or when one is starred. */
+static int tuple_items(TSNode n, TSNode *out, int max) {
+    int count = 0;
+    Kids k;
+    kids_open(&k, n);
+    for (TSNode ch; kids_next(&k, &ch);) {
+        if (!ts_node_is_named(ch) || kind(ch) == K_comment)
+            continue;
+        if (count == max || kind(ch) == K_list_splat || kind(ch) == K_list_splat_pattern) {
+            count = -1;
+            break;
+        }
+        out[count++] = ch;
+    }
+    kids_close(&k);
+    return count;
+}
+
+/* `a, b = Path(x), Path(y)`: each name of the target takes the type of the
+ * value at its place, when both sides have the same number of items and
+ * none is starred. The assignments rows stay those of an unpacking; only
+ * the bindings gain. All values are resolved before any name is bound, as
+ * Python evaluates the right side first (`a, b = b, a`). */
+static void bind_unpacked(Parser *p, Ctx *c, TSNode left, TSNode right) {
+    enum { MAX_ITEMS = 16 };
+    TSNode l[MAX_ITEMS], r[MAX_ITEMS];
+    Kind rk = kind(right);
+    if (c->at_module || !(rk == K_expression_list || rk == K_tuple))
+        return;
+    int n = tuple_items(left, l, MAX_ITEMS);
+    if (n <= 0 || tuple_items(right, r, MAX_ITEMS) != n)
+        return;
+    Value v[MAX_ITEMS];
+    for (int i = 0; i < n; i++)
+        v[i] = kind(r[i]) == K_call ? resolve(p, c, r[i]) : NOVALUE;
+    for (int i = 0; i < n; i++)
+        if (kind(l[i]) == K_identifier && v[i].kind == B_INSTANCE && v[i].qual) {
+            size_t len;
+            const char *s = text(p, l[i], &len);
+            scope_bind(p, c->scope, s, len, B_INSTANCE, v[i].qual);
+        }
+}
+
 /* One assignment; `right_done`: its right-hand side, an inner assignment of a
  * chain, was visited already. */
 static void assign_one(Parser *p, Ctx *c, TSNode n, Role outer, bool right_done) {
@@ -184,6 +228,8 @@ static void assign_one(Parser *p, Ctx *c, TSNode n, Role outer, bool right_done)
     if (kind(n) == K_augmented_assignment)
         val = NOVALUE;
     assign_target(p, c, left, right, val, op, stmt, single);
+    if (!single && kind(n) == K_assignment && !ts_node_is_null(right))
+        bind_unpacked(p, c, left, right);
 }
 
 /* A chain `a = b = c = v` is nested to the right by tree-sitter, one level

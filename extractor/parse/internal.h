@@ -222,6 +222,7 @@ static void kids_open(Kids *k, TSNode n);
 static bool kids_next(Kids *k, TSNode *out);
 static void kids_close(Kids *k);
 static TSNode field(TSNode n, TSFieldId f);
+static TSNode sole_named_child(TSNode n);
 static TSNode unparenthesized(TSNode n);
 static void nodes_init(Nodes *s);
 static void nodes_push(Nodes *s, TSNode n);

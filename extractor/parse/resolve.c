@@ -76,7 +76,7 @@ static Value resolve_in(Parser *p, Ctx *c, TSNode n, int depth) {
     }
     case K_await:
     case K_parenthesized_expression: {
-        TSNode inner = ts_node_named_child(n, 0);
+        TSNode inner = sole_named_child(n);
         return ts_node_is_null(inner) ? NOVALUE : resolve_in(p, c, inner, depth + 1);
     }
     case K_binary_operator: {

@@ -71,10 +71,31 @@ static void kids_close(Kids *k) { ts_tree_cursor_delete(&k->c); }
 
 static TSNode field(TSNode n, TSFieldId f) { return ts_node_child_by_field_id(n, f); }
 
-/* `(expr)` -> expr, through any number of parentheses. */
+/* The one named child of n that is not a comment (`(list  # c\n)` holds
+ * list and a comment), or a null node when there are none or several. */
+static TSNode sole_named_child(TSNode n) {
+    TSNode only = {0};
+    uint32_t count = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < count; i++) {
+        TSNode ch = ts_node_named_child(n, i);
+        if (kind(ch) == K_comment)
+            continue;
+        if (!ts_node_is_null(only))
+            return (TSNode){0};
+        only = ch;
+    }
+    return only;
+}
+
+/* `(expr)` -> expr, through any number of parentheses and the comments
+ * inside them. */
 static TSNode unparenthesized(TSNode n) {
-    while (!ts_node_is_null(n) && kind(n) == K_parenthesized_expression && ts_node_named_child_count(n) == 1)
-        n = ts_node_named_child(n, 0);
+    while (!ts_node_is_null(n) && kind(n) == K_parenthesized_expression) {
+        TSNode inner = sole_named_child(n);
+        if (ts_node_is_null(inner))
+            break;
+        n = inner;
+    }
     return n;
 }
 
