@@ -42,7 +42,7 @@ LIBS    = -lsqlite3 -ledit -lpthread
 
 SRC     = $(wildcard base/*.c extractor/*.c schema/*.c core/*.c cli/*.c repl/*.c)
 OBJ     = $(SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/embedded.o
-EMBED   = $(sort $(wildcard schema/*.sql)) $(sort $(wildcard schema/*.tsv)) $(sort $(wildcard queries/*.sql))
+EMBED   = $(sort $(wildcard schema/*.sql)) $(sort $(wildcard schema/views/*.sql)) $(sort $(wildcard schema/*.tsv)) $(sort $(wildcard queries/*.sql))
 DEPOBJ  = $(DEPOBJ_DIR)/ts-lib.o $(DEPOBJ_DIR)/ts-python-parser.o $(DEPOBJ_DIR)/ts-python-scanner.o \
           $(DEPOBJ_DIR)/ts-toml-parser.o $(DEPOBJ_DIR)/ts-toml-scanner.o
 TS_DIR  = $(DEPS)/tree-sitter

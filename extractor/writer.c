@@ -144,7 +144,7 @@ static int insert_row(PhWriter *self, PhTable t, const PhVal *v) {
 
 /* The columns of the interface (schema/tables.sql, files.interface): what
  * schema/derive.sql reads of a file to resolve other files' calls and bases
- * (call_resolution, import_bindings, class_bases in views.sql). Positions
+ * (call_resolution, import_bindings, class_bases in schema/views/10-resolution.sql). Positions
  * are not in it, nor what a definition does (is_async...). */
 static const struct {
     PhTable table;

@@ -53,7 +53,7 @@ const char *ph_db_library_version(void) {
     if (!version[0]) {
         uint64_t h = 0;
         for (const PhEmbedded *e = ph_embedded; e->path; e++)
-            if ((ph_str_starts(e->path, "schema/views") && ph_str_ends(e->path, ".sql")) ||
+            if ((ph_str_starts(e->path, "schema/views/") && ph_str_ends(e->path, ".sql")) ||
                 strcmp(e->path, "schema/derive.sql") == 0 || strcmp(e->path, "schema/update.sql") == 0)
                 h = (h * 1099511628211u) ^ ph_hash64(e->text, strlen(e->text));
         snprintf(version, sizeof version, "%016llx", (unsigned long long)h);
@@ -377,7 +377,7 @@ int ph_db_load_library(sqlite3 *db, PhDiags *diags) {
     if (crc != SQLITE_OK)
         return crc;
     for (const PhEmbedded *e = ph_embedded; e->path; e++)
-        if (ph_str_starts(e->path, "schema/views") && ph_str_ends(e->path, ".sql")) {
+        if (ph_str_starts(e->path, "schema/views/") && ph_str_ends(e->path, ".sql")) {
             int rc = ph_db_exec_script(db, e->path, e->text, diags);
             if (rc != SQLITE_OK)
                 return rc;

@@ -1,6 +1,6 @@
 /*
  * db: the fact database as a file. Opening, creating, version checks and the
- * SQL-side library (views from schema/views.sql, SQL functions pyhunt adds).
+ * SQL-side library (views from schema/views/*.sql, SQL functions pyhunt adds).
  * It knows the schema's text but not what the facts mean: the extractor
  * fills the tables and the query runner reads them.
  */
@@ -116,7 +116,7 @@ sqlite3 *ph_db_memory(void);
 int ph_db_create_indexes(sqlite3 *db, PhDiags *diags);
 
 /* A checksum of the library that derived data is computed with: the views
- * (schema/views*.sql), schema/derive.sql and schema/update.sql. Static. */
+ * (schema/views/*.sql), schema/derive.sql and schema/update.sql. Static. */
 const char *ph_db_library_version(void);
 /* Was the database's derived data computed with this library? */
 bool ph_db_library_current(sqlite3 *db);
@@ -129,7 +129,7 @@ bool ph_db_library_current(sqlite3 *db);
  * of temp.changed_files made stale (schema/stale.sql). */
 int ph_db_derive(sqlite3 *db, bool changed_only, bool reset, PhDiags *diags);
 
-/* Views of schema/views.sql (as TEMP views) and SQL functions. */
+/* Views of schema/views/*.sql (as TEMP views, in file order) and SQL functions. */
 int ph_db_load_library(sqlite3 *db, PhDiags *diags);
 
 void ph_db_close(sqlite3 *db);    /* NULL is a no-op */

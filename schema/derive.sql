@@ -1,6 +1,6 @@
 -- Derived relations: computed by SQL from the facts after every extraction
 -- that changed something, and stored, so that rules join indexed tables
--- instead of re-deriving them. The library views (views.sql) are loaded
+-- instead of re-deriving them. The library views (schema/views/) are loaded
 -- when this runs, and most of the logic lives there: import_bindings,
 -- class_bases, and call_resolution for the call graph (docs/callgraph.md).
 -- Each relation needs the ones before it: class_bases reads alias_map

@@ -233,7 +233,7 @@ static void load(void) {
     ph_vec_push(&sources, "schema/tables.sql");
     ph_vec_push(&sources, "schema/catalogue.sql");
     for (const PhEmbedded *e = ph_embedded; e->path; e++)
-        if (ph_str_starts(e->path, "schema/views") && ph_str_ends(e->path, ".sql"))
+        if (ph_str_starts(e->path, "schema/views/") && ph_str_ends(e->path, ".sql"))
             ph_vec_push(&sources, e->path);
     for (size_t i = 0; i < sources.len; i++)
         read_source(sources.items[i]);

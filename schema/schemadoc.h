@@ -1,7 +1,7 @@
 /*
  * schemadoc: the one reader of the schema's sources. It knows every table
  * and view pyhunt defines (schema/tables.sql: the facts and what is derived
- * from them; schema/catalogue.sql: the API catalogue; schema/views*.sql:
+ * from them; schema/catalogue.sql: the API catalogue; schema/views/*.sql:
  * the library views), each with its definition as written, the comment
  * block above it and its columns with the comment that documents each.
  * `pyhunt schema`, the REPL's `.schema` and shell completion all read it;

@@ -3,7 +3,7 @@
 -- same definitions, class bases and imports, and so the same alias_map and
 -- class_ancestry, and the same call graph out of every other file (no call
 -- elsewhere resolves through what changed). Only the changed files' calls
--- are resolved again: call_resolution (views.sql) runs over a TEMP view
+-- are resolved again: call_resolution (views/10-resolution.sql) runs over a TEMP view
 -- `calls` that shadows the table with their rows. Whatever the path,
 -- call_graph holds what schema/derive.sql would compute, in the same order
 -- (its primary key).

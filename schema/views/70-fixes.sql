@@ -1,4 +1,4 @@
--- pyhunt library views for safe fixes: the evidence a rule needs before its
+-- pyhunt library views, layer 70: fixes. The evidence a rule needs before its
 -- `edits` column may rewrite the source (core/rules.h, PhEdit; RULES.md's
 -- "Evidence, not suspicion" applied to fixes). A rewrite is safe when, on
 -- every run of the original that completes, the rewritten code computes the
@@ -8,7 +8,8 @@
 -- comparisons, attribute reads, hashing, iteration of built-in
 -- collections) have no side effects. Calls, `await`, `yield` and `:=` are
 -- what may have effects. Used by PH501, PH502 and PH503; they know nothing
--- of messages or edits.
+-- of messages or edits. Reads the fact tables, the catalogue and layers
+-- 10-60.
 
 -- fresh_collections(function_id, name)
 -- Local names that hold a collection no other code can reach, one row per

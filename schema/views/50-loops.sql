@@ -1,66 +1,186 @@
--- pyhunt library views for connection pooling (PH601-PH605) and expensive
--- work in hot paths (PH701-PH705): what creates a connection or a pool, which
--- functions run once per process and which once per request or per item,
--- and the call chain that makes them so. Loaded after views.sql (name
--- order) and built on its call graph (call_edges, request_handlers); also
--- reads loop_ancestors and fixed_loops (views_io.sql) and
--- global_declaring_functions (views_memory.sql), which SQLite resolves when
--- a rule runs. They know nothing of messages or severities.
+-- pyhunt library views, layer 50: loops and how often code runs. Loop
+-- nesting and what varies in a loop, loops that run a known few times or
+-- are paced, retry loops, which functions run once per process and which
+-- once per request or per item (and the call chain that makes them so),
+-- and work repeated on the same value. Reads the fact tables, the
+-- catalogue and layers 10-40 (resolution, call graph, I/O, memory). They
+-- know nothing of messages or severities.
 
 -- ---------------------------------------------------------------------------
--- What opens connections
+-- Loops
 
--- pool_constructors(qualname, kind)
--- Calls that create something holding network connections: the
--- catalogue's kind 'client', whose family is the kind here:
---   session     an HTTP client with its own connection pool (requests.Session,
---               httpx.Client/AsyncClient, aiohttp.ClientSession, urllib3 pools)
---   engine      a SQLAlchemy engine (a database connection pool)
---   pool        a database or Redis connection pool
---   connection  one server database connection (psycopg2, asyncpg, pymysql...)
---   client      a Redis or MongoDB client (its own pool, opened on first use)
---   local       an embedded database connection (sqlite3, aiosqlite)
-CREATE TEMP VIEW pool_constructors(qualname, kind) AS
-  SELECT name, family FROM catalogue WHERE kind = 'client';
+-- loop_ancestors(loop_id, ancestor_id, depth)
+-- A loop and every loop enclosing it in the same function: depth 0 is the
+-- loop itself, 1 its parent...
+CREATE TEMP VIEW loop_ancestors(loop_id, ancestor_id, depth) AS
+  WITH RECURSIVE a(loop_id, ancestor_id, depth) AS (
+    SELECT id, id, 0 FROM loops
+    UNION ALL
+    SELECT a.loop_id, l.parent_id, a.depth + 1
+      FROM a JOIN loops l ON l.id = a.ancestor_id
+     WHERE l.parent_id IS NOT NULL AND a.depth < 40)
+  SELECT loop_id, ancestor_id, depth FROM a;
 
--- pool_creations(call_id, kind)
--- Calls of pool_constructors that really open something new: not a client
--- built over a pool it is given (`redis.Redis(connection_pool=pool)`,
--- `aiohttp.ClientSession(connector=shared, ...)`).
-CREATE TEMP VIEW pool_creations(call_id, kind) AS
-  SELECT c.id, p.kind
-    FROM pool_constructors p JOIN calls c ON c.resolved = p.qualname
-   WHERE NOT EXISTS (SELECT 1 FROM call_args a
-                      WHERE a.call_id = c.id
-                        AND (a.keyword = 'connection_pool'
-                             OR (a.keyword = 'connector' AND a.kind <> 'call')));
+-- loop_targets(loop_id, name)
+-- The names a for loop or comprehension binds, one row each (`for i, (k, v)
+-- in ...` gives i, k and v). `_` is left out: it is bound, never read.
+CREATE TEMP VIEW loop_targets(loop_id, name) AS
+  WITH RECURSIVE s(loop_id, name, rest) AS (
+    SELECT id, NULL, ltrim(targets) FROM loops WHERE targets IS NOT NULL AND trim(targets) <> ''
+    UNION ALL
+    SELECT loop_id, substr(rest, 1, instr(rest || ' ', ' ') - 1),
+           ltrim(substr(rest, instr(rest || ' ', ' ') + 1))
+      FROM s WHERE rest <> '')
+  SELECT loop_id, name FROM s WHERE name IS NOT NULL AND name NOT IN ('', '_');
 
--- engines_on_sqlite(call_id)
--- Engine calls whose URL names an embedded or in-memory database (the
--- catalogue's kind 'embedded-url': SQLite, `duckdb:///:memory:`): in the
--- call (`"sqlite:///app.db"`, `f"sqlite:///{path}"`, `SQLITE_URL`), or
--- through a name the module binds to such a string. An embedded database
--- has no server connections to pool.
-CREATE TEMP VIEW engines_on_sqlite(call_id) AS
-  WITH url(call_id, text) AS (
-    SELECT a.call_id, a.text
-      FROM pool_constructors p JOIN calls c ON c.resolved = p.qualname
-      JOIN call_args a ON a.call_id = c.id AND (a.pos = 0 OR a.keyword = 'url')
-     WHERE p.kind = 'engine'),
-  embedded(pattern) AS (SELECT name FROM catalogue WHERE kind = 'embedded-url')
-  SELECT u.call_id FROM url u JOIN embedded e ON lower(u.text) GLOB e.pattern
+-- loop_vars(loop_id, name)
+-- Names whose value changes from one iteration of the loop to the next:
+--   * the names it binds, and those of loops nested in it;
+--   * in a `while` loop (which binds none), every name assigned in its body,
+--     except items taken from a queue (a consumer cannot batch what has not
+--     arrived yet);
+--   * in other loops, a name assigned in the body by a statement that reads
+--     one of the above (`uid = row["id"]`): one level of derivation.
+CREATE TEMP VIEW loop_vars(loop_id, name) AS
+  WITH t(loop_id, name) AS MATERIALIZED (
+    SELECT la.ancestor_id, lt.name
+      FROM loop_ancestors la JOIN loop_targets lt ON lt.loop_id = la.loop_id)
+  SELECT loop_id, name FROM t
   UNION
-  SELECT u.call_id FROM url u JOIN calls c ON c.id = u.call_id
-    JOIN assignments s ON s.file_id = c.file_id AND s.target = u.text AND s.op = '='
-    JOIN embedded e ON lower(s.value) GLOB e.pattern
-   WHERE s.value_kind IN ('string', 'concatenated_string');
+  SELECT la.ancestor_id, a.target
+    FROM assignments a
+    JOIN loop_ancestors la ON la.loop_id = a.loop_id
+    JOIN loops l ON l.id = la.ancestor_id
+   WHERE a.loop_id IS NOT NULL AND a.target_kind = 'name' AND a.op <> 'for'
+     AND (l.kind = 'while'
+          OR EXISTS (SELECT 1 FROM t JOIN names n ON n.function_id = a.function_id AND n.name = t.name
+                      WHERE t.loop_id = la.ancestor_id AND n.stmt_id = a.stmt_id AND n.ctx = 'load'))
+     -- not an item taken from a queue: a consumer gets items one at a time,
+     -- as they arrive (`job = await queue.get()`); there is nothing to batch
+     AND NOT EXISTS (SELECT 1 FROM sync_point_calls sp JOIN calls q ON q.id = sp.call_id
+                      WHERE sp.call_id = a.value_call_id
+                        AND q.name IN (SELECT name FROM catalogue WHERE kind = 'sync-point' AND family = 'take'));
 
--- http_helpers(qualname)
--- Module-level HTTP helpers that build a throw-away client per call (no
--- connection is kept alive for the next request): the catalogue's kind
--- 'http-helper'.
-CREATE TEMP VIEW http_helpers(qualname) AS
-  SELECT name FROM catalogue WHERE kind = 'http-helper';
+-- fixed_loops(loop_id)
+-- Loops over a literal list, tuple or set (`for table in ("a", "b")`, `for
+-- v in 1, 2:`), or over a name bound once to such a literal and never
+-- added to: in the loop's function (`dataset = (...)`), or, when the
+-- function neither binds it nor takes it as a parameter, at module level
+-- (`TABLES = ["a", "b"]`). They run a known, small number of times.
+CREATE TEMP VIEW fixed_loops(loop_id) AS
+  -- The bindings of the loops' names are looked up by scope (the function,
+  -- or -file_id for the module and its classes) and name, growing calls and
+  -- item assignments by file and name, in tables materialized once (indexed
+  -- automatically): scanning the file's assignments and calls per loop, or
+  -- every binding of the name in the file, was quadratic in the size of a
+  -- file.
+  WITH
+    iter_names AS MATERIALIZED (SELECT DISTINCT iter FROM loops WHERE iter_kind = 'identifier'),
+    binds AS MATERIALIZED (
+      SELECT coalesce(function_id, -file_id) AS scope, target, target_kind, class_id, op, value_kind, value
+        FROM assignments WHERE target IN (SELECT iter FROM iter_names)),
+    grown AS MATERIALIZED (
+      SELECT DISTINCT file_id, receiver FROM calls
+       WHERE (name IN (SELECT name FROM collection_methods WHERE effect = 'grow') OR name = '__setitem__')
+         AND receiver IN (SELECT iter FROM iter_names)),
+    subscripted AS MATERIALIZED (
+      SELECT DISTINCT file_id, target_root FROM assignments
+       WHERE target_kind = 'subscript' AND target_root IN (SELECT iter FROM iter_names)),
+    named AS MATERIALIZED (          -- loops over a name, and the scope binding it (NULL: the module's)
+      SELECT l.id, l.file_id, l.function_id, l.iter,
+             CASE WHEN EXISTS (SELECT 1 FROM binds b
+                                WHERE b.scope = coalesce(l.function_id, -l.file_id) AND b.target = l.iter)
+                  THEN coalesce(l.function_id, -l.file_id) END AS own_scope
+        FROM loops l WHERE l.iter_kind = 'identifier')
+  SELECT id FROM loops
+   WHERE iter_kind IN ('list', 'tuple', 'set')
+      OR (iter_kind = 'expression_list' AND iter NOT GLOB '[*]*' AND iter NOT GLOB '*, [*]*')
+  UNION ALL
+  SELECT l.id FROM named l
+   WHERE NOT EXISTS (SELECT 1 FROM params p WHERE p.function_id = l.function_id AND p.name = l.iter)
+     -- its bindings in the scope that binds it (else at module level): exactly one, a literal display
+     AND (SELECT count(*) = 1 AND sum(a.op = '=' AND a.value_kind IN ('list', 'tuple', 'set')
+                                      AND a.value NOT IN ('[]', '()'))
+            FROM binds a
+           WHERE a.scope = coalesce(l.own_scope, -l.file_id) AND a.target = l.iter AND a.target_kind = 'name'
+             AND (l.own_scope IS NOT NULL OR a.class_id IS NULL))
+     -- nothing in the file adds to it
+     AND NOT EXISTS (SELECT 1 FROM grown c WHERE c.file_id = l.file_id AND c.receiver = l.iter)
+     AND NOT EXISTS (SELECT 1 FROM subscripted s WHERE s.file_id = l.file_id AND s.target_root = l.iter);
+
+-- small_loops(loop_id)
+-- Loops that run a known, small number of times: over a literal tuple, list
+-- or set (fixed_loops), or over range() of an integer literal below 100.
+CREATE TEMP VIEW small_loops(loop_id) AS
+  SELECT loop_id FROM fixed_loops
+  UNION
+  SELECT id FROM loops
+   WHERE iter_kind = 'call' AND (replace(iter, ' ', '') GLOB 'range([0-9])'
+                                 OR replace(iter, ' ', '') GLOB 'range([0-9][0-9])');
+
+-- cold_loops(loop_id)
+-- Loops that are not hot paths: polling and retry loops, whose body (or a
+-- loop nested in it) sleeps (a 'sleep' of the catalogue: time.sleep,
+-- asyncio/trio/anyio/gevent sleep),
+-- running at a pace of their own choosing; and small_loops inside no other
+-- loop but cold ones.
+CREATE TEMP VIEW cold_loops(loop_id) AS
+  WITH paced(loop_id) AS MATERIALIZED (
+    SELECT DISTINCT a.ancestor_id
+      FROM calls c JOIN loop_ancestors a ON a.loop_id = c.loop_id
+     WHERE c.loop_id IS NOT NULL
+       AND c.resolved IN (SELECT name FROM catalogue WHERE kind = 'sleep'))
+  SELECT loop_id FROM paced
+  UNION
+  SELECT f.loop_id FROM small_loops f
+   WHERE NOT EXISTS (SELECT 1 FROM loop_ancestors a
+                      WHERE a.loop_id = f.loop_id AND a.ancestor_id NOT IN (SELECT loop_id FROM paced)
+                        AND a.ancestor_id NOT IN (SELECT loop_id FROM small_loops));
+
+-- loop_labels(loop_id, label)
+-- A loop as a message names it: 'for loop over orders', 'while loop',
+-- 'list comprehension over range(n)'.
+CREATE TEMP VIEW loop_labels(loop_id, label) AS
+  SELECT id,
+         CASE kind WHEN 'for' THEN 'for loop' WHEN 'async_for' THEN 'async for loop' WHEN 'while' THEN 'while loop'
+                   WHEN 'list_comp' THEN 'list comprehension' WHEN 'set_comp' THEN 'set comprehension'
+                   WHEN 'dict_comp' THEN 'dict comprehension' ELSE 'generator expression' END
+         || coalesce(' over ' || iter, '')
+    FROM loops;
+
+-- retry_calls(call_id)
+-- Calls made only inside retry loops: every loop around the call (in its
+-- function) holds a try statement, directly, that holds the call (not in
+-- one of its except clauses) and a break or return of that loop that
+-- ends after the call (`return get(u)` included), outside the except
+-- clauses: the loop ends on the first
+-- success and goes round again only when the try failed
+-- (`for _ in range(5): try: r = get(u); break / except Error: sleep()`).
+-- What such a call costs is judged on the call, as if the loop were not
+-- there: one request that may be tried again.
+CREATE TEMP VIEW retry_calls(call_id) AS
+  WITH exits(loop_id, try_id, end_line, end_col) AS MATERIALIZED (
+    SELECT t.loop_id, t.id, s.end_line, s.end_col
+      FROM statements t JOIN statements s ON s.file_id = t.file_id AND s.id > t.id
+                                         AND s.loop_id = t.loop_id
+                                         AND s.kind IN ('break_statement', 'return_statement')
+     WHERE t.kind = 'try_statement' AND t.loop_id IS NOT NULL
+       AND (s.line < t.end_line OR (s.line = t.end_line AND s.col < t.end_col))
+       AND NOT EXISTS (SELECT 1 FROM handlers h
+                        WHERE h.try_id = t.id AND s.line BETWEEN h.line AND h.end_line))
+  SELECT c.id FROM calls c
+   WHERE c.loop_id IS NOT NULL
+     AND NOT EXISTS (
+           SELECT 1 FROM loop_ancestors a
+            WHERE a.loop_id = c.loop_id
+              AND NOT EXISTS (
+                    SELECT 1 FROM exits x JOIN statements t ON t.id = x.try_id
+                     WHERE x.loop_id = a.ancestor_id
+                       AND (t.line < c.line OR (t.line = c.line AND t.col <= c.col))
+                       AND (t.end_line > c.end_line OR (t.end_line = c.end_line AND t.end_col >= c.end_col))
+                       AND (x.end_line > c.end_line OR (x.end_line = c.end_line AND x.end_col >= c.end_col))
+                       AND NOT EXISTS (SELECT 1 FROM handlers h
+                                        WHERE h.try_id = t.id AND c.line BETWEEN h.line AND h.end_line)));
 
 -- ---------------------------------------------------------------------------
 -- How often a function runs
@@ -257,80 +377,6 @@ CREATE TEMP VIEW once_code(function_id, why) AS
 -- loop or per item (PH101, PH102, PH5xx) leave such code out.
 CREATE TEMP VIEW startup_code(function_id, why) AS
   SELECT function_id, why FROM once_functions WHERE why IN ('hook', 'server', 'startup');
-
--- small_loops(loop_id)
--- Loops that run a known, small number of times: over a literal tuple, list
--- or set (fixed_loops), or over range() of an integer literal below 100.
-CREATE TEMP VIEW small_loops(loop_id) AS
-  SELECT loop_id FROM fixed_loops
-  UNION
-  SELECT id FROM loops
-   WHERE iter_kind = 'call' AND (replace(iter, ' ', '') GLOB 'range([0-9])'
-                                 OR replace(iter, ' ', '') GLOB 'range([0-9][0-9])');
-
--- cold_loops(loop_id)
--- Loops that are not hot paths: polling and retry loops, whose body (or a
--- loop nested in it) sleeps (a 'sleep' of the catalogue: time.sleep,
--- asyncio/trio/anyio/gevent sleep),
--- running at a pace of their own choosing; and small_loops inside no other
--- loop but cold ones.
-CREATE TEMP VIEW cold_loops(loop_id) AS
-  WITH paced(loop_id) AS MATERIALIZED (
-    SELECT DISTINCT a.ancestor_id
-      FROM calls c JOIN loop_ancestors a ON a.loop_id = c.loop_id
-     WHERE c.loop_id IS NOT NULL
-       AND c.resolved IN (SELECT name FROM catalogue WHERE kind = 'sleep'))
-  SELECT loop_id FROM paced
-  UNION
-  SELECT f.loop_id FROM small_loops f
-   WHERE NOT EXISTS (SELECT 1 FROM loop_ancestors a
-                      WHERE a.loop_id = f.loop_id AND a.ancestor_id NOT IN (SELECT loop_id FROM paced)
-                        AND a.ancestor_id NOT IN (SELECT loop_id FROM small_loops));
-
--- loop_labels(loop_id, label)
--- A loop as a message names it: 'for loop over orders', 'while loop',
--- 'list comprehension over range(n)'.
-CREATE TEMP VIEW loop_labels(loop_id, label) AS
-  SELECT id,
-         CASE kind WHEN 'for' THEN 'for loop' WHEN 'async_for' THEN 'async for loop' WHEN 'while' THEN 'while loop'
-                   WHEN 'list_comp' THEN 'list comprehension' WHEN 'set_comp' THEN 'set comprehension'
-                   WHEN 'dict_comp' THEN 'dict comprehension' ELSE 'generator expression' END
-         || coalesce(' over ' || iter, '')
-    FROM loops;
-
--- retry_calls(call_id)
--- Calls made only inside retry loops: every loop around the call (in its
--- function) holds a try statement, directly, that holds the call (not in
--- one of its except clauses) and a break or return of that loop that
--- ends after the call (`return get(u)` included), outside the except
--- clauses: the loop ends on the first
--- success and goes round again only when the try failed
--- (`for _ in range(5): try: r = get(u); break / except Error: sleep()`).
--- What such a call costs is judged on the call, as if the loop were not
--- there: one request that may be tried again.
-CREATE TEMP VIEW retry_calls(call_id) AS
-  WITH exits(loop_id, try_id, end_line, end_col) AS MATERIALIZED (
-    SELECT t.loop_id, t.id, s.end_line, s.end_col
-      FROM statements t JOIN statements s ON s.file_id = t.file_id AND s.id > t.id
-                                         AND s.loop_id = t.loop_id
-                                         AND s.kind IN ('break_statement', 'return_statement')
-     WHERE t.kind = 'try_statement' AND t.loop_id IS NOT NULL
-       AND (s.line < t.end_line OR (s.line = t.end_line AND s.col < t.end_col))
-       AND NOT EXISTS (SELECT 1 FROM handlers h
-                        WHERE h.try_id = t.id AND s.line BETWEEN h.line AND h.end_line))
-  SELECT c.id FROM calls c
-   WHERE c.loop_id IS NOT NULL
-     AND NOT EXISTS (
-           SELECT 1 FROM loop_ancestors a
-            WHERE a.loop_id = c.loop_id
-              AND NOT EXISTS (
-                    SELECT 1 FROM exits x JOIN statements t ON t.id = x.try_id
-                     WHERE x.loop_id = a.ancestor_id
-                       AND (t.line < c.line OR (t.line = c.line AND t.col <= c.col))
-                       AND (t.end_line > c.end_line OR (t.end_line = c.end_line AND t.end_col >= c.end_col))
-                       AND (x.end_line > c.end_line OR (x.end_line = c.end_line AND x.end_col >= c.end_col))
-                       AND NOT EXISTS (SELECT 1 FROM handlers h
-                                        WHERE h.try_id = t.id AND c.line BETWEEN h.line AND h.end_line)));
 
 -- hot_sinks(call_id, rule)
 -- The calls PH604 (a database or Redis connection) and PH605 (a module-level

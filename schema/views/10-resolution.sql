@@ -1,7 +1,16 @@
--- pyhunt library views: the predicates rules share, Datalog-style (facts in
--- tables.sql, rules here and in queries/). Created as TEMP views on every
--- connection, so the library can change without rebuilding a database.
--- Every schema/views*.sql file is loaded, in name order; this one first.
+-- pyhunt library views, layer 10: resolution. What a name means where it
+-- is written: scopes, imports and re-exports, classes and their members,
+-- the receiver a method call binds (`self`, `cls`, a chained call) and the
+-- project function a call resolves to (call_resolution, stored by
+-- schema/derive.sql as call_graph). Reads the fact tables and the catalogue
+-- only, never another layer.
+--
+-- The library is the predicates rules share, Datalog-style (facts in
+-- tables.sql, rules in schema/views/ and queries/). Every view is a TEMP
+-- view created on every connection, so the library can change without
+-- rebuilding a database. The files of schema/views/ are loaded in name
+-- order, and each layer reads only the layers below it
+-- (tests/build/layers.test).
 
 -- scopes(id, file_id, kind, name, qualname, parent_id, line, col, end_line, end_col)
 -- Every module, class, function and lambda. A module's id is file_first_id(file_id).
@@ -17,12 +26,7 @@ CREATE TEMP VIEW scopes(id, file_id, kind, name, qualname, parent_id, line, col,
     FROM classes;
 
 -- ---------------------------------------------------------------------------
--- The call graph. A call is linked to the project function it runs through
--- the qualified name the extractor resolved (calls.resolved), never through
--- a guess: a name that means nothing in the project links to nothing.
--- Every view below is linear in the size of the facts (no view joins all
--- functions with all functions), except `reaches`, the full closure, whose
--- result is as large as the number of connected pairs; see docs/callgraph.md.
+-- Names, imports and classes
 
 -- import_bindings(name, target)
 -- What a module-level import binds, as a qualified name. `from .io import
@@ -214,143 +218,35 @@ CREATE TEMP VIEW call_resolution(call_id, function_id) AS
                      WHERE a2.class_id = m.class_id AND a2.depth >= m.from_depth
                        AND f2.name = m.member AND f2.is_method AND NOT f2.is_lambda);
 
--- call_targets(call_id, function_id)
--- The project function a call runs (call_resolution, as stored in the
--- call_graph table): indexed by call_id and by function.
-CREATE TEMP VIEW call_targets(call_id, function_id) AS
-  SELECT call_id, callee FROM call_graph;
+-- ---------------------------------------------------------------------------
+-- Receivers and function bodies
 
--- call_edges(caller, callee, call_id)
--- Project function -> project function, one row per call site and target.
--- Indexed both ways (call_graph_caller, call_graph_callee).
-CREATE TEMP VIEW call_edges(caller, callee, call_id) AS
-  SELECT caller, callee, call_id FROM call_graph WHERE caller IS NOT NULL;
-
--- reaches(caller, callee, depth)
--- The transitive closure of call_edges with the shortest depth. It stops on
--- cycles (set semantics) and at depth 30. Its result holds one row per
--- connected pair, which on a large code base is far more than the number of
--- functions: rules that need "reaches X" seed their own closure from X
--- instead (as blocking_reach does), see docs/callgraph.md.
-CREATE TEMP VIEW reaches(caller, callee, depth) AS
-  WITH RECURSIVE
-    r(caller, callee, depth) AS (
-      SELECT caller, callee, 1 FROM call_edges
-      UNION
-      SELECT r.caller, e.callee, r.depth + 1
-        FROM r JOIN call_edges e ON e.caller = r.callee
-       WHERE r.depth < 30)
-  SELECT caller, callee, min(depth) FROM r GROUP BY caller, callee;
-
--- known_coroutines(qualname)
--- Library functions and methods that return a coroutine (calling without
--- await does nothing): the catalogue's kind 'coroutine'. Methods are named
--- by their receiver's type as the extractor resolves it (`q =
--- asyncio.Queue(); q.put(x)` is asyncio.Queue.put).
-CREATE TEMP VIEW known_coroutines(qualname) AS
-  SELECT name FROM catalogue WHERE kind = 'coroutine';
-
--- coroutine_functions(function_id, qualname)
--- Project `async def` functions whose call returns a coroutine: not async
--- generators, and not decorated by anything that may wrap them otherwise
--- (a project `@blocking` that runs the coroutine to completion, a framework
--- registration). Decorators that keep the coroutine: the catalogue's kind
--- 'keeps-coroutine' (staticmethod, abstractmethod, functools.wraps, the
--- functools caches...), and project decorators that define an async def
--- themselves (the usual `@retry` wrapper: `async def wrapper(...)`).
-CREATE TEMP VIEW coroutine_functions(function_id, qualname) AS
-  SELECT f.id, f.qualname
+-- function_classes(function_id, class_id)
+-- The class whose method a function is or is nested in (a def or lambda
+-- inside a method, two levels deep at most): where `self` and `cls` mean
+-- that class.
+CREATE TEMP VIEW function_classes(function_id, class_id) AS
+  SELECT f.id, coalesce(f.class_id, p.class_id, g.class_id)
     FROM functions f
-   WHERE f.is_async AND NOT f.is_generator
-     AND NOT EXISTS (
-       SELECT 1 FROM decorators d
-        WHERE d.function_id = f.id
-          AND d.name NOT IN (SELECT name FROM catalogue WHERE kind = 'keeps-coroutine' AND family = 'spelled')
-          AND coalesce(d.resolved, '') NOT IN (
-                SELECT name FROM catalogue WHERE kind = 'keeps-coroutine' AND family IS NULL)
-          AND NOT EXISTS (              -- a project decorator with an async def inside
-                SELECT 1 FROM functions w
-                  JOIN functions n ON n.id BETWEEN file_first_id(w.file_id) AND file_last_id(w.file_id)
-                                  AND n.line > w.line AND n.line <= w.end_line AND n.is_async
-                 WHERE w.qualname = d.resolved));
+    LEFT JOIN functions p ON p.id = f.parent_id
+    LEFT JOIN functions g ON g.id = p.parent_id
+   WHERE coalesce(f.class_id, p.class_id, g.class_id) IS NOT NULL;
 
--- offloaders(qualname, name)
--- Calls that run a function they are given on a worker thread (the
--- catalogue's kind 'offloader'): the function passed to them is not called
--- on the event loop. `name` matches methods on receivers of unknown type
--- (`loop.run_in_executor`).
-CREATE TEMP VIEW offloaders(qualname, name) AS
-  SELECT CASE WHEN family IS NULL THEN name END, CASE WHEN family = 'method' THEN name END
-    FROM catalogue WHERE kind = 'offloader' AND (family IS NULL OR family = 'method');
+-- global_declaring_functions(function_id)
+-- Functions with a `global` statement: there, assigning a module-level
+-- name rebinds the global instead of creating a local (taken to hold for
+-- every name they assign: the statement's names are not facts).
+CREATE TEMP VIEW global_declaring_functions(function_id) AS
+  SELECT DISTINCT function_id FROM statements
+   WHERE kind = 'global_statement' AND function_id IS NOT NULL;
 
--- offloaded(call_id, arg_id, function_id)
--- A function passed (not called) to an offloader: call_id is the offloading
--- call, function_id the project function when it is one (else NULL).
-CREATE TEMP VIEW offloaded(call_id, arg_id, function_id) AS
-  SELECT c.id, a.id, f.id
-    FROM calls c
-    JOIN offloaders o ON (o.qualname IS NOT NULL AND c.resolved = o.qualname)
-                      OR (o.name IS NOT NULL AND c.name = o.name)
-    JOIN call_args a ON a.call_id = c.id AND a.kind IN ('identifier', 'attribute')
-    LEFT JOIN functions f ON f.qualname = a.resolved;
-
--- offloaded_functions(function_id, decorator)
--- Project functions whose decorator runs them on a worker thread
--- (`@sync_to_async`, `@database_sync_to_async`, a project `@run_in_executor`:
--- an offloader, or a decorator named with an offloader's decorator-suffix):
--- calling them from a coroutine does not run their body on the event loop.
-CREATE TEMP VIEW offloaded_functions(function_id, decorator) AS
-  SELECT d.function_id, d.text
-    FROM decorators d
-   WHERE d.function_id IS NOT NULL
-     AND (d.resolved IN (SELECT qualname FROM offloaders WHERE qualname IS NOT NULL)
-          OR EXISTS (SELECT 1 FROM catalogue k
-                      WHERE k.kind = 'offloader' AND k.family = 'decorator-suffix' AND d.name GLOB '*' || k.name));
-
--- called_in_loop(function_id, loop_call_id, depth)
--- Project functions run once per iteration of some loop: called from a loop
--- body or comprehension (loop_call_id is that call, depth 1) or from such a
--- function at any depth (up to 10).
-CREATE TEMP VIEW called_in_loop(function_id, loop_call_id, depth) AS
-  WITH RECURSIVE
-    r(function_id, loop_call_id, depth) AS (
-      SELECT t.function_id, c.id, 1
-        FROM calls c JOIN call_targets t ON t.call_id = c.id
-       WHERE c.loop_id IS NOT NULL
-      UNION
-      SELECT e.callee, r.loop_call_id, r.depth + 1
-        FROM r JOIN call_edges e ON e.caller = r.function_id
-       WHERE r.depth < 10)
-  SELECT function_id, loop_call_id, min(depth) FROM r GROUP BY function_id, loop_call_id;
-
--- request_handlers(function_id, decorator)
--- Functions a web framework calls once per request (the catalogue's kind
--- 'route'): registered by a decorator (`@app.get`, `@router.post`,
--- `@routes.view`, `@app.route`...; `decorator` is its text), or by a routing
--- call (`app.router.add_get("/", handler)`, `app.add_url_rule(...,
--- view_func=f)`, Django's `path("x/", views.f)`, Starlette's `Route("/",
--- f)`), and the HTTP-verb methods of class-based views (a class deriving
--- from a `...View`, `...Handler`, `...Endpoint`, `...Resource` or
--- `...ViewSet`: get, post, put, ...); `decorator` is NULL for those.
-CREATE TEMP VIEW request_handlers(function_id, decorator) AS
-  SELECT d.function_id, d.text
-    FROM decorators d
-   WHERE d.function_id IS NOT NULL
-     AND EXISTS (SELECT 1 FROM catalogue k
-                  WHERE k.kind = 'route' AND k.family = 'decorator' AND d.name GLOB '*.' || k.name)
-  UNION
-  SELECT f.id, NULL
-    FROM calls c
-    JOIN call_args a ON a.call_id = c.id AND a.kind IN ('identifier', 'attribute')
-                    AND (a.pos IN (1, 2)
-                         OR a.keyword IN (SELECT name FROM catalogue WHERE kind = 'route' AND family = 'keyword'))
-    JOIN functions f ON f.qualname = a.resolved
-                     OR (a.kind = 'identifier' AND f.file_id = c.file_id AND f.name = a.text
-                         AND f.parent_id IS NULL AND f.class_id IS NULL)
-   WHERE c.name IN (SELECT name FROM catalogue WHERE kind = 'route' AND family = 'call')
-  UNION
-  SELECT f.id, NULL
-    FROM functions f JOIN bases b ON b.class_id = f.class_id
-   WHERE f.is_method AND f.name IN (SELECT name FROM catalogue WHERE kind = 'route' AND family = 'view-method')
-     AND EXISTS (SELECT 1 FROM catalogue k
-                  WHERE k.kind = 'route' AND k.family = 'view-base' AND b.text GLOB '*' || k.name);
+-- call_chain_links(call_id, link_id)
+-- A call and the calls chained on its value (`session.query(X).filter(...)
+-- .first()`: the filter and first calls are links of the query call). They
+-- start where the call starts and were numbered just before it.
+CREATE TEMP VIEW call_chain_links(call_id, link_id) AS
+  SELECT c.id, c.id FROM calls c
+  UNION ALL
+  SELECT c.id, o.id
+    FROM calls c JOIN calls o ON o.id BETWEEN c.id - 24 AND c.id - 1
+   WHERE c.use = 'attr' AND o.line = c.line AND o.col = c.col AND o.stmt_id IS c.stmt_id;

@@ -1,122 +1,232 @@
--- pyhunt library views for I/O: database queries, awaited I/O, loops and
--- what varies in them, and the fate of a resource bound to a local name.
--- Used by PH201/PH202 (N+1 and I/O in loops) and PH301-PH304 (resource
--- lifecycle); they know nothing of messages or severities. Loaded after
--- views.sql (name order) and built on its call graph (call_targets,
--- call_edges).
+-- pyhunt library views, layer 30: I/O and blocking evidence. What blocks
+-- the event loop and who reaches it, locks, semaphores, timeouts and
+-- sleeps, database queries and their inputs, awaited I/O and its handles,
+-- and what opens connections or pools. Reads the fact tables, the
+-- catalogue and layers 10-20 (resolution, call graph). They know nothing
+-- of messages or severities.
 
 -- ---------------------------------------------------------------------------
--- Loops
+-- What blocks the event loop
 
--- loop_ancestors(loop_id, ancestor_id, depth)
--- A loop and every loop enclosing it in the same function: depth 0 is the
--- loop itself, 1 its parent...
-CREATE TEMP VIEW loop_ancestors(loop_id, ancestor_id, depth) AS
-  WITH RECURSIVE a(loop_id, ancestor_id, depth) AS (
-    SELECT id, id, 0 FROM loops
-    UNION ALL
-    SELECT a.loop_id, l.parent_id, a.depth + 1
-      FROM a JOIN loops l ON l.id = a.ancestor_id
-     WHERE l.parent_id IS NOT NULL AND a.depth < 40)
-  SELECT loop_id, ancestor_id, depth FROM a;
+-- blocking_names(qualname, unless)
+-- Functions and constructors that block the calling thread on I/O, sleep,
+-- a child process or the terminal, by qualified name: the catalogue's kind
+-- 'blocking'. A call matches when calls.resolved is one of them (through
+-- imports and aliases); `unless` names the exception blocking_calls tests.
+CREATE TEMP VIEW blocking_names(qualname, unless) AS
+  SELECT name, unless FROM catalogue WHERE kind = 'blocking';
 
--- loop_targets(loop_id, name)
--- The names a for loop or comprehension binds, one row each (`for i, (k, v)
--- in ...` gives i, k and v). `_` is left out: it is bound, never read.
-CREATE TEMP VIEW loop_targets(loop_id, name) AS
-  WITH RECURSIVE s(loop_id, name, rest) AS (
-    SELECT id, NULL, ltrim(targets) FROM loops WHERE targets IS NOT NULL AND trim(targets) <> ''
-    UNION ALL
-    SELECT loop_id, substr(rest, 1, instr(rest || ' ', ' ') - 1),
-           ltrim(substr(rest, instr(rest || ' ', ' ') + 1))
-      FROM s WHERE rest <> '')
-  SELECT loop_id, name FROM s WHERE name IS NOT NULL AND name NOT IN ('', '_');
+-- blocking_methods(type, method, label, family)
+-- Methods that block on a receiver of a known type: the catalogue's kinds
+-- 'blocking-type' and 'blocking-method', joined by family. `type` is a GLOB
+-- over the receiver's type as the extractor names it (the constructor or
+-- factory that made it: sqlite3.connect for a connection,
+-- sqlite3.connect.cursor for its cursor); `label` names the type in
+-- messages; `family` is what the type is (http, dbconn, socket, queue...).
+CREATE TEMP VIEW blocking_methods(type, method, label, family) AS
+  SELECT t.name, m.name, t.label, t.family
+    FROM catalogue t JOIN catalogue m ON m.kind = 'blocking-method' AND m.family = t.family
+   WHERE t.kind = 'blocking-type';
 
--- loop_vars(loop_id, name)
--- Names whose value changes from one iteration of the loop to the next:
---   * the names it binds, and those of loops nested in it;
---   * in a `while` loop (which binds none), every name assigned in its body,
---     except items taken from a queue (a consumer cannot batch what has not
---     arrived yet);
---   * in other loops, a name assigned in the body by a statement that reads
---     one of the above (`uid = row["id"]`): one level of derivation.
-CREATE TEMP VIEW loop_vars(loop_id, name) AS
-  WITH t(loop_id, name) AS MATERIALIZED (
-    SELECT la.ancestor_id, lt.name
-      FROM loop_ancestors la JOIN loop_targets lt ON lt.loop_id = la.loop_id)
-  SELECT loop_id, name FROM t
+-- blocking_calls(call_id, what)
+-- Every call, anywhere, that blocks the calling thread: a blocking_names
+-- function, or a blocking_methods method on a receiver of a matching type
+-- (the receiver's type, or for a chained call such as
+-- `ex.submit(f).result()` the name of the call it is made on). `what` names
+-- it for messages: 'time.sleep', 'requests.Session.get', 'sqlite3.Cursor.execute'.
+-- Not blocking: queue get/put with block=False; put on a queue the file
+-- only ever makes unbounded (queue.Queue() with no maxsize); methods of a
+-- socket the same function sets non-blocking (setblocking), or called in a
+-- try that catches BlockingIOError (a 'would-block' exception: the socket
+-- is non-blocking); a name 'unless numeric-host' (socket.getaddrinfo,
+-- gethostbyname) with AI_NUMERICHOST/NUMERICSERV or a numeric address
+-- literal (no lookup); one 'unless async-mode' (psycopg2.connect) in
+-- asynchronous mode (async_=True, or kwargs["async_"] set).
+CREATE TEMP VIEW blocking_calls(call_id, what) AS
+  -- the method table once, in memory: each candidate call tests every type
+  WITH bm(type, method, label, family) AS MATERIALIZED (SELECT * FROM blocking_methods)
+  SELECT c.id, c.resolved
+    FROM blocking_names n JOIN calls c ON c.resolved = n.qualname
+   WHERE NOT (coalesce(n.unless, '') = 'numeric-host'
+              AND EXISTS (SELECT 1 FROM call_args a
+                           WHERE a.call_id = c.id
+                             AND (a.text GLOB '*NUMERIC*'
+                                  OR (a.pos = 0 AND a.kind = 'string' AND a.text NOT GLOB '*[A-Za-z]*'))))
+     AND NOT (coalesce(n.unless, '') = 'async-mode'
+              AND (EXISTS (SELECT 1 FROM call_args a WHERE a.call_id = c.id AND a.keyword IN ('async_', 'async'))
+                   OR EXISTS (SELECT 1 FROM assignments a
+                               WHERE a.function_id = c.function_id AND a.target GLOB '*[[]*async*]')))
+  UNION ALL
+  SELECT id, min(what) FROM (
+    SELECT c.id, m.label || '.' || m.method AS what, m.family, c.name, c.function_id, c.receiver, c.file_id
+      FROM (SELECT DISTINCT method FROM bm) u
+      JOIN calls c ON c.name = u.method
+      JOIN bm m ON m.method = c.name
+     WHERE c.receiver IS NOT NULL
+       AND coalesce(c.receiver_type,
+                    (SELECT i.resolved FROM calls i
+                      WHERE i.parent_call_id = c.id AND i.use = 'attr' AND i.line = c.line AND i.col = c.col))
+           GLOB m.type) x
+   WHERE NOT (x.family IN ('queue', 'squeue') AND x.name IN ('get', 'put')
+              AND EXISTS (SELECT 1 FROM call_args a
+                           WHERE a.call_id = x.id AND a.text IN ('False', '0')
+                             AND (a.keyword = 'block'
+                                  OR (a.keyword IS NULL AND a.pos = CASE x.name WHEN 'get' THEN 0 ELSE 1 END))))
+     AND NOT (x.family IN ('queue', 'squeue') AND x.name = 'put'
+              AND EXISTS (SELECT 1 FROM assignments a JOIN calls k ON k.id = a.value_call_id
+                           WHERE a.target = x.receiver AND a.file_id = x.file_id
+                             AND k.resolved IN (SELECT name FROM catalogue
+                                                 WHERE kind = 'blocking-type' AND family IN ('queue', 'squeue'))
+                             AND k.nargs = 0 AND k.kwargs NOT GLOB '*,maxsize,*')
+              AND NOT EXISTS (SELECT 1 FROM assignments a JOIN calls k ON k.id = a.value_call_id
+                               WHERE a.target = x.receiver AND a.file_id = x.file_id
+                                 AND k.resolved IN (SELECT name FROM catalogue
+                                                     WHERE kind = 'blocking-type' AND family IN ('queue', 'squeue'))
+                                 AND (k.nargs > 0 OR k.kwargs GLOB '*,maxsize,*')))
+     AND NOT (x.family = 'socket'
+              AND (EXISTS (SELECT 1 FROM calls s
+                            WHERE s.function_id IS x.function_id AND s.receiver = x.receiver
+                              AND s.name = 'setblocking')
+                   OR EXISTS (SELECT 1 FROM calls cc JOIN handlers h ON h.function_id IS cc.function_id
+                                                                  AND h.try_id = cc.try_id
+                               WHERE cc.id = x.id AND cc.in_try
+                                 AND EXISTS (SELECT 1 FROM catalogue k
+                                              WHERE k.kind = 'would-block'
+                                                AND instr(h.resolved_types, ',' || k.name || ',') > 0))))
+   GROUP BY id;
+
+-- blocking_exempt_modules(module)
+-- Modules whose own I/O async code accepts by convention (the catalogue's
+-- kind 'exempt-module'): logging handlers, traceback and warning formatting
+-- (they read source lines through linecache), and threading's start-up
+-- handshake. Their functions neither
+-- reach nor pass on reach; this matters only when they are part of the
+-- audited tree (auditing the standard library itself), since a project's
+-- calls into the installed stdlib resolve to nothing in the project.
+CREATE TEMP VIEW blocking_exempt_modules(module) AS
+  SELECT name FROM catalogue WHERE kind = 'exempt-module';
+
+-- blocking_reach(function_id, via_call_id, depth)
+-- Sync project functions that reach a blocking call at any depth, across
+-- modules: via_call_id is a call in the function that leads there (a
+-- blocking call itself at depth 1, else a call to another such function),
+-- depth the length of the shortest chain through that call. Async
+-- functions, lambdas, functions a decorator offloads to a thread
+-- (offloaded_functions) and functions of blocking_exempt_modules neither
+-- reach nor pass reach on; a function only passed to to_thread or
+-- run_in_executor is not called, so the chain is cut there. A call passes
+-- reach on only when it has a single target (decorated stubs such as
+-- @overload signatures aside): a name defined twice (per platform, `if
+-- sys.platform == ...: def f()`) may run either definition, and the chain
+-- is not guessed.
+-- The closure is seeded at the blocking calls and walks call_edges
+-- backwards (index call_graph_callee), one row per (function, depth),
+-- depth <= 30: cycles and recursion terminate, and the cost is linear in
+-- the call edges (30 x edges at worst), never functions x functions.
+CREATE TEMP VIEW blocking_reach(function_id, via_call_id, depth) AS
+  WITH RECURSIVE
+    off(function_id) AS MATERIALIZED (
+      SELECT function_id FROM offloaded_functions
+      UNION
+      SELECT f.id
+        FROM blocking_exempt_modules x
+        JOIN files fl ON fl.module = x.module OR fl.module GLOB x.module || '.*'
+        JOIN functions f ON f.id BETWEEN file_first_id(fl.id) AND file_last_id(fl.id)),
+    sink(function_id, call_id) AS MATERIALIZED (
+      SELECT c.function_id, c.id
+        FROM blocking_calls b
+        CROSS JOIN calls c ON c.id = b.call_id
+        CROSS JOIN functions f ON f.id = c.function_id
+       WHERE NOT f.is_async AND NOT f.is_lambda AND f.id NOT IN (SELECT function_id FROM off)),
+    -- calls with more than one non-stub target pass nothing on
+    ambiguous(call_id) AS MATERIALIZED (
+      SELECT g.call_id FROM call_edges g JOIN functions f ON f.id = g.callee
+       WHERE NOT (f.is_stub AND f.n_decorators > 0) GROUP BY g.call_id HAVING count(*) > 1),
+    -- one row per (function, depth): walk call_edges backwards from the sinks
+    d(function_id, depth) AS (
+      SELECT function_id, 1 FROM sink
+      UNION
+      SELECT g.caller, d.depth + 1
+        FROM d
+        CROSS JOIN call_edges g ON g.callee = d.function_id
+        CROSS JOIN functions a ON a.id = g.caller
+       WHERE d.depth < 30 AND NOT a.is_async AND NOT a.is_lambda
+         AND a.id NOT IN (SELECT function_id FROM off)
+         AND g.call_id NOT IN (SELECT call_id FROM ambiguous)),
+    best(function_id, depth) AS MATERIALIZED (
+      SELECT function_id, min(depth) FROM d GROUP BY function_id)
+  SELECT function_id, call_id, 1 FROM sink
+  UNION ALL
+  SELECT g.caller, g.call_id, min(b.depth) + 1
+    FROM best b
+    CROSS JOIN call_edges g ON g.callee = b.function_id
+    CROSS JOIN functions a ON a.id = g.caller
+   WHERE NOT a.is_async AND NOT a.is_lambda AND a.id NOT IN (SELECT function_id FROM off)
+     AND g.call_id NOT IN (SELECT call_id FROM ambiguous)
+   GROUP BY g.caller, g.call_id;
+
+-- ---------------------------------------------------------------------------
+-- Locks, semaphores, timeouts and waiting
+
+-- thread_lock_types(qualname)
+-- Lock-like types that block the calling thread when acquired: in a
+-- coroutine they block the event loop while another thread holds them
+-- (the catalogue's kind 'thread-lock').
+CREATE TEMP VIEW thread_lock_types(qualname) AS
+  SELECT name FROM catalogue WHERE kind = 'thread-lock';
+
+-- timeout_calls(qualname, timeout_pos)
+-- Network calls that wait forever unless given a timeout (the catalogue's
+-- kind 'timeout', family 'call'). timeout_pos is the 0-based position at
+-- which the timeout may be passed positionally (NULL: keyword only). httpx
+-- and aiohttp are absent: their clients have a default timeout.
+CREATE TEMP VIEW timeout_calls(qualname, timeout_pos) AS
+  SELECT name, pos FROM catalogue WHERE kind = 'timeout' AND family = 'call';
+
+-- semaphore_types(qualname)
+-- Types whose acquisition bounds how many coroutines run a section at once
+-- (the catalogue's kind 'semaphore').
+CREATE TEMP VIEW semaphore_types(qualname) AS
+  SELECT name FROM catalogue WHERE kind = 'semaphore';
+
+-- bounded_functions(function_id)
+-- Functions that bound their own concurrency: they create a semaphore, take
+-- one (`async with sem:`, `await sem.acquire()`), or take something named
+-- like one (`async with self._limit:`, a semaphore passed as an argument).
+CREATE TEMP VIEW bounded_functions(function_id) AS
+  SELECT w.function_id FROM withs w
+   WHERE w.function_id IS NOT NULL
+     AND (w.resolved IN (SELECT qualname FROM semaphore_types)
+          OR (w.call_id IS NULL AND (lower(w.context) GLOB '*sem*' OR lower(w.context) GLOB '*limit*'
+                                     OR lower(w.context) GLOB '*throttl*')))
   UNION
-  SELECT la.ancestor_id, a.target
-    FROM assignments a
-    JOIN loop_ancestors la ON la.loop_id = a.loop_id
-    JOIN loops l ON l.id = la.ancestor_id
-   WHERE a.loop_id IS NOT NULL AND a.target_kind = 'name' AND a.op <> 'for'
-     AND (l.kind = 'while'
-          OR EXISTS (SELECT 1 FROM t JOIN names n ON n.function_id = a.function_id AND n.name = t.name
-                      WHERE t.loop_id = la.ancestor_id AND n.stmt_id = a.stmt_id AND n.ctx = 'load'))
-     -- not an item taken from a queue: a consumer gets items one at a time,
-     -- as they arrive (`job = await queue.get()`); there is nothing to batch
-     AND NOT EXISTS (SELECT 1 FROM sync_point_calls sp JOIN calls q ON q.id = sp.call_id
-                      WHERE sp.call_id = a.value_call_id
-                        AND q.name IN (SELECT name FROM catalogue WHERE kind = 'sync-point' AND family = 'take'));
+  SELECT c.function_id FROM calls c
+   WHERE c.function_id IS NOT NULL
+     AND (c.resolved IN (SELECT qualname FROM semaphore_types)
+          OR (c.name = 'acquire'
+              AND (c.receiver_type IN (SELECT qualname FROM semaphore_types)
+                   OR lower(c.receiver) GLOB '*sem*' OR lower(c.receiver) GLOB '*limit*')));
 
--- fixed_loops(loop_id)
--- Loops over a literal list, tuple or set (`for table in ("a", "b")`, `for
--- v in 1, 2:`), or over a name bound once to such a literal and never
--- added to: in the loop's function (`dataset = (...)`), or, when the
--- function neither binds it nor takes it as a parameter, at module level
--- (`TABLES = ["a", "b"]`). They run a known, small number of times.
-CREATE TEMP VIEW fixed_loops(loop_id) AS
-  -- The bindings of the loops' names are looked up by scope (the function,
-  -- or -file_id for the module and its classes) and name, growing calls and
-  -- item assignments by file and name, in tables materialized once (indexed
-  -- automatically): scanning the file's assignments and calls per loop, or
-  -- every binding of the name in the file, was quadratic in the size of a
-  -- file.
-  WITH
-    iter_names AS MATERIALIZED (SELECT DISTINCT iter FROM loops WHERE iter_kind = 'identifier'),
-    binds AS MATERIALIZED (
-      SELECT coalesce(function_id, -file_id) AS scope, target, target_kind, class_id, op, value_kind, value
-        FROM assignments WHERE target IN (SELECT iter FROM iter_names)),
-    grown AS MATERIALIZED (
-      SELECT DISTINCT file_id, receiver FROM calls
-       WHERE (name IN (SELECT name FROM collection_methods WHERE effect = 'grow') OR name = '__setitem__')
-         AND receiver IN (SELECT iter FROM iter_names)),
-    subscripted AS MATERIALIZED (
-      SELECT DISTINCT file_id, target_root FROM assignments
-       WHERE target_kind = 'subscript' AND target_root IN (SELECT iter FROM iter_names)),
-    named AS MATERIALIZED (          -- loops over a name, and the scope binding it (NULL: the module's)
-      SELECT l.id, l.file_id, l.function_id, l.iter,
-             CASE WHEN EXISTS (SELECT 1 FROM binds b
-                                WHERE b.scope = coalesce(l.function_id, -l.file_id) AND b.target = l.iter)
-                  THEN coalesce(l.function_id, -l.file_id) END AS own_scope
-        FROM loops l WHERE l.iter_kind = 'identifier')
-  SELECT id FROM loops
-   WHERE iter_kind IN ('list', 'tuple', 'set')
-      OR (iter_kind = 'expression_list' AND iter NOT GLOB '[*]*' AND iter NOT GLOB '*, [*]*')
-  UNION ALL
-  SELECT l.id FROM named l
-   WHERE NOT EXISTS (SELECT 1 FROM params p WHERE p.function_id = l.function_id AND p.name = l.iter)
-     -- its bindings in the scope that binds it (else at module level): exactly one, a literal display
-     AND (SELECT count(*) = 1 AND sum(a.op = '=' AND a.value_kind IN ('list', 'tuple', 'set')
-                                      AND a.value NOT IN ('[]', '()'))
-            FROM binds a
-           WHERE a.scope = coalesce(l.own_scope, -l.file_id) AND a.target = l.iter AND a.target_kind = 'name'
-             AND (l.own_scope IS NOT NULL OR a.class_id IS NULL))
-     -- nothing in the file adds to it
-     AND NOT EXISTS (SELECT 1 FROM grown c WHERE c.file_id = l.file_id AND c.receiver = l.iter)
-     AND NOT EXISTS (SELECT 1 FROM subscripted s WHERE s.file_id = l.file_id AND s.target_root = l.iter);
+-- async_sleeps(call_id)
+-- Calls of the async frameworks' sleep (asyncio, trio, anyio: the
+-- catalogue's kind 'sleep', family 'async').
+CREATE TEMP VIEW async_sleeps(call_id) AS
+  SELECT id FROM calls WHERE resolved IN (SELECT name FROM catalogue WHERE kind = 'sleep' AND family = 'async');
 
--- call_chain_links(call_id, link_id)
--- A call and the calls chained on its value (`session.query(X).filter(...)
--- .first()`: the filter and first calls are links of the query call). They
--- start where the call starts and were numbered just before it.
-CREATE TEMP VIEW call_chain_links(call_id, link_id) AS
-  SELECT c.id, c.id FROM calls c
-  UNION ALL
-  SELECT c.id, o.id
-    FROM calls c JOIN calls o ON o.id BETWEEN c.id - 24 AND c.id - 1
-   WHERE c.use = 'attr' AND o.line = c.line AND o.col = c.col AND o.stmt_id IS c.stmt_id;
+-- sync_point_calls(call_id)
+-- Calls that wait for another coroutine rather than do I/O of their own:
+-- Event/Condition wait, Lock/Semaphore acquire, Queue get/put/join, stream
+-- drain, task join. Found by method name (the catalogue's kind
+-- 'sync-point'), and for the ambiguous get/put (families 'put' and 'take')
+-- by a receiver that is (or is named like) a queue or channel.
+CREATE TEMP VIEW sync_point_calls(call_id) AS
+  SELECT id FROM calls
+   WHERE name IN (SELECT name FROM catalogue WHERE kind = 'sync-point' AND family = 'wait')
+      OR (name IN (SELECT name FROM catalogue WHERE kind = 'sync-point' AND family IN ('put', 'take'))
+          AND (receiver_type GLOB '*Queue*' OR receiver_type GLOB '*MemoryObject*Stream*'
+               OR lower(receiver) GLOB '*queue*' OR lower(receiver) GLOB '*[._]q'
+               OR lower(receiver) = 'q' OR lower(receiver) GLOB '*inbox*' OR lower(receiver) GLOB '*outbox*'
+               OR lower(receiver) GLOB '*channel*' OR lower(receiver) GLOB '*chan'));
 
 -- ---------------------------------------------------------------------------
 -- Database queries
@@ -577,128 +687,109 @@ CREATE TEMP VIEW io_functions(function_id, depth, via_call_id, serves_many) AS
         FROM r)
   SELECT function_id, depth, via_call_id, serves_many FROM ranked WHERE n = 1;
 
+-- io_call_handles(call_id, function_id, handle, writes)
+-- The I/O calls of coroutines (io_calls, less the lifecycle and
+-- synchronisation steps of await_non_io), with the client object each goes
+-- through when that object outlives the call, so that two coroutines using
+-- it can be told apart: `c:CLASS:attr` for an attribute of self,
+-- `g:QUALNAME` for a module-level name of the file or one it imports; NULL
+-- for a parameter or a local (whoever passes it in decides whether two calls
+-- share it). `writes` is 0 for a method that only reads (the catalogue's
+-- 'io-read').
+CREATE TEMP VIEW io_call_handles(call_id, function_id, handle, writes) AS
+  WITH io AS (
+    SELECT c.id, c.async_id, c.file_id, c.class_id, c.receiver, c.name,
+           substr(c.receiver, 1, instr(c.receiver || '.', '.') - 1) AS root
+      FROM (SELECT DISTINCT call_id FROM io_calls) i
+      JOIN calls c ON c.id = i.call_id
+     WHERE c.async_id IS NOT NULL
+       AND NOT EXISTS (SELECT 1 FROM await_non_io n WHERE n.call_id = c.id))
+  SELECT io.id, io.async_id,
+         CASE WHEN io.receiver IS NULL THEN NULL
+              WHEN io.root IN ('self', 'cls') AND io.class_id IS NOT NULL AND instr(io.receiver, '.') > 0
+                THEN 'c:' || io.class_id || ':'
+                     || substr(io.receiver || '.', length(io.root) + 2,
+                               instr(substr(io.receiver || '.', length(io.root) + 2), '.') - 1)
+              WHEN io.root IN ('self', 'cls')
+                   OR EXISTS (SELECT 1 FROM params p WHERE p.function_id = io.async_id AND p.name = io.root)
+                   OR EXISTS (SELECT 1 FROM assignments a WHERE a.function_id = io.async_id AND a.target = io.root)
+                THEN NULL
+              WHEN EXISTS (SELECT 1 FROM assignments a
+                            WHERE a.target = io.root AND a.scope = 'module' AND a.file_id = io.file_id)
+                THEN 'g:' || (SELECT f.module FROM files f WHERE f.id = io.file_id) || '.' || io.root
+              ELSE (SELECT 'g:' || i.target FROM imports i
+                     WHERE i.file_id = io.file_id AND i.bound = io.root AND i.function_id IS NULL LIMIT 1)
+         END,
+         coalesce(io.name, '') NOT IN (SELECT name FROM catalogue WHERE kind = 'io-read')
+    FROM io;
+
+-- async_io_handles(function_id, handle, writes)
+-- The client objects (io_call_handles.handle) a project coroutine does I/O
+-- through, itself or in the coroutines it runs, and whether it writes
+-- through each (1) or only reads (0).
+CREATE TEMP VIEW async_io_handles(function_id, handle, writes) AS
+  WITH RECURSIVE
+    runs(call_id, function_id) AS MATERIALIZED (SELECT call_id, function_id FROM coroutine_runs),
+    h(function_id, handle, writes, depth) AS (
+      SELECT function_id, handle, writes, 0 FROM io_call_handles WHERE handle IS NOT NULL
+      UNION
+      SELECT x.function_id, h.handle, h.writes, h.depth + 1
+        FROM h JOIN call_targets t ON t.function_id = h.function_id
+               JOIN runs x ON x.call_id = t.call_id
+       WHERE h.depth < 8)
+  SELECT function_id, handle, max(writes) FROM h GROUP BY function_id, handle;
+
 -- ---------------------------------------------------------------------------
--- Resources bound to local names
---
--- These views are single SELECTs (no UNION) on purpose: SQLite can then
--- flatten them into a rule's join and reach the facts of the few candidate
--- calls through indexes, instead of deriving the view for every call.
+-- What opens connections
 
--- resource_names(call_id, function_id, name)
--- The local name a call's value is bound to inside a function: `fh =
--- open(p)`, `conn = await pool.acquire()`, and through an awaited wrapper,
--- `conn = await asyncio.wait_for(pool.acquire(), 2)`. Not `with ... as`
--- targets (see withs.as_name), attributes or unpacking.
-CREATE TEMP VIEW resource_names(call_id, function_id, name) AS
-  SELECT c.id, c.function_id,
-         CASE WHEN c.use = 'assign' THEN c.target
-              ELSE (SELECT w.target FROM calls w
-                     WHERE w.id = c.parent_call_id AND w.use = 'assign' AND w.name IN ('wait_for', 'shield')) END
-    FROM calls c
-   WHERE c.function_id IS NOT NULL
-     AND CASE WHEN c.use = 'assign' THEN c.target
-              WHEN c.use = 'arg' AND c.arg_idx = 0 THEN
-                (SELECT w.target FROM calls w
-                  WHERE w.id = c.parent_call_id AND w.use = 'assign' AND w.name IN ('wait_for', 'shield')) END
-         NOT GLOB '*[^A-Za-z0-9_]*'
-     AND CASE WHEN c.use = 'assign' THEN c.target
-              WHEN c.use = 'arg' AND c.arg_idx = 0 THEN
-                (SELECT w.target FROM calls w
-                  WHERE w.id = c.parent_call_id AND w.use = 'assign' AND w.name IN ('wait_for', 'shield')) END
-         <> '';
+-- pool_constructors(qualname, kind)
+-- Calls that create something holding network connections: the
+-- catalogue's kind 'client', whose family is the kind here:
+--   session     an HTTP client with its own connection pool (requests.Session,
+--               httpx.Client/AsyncClient, aiohttp.ClientSession, urllib3 pools)
+--   engine      a SQLAlchemy engine (a database connection pool)
+--   pool        a database or Redis connection pool
+--   connection  one server database connection (psycopg2, asyncpg, pymysql...)
+--   client      a Redis or MongoDB client (its own pool, opened on first use)
+--   local       an embedded database connection (sqlite3, aiosqlite)
+CREATE TEMP VIEW pool_constructors(qualname, kind) AS
+  SELECT name, family FROM catalogue WHERE kind = 'client';
 
--- name_uses(function_id, name, how, call_id, stmt_id)
--- Every read of a name in a function, with what it does to the object the
--- name holds. `how` is one of:
---   return, yield  handed to the caller (alone or in a tuple: `return fh, n`);
---   store          assigned to an attribute, a subscript or another name,
---                  alone or in a display (`self.fh = fh`, `files = [fh]`);
---   arg            passed to a call (call_id), alone or in a display given as
---                  an argument (`Server([sock])`, `run(files=(fh,))`);
---   with           used as a context manager (`with fh:`), which closes it;
---   callback       a method that ends it handed over, returned or stored:
---                  `atexit.register(fh.close)`, `self.addCleanup(proc.wait)`,
---                  `return sock.close, port` (the row's name is then `fh.close`,
---                  `proc.wait`...: a 'closer' of the catalogue, other than
---                  those that remove a path);
---   use            anything else (a method call on it, a test, an f-string).
--- Rules join it on (function_id, name), which is indexed.
-CREATE TEMP VIEW name_uses(function_id, name, how, call_id, stmt_id) AS
-  SELECT n.function_id, n.name,
-         CASE WHEN n.name GLOB '*.*' THEN
-                CASE WHEN substr(n.name, length(rtrim(n.name, replace(n.name, '.', ''))) + 1)
-                            NOT IN (SELECT name FROM catalogue
-                                     WHERE kind = 'closer' AND family IN ('any', 'pool', 'process'))
-                       THEN 'use'
-                     WHEN n.role IN ('arg', 'return', 'yield', 'assign') THEN 'callback'
-                     WHEN n.role = 'other' AND n.call_id IS NULL
-                          AND ((SELECT s.kind FROM statements s WHERE s.id = n.stmt_id) = 'return_statement'
-                               OR EXISTS (SELECT 1 FROM returns r
-                                           WHERE r.function_id = n.function_id AND r.stmt_id = n.stmt_id)
-                               OR EXISTS (SELECT 1 FROM assignments a
-                                           WHERE a.function_id = n.function_id AND a.stmt_id = n.stmt_id
-                                             AND a.op = '=')) THEN 'callback'
-                     ELSE 'use' END
-              WHEN n.role IN ('return', 'yield', 'arg', 'with') THEN n.role
-              WHEN n.role = 'assign' THEN 'store'
-              -- an element of a display passed as an argument: Server(self, [sock])
-              WHEN n.role = 'other' AND n.call_id IS NOT NULL THEN
-                CASE WHEN EXISTS (SELECT 1 FROM call_args a
-                                   WHERE a.call_id = n.call_id
-                                     AND a.kind IN ('list', 'tuple', 'set', 'dictionary')
-                                     AND instr(a.names, ' ' || n.name || ' ') > 0) THEN 'arg'
-                     ELSE 'use' END
-              WHEN n.role = 'other' AND n.call_id IS NULL THEN
-                CASE WHEN (SELECT s.kind FROM statements s WHERE s.id = n.stmt_id) = 'return_statement' THEN 'return'
-                     WHEN EXISTS (SELECT 1 FROM returns r
-                                   WHERE r.function_id = n.function_id AND r.stmt_id = n.stmt_id
-                                     AND r.kind <> 'return') THEN 'yield'
-                     WHEN EXISTS (SELECT 1 FROM assignments a
-                                   WHERE a.function_id = n.function_id AND a.stmt_id = n.stmt_id AND a.op = '='
-                                     AND a.value_kind IN ('tuple', 'list', 'dictionary', 'set', 'expression_list'))
-                       THEN 'store'
-                     ELSE 'use' END
-              ELSE 'use' END,
-         n.call_id, n.stmt_id
-    FROM names n
-   WHERE n.ctx = 'load';
+-- pool_creations(call_id, kind)
+-- Calls of pool_constructors that really open something new: not a client
+-- built over a pool it is given (`redis.Redis(connection_pool=pool)`,
+-- `aiohttp.ClientSession(connector=shared, ...)`).
+CREATE TEMP VIEW pool_creations(call_id, kind) AS
+  SELECT c.id, p.kind
+    FROM pool_constructors p JOIN calls c ON c.resolved = p.qualname
+   WHERE NOT EXISTS (SELECT 1 FROM call_args a
+                      WHERE a.call_id = c.id
+                        AND (a.keyword = 'connection_pool'
+                             OR (a.keyword = 'connector' AND a.kind <> 'call')));
 
--- closed_by_nested(function_id, name, call_id)
--- A def or lambda nested in the function closes, releases, stops or removes
--- what the name holds, with a 'closer' of the catalogue other than an
--- exchange (`def cleanup(): fh.close()`, `def kill(): proc.terminate()`): a
--- cleanup callback.
-CREATE TEMP VIEW closed_by_nested(function_id, name, call_id) AS
-  SELECT f.parent_id, c.receiver, c.id
-    FROM functions f JOIN calls c ON c.function_id = f.id
-   WHERE f.parent_id IS NOT NULL
-     AND c.name IN (SELECT name FROM catalogue WHERE kind = 'closer' AND family <> 'exchange');
+-- engines_on_sqlite(call_id)
+-- Engine calls whose URL names an embedded or in-memory database (the
+-- catalogue's kind 'embedded-url': SQLite, `duckdb:///:memory:`): in the
+-- call (`"sqlite:///app.db"`, `f"sqlite:///{path}"`, `SQLITE_URL`), or
+-- through a name the module binds to such a string. An embedded database
+-- has no server connections to pool.
+CREATE TEMP VIEW engines_on_sqlite(call_id) AS
+  WITH url(call_id, text) AS (
+    SELECT a.call_id, a.text
+      FROM pool_constructors p JOIN calls c ON c.resolved = p.qualname
+      JOIN call_args a ON a.call_id = c.id AND (a.pos = 0 OR a.keyword = 'url')
+     WHERE p.kind = 'engine'),
+  embedded(pattern) AS (SELECT name FROM catalogue WHERE kind = 'embedded-url')
+  SELECT u.call_id FROM url u JOIN embedded e ON lower(u.text) GLOB e.pattern
+  UNION
+  SELECT u.call_id FROM url u JOIN calls c ON c.id = u.call_id
+    JOIN assignments s ON s.file_id = c.file_id AND s.target = u.text AND s.op = '='
+    JOIN embedded e ON lower(s.value) GLOB e.pattern
+   WHERE s.value_kind IN ('string', 'concatenated_string');
 
--- global_declarers(function_id)
--- Functions with a `global` statement: a name they bind that the module
--- also binds at module level lives on after the call. (The statement's names
--- are not extracted; rules pair this with a module-level assignment.)
-CREATE TEMP VIEW global_declarers(function_id) AS
-  SELECT function_id FROM statements WHERE kind = 'global_statement';
-
--- finally_calls(call_id)
--- Calls that run on every way out of a try: in its finally clause, or in a
--- try statement nested in an enclosing try's finally (`finally: try:
--- fh.close() except OSError: pass`). That enclosing try's `else:` block is
--- not told apart from its finally.
-CREATE TEMP VIEW finally_calls(call_id) AS
-  SELECT c.id FROM calls c
-   WHERE c.in_finally
-      OR (c.try_id IS NOT NULL
-          AND EXISTS (SELECT 1 FROM statements t JOIN statements s ON s.id = t.parent_id
-                       WHERE t.id = c.try_id AND s.kind = 'try_statement' AND t.block_id > s.id + 1
-                         AND NOT EXISTS (SELECT 1 FROM handlers h
-                                          WHERE h.function_id IS s.function_id AND h.try_id = s.id
-                                            AND t.line BETWEEN h.line AND h.end_line)));
-
--- non_owning_consumers(qualname)
--- Calls that use a file or connection passed to them without taking it
--- over (the catalogue's kind 'borrower'): passing an object to them is not
--- handing it on.
-CREATE TEMP VIEW non_owning_consumers(qualname) AS
-  SELECT name FROM catalogue WHERE kind = 'borrower';
+-- http_helpers(qualname)
+-- Module-level HTTP helpers that build a throw-away client per call (no
+-- connection is kept alive for the next request): the catalogue's kind
+-- 'http-helper'.
+CREATE TEMP VIEW http_helpers(qualname) AS
+  SELECT name FROM catalogue WHERE kind = 'http-helper';

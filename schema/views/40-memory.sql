@@ -1,7 +1,8 @@
--- pyhunt library views for the memory rules PH401-PH404 and the eager
--- materialization rules PH501-PH504: which names hold collections, and
--- where those collections grow, shrink or are replaced. Loaded after
--- views.sql; every view here is TEMP, like the rest of the library.
+-- pyhunt library views, layer 40: memory. Which names hold collections,
+-- where those collections grow, shrink or are replaced, and values walked
+-- once (used by the memory rules PH401-PH404 and the eager materialization
+-- rules PH501-PH504). Reads the fact tables, the catalogue and layers
+-- 10-30 (resolution, call graph, I/O).
 --
 -- A collection is named by the expression that reaches it, as written:
 -- `cache`, `self.cache`, `Registry.cache`. Rules match those texts against
@@ -134,25 +135,6 @@ CREATE TEMP VIEW collection_mutations(file_id, function_id, stmt_id, loop_id, co
    WHERE a.kind = 'attribute' AND a.star = 0
      AND substr(a.text, length(rtrim(a.text, replace(a.text, '.', ''))) + 1) IN (
            SELECT name FROM collection_methods WHERE effect = 'shrink');
-
--- global_declaring_functions(function_id)
--- Functions with a `global` statement: there, assigning a module-level
--- name rebinds the global instead of creating a local (taken to hold for
--- every name they assign: the statement's names are not facts).
-CREATE TEMP VIEW global_declaring_functions(function_id) AS
-  SELECT DISTINCT function_id FROM statements
-   WHERE kind = 'global_statement' AND function_id IS NOT NULL;
-
--- function_classes(function_id, class_id)
--- The class whose method a function is or is nested in (a def or lambda
--- inside a method, two levels deep at most): where `self` and `cls` mean
--- that class.
-CREATE TEMP VIEW function_classes(function_id, class_id) AS
-  SELECT f.id, coalesce(f.class_id, p.class_id, g.class_id)
-    FROM functions f
-    LEFT JOIN functions p ON p.id = f.parent_id
-    LEFT JOIN functions g ON g.id = p.parent_id
-   WHERE coalesce(f.class_id, p.class_id, g.class_id) IS NOT NULL;
 
 -- shared_collections(id, file_id, class_id, class_name, name, kind, bounded, stmt_id,
 --                    line, col, end_line, end_col)
