@@ -207,7 +207,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(filter-out $(BUILD)/obj/cli/%,$(OBJ)) $(DEPOBJ
 # tests/valgrind.supp holds the one report from glibc's own loader.
 valgrind: $(BUILD)/pyhunt $(SARIF_MT)
 	SARIF_MULTITOOL=$(abspath $(SARIF_MT)) PYHUNT_TEST_TIMEOUT=1800 valgrind --quiet --error-exitcode=99 --leak-check=full \
-		--errors-for-leak-kinds=definite,indirect --trace-children=yes --suppressions=tests/valgrind.supp \
+		--errors-for-leak-kinds=definite,indirect --trace-children=yes --suppressions=$(abspath tests/valgrind.supp) \
 		--trace-children-skip='/bin/*,/sbin/*,/usr/bin/*,/usr/sbin/*,/usr/local/bin/*,*/Sarif.Multitool' \
 		$(BUILD)/pyhunt test tests
 
