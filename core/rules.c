@@ -137,12 +137,14 @@ static int read_report_meta(PhRule *r, PhDiags *diags) {
         return -1;
     }
     r->opt_in = r->default_text && strcmp(r->default_text, "opt-in") == 0;
-    if (r->scope_text && strcmp(r->scope_text, "file") != 0 && strcmp(r->scope_text, "project") != 0) {
+    if (r->scope_text && strcmp(r->scope_text, "file") != 0 && strcmp(r->scope_text, "interface") != 0 &&
+        strcmp(r->scope_text, "project") != 0) {
         ph_diags_add(diags, PH_ERROR, r->path, ph_rules_tag_line(r->sql, "scope"), 1, 0, NULL,
-                     "@scope '%s' is not 'file' or 'project'", r->scope_text);
+                     "@scope '%s' is not 'file', 'interface' or 'project'", r->scope_text);
         return -1;
     }
     r->file_scope = r->scope_text && strcmp(r->scope_text, "file") == 0;
+    r->interface_scope = r->scope_text && strcmp(r->scope_text, "interface") == 0;
     return 0;
 }
 
@@ -795,15 +797,18 @@ static char *column_dup(sqlite3_stmt *st, int c) {
     return v ? ph_xstrdup(v) : NULL;
 }
 
+static void row_free(Row *r) {
+    free(r->severity);
+    free(r->message);
+    free(r->fix);
+    free(r->related);
+    free(r->unfilled);
+    free(r->edits);
+}
+
 static void rows_free(Rows *rows) {
-    for (size_t i = 0; i < rows->len; i++) {
-        free(rows->items[i].severity);
-        free(rows->items[i].message);
-        free(rows->items[i].fix);
-        free(rows->items[i].related);
-        free(rows->items[i].unfilled);
-        free(rows->items[i].edits);
-    }
+    for (size_t i = 0; i < rows->len; i++)
+        row_free(&rows->items[i]);
     free(rows->items);
 }
 
@@ -1067,9 +1072,12 @@ typedef struct Runner {
  * (ascending): what a rule of @scope file sees when it computes the results
  * of those files again. Every table with an id and a file_id column is
  * shadowed, and files itself; the views are single-table selections over
- * rowid ranges, which SQLite flattens into the rule's joins. Undone by
- * unshadow(). Returns an SQLite code. */
-static int shadow(sqlite3 *db, const int64_t *files, size_t n) {
+ * rowid ranges, which SQLite flattens into the rule's joins. With
+ * `interface` (a rule of @scope interface), the tables that hold the files'
+ * interfaces (files.interface: functions, classes, bases, imports, and
+ * files) keep every file's rows. Undone by unshadow(). Returns an SQLite
+ * code. */
+static int shadow(sqlite3 *db, const int64_t *files, size_t n, bool interface) {
     sqlite3_str *range = sqlite3_str_new(NULL), *ids = sqlite3_str_new(NULL);
     for (size_t i = 0; i < n; i++) {
         sqlite3_str_appendf(range, "%sid BETWEEN %lld AND %lld", i ? " OR " : "", ph_db_first_id(files[i]),
@@ -1078,7 +1086,8 @@ static int shadow(sqlite3 *db, const int64_t *files, size_t n) {
     }
     char *r = sqlite3_str_finish(range), *f = sqlite3_str_finish(ids);
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db, ph_db_statement("fact_tables"), -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(db, ph_db_statement(interface ? "private_fact_tables" : "fact_tables"), -1, &st,
+                                NULL);
     PhVec(char *) tables = {0};
     while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
         ph_vec_push(&tables, ph_xstrdup((const char *)sqlite3_column_text(st, 0)));
@@ -1088,7 +1097,7 @@ static int shadow(sqlite3 *db, const int64_t *files, size_t n) {
         rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
         sqlite3_free(sql);
     }
-    if (rc == SQLITE_OK) {
+    if (rc == SQLITE_OK && !interface) {
         char *sql = sqlite3_mprintf(ph_db_statement("shadow_files"), f ? f : "");
         rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
         sqlite3_free(sql);
@@ -1118,17 +1127,49 @@ static void unshadow(sqlite3 *db) {
     free(views.items);
 }
 
+/* Whether `id` is among the n ascending ids. */
+static bool among(const int64_t *ids, size_t n, int64_t id) {
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] == id)
+            return true;
+        if (ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+/* Keep only the fresh rows in the stale files: a rule of @scope interface
+ * over shadow(..., true) also returns rows elsewhere (what it drives from
+ * an interface table), which are its cached rows' business. */
+static void keep_stale_rows(Task *t) {
+    size_t k = 0;
+    for (size_t i = 0; i < t->fresh.len; i++) {
+        Row *r = &t->fresh.items[i];
+        if (among(t->stale.items, t->stale.len, r->file_id))
+            t->fresh.items[k++] = *r;
+        else
+            row_free(r);
+    }
+    t->fresh.len = k;
+}
+
 /* Run a task's query into t->fresh: over everything, or over its stale
- * files alone (a cached rule of @scope file). */
+ * files alone (a cached rule of @scope file or interface). */
 static void run_task(sqlite3 *db, Task *t) {
     double t0 = ph_now();
     if (t->hit) {
-        int rc = shadow(db, t->stale.items, t->stale.len);
+        int rc = shadow(db, t->stale.items, t->stale.len, t->rule->interface_scope);
         if (rc != SQLITE_OK)
             ph_diags_add(t->diags, PH_ERROR, t->rule->path, 1, 0, 0, NULL, "rule %s could not be limited to the "
                          "changed files: %s", t->rule->id, sqlite3_errmsg(db));
         t->failed = rc != SQLITE_OK || query_rows(db, t->rule, &t->fresh, t->diags) != 0;
         unshadow(db);
+        if (!t->failed)
+            keep_stale_rows(t);
     } else {
         t->failed = query_rows(db, t->rule, &t->fresh, t->diags) != 0;
     }
@@ -1136,13 +1177,14 @@ static void run_task(sqlite3 *db, Task *t) {
 }
 
 /* Start a task: its cached rows if any, and the files a cached rule of
- * @scope file has to compute again. Returns whether a query must run. */
+ * @scope file or interface has to compute again. Returns whether a query
+ * must run. */
 static bool task_begin(sqlite3 *db, Task *t, const PhRule *rule, bool cached) {
     t->rule = rule;
     t->diags = ph_diags_new();
     cache_key(db, rule, t->key);
     t->hit = cached && cache_read(db, t->key, &t->rows);
-    if (t->hit && rule->file_scope) {
+    if (t->hit && (rule->file_scope || rule->interface_scope)) {
         sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(db, ph_db_statement("cache_stale"), -1, &st, NULL) == SQLITE_OK) {
             sqlite3_bind_text(st, 1, t->key, -1, SQLITE_STATIC);
@@ -1246,7 +1288,8 @@ static int write_rows(sqlite3 *db, sqlite3_stmt *run, sqlite3_stmt *row, const T
         sqlite3_finalize(st);
     } else {
         sqlite3_bind_text(run, 1, t->key, -1, SQLITE_STATIC);
-        sqlite3_bind_text(run, 2, t->rule->file_scope ? "file" : "project", -1, SQLITE_STATIC);
+        sqlite3_bind_text(run, 2, t->rule->file_scope ? "file" : t->rule->interface_scope ? "interface" : "project",
+                          -1, SQLITE_STATIC);
         rc = sqlite3_step(run) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
         sqlite3_reset(run);
     }

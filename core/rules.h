@@ -78,6 +78,7 @@ typedef struct PhRule {
     PhContextSet contexts; /* where its findings are reported by default: @contexts, else code */
     bool opt_in;           /* @default opt-in: outside the default set */
     bool file_scope;       /* @scope file: its findings in a file depend on that file's facts alone */
+    bool interface_scope;  /* @scope interface: on that file's facts and other files' interfaces alone */
 } PhRule;
 
 typedef struct PhLocation {

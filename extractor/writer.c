@@ -144,8 +144,11 @@ static int insert_row(PhWriter *self, PhTable t, const PhVal *v) {
 
 /* The columns of the interface (schema/tables.sql, files.interface): what
  * schema/derive.sql reads of a file to resolve other files' calls and bases
- * (call_resolution, import_bindings, class_bases in schema/views/10-resolution.sql). Positions
- * are not in it, nor what a definition does (is_async...). */
+ * (call_resolution, import_bindings, class_bases in views/10-resolution.sql),
+ * and the name of a `from m import name` (iterated_once, views/40-memory.sql,
+ * tells a module-level name other modules import). Positions are not in it,
+ * nor what a definition does (is_async...). A rule of @scope interface reads
+ * other files through these columns alone. */
 static const struct {
     PhTable table;
     int cols[8];           /* -1 ends the list */
@@ -155,7 +158,7 @@ static const struct {
     {PH_T_classes, {PH_C_classes_id, PH_C_classes_name, PH_C_classes_qualname, PH_C_classes_function_id,
                     PH_C_classes_parent_id, -1}},
     {PH_T_bases, {PH_C_bases_class_id, PH_C_bases_text, PH_C_bases_resolved, -1}},
-    {PH_T_imports, {PH_C_imports_function_id, PH_C_imports_bound, PH_C_imports_target, -1}},
+    {PH_T_imports, {PH_C_imports_function_id, PH_C_imports_name, PH_C_imports_bound, PH_C_imports_target, -1}},
 };
 
 static uint64_t mix(uint64_t h, const void *data, size_t n) {

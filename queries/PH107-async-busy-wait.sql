@@ -1,5 +1,6 @@
 -- @id PH107
 -- @name async-busy-wait
+-- @scope interface
 -- @severity P3
 -- @precision high
 -- @tags async polling latency

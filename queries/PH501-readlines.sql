@@ -1,5 +1,6 @@
 -- @id PH501
 -- @name readlines
+-- @scope interface
 -- @severity P3
 -- @precision high
 -- @tags memory io materialization

@@ -1,5 +1,6 @@
 -- @id PH502
 -- @name materialize-then-iterate
+-- @scope interface
 -- @severity P3
 -- @precision medium
 -- @tags memory materialization loops

@@ -1,5 +1,6 @@
 -- @id PH702
 -- @name repeated-decode
+-- @scope interface
 -- @severity P3
 -- @precision high
 -- @tags performance serialization hot-path

@@ -1,5 +1,6 @@
 -- @id PH703
 -- @name repeated-stat
+-- @scope interface
 -- @severity P3
 -- @precision high
 -- @tags performance filesystem hot-path

@@ -388,6 +388,8 @@ int ph_db_load_library(sqlite3 *db, PhDiags *diags) {
 int ph_db_derive(sqlite3 *db, bool changed_only, bool reset, PhDiags *diags) {
     const char *script = changed_only ? "schema/update.sql" : "schema/derive.sql";
     int rc = ph_db_exec_script(db, script, ph_db_embedded(script), diags);
+    if (rc == SQLITE_OK && !reset && !changed_only)
+        rc = ph_db_exec_script(db, "schema/statements.sql", ph_db_statement("cache_drop_interface"), diags);
     if (rc == SQLITE_OK)
         rc = reset ? ph_db_exec_script(db, "schema/statements.sql", ph_db_statement("cache_reset"), diags)
                    : ph_db_exec_script(db, "schema/stale.sql", ph_db_embedded("schema/stale.sql"), diags);

@@ -126,7 +126,8 @@ bool ph_db_library_current(sqlite3 *db);
  * graph of the files in temp.changed_files alone (schema/update.sql: for
  * an update where none of them changed its interface, files.interface).
  * Cached rule results: with `reset` all are dropped, else those the files
- * of temp.changed_files made stale (schema/stale.sql). */
+ * of temp.changed_files made stale (schema/stale.sql; without
+ * `changed_only`, every result of a rule of @scope interface too). */
 int ph_db_derive(sqlite3 *db, bool changed_only, bool reset, PhDiags *diags);
 
 /* Views of schema/views/*.sql (as TEMP views, in file order) and SQL functions. */

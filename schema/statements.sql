@@ -80,7 +80,7 @@ SELECT r.file_id, r.line, r.col, r.end_line, r.end_col, r.severity, r.message, r
 
 -- name: cache_run
 -- A rule ran over these facts (core/rules.c). ?1 = cache key, ?2 = its
--- scope ('file' or 'project').
+-- scope ('file', 'interface' or 'project').
 INSERT OR REPLACE INTO rule_runs(key, scope) VALUES (?1, ?2);
 
 -- name: cache_reset
@@ -135,6 +135,23 @@ SELECT m.name FROM main.sqlite_schema m
    AND EXISTS (SELECT 1 FROM pragma_table_info(m.name, 'main') WHERE name = 'file_id')
    AND EXISTS (SELECT 1 FROM pragma_table_info(m.name, 'main') WHERE name = 'id')
  ORDER BY m.name;
+
+-- name: private_fact_tables
+-- The fact tables that hold no part of a file's interface (files.interface:
+-- extractor/writer.c hashes columns of functions, classes, bases and
+-- imports): those core/rules.c shadows for a rule of @scope interface.
+SELECT m.name FROM main.sqlite_schema m
+ WHERE m.type = 'table' AND m.name NOT IN ('functions', 'classes', 'bases', 'imports')
+   AND EXISTS (SELECT 1 FROM pragma_table_info(m.name, 'main') WHERE name = 'file_id')
+   AND EXISTS (SELECT 1 FROM pragma_table_info(m.name, 'main') WHERE name = 'id')
+ ORDER BY m.name;
+
+-- name: cache_drop_interface
+-- A changed file's interface changed: the results of the rules of scope
+-- 'interface' all go, as those of scope 'project' (schema/stale.sql).
+DELETE FROM rule_rows WHERE key IN (SELECT key FROM rule_runs WHERE scope = 'interface');
+DELETE FROM rule_stale WHERE key IN (SELECT key FROM rule_runs WHERE scope = 'interface');
+DELETE FROM rule_runs WHERE scope = 'interface';
 
 -- name: shadow_table
 -- A fact table seen through the rows of some files (core/rules.c fills in

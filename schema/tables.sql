@@ -358,15 +358,17 @@ CREATE TABLE class_ancestry(
 -- an extraction that changed files, schema/stale.sql drops the results of
 -- every project-wide rule and, for the rules that look at one file at a time
 -- (`-- @scope file`), only those in the changed files, which rule_stale lists
--- for the next run to compute.
+-- for the next run to compute; so too for the rules that read other files
+-- through their interfaces alone (`-- @scope interface`) when every changed
+-- file kept its interface, and as for a project-wide rule otherwise.
 
 CREATE TABLE rule_runs(
   key TEXT PRIMARY KEY,            -- checksum of a rule's SQL, the library and the catalogue it ran with
-  scope TEXT NOT NULL              -- the rule's @scope: 'file' or 'project'
+  scope TEXT NOT NULL              -- the rule's @scope: 'file', 'interface' or 'project'
 );
 
 CREATE TABLE rule_stale(
-  key TEXT NOT NULL,               -- a rule_runs row of scope 'file'...
+  key TEXT NOT NULL,               -- a rule_runs row of scope 'file' or 'interface'...
   file_id INTEGER NOT NULL,        -- ...whose results in this file are to be computed again
   PRIMARY KEY (key, file_id)
 ) WITHOUT ROWID;
